@@ -1,0 +1,98 @@
+"""``fogwatch analyze FILE``: a human-readable report of one or more documents."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import typer
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from fogwatch.cli import app
+from fogwatch.errors import Code, UsageError
+from fogwatch.ingest.sources import ReadOptions, check_paths, iter_documents
+from fogwatch.pipeline import default_pipeline
+from fogwatch.records import Document
+
+_KIND_STYLE = {"title": "bold cyan", "body": "green", "boilerplate": "yellow", "comments": "magenta"}
+
+# Later stages append a renderer: (doc) -> a rich renderable or None.
+RENDERERS: list[Callable[[Document], object | None]] = []
+
+
+def _preview(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def render_document(doc: Document, show_sentences: bool = True) -> Group:
+    parts: list[object] = []
+    meta = doc.metadata
+    head = Text()
+    head.append(doc.doc_id, style="bold")
+    for label, value in (("title", meta.title), ("published", meta.published), ("source", meta.source), ("url", meta.url)):
+        if value:
+            head.append(f"\n{label}: ", style="dim")
+            head.append(value)
+    prov = doc.provenance
+    if prov.outlet or prov.republisher:
+        head.append("\noutlet: ", style="dim")
+        head.append(prov.outlet or "?")
+        if prov.republisher:
+            head.append("  republished by: ", style="dim")
+            head.append(prov.republisher, style="bold yellow")
+        if prov.reason:
+            head.append(f"  ({prov.reason})", style="dim italic")
+    parts.append(Panel(head, title="document", expand=True))
+
+    sections = Table(title="Sections", expand=True, show_lines=False)
+    for col, kw in (("kind", {}), ("start", {"justify": "right"}), ("end", {"justify": "right"}), ("why", {"style": "dim"}), ("text", {"ratio": 1})):
+        sections.add_column(col, **kw)
+    for s in doc.sections:
+        sections.add_row(Text(s.kind, style=_KIND_STYLE.get(s.kind, "")), str(s.start), str(s.end), s.reason or "", _preview(doc.text[s.start : s.end]))
+    parts.append(sections)
+
+    if show_sentences:
+        sents = Table(title=f"Sentences ({len(doc.sentences)})", expand=True)
+        sents.add_column("#", justify="right")
+        sents.add_column("section")
+        sents.add_column("span", justify="right", style="dim")
+        sents.add_column("sentence", ratio=1)
+        for i, s in enumerate(doc.sentences, 1):
+            sents.add_row(str(i), Text(s.section, style=_KIND_STYLE.get(s.section, "")), f"{s.start}-{s.end}", doc.text[s.start : s.end])
+        parts.append(sents)
+
+    for render in RENDERERS:
+        extra = render(doc)
+        if extra is not None:
+            parts.append(extra)
+
+    if doc.errors:
+        errs = Table(title="Errors", expand=True, style="red")
+        errs.add_column("code")
+        errs.add_column("stage")
+        errs.add_column("message", ratio=1)
+        for e in doc.errors:
+            errs.add_row(e.code, e.stage or "", e.message)
+        parts.append(errs)
+    return Group(*parts)
+
+
+@app.command()
+def analyze(
+    paths: list[str] = typer.Argument(..., help="A report (.txt, .html, .jsonl) or a directory."),
+    sentences: bool = typer.Option(True, "--sentences/--no-sentences", help="List every sentence."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many documents."),
+) -> None:
+    """Print a readable report: sections, sentences, and what later stages found."""
+    check_paths(paths)
+    if "-" in paths:
+        raise UsageError("analyze reads files; use `fogwatch extract -` for standard input", Code.BAD_OPTION)
+    console = Console()
+    nlp = default_pipeline()
+    for n, doc in enumerate(nlp.pipe(iter_documents(paths, options=ReadOptions())), 1):
+        console.print(render_document(doc, show_sentences=sentences))
+        if limit and n >= limit:
+            break

@@ -1,0 +1,50 @@
+"""``fogwatch extract``: the machine-readable contract (../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from fogwatch.cli import app
+from fogwatch.cli._progress import progress_over
+from fogwatch.contract import to_json_line
+from fogwatch.errors import Code, UsageError
+from fogwatch.ingest.sources import DEFAULT_MAX_DOC_BYTES, ReadOptions, check_paths, iter_documents
+from fogwatch.pipeline import Pipeline, default_pipeline
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+
+
+@app.command()
+def extract(
+    paths: Optional[list[str]] = typer.Argument(None, help="Files (.txt, .html/.htm, .jsonl), directories, or - for JSONL on standard input."),
+    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="Output format (the contract defines jsonl)."),
+    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components to run (default: all installed)."),
+    max_doc_mb: float = typer.Option(DEFAULT_MAX_DOC_BYTES / 2**20, "--max-doc-mb", min=0.001, help="Read at most this much of one document."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
+) -> None:
+    """Extract one JSON record per input document to standard output."""
+    targets = list(paths or ["-"])
+    if targets == ["-"] and sys.stdin.isatty():
+        raise UsageError("no input: give a PATH, or pipe JSONL into standard input", Code.STDIN_IS_TTY)
+    check_paths(targets)
+    nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+    skipped: list[str] = []
+    opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
+    docs = iter_documents(targets, stdin=sys.stdin.buffer, options=opts)
+    out = sys.stdout
+    try:
+        for doc in progress_over(nlp.pipe(docs), "extract", enabled=progress):
+            out.write(to_json_line(doc))
+            out.write("\n")
+        out.flush()
+    except BrokenPipeError:  # `fogwatch extract … | head` is not an error
+        sys.stderr.close()
+        raise SystemExit(0) from None
+    if skipped:
+        print(f"fogwatch: skipped {len(skipped)} file(s) that are not .txt, .html or .jsonl (first: {skipped[0]})", file=sys.stderr)

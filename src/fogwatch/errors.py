@@ -1,0 +1,74 @@
+"""fogwatch's exception hierarchy and numbered error codes.
+
+Hierarchy (everything a caller needs to catch is a :class:`FogwatchError`)::
+
+    FogwatchError
+    ├── UsageError          bad arguments or configuration; the CLI exits with 2
+    ├── PipelineError       a pipeline that cannot be built (missing inputs, unknown stage)
+    └── InputError          one document could not be read; recorded in its ``errors``
+
+Codes are stable strings ("E101"). They appear in a document's ``errors`` and
+in messages, so users can search for them. ``E1xx`` are input problems,
+``E2xx`` pipeline/stage problems, ``E3xx`` usage problems.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Code(str, Enum):
+    # E1xx: reading a document
+    EMPTY = "E101"
+    BINARY = "E102"
+    NOT_JSON = "E103"
+    MISSING_FIELD = "E104"
+    UNSUPPORTED_TYPE = "E105"
+    DECODE_FALLBACK = "E106"
+    TOO_LARGE = "E107"
+    UNREADABLE = "E108"
+    HTML_EXTRACTION = "E109"
+    BAD_METADATA = "E110"
+    # E2xx: the pipeline
+    STAGE_FAILED = "E201"
+    MISSING_REQUIREMENT = "E202"
+    UNKNOWN_STAGE = "E203"
+    DUPLICATE_STAGE = "E204"
+    # E3xx: usage
+    NO_SUCH_PATH = "E301"
+    BAD_OPTION = "E302"
+    STDIN_IS_TTY = "E303"
+
+    def __str__(self) -> str:  # "E101", not "Code.EMPTY"
+        return self.value
+
+
+class FogwatchError(Exception):
+    """Base class of every error fogwatch raises on purpose."""
+
+    code: Code | None = None
+
+    def __init__(self, message: str, code: Code | None = None) -> None:
+        if code is not None:
+            self.code = code
+        prefix = f"[{self.code}] " if self.code else ""
+        super().__init__(prefix + message)
+        self.message = message
+
+
+class UsageError(FogwatchError):
+    """The caller asked for something that cannot be done as asked (CLI exit code 2)."""
+
+    code = Code.BAD_OPTION
+
+
+class PipelineError(FogwatchError):
+    """A pipeline configuration that cannot run, found when it is built."""
+
+    code = Code.MISSING_REQUIREMENT
+
+
+class InputError(FogwatchError):
+    """One document could not be read; the batch goes on."""
+
+    code = Code.UNREADABLE

@@ -1,0 +1,104 @@
+"""The component registry: a stage is a named callable ``Document -> Document``.
+
+Register with the decorator::
+
+    @component("sections", requires=("text",), assigns=("sections", "provenance"))
+    def sectioner(doc: Document) -> Document: ...
+
+Stages that need set-up (a gazetteer index, a model) register a *factory*
+with ``factory=True``: it is called once when the pipeline is built and
+returns the per-document callable. Plugins register the same way; the entry
+point group ``fogwatch.components`` is imported on first lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Callable
+
+from fogwatch.errors import Code, PipelineError
+from fogwatch.records import Document
+
+StageFn = Callable[[Document], Document]
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    func: Callable[..., object]
+    factory: bool = False
+    doc: str = ""
+
+    def build(self) -> StageFn:
+        return self.func() if self.factory else self.func  # type: ignore[return-value]
+
+
+_REGISTRY: dict[str, Component] = {}
+# Modules that define the built-in components; imported lazily so that
+# `import fogwatch` stays cheap and a heavy stage costs nothing until used.
+_BUILTIN_MODULES = (
+    "fogwatch.stages.sections",
+    "fogwatch.stages.sentences",
+    "fogwatch.stages.places",
+    "fogwatch.stages.events",
+    "fogwatch.stages.slant",
+)
+_loaded = False
+
+
+def component(
+    name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = (), factory: bool = False
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Register a pipeline component under ``name``."""
+
+    def register(func: Callable[..., object]) -> Callable[..., object]:
+        existing = _REGISTRY.get(name)
+        if existing is not None and existing.func is not func:
+            qual = getattr(existing.func, "__qualname__", existing.func)
+            if getattr(func, "__qualname__", None) != qual:
+                raise PipelineError(f"a component named {name!r} is already registered", Code.DUPLICATE_STAGE)
+        _REGISTRY[name] = Component(
+            name=name,
+            requires=tuple(requires),
+            assigns=tuple(assigns),
+            func=func,
+            factory=factory,
+            doc=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
+        )
+        return func
+
+    return register
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in _BUILTIN_MODULES:
+        try:
+            import_module(module)
+        except ModuleNotFoundError as exc:
+            # A stage module that later issues have not written yet is simply absent.
+            if exc.name != module:
+                raise
+    for ep in entry_points(group="fogwatch.components"):
+        ep.load()
+
+
+def get_component(name: str) -> Component:
+    _load_builtins()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise PipelineError(f"unknown pipeline component {name!r} (known: {known})", Code.UNKNOWN_STAGE) from None
+
+
+def registered_components() -> dict[str, Component]:
+    _load_builtins()
+    return dict(_REGISTRY)

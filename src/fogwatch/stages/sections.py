@@ -1,0 +1,377 @@
+"""Split a document into title, body, boilerplate and comments; find who published it.
+
+Works on plain text, where trafilatura cannot help, by scoring each line:
+
+- a *boilerplate* score from cues a republisher's or site's footer carries
+  (share appeals, donation links, "Articles by:", disclaimers, fair-use and
+  copyright notices, contact lines, "Read more", reference lists);
+- a *comment* score from what reader comments look like and articles don't
+  (first and second person, "!!", lower-case starts, no closing punctuation,
+  "Reply", "3 hours ago", chat words), against long, formal paragraphs.
+
+The non-article tail is the suffix of lines with the largest summed score
+(a maximum-suffix-sum, so one article-like comment inside a thread does not
+cut it), and each tail line is then labelled footer or comment by its
+stronger score, smoothing lone lines into their neighbours. An explicit
+marker ("12 Comments", "Leave a Reply", "References") starts a region
+outright. Sections the HTML reader knew from markup are kept as they are.
+
+The fallback chain for the title: an HTML hint, then the metadata title found
+near the top of the text, then a short first line set off by a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from fogwatch.pipeline import component
+from fogwatch.records import Document, Provenance, Section, Span
+from fogwatch.text.normalize import fold
+
+# --- boilerplate cues --------------------------------------------------------------------------
+_BOILERPLATE_CUES = re.compile(
+    r"""
+      \b(?:articles?|posts?|stories|columns?)\s+by\s*:
+    | \bdisclaimer\b
+    | \ball\s+rights\s+reserved\b | \(c\)\s*\d{4} | © | \bcopyright(?:ed)?\b
+    | \bfair\s+use\b
+    | \b(?:media|press)\s+(?:inquiries|enquiries|contact)\b | \bcontact\s+us\b
+    | \bshare\s+(?:buttons?|this|the\s+(?:article|story|post))\b | \bcross-?post\b | \bforward\s+this\b
+    | \bdonat(?:e|ion|ions)\b | \bpaypal\b | \bpatreon\b | \bsupport\s+(?:us|our\s+work)\b | \bbecome\s+a\s+(?:patron|member|subscriber)\b
+    | \bsubscribe\b | \bnewsletter\b | \bsign\s+up\b | \bfollow\s+us\b | \blike\s+us\s+on\b | \bjoin\s+(?:us|our)\s+on\b
+    | \bread\s+(?:more|also|next)\b | \brelated\s+(?:articles?|posts?|stories|news|content)\b | \byou\s+may\s+also\s+like\b
+    | ^\s*tags?\s*: | \bfiled\s+under\b
+    | \b(?:originally|first)\s+(?:published|appeared)\b | \brepublished\b | \bre-?posted\s+(?:from|with)\b
+    | \bthe\s+(?:views|opinions)\s+expressed\b | \bdo\s+not\s+necessarily\s+reflect\b | \bsole\s+responsibility\b
+    | \bterms\s+of\s+(?:use|service)\b | \bprivacy\s+policy\b | \bcookies?\s+policy\b
+    | \b(?:reporting|editing|writing|additional\s+reporting)\s+by\b
+    | \[email\s*protected\] | \b[\w.+-]+@[\w-]+\.[\w.]+\b
+    | https?://\S+ | \bwww\.[\w-]+\.\w+
+    | \bclick\s+here\b | \bplease\s+click\b | \bnote\s+to\s+readers\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_SEPARATOR = re.compile(r"^[\s*\-_=~#•·.+]{1,80}$")
+# A line that opens a region outright.
+_BOILERPLATE_HEADER = re.compile(
+    r"^\s*#*\s*(?:references|external\s+links|see\s+also|further\s+reading|notes|sources|bibliography|related(?:\s+\w+)?|more\s+from\s+\w+|share\s+this)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_COMMENT_HEADER = re.compile(
+    r"^\s*(?:\d+\s+(?:comments?|responses?|replies)|comments?|reader\s+comments|(?:leave|post)\s+a\s+(?:reply|comment)|join\s+the\s+discussion|what\s+do\s+you\s+think\??|discussion)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+# --- comment cues ------------------------------------------------------------------------------
+_FIRST_SECOND_PERSON = re.compile(r"\b(?:I|I'm|Im|I've|I'd|I'll|me|my|mine|you|your|you're|ur|u|we're)\b")
+_CHAT = re.compile(
+    r"\b(?:lol|lmao|rofl|haha+|omg|wtf|thanks?(?:\s+you)?|thx|love\s+(?:it|this|the)|god\s+(?:bless|speed)|well\s+said|great\s+(?:article|job|post)|nice\s+(?:article|one))\b|!!|\?\?|:\)|:\(|;\)|:D",
+    re.IGNORECASE,
+)
+_COMMENT_META = re.compile(
+    r"^\s*(?:reply|report|like|share|flag)(?:\s*[|·•]\s*(?:reply|report|like|share|flag))*\s*$|\bsays:\s*$|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|\blog\s+in\s+to\s+(?:reply|comment)\b|\bin\s+reply\s+to\b",
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(r"\b(?:said|says|according\s+to|reported|announced|stated|told)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+    blank_before: bool
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    blank = False
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            s = pos + lead
+            out.append(_Line(s, s + len(stripped), stripped, blank))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw)
+    return out
+
+
+def boilerplate_score(line: str) -> float:
+    if _SEPARATOR.match(line):
+        return 0.3
+    if _BOILERPLATE_HEADER.match(line):
+        return 3.0
+    cues = len(set(m.group(0).lower() for m in _BOILERPLATE_CUES.finditer(line)))
+    if cues == 0:
+        return -1.0 if len(line) > 120 else -0.3
+    # A long paragraph with one URL is an article paragraph citing a link.
+    return min(cues, 3) * 1.5 - len(line) / 500
+
+
+def comment_score(line: str) -> float:
+    n = len(line)
+    if n > 700:
+        return -2.0
+    if _COMMENT_META.search(line) or _COMMENT_HEADER.match(line):
+        return 2.5
+    score = 0.0
+    persons = len(_FIRST_SECOND_PERSON.findall(line))
+    score += min(persons, 3) * 0.6
+    score += min(len(_CHAT.findall(line)), 2) * 0.9
+    if line[:1].islower():
+        score += 0.8
+    if line[-1:] not in ".?!\"'”’)":
+        score += 0.5
+    if line.count("!") >= 1:
+        score += 0.3
+    if n < 120:
+        score += 0.3
+    if _REPORTING.search(line):
+        score -= 0.6
+    if n > 250:
+        score -= (n - 250) / 150
+    if line[:1].isupper() and line[-1:] == "." and n > 150 and persons == 0:
+        score -= 1.0
+    return score - 0.6
+
+
+def _tail_start(scores: list[float], min_total: float) -> int | None:
+    """Start of the suffix with the largest score sum, if that sum is convincing."""
+    best_sum, best_k, running = 0.0, None, 0.0
+    for k in range(len(scores) - 1, -1, -1):
+        running += scores[k]
+        if running > best_sum:
+            best_sum, best_k = running, k
+    return best_k if best_k is not None and best_sum >= min_total else None
+
+
+def _label_tail(lines: list[_Line], b: list[float], c: list[float]) -> list[str]:
+    labels: list[str] = []
+    mode = None  # an explicit header fixes the label of what follows
+    for ln, bs, cs in zip(lines, b, c):
+        if _COMMENT_HEADER.match(ln.text):
+            mode = "comments"
+        elif _BOILERPLATE_HEADER.match(ln.text):
+            mode = "boilerplate"
+        if mode:
+            labels.append(mode)
+        elif _SEPARATOR.match(ln.text):
+            labels.append("")
+        elif bs > 0 and bs >= cs:
+            labels.append("boilerplate")
+        elif cs > 0:
+            labels.append("comments")
+        else:
+            labels.append("?")  # no signal of its own: it belongs with its neighbours
+    # a line with no signal continues what precedes it; separators lead into what follows them
+    prev = None
+    for i, lab in enumerate(labels):
+        if lab == "?":
+            labels[i] = prev or "?"
+        if labels[i] not in ("", "?"):
+            prev = labels[i]
+    nxt = "boilerplate"
+    for i in range(len(labels) - 1, -1, -1):
+        if labels[i] in ("", "?"):
+            labels[i] = nxt
+        nxt = labels[i]
+    # a lone line between two of the other kind joins them unless its own signal is strong
+    for i in range(1, len(labels) - 1):
+        if labels[i - 1] == labels[i + 1] != labels[i]:
+            own = c[i] if labels[i] == "comments" else b[i]
+            if own < 2.0:
+                labels[i] = labels[i - 1]
+    return labels
+
+
+# Inline tails of a one-paragraph text ("... said. Read Also", "... SSH 11").
+_INLINE_TAIL = re.compile(
+    r"(?:(?<=[.!?\"”])|(?<=^))\s+((?:Read\s+(?:Also|More)|Related(?:\s+(?:Articles?|News|Stories))?|Share\s+this|\(?(?:Reporting|Editing|Writing)\s+by\b[^\n]{0,200}|\(?Source\s*:[^\n]{0,120}|[A-Z]{1,4}(?:/[A-Z]{1,4})*\s+\d{1,3})\s*)$"
+)
+
+
+def split_sections(text: str, title: str | None = None, hints: tuple[Section, ...] = ()) -> tuple[Section, ...]:
+    """Sections covering every non-blank line of ``text``, in order."""
+    lines = _lines(text)
+    if not lines:
+        return ()
+    labels = ["body"] * len(lines)
+    reasons: list[str | None] = [None] * len(lines)
+
+    # Lines inside a hint keep the hint's kind.
+    hinted = [None] * len(lines)
+    for i, ln in enumerate(lines):
+        for h in hints:
+            if h.start <= ln.start and ln.end <= h.end:
+                hinted[i] = h
+    free = [i for i in range(len(lines)) if hinted[i] is None]
+
+    if free:
+        idx = free
+        b = [boilerplate_score(lines[i].text) for i in idx]
+        c = [comment_score(lines[i].text) for i in idx]
+        t = [max(bs, cs) for bs, cs in zip(b, c)]
+        start = _tail_start(t[1:], min_total=2.0) if len(idx) > 1 else None
+        if start is not None:
+            start += 1  # never the first line: a document is not all footer
+            tail = list(range(start, len(idx)))
+            for j, lab in zip(tail, _label_tail([lines[idx[k]] for k in tail], [b[k] for k in tail], [c[k] for k in tail])):
+                labels[idx[j]] = lab
+                reasons[idx[j]] = "footer cues" if lab == "boilerplate" else "comment cues"
+        # A header-like block at the top (navigation, share bar): maximum prefix of boilerplate.
+        head = 0
+        while head < len(idx) - 1 and b[head] >= 1.5 and labels[idx[head]] == "body":
+            labels[idx[head]] = "boilerplate"
+            reasons[idx[head]] = "header cues"
+            head += 1
+
+    title_line = _title_line(lines, labels, title)
+    sections: list[Section] = []
+    for i, ln in enumerate(lines):
+        if hinted[i] is not None:
+            kind, reason = hinted[i].kind, hinted[i].reason
+        elif i == title_line:
+            kind, reason = "title", "short first line set off by a blank line" if not title else "matches the metadata title"
+        else:
+            kind, reason = labels[i], reasons[i]
+        if sections and sections[-1].kind == kind:
+            last = sections[-1]
+            sections[-1] = Section(last.start, ln.end, kind, last.reason or reason)
+        else:
+            sections.append(Section(ln.start, ln.end, kind, reason))
+
+    sections = _split_inline_title(text, sections, title)
+    return tuple(_split_inline_tail(text, sections))
+
+
+def _title_line(lines: list[_Line], labels: list[str], title: str | None) -> int | None:
+    first = next((i for i, lab in enumerate(labels) if lab == "body"), None)
+    if first is None or len(lines) < 2:
+        return None
+    ln = lines[first]
+    if title and fold(ln.text).strip(" .") == fold(title).strip(" ."):
+        return first
+    nxt = lines[first + 1] if first + 1 < len(lines) else None
+    if len(ln.text) <= 200 and ln.text[-1:] not in ".,;:" and nxt is not None and nxt.blank_before:
+        return first
+    return None
+
+
+def _split_inline_title(text: str, sections: list[Section], title: str | None) -> list[Section]:
+    """A one-paragraph text that opens with its metadata title: carve the title out."""
+    if not title or not sections or sections[0].kind != "body" or any(s.kind == "title" for s in sections):
+        return sections
+    first = sections[0]
+    window = fold(text[first.start : min(first.end, first.start + 300 + len(title))])
+    key = fold(title).strip().rstrip(".")
+    if len(key) < 8:
+        return sections
+    at = window.find(key)
+    if at < 0:
+        return sections
+    t_start, t_end = first.start + at, first.start + at + len(key)
+    if t_end < len(text) and text[t_end] == ".":
+        t_end += 1
+    out: list[Section] = []
+    if t_start > first.start:
+        out.append(Section(first.start, t_start - 1 if text[t_start - 1] == " " else t_start, "body", first.reason))
+    out.append(Section(t_start, t_end, "title", "matches the metadata title"))
+    rest = t_end
+    while rest < first.end and text[rest].isspace():
+        rest += 1
+    if rest < first.end:
+        out.append(Section(rest, first.end, "body", first.reason))
+    return out + sections[1:]
+
+
+def _split_inline_tail(text: str, sections: list[Section]) -> list[Section]:
+    """A trailing "Read Also" or editor's initials glued to the last body paragraph."""
+    body_idx = max((i for i, s in enumerate(sections) if s.kind == "body"), default=None)
+    if body_idx is None:
+        return sections
+    sec = sections[body_idx]
+    m = _INLINE_TAIL.search(text, max(sec.start, sec.end - 300), sec.end)
+    if not m or m.start(1) <= sec.start:
+        return sections
+    cut = m.start(1)
+    end_body = cut
+    while end_body > sec.start and text[end_body - 1].isspace():
+        end_body -= 1
+    new = [Section(sec.start, end_body, "body", sec.reason), Section(cut, sec.end, "boilerplate", "inline footer cue")]
+    return sections[:body_idx] + new + sections[body_idx + 1 :]
+
+
+# --- provenance -------------------------------------------------------------------------------
+_BY_LINE = re.compile(r"\b(?:articles?|posts?|stories|columns?)\s+by\s*:\s*(?P<name>[^\n|;,]{2,60}?)\s*$", re.IGNORECASE | re.MULTILINE)
+_ORIGINALLY = re.compile(
+    r"\b(?:(?:originally|first)\s+(?:published|appeared)|republished|re-?posted)\s+(?:(?:on|at|in|by|from|with\s+permission\s+(?:of|from))\s+)+(?P<name>(?:the\s+)?[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5})"
+)
+_SOURCE_LINE = re.compile(r"^\s*\(?(?:source|via)\s*:\s*(?P<name>[A-Z][^\n()]{1,60}?)\)?\s*$", re.MULTILINE | re.IGNORECASE)
+_DOMAIN = re.compile(r"\b(?:https?://)?(?:www\.)(?P<domain>[\w-]+)\.(?:[a-z]{2,6})(?:\.[a-z]{2})?\b", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<name>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of|for|on|the|and|&)?\s*[A-Z][\w'-]*){0,5}")
+
+
+def _name_for_domain(domain: str, text: str) -> str | None:
+    """"globalresearch" -> "Global Research", when the text spells the name out somewhere."""
+    key = re.sub(r"[^a-z0-9]", "", domain.lower())
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = m.group(0).split()
+        for i in range(len(words)):  # any contiguous run of the capitalised words
+            acc = ""
+            for j in range(i, len(words)):
+                acc += re.sub(r"[^a-z0-9]", "", words[j].lower())
+                if acc == key:
+                    return " ".join(words[i : j + 1])
+                if len(acc) >= len(key):
+                    break
+    return None
+
+
+def find_provenance(text: str, sections: tuple[Section, ...], source: str | None, url: str | None) -> Provenance:
+    footer = [s for s in sections if s.kind == "boilerplate"]
+    outlet: str | None = None
+    site: str | None = None
+    evidence: list[Span] = []
+    reasons: list[str] = []
+    for sec in footer:
+        chunk = text[sec.start : sec.end]
+        for rx, why in ((_BY_LINE, '"Articles by:" line'), (_ORIGINALLY, '"originally published" line'), (_SOURCE_LINE, '"Source:" line')):
+            m = rx.search(chunk)
+            if m and outlet is None:
+                outlet = m.group("name").strip().rstrip(".")
+                evidence.append(Span(sec.start + m.start("name"), sec.start + m.start("name") + len(outlet)))
+                reasons.append(f"outlet from {why}")
+        if site is None:
+            for m in _DOMAIN.finditer(chunk):
+                name = _name_for_domain(m.group("domain"), text)
+                if name:
+                    site = name
+                    evidence.append(Span(sec.start + m.start(), sec.start + m.end()))
+                    reasons.append("republisher from the domain its footer names")
+                    break
+        if site is None:
+            m = _COPYRIGHT.search(chunk)
+            if m:
+                site = m.group("name").strip()
+                evidence.append(Span(sec.start + m.start("name"), sec.start + m.end("name")))
+                reasons.append("publisher from the copyright line")
+    if site is None and source:
+        site = source
+        reasons.append("publisher from the input metadata")
+    if outlet and site and fold(outlet) != fold(site) and fold(outlet) not in fold(site).split(" (")[0]:
+        return Provenance(outlet=outlet, republisher=site, url=url, evidence=tuple(evidence), reason="; ".join(reasons))
+    return Provenance(outlet=outlet or site, republisher=None, url=url, evidence=tuple(evidence), reason="; ".join(reasons) or None)
+
+
+@component("sections", requires=("text", "metadata", "hints"), assigns=("sections", "provenance"))
+def sectioner(doc: Document) -> Document:
+    """Title, body, boilerplate and comments; original outlet and republisher."""
+    sections = split_sections(doc.text, doc.metadata.title, doc.hints)
+    provenance = find_provenance(doc.text, sections, doc.metadata.source, doc.metadata.url)
+    return replace(doc, sections=sections, provenance=provenance)
