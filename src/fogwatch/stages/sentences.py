@@ -33,6 +33,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])"
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)$")
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?([A-Za-z]+)")
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[ivxIVX]{1,4})\.\s*$")  # "3." opening a numbered line
 _QUOTE_CAP = 1200  # a quote longer than this is probably an unbalanced quotation mark
 
 _DATELINE = re.compile(
@@ -54,7 +55,7 @@ def _is_abbreviation(line: str, cut: int) -> bool:
     """Does the period at ``cut`` belong to an abbreviation rather than end a sentence?"""
     if line[cut] != ".":
         return False
-    m = _WORD_BEFORE.search(line, 0, cut)
+    m = _WORD_BEFORE.search(line, max(0, cut - 40), cut)  # a window: searching from 0 is quadratic
     if not m:
         return False
     word = m.group(1)
@@ -81,7 +82,7 @@ def split_line(line: str, offset: int) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(line):
         cut = m.start()
         end = m.end()
-        if _is_abbreviation(line, cut):
+        if _is_abbreviation(line, cut) or _LIST_MARKER.match(line, start, end):
             continue
         if _open_quote(line[start:end]) and end - start < _QUOTE_CAP:
             continue
