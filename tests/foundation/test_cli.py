@@ -1,0 +1,78 @@
+"""The command line as a user meets it: exit codes, streams, HTML and sidecars, analyze, demo."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_usage_errors_exit_2_with_a_clear_message(run_cli, tmp_path):
+    for args in (["extract", str(tmp_path / "missing.txt")], ["extract", "--format", "xml", str(tmp_path)], ["extract", "--bogus"], ["nosuchcommand"]):
+        proc = run_cli(*args)
+        assert proc.returncode == 2, args
+        assert b"Traceback" not in proc.stderr
+        assert proc.stdout == b""
+    proc = run_cli("extract", str(tmp_path / "missing.txt"))
+    assert b"E301" in proc.stderr and b"missing.txt" in proc.stderr
+
+
+def test_stdout_is_only_json_and_progress_goes_to_stderr(run_cli, shared):
+    proc = run_cli("extract", "--progress", str(shared / "corpus/seeds/seeds.jsonl"))
+    assert proc.returncode == 0
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["doc_id"] for line in lines)
+    assert b"extract" in proc.stderr and b"2/" in proc.stderr  # the progress bar, on stderr
+
+
+def test_txt_and_jsonl_give_the_same_sections(run_cli, shared):
+    seeds = shared / "corpus/seeds"
+    from_txt = json.loads(run_cli("extract", str(seeds / "003_f062418edb9b3e82.txt")).stdout)
+    from_jsonl = [json.loads(x) for x in run_cli("extract", str(seeds / "seeds.jsonl")).stdout.decode().splitlines()][1]
+    assert from_txt["doc_id"] == from_jsonl["doc_id"]
+    assert [(s["start"], s["end"], s["kind"]) for s in from_txt["sections"]] == [(s["start"], s["end"], s["kind"]) for s in from_jsonl["sections"]]
+
+
+def test_html_keeps_metadata_comments_and_echoes_text(run_cli, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Clashes near the dam</title><meta name='author' content='Rana Writer'>"
+        "<meta property='og:site_name' content='Example Observer'><meta property='article:published_time' content='2021-05-04'></head>"
+        "<body><nav>Home | World | Sport</nav><article><h1>Clashes near the dam</h1>"
+        "<p>Fighting broke out near the Tishrin dam on Monday between two armed groups, residents said, and continued into the night.</p>"
+        "<p>A local doctor said three fighters were wounded and taken to a hospital in the nearby town.</p></article>"
+        "<div id='comments' class='comments'><div class='comment'><p>Stay safe everyone, thank you for the report!</p></div></div>"
+        "<footer>Copyright 2021 Example Observer</footer></body></html>",
+        encoding="utf-8",
+    )
+    [rec] = [json.loads(x) for x in run_cli("extract", str(page)).stdout.decode().splitlines()]
+    text = rec["text"]
+    assert rec["metadata"]["title"] == "Clashes near the dam"
+    assert rec["metadata"]["author"] == "Rana Writer" and rec["metadata"]["source"] == "Example Observer"
+    assert rec["metadata"]["published"] == "2021-05-04"
+    kinds = {s["kind"]: text[s["start"] : s["end"]] for s in rec["sections"]}
+    assert kinds["title"] == "Clashes near the dam"
+    assert "Tishrin dam" in kinds["body"] and "Home | World" not in text
+    assert "Stay safe everyone" in kinds["comments"]
+
+
+def test_sidecar_metadata_is_read(run_cli, tmp_path):
+    (tmp_path / "r.txt").write_text("Shelling hit the village on Monday, killing two, officials said.")
+    (tmp_path / "r.txt.meta.json").write_text(json.dumps({"id": "my-id", "published": "2020-02-03", "source": "Wire", "url": "https://wire.example/x"}))
+    (tmp_path / "s.txt").write_text("Another report.")
+    (tmp_path / "s.meta.json").write_text("{not json")
+    out = [json.loads(x) for x in run_cli("extract", str(tmp_path)).stdout.decode().splitlines()]
+    assert out[0]["doc_id"] == "my-id" and out[0]["metadata"]["published"] == "2020-02-03"
+    assert out[1]["doc_id"] == "s" and [e["code"] for e in out[1]["errors"]] == ["E110"]
+
+
+def test_analyze_prints_sections_and_sentences(run_cli, shared):
+    proc = run_cli("analyze", str(shared / "corpus/seeds/003_f062418edb9b3e82.txt"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    for expected in ("Sections", "boilerplate", "title", "Sentences", "South Front", "Global Research"):
+        assert expected in out
+
+
+def test_demo_runs_on_the_bundled_samples(run_cli):
+    proc = run_cli("demo")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"sample-03-republished" in proc.stdout or b"sample" in proc.stdout

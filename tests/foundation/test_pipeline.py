@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+
+import pytest
+
+from fogwatch import Document, Pipeline, PipelineError, analyze_text, component
+from fogwatch.errors import Code
+
+
+@component("test_needs_nothing_assigned", requires=("frobnications",), assigns=("events",))
+def _needs_frobs(doc):  # pragma: no cover - refused at build time
+    return doc
+
+
+@component("test_explodes", requires=("sentences",), assigns=("events",))
+def _explodes(doc):
+    if "boom" in doc.text:
+        raise RuntimeError("synthetic failure")
+    return doc
+
+
+@component("test_counts", requires=("sentences",), assigns=("slant",))
+def _counts(doc):
+    return replace(doc, slant=tuple(doc.sentences))
+
+
+def test_pipeline_refuses_a_stage_whose_inputs_nothing_produces():
+    with pytest.raises(PipelineError) as err:
+        Pipeline(["sections", "test_needs_nothing_assigned"])
+    assert err.value.code == Code.MISSING_REQUIREMENT
+    assert "frobnications" in str(err.value) and "E202" in str(err.value)
+
+
+def test_order_matters_for_requirements():
+    with pytest.raises(PipelineError):
+        Pipeline(["sentences", "sections"])
+    assert Pipeline(["sections", "sentences"]).names == ("sections", "sentences")
+
+
+def test_unknown_and_duplicate_stages_are_refused():
+    with pytest.raises(PipelineError, match="E203"):
+        Pipeline(["sections", "no_such_stage"])
+    with pytest.raises(PipelineError, match="E204"):
+        Pipeline(["sections", "sections"])
+
+
+def test_a_failing_stage_records_a_coded_error_and_later_stages_still_run():
+    nlp = Pipeline(["sections", "sentences", "test_explodes", "test_counts"])
+    bad, good = nlp.pipe([Document("bad", "It went boom. Then quiet."), Document("good", "All calm. Nothing else.")])
+    assert [e.code for e in bad.errors] == ["E201"] and bad.errors[0].stage == "test_explodes"
+    assert "synthetic failure" in bad.errors[0].message
+    assert len(bad.slant) == 2  # the stage after the failing one ran
+    assert good.errors == () and len(good.slant) == 2
+
+
+def test_records_are_frozen():
+    doc = analyze_text("Shelling hit the town.", doc_id="x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.text = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.sections[0].kind = "comments"  # type: ignore[misc]
+
+
+def test_describe_lists_requires_and_assigns():
+    desc = Pipeline(["sections", "sentences"]).describe()
+    assert desc[1]["name"] == "sentences" and desc[1]["requires"] == ["text", "sections"]
