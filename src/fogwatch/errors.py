@@ -38,6 +38,19 @@ class Code(str, Enum):
     NO_SUCH_PATH = "E301"
     BAD_OPTION = "E302"
     STDIN_IS_TTY = "E303"
+    # E4xx: the gazetteer and place resolution (fogwatch.places)
+    GAZETTEER_SOURCE = "E401"
+    GAZETTEER_DOWNLOAD = "E402"
+    GAZETTEER_CHECKSUM = "E403"
+    GAZETTEER_INDEX = "E404"
+    # E5xx: the corpus store and fetching (fogwatch.store, fogwatch.ingest.fetch)
+    STORE_UNREACHABLE = "E501"
+    STORE_TOO_NEW = "E502"
+    STORE_NO_POSTGIS = "E503"
+    FETCH_FAILED = "E504"
+    FETCH_NOT_TEXT = "E505"
+    # E6xx: events and claims (fogwatch.events)
+    ACTOR_REGISTRY = "E601"
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value

@@ -1,0 +1,259 @@
+"""What a fused event says: its representative fields, fatalities range, sources and disagreements.
+
+Figures are compared within *claim groups*: claims about the same quantity
+("killed") of the same subject ("Turkish soldiers" ~ "Turkish servicemen"), so
+4 Russians and 8 Turks in one event are two groups, not a 4-vs-8 dispute.
+
+- ``fatalities_low``/``high``: per killed-group, the smallest and largest figure
+  any report gives (denials excluded), summed over groups.
+- ``fatalities_best``: ACLED's conservative figure, the lowest figure per group
+  that a report commits to (asserted, reported or claimed; not hypothetical or
+  denied), summed; without any claims, the lowest member ``fatalities``.
+- ``contested``/``discrepancy``: a group whose figures differ scores
+  (max - min) / max; a group where one report asserts what another only
+  claims or puts conditionally scores 0.5, and a denial against an assertion 1.0.
+  The event's discrepancy is its worst group's score; contested when > 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from fogwatch.fusion.model import Claim, Mention
+from fogwatch.text.normalize import fold
+
+COMMITTED_MODALITIES = frozenset({"asserted", "reported", "claimed"})
+HEDGED_MODALITIES = frozenset({"claimed", "hypothetical"})
+
+# Words that say what kind of people, not whose: "Turkish soldiers" and "Turkish troops" are one subject.
+_GENERIC_SUBJECT_WORDS = frozenset(
+    "the a an of and or at least some other more than about around nearly "
+    "soldier troop serviceman servicemen personnel member people person force military army men man "
+    "specialist officer service".split()
+)
+
+# ACLED's sub-type precedence when members disagree and the vote ties: the battle that framed it comes first.
+SUB_TYPE_PRECEDENCE = (
+    "Armed clash", "Government regains territory", "Non-state actor overtakes territory", "Air/drone strike",
+    "Shelling/artillery/missile attack", "Suicide bomb", "Remote explosive/landmine/IED", "Grenade", "Chemical weapon",
+    "Attack", "Abduction/forced disappearance", "Sexual violence",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocSource:
+    """Who stands behind a document, for counting independent sources."""
+
+    source_key: str  # same key = not independent (same outlet, or a republication/near-copy of it)
+    label: str  # outlet name shown to people
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    quantity: str
+    subject: str | None
+    claims: tuple[Claim, ...]
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FusedSummary:
+    event_type: str | None
+    sub_event_type: str | None
+    event_date: date | None
+    date_start: date | None
+    date_end: date | None
+    time_precision: int | None
+    location_name: str | None
+    geonameid: int | None
+    latitude: float | None
+    longitude: float | None
+    country_code: str | None
+    admin1: str | None
+    admin2: str | None
+    geo_precision: int | None
+    actor1: str | None
+    actor1_inter: int | None
+    actor2: str | None
+    actor2_inter: int | None
+    fatalities_low: int | None
+    fatalities_best: int | None
+    fatalities_high: int | None
+    n_mentions: int
+    n_documents: int
+    n_sources: int
+    sources: str
+    contested: bool
+    discrepancy: float
+    reasons: tuple[str, ...]
+
+
+def _stem(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    return token[:4]  # "turk"/"turkish", "russ"/"russians", "syri"/"syrian": nationality nouns meet adjectives
+
+
+def subject_key(subject: str | None) -> frozenset[str] | None:
+    if not subject:
+        return None
+    words = re.findall(r"[a-z]+", fold(subject))
+    return frozenset(_stem(w) for w in words if w not in _GENERIC_SUBJECT_WORDS and _stem(w) not in _GENERIC_SUBJECT_WORDS)
+
+
+def subjects_match(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if not a or not b:  # "soldiers" alone fits "Turkish soldiers"
+        return True
+    return bool(a & b)
+
+
+def group_claims(claims: Iterable[Claim]) -> list[list[Claim]]:
+    groups: list[tuple[str, frozenset[str] | None, list[Claim]]] = []
+    for c in sorted(claims, key=lambda c: c.claim_id):
+        q = c.quantity or "other"
+        key = subject_key(c.subject)
+        for gq, gkey, members in groups:
+            if gq == q and subjects_match(gkey, key):
+                members.append(c)
+                break
+        else:
+            groups.append((q, key, [c]))
+    return [g[2] for g in groups]
+
+
+def _voice(c: Claim, labels: dict[str, str]) -> str:
+    who = c.claimant or f"{labels.get(c.doc_key, 'the author')} (author)"
+    return f"{c.describe()} ({who}, {c.modality or 'unknown modality'})"
+
+
+def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
+    q = claims[0].quantity or "other"
+    subject = next((c.subject for c in claims if c.subject), None)
+    what = f"{q} {subject}" if subject else q
+    score, reasons = 0.0, []
+    figures = [(c.figure, c) for c in claims if c.figure is not None and c.modality != "denied"]
+    if figures:
+        lo = min(figures, key=lambda t: t[0])
+        hi = max(figures, key=lambda t: t[0])
+        if hi[0] > lo[0]:  # type: ignore[operator]
+            score = max(score, (hi[0] - lo[0]) / hi[0])  # type: ignore[operator]
+            reasons.append(f"{what}: {_voice(hi[1], labels)} vs {_voice(lo[1], labels)}")
+    modalities = {c.modality for c in claims if c.modality}
+    factual = {"asserted", "reported"} & modalities
+    if "denied" in modalities and (modalities - {"denied"}):
+        score = max(score, 1.0)
+        denier = next(c for c in claims if c.modality == "denied")
+        other = next(c for c in claims if c.modality != "denied")
+        reasons.append(f"{what}: {_voice(other, labels)} vs denied by {denier.claimant or labels.get(denier.doc_key, 'the author')}")
+    elif factual and HEDGED_MODALITIES & modalities:
+        score = max(score, 0.5)
+        firm = next(c for c in claims if c.modality in factual)
+        hedged = next(c for c in claims if c.modality in HEDGED_MODALITIES)
+        reasons.append(f"{what}: {_voice(firm, labels)} vs {_voice(hedged, labels)}")
+    return ClaimGroup(q, subject, tuple(claims), round(score, 4), tuple(reasons))
+
+
+def _vote(values: Iterable[str | None], weights: Iterable[float], precedence: tuple[str, ...] = ()) -> str | None:
+    tally: Counter[str] = Counter()
+    for v, w in zip(values, weights):
+        if v:
+            tally[v] += w
+    if not tally:
+        return None
+    rank = {name: i for i, name in enumerate(precedence)}
+    return min(tally, key=lambda v: (-tally[v], rank.get(v, len(rank)), v))
+
+
+def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSummary:
+    """The fused view of ``members`` (every mention of one event); ``sources`` maps doc_key to its source."""
+    if not members:
+        raise ValueError("a fused event needs at least one mention")
+    members = sorted(members, key=lambda m: m.mention_id)
+    labels = {k: v.label for k, v in sources.items()}
+    weights = [m.confidence if m.confidence is not None else 0.5 for m in members]
+
+    sub = _vote((m.sub_event_type for m in members), weights, SUB_TYPE_PRECEDENCE)
+    typed = [m for m in members if m.sub_event_type == sub] if sub else members
+    event_type = _vote((m.event_type for m in typed), weights) or _vote((m.event_type for m in members), weights)
+
+    # The most precise account sets place and day.
+    by_place = sorted(members, key=lambda m: (not m.has_point, m.geo_precision or 9, -(m.confidence or 0), m.mention_id))
+    place = by_place[0]
+    by_day = sorted((m for m in members if m.date_start), key=lambda m: (m.time_precision or 9, -(m.confidence or 0), m.mention_id))
+    day = by_day[0] if by_day else None
+    starts = [m.date_start for m in members if m.date_start]
+    ends = [m.date_end or m.date_start for m in members if m.date_start]
+
+    a1 = _vote((m.actor1 for m in members), weights)
+    a2 = _vote((n for m in members for n in (m.actor2, m.actor1) if n and n != a1), [w for m, w in zip(members, weights) for _ in (0, 1)])
+    inter = {}
+    for m in members:
+        for name, code in ((m.actor1, m.actor1_inter), (m.actor2, m.actor2_inter)):
+            if name and code is not None:
+                inter.setdefault(name, code)
+
+    groups = [score_group(g, labels) for g in group_claims(c for m in members for c in m.claims)]
+    killed = [g for g in groups if g.quantity == "killed"]
+    low = high = best = None
+    if killed:
+        lows, highs, bests = [], [], []
+        for g in killed:
+            figs = [c for c in g.claims if c.modality != "denied" and c.figure is not None]
+            if not figs:
+                continue
+            lows.append(min(c.figure for c in figs))  # type: ignore[type-var]
+            highs.append(max(c.high if c.high is not None else c.figure for c in figs))  # type: ignore[type-var]
+            committed = [c.figure for c in figs if (c.modality or "asserted") in COMMITTED_MODALITIES]
+            if committed:
+                bests.append(min(committed))  # type: ignore[type-var]
+        if lows:
+            low, high = sum(lows), sum(highs)
+            best = sum(bests) if bests else None
+    member_fatalities = [m.fatalities for m in members if m.fatalities is not None]
+    if best is None and member_fatalities:
+        best = min(member_fatalities)
+    if low is None and member_fatalities:
+        low, high = min(member_fatalities), max(member_fatalities)
+
+    docs = sorted({m.doc_key for m in members})
+    source_keys = {sources[d].source_key if d in sources else d for d in docs}
+    outlet_labels = sorted({sources[d].label for d in docs if d in sources})
+    score = max((g.score for g in groups), default=0.0)
+    reasons = tuple(r for g in groups for r in g.reasons)
+    return FusedSummary(
+        event_type=event_type,
+        sub_event_type=sub,
+        event_date=day.date_start if day else None,
+        date_start=min(starts) if starts else None,
+        date_end=max(ends) if ends else None,  # type: ignore[type-var]
+        time_precision=day.time_precision if day else None,
+        location_name=place.location_name,
+        geonameid=place.geonameid,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        country_code=place.country_code,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        geo_precision=place.geo_precision,
+        actor1=a1,
+        actor1_inter=inter.get(a1) if a1 else None,
+        actor2=a2,
+        actor2_inter=inter.get(a2) if a2 else None,
+        fatalities_low=low,
+        fatalities_best=best,
+        fatalities_high=high,
+        n_mentions=len(members),
+        n_documents=len(docs),
+        n_sources=len(source_keys),
+        sources="; ".join(outlet_labels),
+        contested=score > 0,
+        discrepancy=score,
+        reasons=reasons,
+    )

@@ -1,0 +1,516 @@
+"""One storage layer for SQLite (embedded default) and PostgreSQL + PostGIS.
+
+:func:`open_store` takes what ``--db`` takes: a file path (SQLite) or a
+``postgresql://`` URL. Opening migrates the database to the current schema.
+
+Writes happen in batches (:meth:`Store.add_batch`): each batch's documents,
+mentions, claims and the fused events they touch are committed in one
+transaction, so a killed ingest loses at most the batch in flight and the next
+run skips every document already stored (keys are content hashes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fogwatch.errors import Code, FogwatchError, UsageError
+from fogwatch.fusion import neardup
+from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
+from fogwatch.fusion.rules import date_window, matches_event
+from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
+from fogwatch.store import schema
+from fogwatch.store.migrations import migrate
+from fogwatch.store.query import EventFilter, where_clauses
+from fogwatch.text.normalize import fold
+
+D, M, C, FE = schema.documents, schema.mentions, schema.claims, schema.fused_events
+
+DEFAULT_DB = "fogwatch.db"
+# How far around a mention's date window fused events are fetched as candidates;
+# covers a month-precision member whose stored dates are a single day.
+_CANDIDATE_SLACK = timedelta(days=35)
+_CANDIDATE_DEGREES = 1.5  # ~165 km of latitude: wide enough for the same-admin2 rule
+
+
+def content_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingDocument:
+    """A processed report, ready to store: the pipeline's output reduced to what the store keeps."""
+
+    doc_key: str
+    doc_id: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    outlet: str | None = None
+    republisher: str | None = None
+    url: str | None = None
+    origin: str | None = None
+    events: tuple[dict[str, Any], ...] = ()  # extract-contract event records
+    errors: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def from_document(cls, doc: Any) -> "IncomingDocument":
+        from fogwatch.contract import to_record
+
+        record = to_record(doc)
+        return cls(
+            doc_key=content_key(doc.text),
+            doc_id=doc.doc_id,
+            text=doc.text,
+            title=doc.metadata.title,
+            published=doc.metadata.published,
+            source=doc.metadata.source,
+            outlet=doc.provenance.outlet,
+            republisher=doc.provenance.republisher,
+            url=doc.provenance.url or doc.metadata.url,
+            origin=doc.origin,
+            events=tuple(e for e in record["events"] if isinstance(e, dict)),
+            errors=tuple(record["errors"]),
+        )
+
+    @property
+    def label(self) -> str:
+        return self.outlet or self.source or self.doc_id
+
+
+def source_key_for(outlet: str | None, source: str | None, doc_key: str) -> str:
+    """Reports from one outlet are one source; a report with no known outlet stands alone."""
+    name = outlet or source
+    return "outlet:" + " ".join(fold(name).split()) if name else "doc:" + doc_key[:24]
+
+
+@dataclass
+class BatchResult:
+    stored: int = 0
+    already_stored: int = 0
+    near_duplicates: int = 0
+    mentions: int = 0
+    fused_touched: set[str] = field(default_factory=set)
+
+
+def _parse_published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _engine_for(db: str) -> Engine:
+    if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        url = "postgresql+psycopg://" + db.split("://", 1)[1]
+        return sa.create_engine(url, pool_pre_ping=True)
+    if db.startswith("sqlite:"):
+        url = db
+    else:
+        path = Path(db).expanduser()
+        if path.is_dir():
+            raise UsageError(f"--db {db}: is a directory; give a file name such as {path / DEFAULT_DB}", Code.BAD_OPTION)
+        if not path.parent.exists():
+            raise UsageError(f"--db {db}: directory {path.parent} does not exist", Code.BAD_OPTION)
+        url = f"sqlite:///{path.resolve()}"
+    engine = sa.create_engine(url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL: a committed batch survives kill -9; NORMAL sync is crash-safe for processes (only power loss can roll back).
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    return engine
+
+
+def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True) -> "Store":
+    """Open (and create/migrate) the store at ``db``: a SQLite file path or a postgresql:// URL."""
+    engine = _engine_for(db)
+    try:
+        if upgrade:
+            migrate(engine)
+        else:
+            with engine.connect():
+                pass
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise FogwatchError(f"cannot open the store {_redact(db)}: {reason}", Code.STORE_UNREACHABLE) from None
+    except sa.exc.DatabaseError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise FogwatchError(f"{_redact(db)} is not a usable fogwatch store: {reason}", Code.STORE_UNREACHABLE) from None
+    return Store(engine, db)
+
+
+def _redact(db: str) -> str:
+    """Never echo a password from a URL into a message."""
+    if "://" in db and "@" in db:
+        scheme, rest = db.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else db
+    return db
+
+
+class Store:
+    def __init__(self, engine: Engine, db: str) -> None:
+        self.engine = engine
+        self.db = db
+        self._index: neardup.NearDuplicateIndex | None = None
+        self._source_keys: dict[str, str] = {}  # doc_key -> source_key of every indexed document
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                found.update(conn.execute(sa.select(D.c.doc_key).where(D.c.doc_key.in_(keys[i : i + 500]))).scalars())
+        return found
+
+    def _near_dup_index(self, conn: Connection) -> neardup.NearDuplicateIndex:
+        if self._index is None:
+            index = neardup.NearDuplicateIndex()
+            keys: dict[str, str] = {}
+            for key, sig, skey in conn.execute(sa.select(D.c.doc_key, D.c.minhash, D.c.source_key).order_by(D.c.ingested_at, D.c.doc_key)):
+                keys[key] = skey
+                if sig:
+                    index.add(key, neardup.from_bytes(sig))
+            self._index, self._source_keys = index, keys
+        return self._index
+
+    def add_batch(self, docs: Sequence[IncomingDocument]) -> BatchResult:
+        """Store ``docs`` and fuse their events, all in one transaction."""
+        result = BatchResult()
+        try:
+            with self.engine.begin() as conn:
+                self._add_batch(conn, docs, result)
+        except BaseException:
+            self._index = None  # the in-memory LSH may hold keys of the rolled-back batch
+            raise
+        return result
+
+    def _add_batch(self, conn: Connection, docs: Sequence[IncomingDocument], result: BatchResult) -> None:
+        index = self._near_dup_index(conn)
+        keys = [d.doc_key for d in docs]
+        present: set[str] = set()
+        for i in range(0, len(keys), 500):
+            present.update(conn.execute(sa.select(D.c.doc_key).where(D.c.doc_key.in_(keys[i : i + 500]))).scalars())
+        now = _now()
+        doc_rows, mention_rows, claim_rows = [], [], []
+        new_mentions: list[Mention] = []
+        for doc in docs:
+            if doc.doc_key in present:
+                result.already_stored += 1
+                continue
+            present.add(doc.doc_key)
+            sig = neardup.signature(doc.text)
+            near = index.nearest(sig)
+            source_key = source_key_for(doc.outlet, doc.source, doc.doc_key)
+            duplicate_of = similarity = None
+            if near is not None:
+                duplicate_of, similarity = near
+                source_key = self._source_keys.get(duplicate_of, source_key)  # a copy speaks for its original
+                result.near_duplicates += 1
+            else:
+                index.add(doc.doc_key, sig)  # only originals are indexed: copies link to the earliest text
+            self._source_keys[doc.doc_key] = source_key
+            mentions = [mention_from_contract(e, doc.doc_key, n) for n, e in enumerate(doc.events)]
+            doc_rows.append(
+                {
+                    "doc_key": doc.doc_key, "doc_id": doc.doc_id, "title": doc.title, "published": _parse_published(doc.published),
+                    "source": doc.source, "outlet": doc.outlet, "republisher": doc.republisher, "url": doc.url,
+                    "origin": doc.origin, "source_key": source_key, "duplicate_of": duplicate_of,
+                    "duplicate_similarity": round(similarity, 4) if similarity is not None else None,
+                    "minhash": neardup.to_bytes(sig), "text": doc.text, "n_events": len(mentions),
+                    "errors": json.dumps(list(doc.errors), ensure_ascii=False) if doc.errors else None, "ingested_at": now,
+                }
+            )
+            for m in mentions:
+                mention_rows.append(_mention_row(m))
+                claim_rows.extend(_claim_row(c) for c in m.claims)
+            new_mentions.extend(mentions)
+            result.stored += 1
+        if doc_rows:
+            conn.execute(D.insert(), doc_rows)
+        if mention_rows:
+            conn.execute(M.insert(), mention_rows)
+        if claim_rows:
+            conn.execute(C.insert(), claim_rows)
+        result.mentions = len(new_mentions)
+        result.fused_touched = self._fuse(conn, new_mentions)
+
+    # --- fusion ---------------------------------------------------------------------------
+
+    def _fuse(self, conn: Connection, new: list[Mention]) -> set[str]:
+        """Attach each new mention to the fused event it matches (creating, joining or merging); refresh those."""
+        dirty: set[str] = set()
+        for m in new:
+            candidates = self._candidates(conn, m)
+            members = self._members(conn, [eid for eid, _ in candidates])
+            matched = [(eid, pk) for eid, pk in candidates if matches_event(m, members.get(eid, []))]
+            if not matched:
+                eid = fused_event_id_for(m.mention_id)
+                self._write_event(conn, eid, summarize([m], self._sources(conn, [m.doc_key])), insert=True)
+            else:
+                matched.sort(key=lambda t: t[1])  # the oldest fused event keeps its id
+                eid = matched[0][0]
+                for other, _pk in matched[1:]:  # the new mention bridges events: they were one
+                    conn.execute(M.update().where(M.c.fused_event_id == other).values(fused_event_id=eid))
+                    conn.execute(FE.delete().where(FE.c.event_id == other))
+                    dirty.discard(other)
+            conn.execute(M.update().where(M.c.mention_id == m.mention_id).values(fused_event_id=eid))
+            dirty.add(eid)
+        for eid in sorted(dirty):
+            self.refresh_event(conn, eid)
+        return dirty
+
+    def _candidates(self, conn: Connection, m: Mention) -> list[tuple[str, int]]:
+        window = date_window(m)
+        if window is None:
+            return []
+        q = sa.select(FE.c.event_id, FE.c.event_pk).where(
+            FE.c.date_start <= window[1] + _CANDIDATE_SLACK, FE.c.date_end >= window[0] - _CANDIDATE_SLACK
+        )
+        if m.country_code:
+            q = q.where(sa.or_(FE.c.country_code == m.country_code, FE.c.country_code.is_(None)))
+        if m.has_point:
+            q = q.where(
+                sa.or_(
+                    FE.c.latitude.is_(None),
+                    FE.c.latitude.between(m.latitude - _CANDIDATE_DEGREES, m.latitude + _CANDIDATE_DEGREES),  # type: ignore[operator]
+                )
+            )
+        return [(r[0], r[1]) for r in conn.execute(q.order_by(FE.c.event_pk).limit(500))]
+
+    def _members(self, conn: Connection, event_ids: list[str], with_claims: bool = False) -> dict[str, list[Mention]]:
+        if not event_ids:
+            return {}
+        out: dict[str, list[Mention]] = {}
+        rows = conn.execute(sa.select(M).where(M.c.fused_event_id.in_(event_ids)).order_by(M.c.mention_id)).mappings().all()
+        claims: dict[str, list[Claim]] = {}
+        if with_claims and rows:
+            ids = [r["mention_id"] for r in rows]
+            for i in range(0, len(ids), 500):
+                for c in conn.execute(sa.select(C).where(C.c.mention_id.in_(ids[i : i + 500])).order_by(C.c.claim_id)).mappings():
+                    claims.setdefault(c["mention_id"], []).append(_claim_from_row(c))
+        for r in rows:
+            out.setdefault(r["fused_event_id"], []).append(_mention_from_row(r, tuple(claims.get(r["mention_id"], ()))))
+        return out
+
+    def _sources(self, conn: Connection, doc_keys: list[str]) -> dict[str, DocSource]:
+        rows = conn.execute(sa.select(D.c.doc_key, D.c.source_key, D.c.outlet, D.c.source, D.c.doc_id).where(D.c.doc_key.in_(doc_keys)))
+        return {r.doc_key: DocSource(r.source_key, r.outlet or r.source or r.doc_id) for r in rows}
+
+    def refresh_event(self, conn: Connection, event_id: str) -> FusedSummary | None:
+        members = self._members(conn, [event_id], with_claims=True).get(event_id, [])
+        if not members:
+            conn.execute(FE.delete().where(FE.c.event_id == event_id))
+            return None
+        summary = summarize(members, self._sources(conn, sorted({m.doc_key for m in members})))
+        self._write_event(conn, event_id, summary, insert=False)
+        return summary
+
+    def _write_event(self, conn: Connection, event_id: str, s: FusedSummary, insert: bool) -> None:
+        values = {
+            "event_type": s.event_type, "sub_event_type": s.sub_event_type, "event_date": s.event_date,
+            "date_start": s.date_start, "date_end": s.date_end, "time_precision": s.time_precision,
+            "location_name": s.location_name, "geonameid": s.geonameid, "latitude": s.latitude, "longitude": s.longitude,
+            "country_code": s.country_code, "admin1": s.admin1, "admin2": s.admin2, "geo_precision": s.geo_precision,
+            "actor1": s.actor1, "actor1_inter": s.actor1_inter, "actor2": s.actor2, "actor2_inter": s.actor2_inter,
+            "fatalities_low": s.fatalities_low, "fatalities_best": s.fatalities_best, "fatalities_high": s.fatalities_high,
+            "n_mentions": s.n_mentions, "n_documents": s.n_documents, "n_sources": s.n_sources, "sources": s.sources,
+            "contested": s.contested, "discrepancy": s.discrepancy,
+            "discrepancy_reasons": json.dumps(list(s.reasons), ensure_ascii=False) if s.reasons else None,
+            "updated_at": _now(),
+        }
+        if insert:
+            conn.execute(FE.insert().values(event_id=event_id, **values))
+        else:
+            conn.execute(FE.update().where(FE.c.event_id == event_id).values(**values))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def events(self, filters: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        cols = [c for c in FE.c if c.name != "event_pk"]
+        q = sa.select(*cols).where(*where_clauses(filters, self.dialect))
+        q = q.order_by(FE.c.date_start.desc(), FE.c.event_id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_event_dict(r) for r in conn.execute(q).mappings()]
+
+    def iter_events(self, filters: EventFilter = EventFilter(), page: int = 2000) -> Iterator[dict[str, Any]]:
+        """Every matching event in a stable order (keyset pages, so an export of millions stays flat in memory)."""
+        cols = [c for c in FE.c if c.name != "event_pk"]
+        last = None
+        with self.engine.connect() as conn:
+            while True:
+                q = sa.select(*cols).where(*where_clauses(filters, self.dialect))
+                if last is not None:
+                    q = q.where(FE.c.event_id > last)
+                rows = conn.execute(q.order_by(FE.c.event_id).limit(page)).mappings().all()
+                if not rows:
+                    return
+                yield from (_event_dict(r) for r in rows)
+                last = rows[-1]["event_id"]
+
+    def count_events(self, filters: EventFilter = EventFilter()) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(FE).where(*where_clauses(filters, self.dialect))).scalar_one()
+
+    def members(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each event's member mentions with their document (outlet, republisher, URL) and claims."""
+        out: dict[str, list[dict[str, Any]]] = {eid: [] for eid in event_ids}
+        if not event_ids:
+            return out
+        with self.engine.connect() as conn:
+            for i in range(0, len(event_ids), 500):
+                chunk = list(event_ids[i : i + 500])
+                mentions = self._members(conn, chunk, with_claims=True)
+                doc_keys = sorted({m.doc_key for ms in mentions.values() for m in ms})
+                docs = {}
+                for j in range(0, len(doc_keys), 500):
+                    q = sa.select(
+                        D.c.doc_key, D.c.doc_id, D.c.title, D.c.published, D.c.source, D.c.outlet, D.c.republisher, D.c.url,
+                        D.c.duplicate_of, D.c.source_key, D.c.text,
+                    ).where(D.c.doc_key.in_(doc_keys[j : j + 500]))
+                    docs.update({r["doc_key"]: dict(r) for r in conn.execute(q).mappings()})
+                for eid, ms in mentions.items():
+                    out[eid] = [_member_dict(m, docs.get(m.doc_key, {})) for m in ms]
+        return out
+
+    def stats(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            def n(q: Any) -> int:
+                return conn.execute(q).scalar_one()
+
+            return {
+                "documents": n(sa.select(sa.func.count()).select_from(D)),
+                "near_duplicates": n(sa.select(sa.func.count()).select_from(D).where(D.c.duplicate_of.is_not(None))),
+                "mentions": n(sa.select(sa.func.count()).select_from(M)),
+                "claims": n(sa.select(sa.func.count()).select_from(C)),
+                "fused_events": n(sa.select(sa.func.count()).select_from(FE)),
+                "contested_events": n(sa.select(sa.func.count()).select_from(FE).where(FE.c.contested.is_(True))),
+            }
+
+
+# --- row conversion -------------------------------------------------------------------------
+
+def _mention_row(m: Mention) -> dict[str, Any]:
+    return {
+        "mention_id": m.mention_id, "doc_key": m.doc_key, "event_index": m.event_index, "contract_event_id": m.contract_event_id,
+        "event_type": m.event_type, "sub_event_type": m.sub_event_type, "date_start": m.date_start, "date_end": m.date_end,
+        "time_precision": m.time_precision, "location_name": m.location_name, "geonameid": m.geonameid,
+        "latitude": m.latitude, "longitude": m.longitude, "country_code": m.country_code, "admin1": m.admin1,
+        "admin2": m.admin2, "geo_precision": m.geo_precision, "actor1": m.actor1, "actor1_text": m.actor1_text,
+        "actor1_inter": m.actor1_inter, "actor2": m.actor2, "actor2_text": m.actor2_text, "actor2_inter": m.actor2_inter,
+        "fatalities": m.fatalities, "modality": m.modality, "attribution": m.attribution, "confidence": m.confidence,
+        "evidence": json.dumps([{"start": s, "end": e} for s, e in m.evidence]), "fused_event_id": None,
+    }
+
+
+def _claim_row(c: Claim) -> dict[str, Any]:
+    return {
+        "claim_id": c.claim_id, "mention_id": c.mention_id, "doc_key": c.doc_key, "quantity": c.quantity, "low": c.low,
+        "high": c.high, "claimant": c.claimant, "modality": c.modality, "subject": c.subject,
+        "evidence_start": c.evidence_start, "evidence_end": c.evidence_end,
+    }
+
+
+def _claim_from_row(r: Any) -> Claim:
+    return Claim(
+        claim_id=r["claim_id"], mention_id=r["mention_id"], doc_key=r["doc_key"], quantity=r["quantity"], low=r["low"],
+        high=r["high"], claimant=r["claimant"], modality=r["modality"], subject=r["subject"],
+        evidence_start=r["evidence_start"], evidence_end=r["evidence_end"],
+    )
+
+
+def _mention_from_row(r: Any, claims: tuple[Claim, ...]) -> Mention:
+    evidence = tuple((e["start"], e["end"]) for e in json.loads(r["evidence"] or "[]"))
+    fields = {k: r[k] for k in Mention.__slots__ if k not in ("evidence", "claims")}  # type: ignore[attr-defined]
+    return Mention(**fields, evidence=evidence, claims=claims)
+
+
+def _event_dict(r: Any) -> dict[str, Any]:
+    d = dict(r)
+    for k in ("event_date", "date_start", "date_end"):
+        if isinstance(d.get(k), date):
+            d[k] = d[k].isoformat()
+    d["contested"] = bool(d["contested"])
+    d["discrepancy_reasons"] = json.loads(d["discrepancy_reasons"]) if d.get("discrepancy_reasons") else []
+    return d
+
+
+def _snippet(text: str, start: int | None, end: int | None, limit: int = 240) -> str | None:
+    if not text or start is None or end is None or not (0 <= start <= end <= len(text)):
+        return None
+    s = " ".join(text[start:end].split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _member_dict(m: Mention, doc: dict[str, Any]) -> dict[str, Any]:
+    text = doc.get("text") or ""
+    published = doc.get("published")
+    return {
+        "mention_id": m.mention_id,
+        "doc_key": m.doc_key,
+        "doc_id": doc.get("doc_id"),
+        "title": doc.get("title"),
+        "published": published.isoformat() if isinstance(published, date) else published,
+        "outlet": doc.get("outlet") or doc.get("source"),
+        "republisher": doc.get("republisher"),
+        "url": doc.get("url"),
+        "duplicate_of": doc.get("duplicate_of"),
+        "source_key": doc.get("source_key"),
+        "event_type": m.event_type,
+        "sub_event_type": m.sub_event_type,
+        "date": m.date_start.isoformat() if m.date_start else None,
+        "location": m.location_name,
+        "fatalities": m.fatalities,
+        "modality": m.modality,
+        "confidence": m.confidence,
+        "evidence": [{"start": s, "end": e, "text": _snippet(text, s, e)} for s, e in m.evidence],
+        "claims": [
+            {
+                "quantity": c.quantity, "low": c.low, "high": c.high, "figure": c.describe(), "claimant": c.claimant,
+                "modality": c.modality, "subject": c.subject,
+                "evidence": {"start": c.evidence_start, "end": c.evidence_end, "text": _snippet(text, c.evidence_start, c.evidence_end)},
+            }
+            for c in m.claims
+        ],
+    }

@@ -1,0 +1,122 @@
+"""Versioned migrations: each opens an existing database and brings it up to date in place.
+
+A migration is a numbered function run once, inside its own transaction, and
+recorded in ``schema_version``. Never edit a released migration: add the next
+number. Version 1 creates the tables of :mod:`fogwatch.store.schema`; a column
+added later must be added by an ``ALTER TABLE`` migration *and* left out of the
+version-1 ``create_all`` (mark it ``info={"since": N}``), so old and new
+databases end up identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fogwatch.errors import Code, FogwatchError
+from fogwatch.store import schema
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_tables(conn: Connection) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_version"]
+    for table in tables:
+        table.create(conn, checkfirst=True)
+    for table in tables:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+_SQLITE_RTREE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fused_events_rtree USING rtree(event_pk, min_lon, max_lon, min_lat, max_lat)",
+    "INSERT INTO fused_events_rtree SELECT event_pk, longitude, longitude, latitude, latitude FROM fused_events"
+    " WHERE latitude IS NOT NULL AND longitude IS NOT NULL",
+    "CREATE TRIGGER fused_events_rtree_insert AFTER INSERT ON fused_events"
+    " WHEN NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL BEGIN"
+    " INSERT INTO fused_events_rtree VALUES (NEW.event_pk, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude); END",
+    "CREATE TRIGGER fused_events_rtree_update AFTER UPDATE OF latitude, longitude ON fused_events BEGIN"
+    " DELETE FROM fused_events_rtree WHERE event_pk = OLD.event_pk;"
+    " INSERT INTO fused_events_rtree SELECT NEW.event_pk, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude"
+    " WHERE NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL; END",
+    "CREATE TRIGGER fused_events_rtree_delete AFTER DELETE ON fused_events BEGIN"
+    " DELETE FROM fused_events_rtree WHERE event_pk = OLD.event_pk; END",
+]
+
+_POSTGIS = [
+    "ALTER TABLE fused_events ADD COLUMN geom geometry(Point, 4326)",
+    "UPDATE fused_events SET geom = ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)"
+    " WHERE latitude IS NOT NULL AND longitude IS NOT NULL",
+    "CREATE INDEX ix_fused_events_geom ON fused_events USING GIST (geom)",
+    """CREATE OR REPLACE FUNCTION fused_events_set_geom() RETURNS trigger AS $$
+    BEGIN
+      NEW.geom := CASE WHEN NEW.latitude IS NULL OR NEW.longitude IS NULL THEN NULL
+                  ELSE ST_SetSRID(ST_MakePoint(NEW.longitude, NEW.latitude), 4326) END;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql""",
+    "CREATE TRIGGER fused_events_geom BEFORE INSERT OR UPDATE OF latitude, longitude ON fused_events"
+    " FOR EACH ROW EXECUTE FUNCTION fused_events_set_geom()",
+]
+
+
+def _v2_spatial_index(conn: Connection) -> None:
+    """The spatial index behind ``--bbox``: R*Tree on SQLite, PostGIS geometry + GiST on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        for stmt in _SQLITE_RTREE:
+            conn.exec_driver_sql(stmt)
+    elif conn.dialect.name == "postgresql":
+        available = conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").first()
+        if not available:
+            raise FogwatchError(
+                "PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgis postgresql-15-postgis-3)",
+                Code.STORE_NO_POSTGIS,
+            )
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+        for stmt in _POSTGIS:
+            conn.exec_driver_sql(stmt)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "documents, mentions, claims, fused_events", _v1_tables),
+    Migration(2, "spatial index on fused_events (SQLite R*Tree / PostGIS GiST)", _v2_spatial_index),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar() or 0
+
+
+def migrate(engine: Engine, target: int = LATEST) -> list[int]:
+    """Apply the migrations after the database's version, up to ``target``; returns those applied."""
+    with engine.begin() as conn:
+        schema.schema_version.create(conn, checkfirst=True)
+        have = current_version(conn)
+    if have > LATEST:
+        raise FogwatchError(
+            f"this database is at schema version {have}, newer than this fogwatch knows ({LATEST}); upgrade fogwatch",
+            Code.STORE_TOO_NEW,
+        )
+    applied = []
+    for m in MIGRATIONS:
+        if have < m.version <= target:
+            with engine.begin() as conn:  # one transaction per migration: a failure leaves the previous version intact
+                m.apply(conn)
+                conn.execute(
+                    schema.schema_version.insert().values(
+                        version=m.version, description=m.description, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+                    )
+                )
+            applied.append(m.version)
+    return applied
