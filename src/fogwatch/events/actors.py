@@ -1,0 +1,280 @@
+"""The actor registry: what reporters write -> canonical ACLED-style actors with inter codes.
+
+The registry is YAML (``fogwatch/data/actors/*.yaml``, shipped with the
+package). Users add their own files: every ``*.yaml`` file or directory named
+in the ``FOGWATCH_ACTORS`` environment variable (``os.pathsep``-separated) or
+passed as ``extra_paths`` is loaded after the built-in ones, and a later entry
+with the same ``name`` replaces an earlier one.
+
+Matching runs on folded text (:func:`fogwatch.text.normalize.fold`) with one
+Aho-Corasick automaton for all aliases, plus two generic patterns for
+conflicts the registry does not know: "<Country> army/police/forces/..."
+(state forces of that country) and "<Group> militants/fighters/rebels"
+(the group, inter 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterable
+
+import ahocorasick
+import yaml
+
+from fogwatch.errors import Code, UsageError
+from fogwatch.events.model import Actor
+from fogwatch.records import Span
+from fogwatch.text.normalize import fold
+
+ENV_VAR = "FOGWATCH_ACTORS"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    name: str
+    inter: int | None
+    country: str | None = None
+    role: str | None = None  # military | police
+    valid: tuple[int | None, int | None] = (None, None)
+    label: bool = False
+    localized: bool = False
+    subunits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int  # relative to the searched string
+    end: int
+    text: str
+    entry: ActorEntry
+    country: str | None = None  # for generic patterns: the country the words named
+    subunit: str | None = None
+
+
+@dataclass
+class ActorRegistry:
+    entries: dict[str, ActorEntry] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # folded alias -> (entry name, subunit)
+    acronyms: dict[str, str] = field(default_factory=dict)  # case-sensitive
+    countries: dict[str, str] = field(default_factory=dict)  # ISO -> name
+    country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
+    sources: list[str] = field(default_factory=list)
+    _automaton: Any = None
+    _generic_re: re.Pattern[str] | None = None
+    _acronym_re: re.Pattern[str] | None = None
+
+    # --- loading ---------------------------------------------------------------------------
+    def add_file(self, text: str, origin: str) -> None:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise UsageError(f"actor registry {origin}: not valid YAML ({exc})", Code.ACTOR_REGISTRY) from None
+        if not isinstance(data, dict):
+            raise UsageError(f"actor registry {origin}: expected a mapping with `actors:` or `countries:`", Code.ACTOR_REGISTRY)
+        for iso, info in (data.get("countries") or {}).items():
+            if not isinstance(info, dict) or "name" not in info:
+                raise UsageError(f"actor registry {origin}: country {iso!r} needs a `name`", Code.ACTOR_REGISTRY)
+            self.countries[str(iso)] = str(info["name"])
+            for word in info.get("words") or ():
+                self.country_words[fold(str(word))] = str(iso)
+        for i, raw in enumerate(data.get("actors") or ()):
+            if not isinstance(raw, dict) or not raw.get("name"):
+                raise UsageError(f"actor registry {origin}: actor #{i + 1} needs a `name`", Code.ACTOR_REGISTRY)
+            inter = raw.get("inter")
+            if inter is not None and (not isinstance(inter, int) or not 1 <= inter <= 8):
+                raise UsageError(f"actor registry {origin}: actor {raw['name']!r} has inter {inter!r}; it must be 1..8", Code.ACTOR_REGISTRY)
+            valid = raw.get("valid") or [None, None]
+            entry = ActorEntry(
+                name=str(raw["name"]),
+                inter=inter,
+                country=raw.get("country"),
+                role=raw.get("role"),
+                valid=(valid[0], valid[1] if len(valid) > 1 else None),
+                label=bool(raw.get("label", False)),
+                localized=bool(raw.get("localized", False)),
+                subunits=tuple(str(s) for s in raw.get("subunits") or ()),
+            )
+            self.entries[entry.name] = entry
+            for alias in raw.get("aliases") or ():
+                self.aliases[fold(str(alias))] = (entry.name, None)
+            for unit in entry.subunits:
+                self.aliases[fold(unit)] = (entry.name, unit)
+            for acro in raw.get("acronyms") or ():
+                self.acronyms[str(acro)] = entry.name
+        self.sources.append(origin)
+        self._automaton = None
+
+    def _build(self) -> None:
+        automaton = ahocorasick.Automaton()
+        for alias, value in self.aliases.items():
+            automaton.add_word(alias, (len(alias), value))
+        if len(automaton):
+            automaton.make_automaton()
+        self._automaton = automaton
+        words = sorted(self.country_words, key=len, reverse=True)
+        cw = "|".join(re.escape(w) for w in words)
+        self._generic_re = re.compile(
+            r"\b(?P<c1>" + cw + r")(?:\s+and\s+(?P<c2>" + cw + r"))?(?:'s)?\s+"
+            r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
+            r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
+            r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
+            r"marines|commandos|officers|defen[cs]e ministry|government))\b"
+        )
+        if self.acronyms:
+            self._acronym_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(self.acronyms, key=len, reverse=True)) + r")\b")
+
+    # --- matching --------------------------------------------------------------------------
+    def find(self, original: str, folded: str | None = None) -> list[ActorMention]:
+        """Actor mentions in a sentence, longest first where they overlap, left to right."""
+        if self._automaton is None:
+            self._build()
+        folded = fold(original) if folded is None else folded
+        found: list[ActorMention] = []
+        if len(self._automaton):
+            for end_idx, (length, (name, subunit)) in self._automaton.iter(folded):
+                start, end = end_idx - length + 1, end_idx + 1
+                if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+                    continue
+                found.append(ActorMention(start, end, original[start:end], self.entries[name], subunit=subunit))
+        if self._generic_re is not None:
+            for m in self._generic_re.finditer(folded):
+                role_words = m.group("role")
+                role = "police" if "police" in role_words or "gendarm" in role_words else "military"
+                for key in ("c1", "c2"):
+                    word = m.group(key)
+                    if not word:
+                        continue
+                    iso = self.country_words.get(word)
+                    if iso is None:
+                        continue
+                    entry = self.state_entry(iso, role)
+                    if m.group("c2"):
+                        # "Syrian and Russian warplanes": two actors, each spanning its own country word
+                        text = f"{original[m.start(key) : m.end(key)]} {original[m.start('role') : m.end('role')]}"
+                        found.append(ActorMention(m.start(key), m.end(key), text, entry, country=iso))
+                    else:
+                        found.append(ActorMention(m.start(), m.end(), original[m.start() : m.end()], entry, country=iso))
+        if self._acronym_re is not None:
+            for m in self._acronym_re.finditer(original):
+                if m.group(1) == "IS" and not re.match(r"\s+(?:militants|fighters|group|jihadists|extremists)\b", original[m.end() :]):
+                    continue  # "IS" alone is too ambiguous
+                found.append(ActorMention(m.start(), m.end(), m.group(1), self.entries[self.acronyms[m.group(1)]]))
+        for m in _GROUP_RE.finditer(original):
+            group = m.group("group")
+            if fold(group.split()[0]) in _GROUP_STOP or fold(group) in self.country_words or fold(group) in self.aliases:
+                continue
+            entry = ActorEntry(name=group, inter=2)
+            found.append(ActorMention(m.start(), m.end(), m.group(0), entry))
+        # longest-first, then drop mentions inside a longer one
+        found.sort(key=lambda a: (a.start, -(a.end - a.start)))
+        kept: list[ActorMention] = []
+        for a in found:
+            if kept and a.start < kept[-1].end:
+                if (a.end - a.start) > (kept[-1].end - kept[-1].start):
+                    kept[-1] = a
+                continue
+            kept.append(a)
+        return kept
+
+    def state_entry(self, iso: str, role: str) -> ActorEntry:
+        for entry in self.entries.values():
+            if entry.country == iso and entry.role == role and entry.valid[1] is None:
+                return entry
+        country = self.countries.get(iso, iso)
+        kind = "Police Forces" if role == "police" else "Military Forces"
+        return ActorEntry(name=f"{kind} of {country}", inter=1, country=iso, role=role)
+
+    def resolve(self, mention: ActorMention, event_country: str | None, year: int | None, span_offset: int = 0) -> Actor:
+        """The contract Actor for a mention in an event in ``event_country`` (ISO) and ``year``."""
+        entry = mention.entry
+        if entry.role and not entry.country and event_country:
+            entry = self.state_entry(event_country, entry.role)  # "government forces" in a Syrian report
+        if year is not None and entry.country and entry.role:
+            entry = self._for_year(entry, year)
+        name = entry.name
+        if entry.label:
+            name = mention.text.strip()
+        elif entry.localized:
+            country = self.countries.get(event_country or "", None)
+            if country:
+                name = f"{entry.name} ({country})"
+        inter = entry.inter
+        if inter == 1 and entry.country and event_country and entry.country != event_country:
+            inter = 8  # a state force acting abroad (Turkey's military in Syria)
+        span = Span(mention.start + span_offset, mention.end + span_offset)
+        return Actor(name=name, text=mention.text, inter=inter, subunit=mention.subunit, span=span)
+
+    def _for_year(self, entry: ActorEntry, year: int) -> ActorEntry:
+        lo, hi = entry.valid
+        if (lo is None or year >= lo) and (hi is None or year <= hi):
+            return entry
+        for other in self.entries.values():
+            if other.country == entry.country and other.role == entry.role:
+                olo, ohi = other.valid
+                if (olo is None or year >= olo) and (ohi is None or year <= ohi):
+                    return other
+        return entry
+
+
+_GROUP_STOP = frozenset(
+    """the some many other armed local foreign pro several two three four five these those their our his her its a an islamist
+    moderate radical opposition rebel syrian kurdish all most more hundreds dozens thousands unidentified unknown suspected alleged
+    masked allied backed""".split()
+)
+_GROUP_RE = re.compile(
+    r"\b(?P<group>(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)(?:\s+(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)){0,3})\s+"
+    r"(?:militants|fighters|rebels|insurgents|jihadists|gunmen|militia|militiamen|extremists|terrorists)\b"
+)
+
+
+def _builtin_texts() -> Iterable[tuple[str, str]]:
+    folder = files("fogwatch").joinpath("data", "actors")
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith((".yaml", ".yml")):
+            yield item.read_text(encoding="utf-8"), f"fogwatch/data/actors/{item.name}"
+
+
+def _user_files(paths: Iterable[str]) -> Iterable[Path]:
+    for raw in paths:
+        if not raw:
+            continue
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        elif path.is_file():
+            yield path
+        else:
+            raise UsageError(f"actor registry {path}: no such file or directory", Code.ACTOR_REGISTRY)
+
+
+def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True) -> ActorRegistry:
+    """The built-in registry, then ``$FOGWATCH_ACTORS``, then ``extra_paths``."""
+    registry = ActorRegistry()
+    for text, origin in _builtin_texts():
+        registry.add_file(text, origin)
+    paths: list[str] = []
+    if use_env and os.environ.get(ENV_VAR):
+        paths.extend(os.environ[ENV_VAR].split(os.pathsep))
+    paths.extend(extra_paths)
+    for path in _user_files(paths):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"actor registry {path}: cannot read it ({exc})", Code.ACTOR_REGISTRY) from None
+        registry.add_file(text, str(path))
+    return registry
+
+
+@lru_cache(maxsize=4)
+def default_registry(env_value: str | None = None) -> ActorRegistry:
+    """The registry for ``$FOGWATCH_ACTORS`` as it is now (cached per value)."""
+    return load_registry()
+
+
+def registry_from_env() -> ActorRegistry:
+    return default_registry(os.environ.get(ENV_VAR))

@@ -1,0 +1,189 @@
+"""Who says so, and how sure: the claimant and modality of a statement in a sentence.
+
+- The claimant is the source the text names: "the Turkish Defense Ministry
+  reported", "President Erdogan said", "according to sources loyal to Idlib
+  groups", "Pro-militant sources reported", "militants claim", "local sources
+  say". ``None`` is the author's own voice.
+- The modality is ``asserted`` (the author's voice), ``reported`` (a named
+  source, "reportedly"), ``claimed`` ("claim", "allegedly", or a report the text
+  itself puts in doubt: "If these claims are confirmed"), ``denied``, or
+  ``hypothetical`` (plans, threats, forecasts, conditions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SAY_VERBS = {
+    "said": "reported", "says": "reported", "say": "reported", "reported": "reported", "reports": "reported", "report": "reported",
+    "announced": "reported", "announces": "reported", "stated": "reported", "states": "reported", "confirmed": "reported",
+    "told": "reported", "added": "reported", "noted": "reported", "wrote": "reported", "tweeted": "reported", "cited": "reported",
+    "quoted": "reported", "showed": "reported", "documented": "reported", "estimated": "reported", "estimates": "reported",
+    "claimed": "claimed", "claims": "claimed", "claim": "claimed", "alleged": "claimed", "alleges": "claimed", "allege": "claimed",
+    "insisted": "claimed", "insists": "claimed", "boasted": "claimed",
+    "denied": "denied", "denies": "denied", "deny": "denied", "rejected": "denied",
+}
+_SAY_RE = re.compile(r"\b(" + "|".join(sorted(_SAY_VERBS, key=len, reverse=True)) + r")\b")
+_ACCORDING = re.compile(r"\b(?:according to|citing|cited by|quoted by|as reported by|reported by)\s+(?:the\s+)?")
+# Nouns that make a plausible source when written in lower case ("local sources say").
+_SOURCE_NOUNS = frozenset(
+    """sources source officials official ministry spokesman spokesperson spokeswoman activists activist residents witnesses observatory
+    media agency tv television channel reports report statement medics doctors monitor monitors group groups army military police
+    militants rebels government authorities commander commanders minister president leader leadership correspondent reporter
+    journalists journalist outlet outlets news networks network opposition regime forces side website newspaper daily office
+    pentagon ngo ngos un organization organisation committee council coalition command centre center agencies services analysts
+    experts people people's source's the sources""".split()
+)
+_NP_STOP = frozenset(
+    """that which who and but or as when while after before if because since so then also it they he she we i you this there
+    has have had was were is are be been will would could may might can not no on in at by for with from to than""".split()
+)
+_PRONOUNS = frozenset("he she they it we".split())
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|will|would|could|might|may|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
+    r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
+    r"ready to|seeks? to|wants? to|wanted to|in order to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
+    r"in case|in the coming|next week|tomorrow|would-be|calls? for|called for|urged?|demand(?:s|ed)?|should)\b"
+)
+_REPORTEDLY = re.compile(r"\b(?:reportedly|reports? (?:appeared|emerged|said|say|indicate|suggest)|it was reported|is said to|are said to|were said to|was said to|purportedly|supposedly|unconfirmed)\b")
+_ALLEGEDLY = re.compile(r"\b(?:allegedly|alleged|claimed to have)\b")
+_NEGATION = re.compile(r"\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|was not|wasn't|were not|weren't|never|no|nor|without|failed to|denied|denies|refuted|not)\b")
+_DOUBT_NEXT = re.compile(r"^\W*(?:if|unless|should)\s+(?:these|those|the|such|this|that)\s+(?:claims?|reports?|figures?|allegations?|numbers?)\s+(?:are|is|were|was|be|get|prove)\b|^\W*(?:these|those|the|such)\s+(?:claims?|reports?|figures?)\s+(?:could|can|have)\s+not\s+(?:be(?:en)?\s+)?(?:independently\s+)?(?:verified|confirmed)")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    claimant: str | None
+    modality: str  # reported | claimed | denied
+    start: int  # span of the attribution cue in the sentence (relative)
+    end: int
+
+
+def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str | None, int]:
+    """The noun phrase right before a saying verb: "the Turkish Defense Ministry" in "... the Turkish Defense Ministry reported"."""
+    words = list(re.finditer(r"[A-Za-z0-9][\w'’\-.]*", original[max(0, verb_start - 120) : verb_start]))
+    base = max(0, verb_start - 120)
+    picked: list[re.Match[str]] = []
+    for w in reversed(words):
+        gap = original[base + w.end() : (base + picked[-1].start()) if picked else verb_start]
+        if any(ch in gap for ch in ",;:()\"“”") or (gap.strip() and gap.strip() not in ("-", "'s")):
+            break
+        low = folded[base + w.start() : base + w.end()]
+        if low in _NP_STOP and low not in ("the",):
+            break
+        if low == "the":
+            picked.append(w)
+            break
+        if w.group(0)[:1].isdigit():
+            break
+        picked.append(w)
+        if len(picked) >= 7:
+            break
+    if not picked:
+        return None, verb_start
+    picked.reverse()
+    if folded[base + picked[0].start() : base + picked[0].end()] == "the":
+        picked = picked[1:]
+    if not picked:
+        return None, verb_start
+    start, end = base + picked[0].start(), base + picked[-1].end()
+    text = original[start:end].rstrip(".")
+    folded_words = folded[start:end].split()
+    if not folded_words:
+        return None, verb_start
+    has_name = any(w.group(0)[:1].isupper() for w in picked) and not (
+        len(picked) == 1 and start == _sentence_start(original)
+    )
+    head = folded_words[-1].rstrip(".")
+    if head in _PRONOUNS:
+        return folded_words[-1], start
+    if not (has_name or head in _SOURCE_NOUNS):
+        return None, verb_start
+    return _tidy(text, start == _sentence_start(original)), start
+
+
+def _sentence_start(original: str) -> int:
+    return len(original) - len(original.lstrip())
+
+
+def _tidy(text: str, at_sentence_start: bool) -> str:
+    """Lower-case a sentence-initial common word ("Pro-militant sources" -> "pro-militant sources")."""
+    words = text.split()
+    if at_sentence_start and words and len(words) > 1 and all(not w[:1].isupper() for w in words[1:]) and words[0][:1].isupper():
+        first = words[0]
+        if first.lower().split("-")[0] in ("pro", "local", "security", "medical", "military", "opposition", "government", "rebel", "activist", "informed", "unnamed", "anonymous", "official", "several", "other", "some", "many", "two", "three", "witnesses", "residents", "sources", "activists", "officials", "militants", "rebels", "media", "state", "news", "eyewitnesses", "hospital", "army", "police", "humanitarian", "russian" if False else "pro"):
+            return first[0].lower() + first[1:] + " " + " ".join(words[1:])
+    return text
+
+
+def find_attributions(original: str, folded: str) -> list[Attribution]:
+    """Every attribution cue in a sentence, left to right."""
+    out: list[Attribution] = []
+    for m in _ACCORDING.finditer(folded):
+        rest = original[m.end() : m.end() + 120]
+        stop = re.search(r"[,;:.()]|\s+(?:that|who|which)\s|\s+(?:on|in)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", rest)
+        name = rest[: stop.start()] if stop else rest
+        name = name.strip()
+        if name:
+            words = name.split()
+            name = " ".join(words[:9])
+            out.append(Attribution(name, "reported", m.start(), m.end() + len(name)))
+    for m in _SAY_RE.finditer(folded):
+        verb = m.group(1)
+        # "Ankara calls the incident...", "the report" as a noun: only a verb after a noun phrase counts
+        claimant, cstart = _claimant_before(original, folded, m.start())
+        if claimant is None:
+            # "it was claimed", "militants claim" (lower case source noun handled in _claimant_before)
+            if verb in ("claimed", "alleged") and re.search(r"\b(?:it|was|were|is|are|been)\s+$", folded[max(0, m.start() - 12) : m.start()]):
+                out.append(Attribution(None, "claimed", m.start(), m.end()))
+            continue
+        if verb in ("report", "reports", "claim", "claims", "estimates") and re.search(
+            r"\b(?:the|a|of|official|unconfirmed|conflicting|contradictory|multiple|new|initial|media|press|news|these|those|such|no|earlier|recent|other|some|many|their|its|his|her)\s+$",
+            folded[max(0, m.start() - 16) : m.start()],
+        ):
+            continue  # the noun, not the verb
+        out.append(Attribution(claimant, _SAY_VERBS[verb], cstart, m.end()))
+    for m in _REPORTEDLY.finditer(folded):
+        out.append(Attribution(None, "reported", m.start(), m.end()))
+    for m in _ALLEGEDLY.finditer(folded):
+        out.append(Attribution(None, "claimed", m.start(), m.end()))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def attribution_for(attributions: list[Attribution], position: int) -> Attribution | None:
+    """The attribution governing a statement at ``position``: the nearest one before it, else the nearest after it."""
+    before = [a for a in attributions if a.start <= position]
+    if before:
+        named = [a for a in before if a.claimant is not None]
+        best = before[-1]
+        if best.claimant is None and named:
+            return Attribution(named[-1].claimant, best.modality if best.modality != "reported" else named[-1].modality, best.start, best.end)
+        return best
+    after = [a for a in attributions if a.start > position]
+    return after[0] if after else None
+
+
+def is_hypothetical(folded_clause_before: str) -> bool:
+    """Does a plan, threat, condition or forecast govern what follows this text (the clause before a trigger)?"""
+    return _HYPOTHETICAL.search(folded_clause_before) is not None
+
+
+def is_negated(folded_clause_before: str) -> bool:
+    return _NEGATION.search(folded_clause_before) is not None
+
+
+def doubts_previous(folded_sentence: str) -> bool:
+    """ "If these claims are confirmed, ...": the sentence puts the previous sentence's report in doubt."""
+    return _DOUBT_NEXT.search(folded_sentence) is not None
+
+
+def modality_of(attribution: Attribution | None, hypothetical: bool, negated: bool) -> str:
+    if hypothetical:
+        return "hypothetical"
+    if negated:
+        return "denied"
+    if attribution is None:
+        return "asserted"
+    return attribution.modality

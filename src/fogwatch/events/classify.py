@@ -1,0 +1,403 @@
+"""Sub-event types from trigger words: a lexicon, a few composition rules, and ACLED's precedence.
+
+One Aho-Corasick automaton finds every trigger phrase in a folded text in a
+single pass, so the stage can skip sentences with no trigger at all. Each
+trigger carries a sub-event type (or a pseudo-type the context resolves:
+``territory`` becomes "Government regains territory" or "Non-state actor
+overtakes territory" by who took it; ``protest`` becomes a peaceful protest,
+a protest with intervention, excessive force or a violent demonstration by
+what else the clause says; ``kill`` becomes an armed clash or an attack on
+civilians by who died) and a *tier*:
+
+- 3: a specific tactic or act ("airstrike", "suicide bomber", "arrested");
+- 2: a battle or territory word ("clashes", "recaptured");
+- 1: generic violence ("killed", "attacked"): it types an event only when
+  nothing more specific is in the clause.
+
+When tactics co-occur in one clause the most specific or severe sub-type wins
+(:data:`PRECEDENCE`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+# Most specific / most severe first: the winner when tactics co-occur in one clause.
+PRECEDENCE: tuple[str, ...] = (
+    "Chemical weapon",
+    "Suicide bomb",
+    "Sexual violence",
+    "Excessive force against protesters",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Abduction/forced disappearance",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Armed clash",
+    "Mob violence",
+    "Violent demonstration",
+    "Protest with intervention",
+    "Attack",
+    "Peaceful protest",
+    "Disrupted weapons use",
+    "Looting/property destruction",
+    "Arrests",
+    "Headquarters or base established",
+    "Non-violent transfer of territory",
+    "Agreement",
+    "Change to group/activity",
+    "Other",
+)
+_RANK = {s: i for i, s in enumerate(PRECEDENCE)}
+
+# (pseudo-)type -> tier -> phrases. A trailing "*" matches any word ending ("shell*": shelled, shelling).
+LEXICON: dict[str, dict[int, str]] = {
+    "Chemical weapon": {3: "chemical attack* | chemical weapon* | chemical strike* | chemical munition* | chemical agent* | sarin | chlorine | "
+                           "nerve agent* | nerve gas | mustard gas | toxic gas* | poison gas | poisonous gas* | gas attack* | toxic chemical* | "
+                           "chemical bomb* | toxic substance* | chemical shell*"},
+    "Suicide bomb": {3: "suicide bomb* | suicide attack* | suicide car* | suicide vest* | suicide truck* | suicide blast* | suicide explosion* | "
+                        "blew himself up | blew herself up | blew themselves up | self-detonat* | explosive vest* | explosive belt* | svbied* | "
+                        "suicide attacker* | suicide mission* | suicide-bomb* | detonated his vest | detonated her vest | kamikaze"},
+    "Remote explosive/landmine/IED": {3: "ied | ieds | improvised explosive* | roadside bomb* | landmine* | land mine* | car bomb* | "
+                                         "explosive device* | booby-trap* | booby trap* | bomb blast* | vbied* | motorcycle bomb* | "
+                                         "magnetic bomb* | sticky bomb* | planted bomb* | bomb exploded | bomb went off | bomb explosion* | "
+                                         "mine explosion* | mine blast* | remote-controlled bomb* | remotely detonated | bomb-laden | explosives-laden | "
+                                         "bomb attack* | bombing* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt"},
+    "Grenade": {3: "grenade* | hand-grenade* | hand grenade*"},
+    "Air/drone strike": {3: "airstrike* | air strike* | air-strike* | air raid* | air-raid* | warplane* | war plane* | fighter jet* | jets | "
+                            "drone strike* | drone attack* | aerial bombardment* | aerial attack* | aerial bombing* | helicopter gunship* | "
+                            "barrel bomb* | air force | sorties | bombing raid* | aircraft | helicopter* | air power | airpower | air support | "
+                            "bombed | bomber jets | unmanned aerial | uav* | drones | drone | airstrikes | air bombardment* | aerial raid* | "
+                            "bombarded from the air | air attack*"},
+    "Shelling/artillery/missile attack": {3: "shell* | artillery | mortar* | rocket* | missile* | bombard* | howitzer* | grad | mlrs | "
+                                             "katyusha* | projectile* | tank fire | cannon* | atgm* | anti-tank | qassam* | heavy weapon* | "
+                                             "tank round* | launcher*", 2: "strikes | strike on | strike against | struck"},
+    "Sexual violence": {3: "rape* | raped | sexual* | molest* | gang-rape* | gangrape* | sex slave* | gang rape*"},
+    "Abduction/forced disappearance": {3: "abduct* | kidnap* | hostage* | forcibly disappeared | forced disappearance* | enforced disappearance* | "
+                                          "taken captive | went missing | were missing | whereabouts | disappeared"},
+    "territory": {2: "regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
+                     "take control | taking control | seized control | seize control | gained control | gain control | restored control | "
+                     "captur* | seized | seize | seizing | cleared | overran | overrun | fell into the hands | fell to | fallen to | "
+                     "taken over | took over | take over | stormed | drove out | driven out | pushed out | expelled | advanced into | "
+                     "entered the town | entered the city | entered the village | under control | full control | control over | "
+                     "control of"},
+    "Armed clash": {2: "clash* | fighting | fought | battle* | exchange of fire | exchanged fire | exchanging fire | firefight* | gunfight* | "
+                       "gun battle* | gunbattle* | skirmish* | ambush* | counter-attack* | counterattack* | counter-offensive* | "
+                       "offensive | assault* | repelled | repulsed | combat | encounter* | shootout* | shoot-out* | gunfire | "
+                       "infiltration attempt* | fire exchange* | heavy fighting | raided | raid | raids | engaged | hostilities | frontline | front line | "
+                       "attack on positions | attacked positions | attacked the positions | positions of | counter attack*"},
+    "kill": {1: "killed | killing | kills | dead | died | death* | shot | shooting | shot dead | gunned down | murder* | massacre* | "
+                "stabbed | stabbing | hacked | beheaded | behead* | beaten to death | beat to death | executed | execution* | assassinat* | "
+                "slain | slaughter* | burned alive | burnt alive | tortur* | wounded | injured | injuring | wounding | opened fire | "
+                "fired at | fired on | shot at | attack* | targeted | hit | lives | casualties | victims | bodies | body of | "
+                "beaten | beat up | assault on | assaulted | lynch*"},
+    "protest": {2: "protest* | demonstrat* | rally | rallies | rallied | marched | marchers | protest march | sit-in* | hunger strike* | "
+                   "general strike* | went on strike | on strike | strikers | picket* | took to the streets | take to the streets | "
+                   "chanting | chanted | vigil* | dharna* | bandh | gherao* | agitation* | agitating | agitators | slogans | placards | "
+                   "walkout | walk-out | boycott*"},
+    "intervention": {2: "tear gas | teargas | tear-gas | water cannon* | dispersed | disperse | dispersing | baton* | lathi* | "
+                        "rubber bullet* | broke up | cracked down | crackdown | pepper spray | stun grenade* | cane-charge* | "
+                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet*"},
+    "riot": {3: "riot* | violent protest* | violent demonstration* | stone pelting | stone-pelting | pelted stones | pelting stones | "
+                "stone-throwing | throwing stones | threw stones | hurled stones | pelted | petrol bomb* | molotov*"},
+    "Mob violence": {3: "mob | mobs | lynch* | vigilante* | communal clash* | communal violence | mob violence | angry crowd | "
+                        "communal riot* | sectarian violence | sectarian clash* | tribal clash* | ethnic clash*"},
+    "Agreement": {3: "agreement* | ceasefire* | cease-fire* | truce* | peace deal* | peace accord* | peace talks | accord | signed a | "
+                     "signed an | reconciliation | memorandum | prisoner exchange* | prisoner swap* | exchange of prisoners | "
+                     "swap deal* | agreed to | agreed on | negotiated | settlement"},
+    "Arrests": {3: "arrest* | detain* | detention* | custody | apprehend* | nabbed | rounded up | remand* | jailed | booked | "
+                   "sent to jail | picked up | taken in | held for questioning | handcuffed | imprisoned | prison sentence* | sentenced"},
+    "Change to group/activity": {3: "formed | formation | merge* | merger | dissolv* | defect* | pledged allegiance | recruit* | "
+                                    "training camp* | military exercise* | military drill* | drills | curfew* | state of emergency | "
+                                    "mobilis* | mobiliz* | reinforcement* | deployed | deploy* | convoy* | sent troops | rebrand* | "
+                                    "surrender* | laid down | lay down | joined the | joined forces | appointed | new commander | "
+                                    "military buildup | build-up | buildup | redeploy* | troop movement* | moved troops | "
+                                    "sent reinforcements | banned | ban on | launched a campaign | announced the"},
+    "Disrupted weapons use": {3: "defus* | dismantl* | weapons cache* | arms cache* | arms depot* | ammunition depot* | weapon depot* | "
+                                 "intercept* | shot down | downed | confiscat* | bomb disposal | controlled explosion* | foiled | "
+                                 "thwarted | neutralized | neutralised | arms haul | demining | mine clearance | cleared mines | "
+                                 "seized weapons | seized arms | seized ammunition | seized explosives | recovered weapons | "
+                                 "recovered explosives | recovered arms | weapons were seized | found an ied | found a bomb | "
+                                 "explosives were found | weapons and ammunition | cache of weapons | cache of arms | air defen*"},
+    "Headquarters or base established": {3: "established a base | established a new base | established positions | established several positions | "
+                                            "established a position | established a post | established an observation | established a military | "
+                                            "set up a base | set up a checkpoint | set up checkpoints | set up a military | set up an observation | "
+                                            "set up a post | set up positions | new base | new military base | new observation post* | "
+                                            "headquarters | observation post* | outpost* | military base | built a base | establish* a base | "
+                                            "establish* a military | established | establish | set up | base in | base near | checkpoint*"},
+    "Non-violent transfer of territory": {3: "withdr* | handed over | hand over | handover | hand-over | pulled out | pull out | pullout | "
+                                             "ceded | without a fight | without resistance | without fighting | evacuat* | retreat* | "
+                                             "left the town | left the city | left the area | took over from | peacefully"},
+    "Looting/property destruction": {3: "loot* | plunder* | ransack* | torch* | set fire | set on fire | set ablaze | burnt down | burned down | "
+                                        "burn down | demolish* | bulldoz* | raze* | vandali* | arson | pillag* | destroyed homes | "
+                                        "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
+                                        "confiscated land | seized property | stole | stolen | steal* | burned houses | burnt houses | "
+                                        "burned homes | burnt homes | burned shops | damaged | destroyed"},
+    "none": {3: "earthquake* | flood* | cyclone* | hurricane* | typhoon* | landslide* | drought* | wildfire* | forest fire* | tsunami* | "
+                "heavy rain* | rainfall | storm* | covid* | coronavirus | pandemic | virus | infection* | vaccin* | outbreak | epidemic | "
+                "accident* | derail* | crash* | collapsed | collapse | capsiz* | stampede* | short circuit | gas leak* | leak | "
+                "fire broke out | blaze | caught fire | factory fire | fire tenders | firefighters | fire brigade | "
+                "drug* | smuggl* | traffick* | robbery | robbed | robber* | cartel* | extortion | heroin | cocaine | narcotic* | "
+                "fraud | theft | thieves | burglar* | dacoit* | gangster* | ganja | "
+                "claimed responsibility | claim responsibility | claims responsibility | blamed | accused | responsible for | "
+                "met with | meeting | visit* | summit | foreign minister | ambassador* | diplomat* | condemn* | talks with | "
+                "phone call | bilateral | sanctions | delegation"},
+}
+
+_TERRITORY_OBJECT = re.compile(
+    r"^(?:\s+(?:the|a|an|several|some|two|three|four|five|\d+|over|more than|at least|approximately|about|most of the|most of|parts of|part of|much of|all|several key))*"
+    r"\s*(?:[a-z'\-]+\s+){0,3}?(?:village|villages|town|towns|city|cities|area|areas|district|districts|neighbou?rhood|neighbou?rhoods|hill|hills|"
+    r"region|settlement|settlements|base|airport|airbase|positions|position|territory|territories|control|locality|localities|province|"
+    r"outskirts|road|highway|crossroads|junction|camp|checkpoint|quarter|suburb|suburbs|mountain|strongholds?|stronghold|bastion|capital|"
+    r"farms|heights|valley|island|oil field|oilfield|border crossing|crossing|dam|bridge|square|compound)\b"
+)
+_NONSTATE_CUES = re.compile(
+    r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|isis|isil|daesh|islamic state|al-qaeda|al-shabaab|al shabaab|taliban|boko haram|"
+    r"houthis?|ansar|hts|nusra|tahrir|opposition|terrorists?|militias?|sdf|ypg|pkk|separatists?|guerrillas?|maoists?|naxal\w*|farc|eln|armed group|"
+    r"gunmen|tribesmen|mujahideen|free syrian army|fsa|syrian national army|turkish-backed|turkish proxies|shabaab|jnim|iswap|adf|m23|"
+    r"pro-militant|extremists?|tigray\w*|tplf|fano|amhara|arakan|kachin|karen|kia|rsf|rapid support)\b"
+)
+_STATE_CUES = re.compile(
+    r"\b(?:army|troops|soldiers|government forces|government troops|regime|military|security forces|saa|tiger forces|armed forces|"
+    r"pro-government|loyalist|police|national guard|federal forces|state forces|government|forces loyal to|iraqi forces|afghan forces|"
+    r"syrian forces|marines|gendarmes?|paramilitary|tatmadaw|fardc|idf|fanis|coalition|turkish|russian|iranian)\b"
+)
+_CIVILIAN_CUES = re.compile(
+    r"\b(?:civilians?|residents?|villagers?|people|children|child|women|woman|girls?|boys?|man|men|farmers?|shepherds?|students?|workers?|"
+    r"journalists?|doctors?|teachers?|worshippers?|pilgrims?|passengers?|family|families|wife|husband|daughter|son|mother|father|locals|"
+    r"trader|traders|shopkeeper|businessman|activist|priest|imam|elder|elders|villager|refugees?|displaced|innocent|unarmed|aid worker\w*|"
+    r"medic\w*|nurse\w*|pedestrians?|motorists?|driver|drivers|youth|youths|teenager|minor|minors|citizens?|dalit|tribal|labourers?|laborers?)\b"
+)
+_COMBATANT_VICTIM = re.compile(
+    r"\b(?:soldiers?|troops|militants?|rebels?|fighters|insurgents?|terrorists?|servicemen|service members|personnel|officers?|commanders?|"
+    r"policem[ae]n|police|guards?|gunmen|jihadists?|militiam[ae]n|combatants|members of|army|forces|attackers?)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    start: int  # relative to the searched string
+    end: int
+    kind: str  # a sub-event type or a pseudo-type (territory, protest, intervention, riot, kill, none)
+    tier: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for kind, tiers in LEXICON.items():
+        for tier, phrases in tiers.items():
+            for phrase in phrases.split("|"):
+                phrase = phrase.strip()
+                if not phrase:
+                    continue
+                stem = phrase.endswith("*")
+                key = phrase.rstrip("*")
+                prev = automaton.get(key, None)
+                value = (kind, tier, stem, len(key))
+                # a phrase listed twice keeps the most specific reading (higher tier)
+                if prev is None or prev[1] < tier:
+                    automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def find_triggers(folded: str, start: int = 0, end: int | None = None) -> list[Trigger]:
+    """Trigger phrases in ``folded[start:end]`` (offsets relative to ``folded``), longest wins on overlap."""
+    end = len(folded) if end is None else end
+    raw: list[Trigger] = []
+    for last, (kind, tier, stem, length) in _automaton().iter(folded, start, end):
+        s, e = last - length + 1, last + 1
+        if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] == "-" and kind != "none"):
+            continue
+        if stem:
+            while e < end and (folded[e].isalpha()):
+                e += 1
+        elif e < len(folded) and folded[e].isalnum():
+            continue
+        raw.append(Trigger(s, e, kind, tier, folded[s:e]))
+    raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    out: list[Trigger] = []
+    for t in raw:
+        if out and t.start < out[-1].end:
+            continue
+        out.append(t)
+    return _filter(folded, out)
+
+
+_STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
+_SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
+
+
+def _filter(folded: str, triggers: list[Trigger]) -> list[Trigger]:
+    """Drop readings the context rules out ("hunger strike" is no shelling, "captured" needs a place)."""
+    out = []
+    for t in triggers:
+        before = folded[max(0, t.start - 24) : t.start]
+        after = folded[t.end : t.end + 80]
+        if t.text in ("strikes", "strike on", "strike against") and _STRIKE_NOT_ATTACK.search(before):
+            continue
+        if t.text.startswith("shell") and _SHELL_NOT_ATTACK.match(folded[t.start : t.start + 24]):
+            continue
+        if t.kind == "territory" and t.text not in ("fell into the hands", "fell to", "fallen to", "overran", "overrun", "under control", "full control"):
+            if t.text.startswith(("captur", "seiz", "took over", "taken over", "take over", "stormed", "cleared", "liberat", "expelled", "drove", "driven", "pushed")):
+                if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(folded, t.end):
+                    continue
+        if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
+            continue
+        if t.text == "mines" and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed)", before + after[:30]):
+            continue
+        if t.text in ("drone", "drones") and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
+            continue
+        out.append(t)
+    return out
+
+
+def _looks_like_place(folded: str, pos: int) -> bool:
+    """After a verb: "captured Saraqib" (the folded text is lower case; the caller's original may know better)."""
+    return False
+
+
+def clause_bounds(folded: str) -> list[tuple[int, int]]:
+    """Clauses of a sentence: split at ';', ', and', ', but', ' while ', ' whereas ', ' and then '."""
+    cuts = [0]
+    for m in _CLAUSE_SPLIT.finditer(folded):
+        cuts.append(m.start())
+    cuts.append(len(folded))
+    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+
+
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s|\s+(?:while|whereas|and then|and later|but)\s|\s+and\s+(?=(?:also\s+|later\s+|then\s+)?[a-z]+ed\b)")
+
+
+def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
+    """A pseudo-type in its clause -> an ACLED sub-event type (None: not an event)."""
+    if kind == "territory":
+        before = clause[:trig_pos]
+        ns = [m.start() for m in _NONSTATE_CUES.finditer(before)]
+        st = [m.start() for m in _STATE_CUES.finditer(before)]
+        if re.match(r"(?:regain|recaptur|retook|retake|re-took|liberat|took back|restored)", clause[trig_pos:]):
+            if not ns or (st and st[-1] > ns[-1]):
+                return "Government regains territory"
+        if ns and (not st or ns[-1] > st[-1]):
+            return "Non-state actor overtakes territory"
+        if st:
+            return "Government regains territory"
+        after = clause[trig_pos:]
+        if _NONSTATE_CUES.search(after) and re.search(r"\bfrom\b", after):
+            return "Government regains territory"
+        if _STATE_CUES.search(after) and re.search(r"\bfrom\b", after):
+            return "Non-state actor overtakes territory"
+        return "Government regains territory"
+    if kind == "protest":
+        if _LETHAL.search(clause):
+            return "Excessive force against protesters"
+        return "Peaceful protest"
+    if kind == "kill":
+        return "Attack" if _victims_civilian(clause) else "Armed clash"
+    if kind in ("intervention", "riot", "none"):
+        return None
+    return kind
+
+
+_LETHAL = re.compile(r"\b(?:killed|killing|shot dead|live ammunition|live fire|live rounds|opened fire|fired (?:at|on|into)|died|dead|deaths|bullets)\b")
+
+
+def _victims_civilian(clause: str) -> bool:
+    civ = _CIVILIAN_CUES.search(clause)
+    if not civ:
+        return False
+    comb = _COMBATANT_VICTIM.search(clause)
+    if comb is None:
+        return True
+    # "gunmen killed 5 villagers": the civilian word follows the verb; "soldiers killed" names combatants
+    return civ.start() > comb.start() and bool(re.search(r"\b(?:killed|killing|shot|murdered|executed|attacked|abducted|stabbed)\b", clause[comb.end() : civ.start()]))
+
+
+def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple[str, Trigger]]:
+    """The sub-event types one clause supports, best first, with the trigger that typed each.
+
+    Composition: a protest with intervention words is a protest with intervention, with
+    lethal force it is excessive force, with rioting it is a violent demonstration; riot
+    words alone are a violent demonstration.
+    """
+    kinds = {t.kind for t in triggers}
+    out: list[tuple[str, Trigger]] = []
+    protest = next((t for t in triggers if t.kind == "protest"), None)
+    riot = next((t for t in triggers if t.kind == "riot"), None)
+    mob = next((t for t in triggers if t.kind == "Mob violence"), None)
+    if protest or riot:
+        anchor = protest or riot
+        if (protest or "protest" in clause or "demonstrat" in clause) and _LETHAL.search(clause) and re.search(r"\b(?:police|security forces|troops|soldiers|army|forces|guards)\b", clause):
+            out.append(("Excessive force against protesters", anchor))
+        elif riot or (protest and re.search(r"\b(?:stones?|torched|set fire|vandali[sz]ed|clashed with (?:the )?police|burn(?:ed|t|ing) tyres|smashed|damaged)\b", clause)):
+            out.append(("Violent demonstration" if not mob else "Mob violence", anchor))
+        elif "intervention" in kinds or (protest and re.search(r"\b(?:arrested|detained|police (?:fired|used|charged|beat))\b", clause)):
+            out.append(("Protest with intervention", anchor))
+        else:
+            out.append(("Peaceful protest", anchor))
+    for t in triggers:
+        if t.kind in ("protest", "riot", "intervention", "none"):
+            continue
+        if t.kind == "Mob violence" and (protest or riot):
+            continue
+        sub = resolve_kind(t.kind, clause, t.start - offset)
+        if sub:
+            out.append((sub, t))
+    if not out:
+        return []
+    best_tier = max(_tier(sub, t) for sub, t in out)
+    top = [(sub, t) for sub, t in out if _tier(sub, t) == best_tier]
+    top.sort(key=lambda st: _RANK[st[0]])
+    seen: set[str] = set()
+    ordered = []
+    for sub, t in top:
+        if sub not in seen:
+            seen.add(sub)
+            ordered.append((sub, t))
+    return ordered
+
+
+def _tier(sub: str, t: Trigger) -> int:
+    if sub in ("Excessive force against protesters", "Violent demonstration", "Protest with intervention", "Peaceful protest", "Mob violence"):
+        return 3
+    return t.tier
+
+
+# --- a snippet -> one label (the CASE 2021 evaluation) -------------------------------------
+
+
+def classify_text(text: str) -> tuple[str | None, float]:
+    """The main sub-event type of a short report, or None when it reports no ACLED event.
+
+    Scores each candidate over the whole snippet: tier first, then how often it is
+    triggered, then precedence. Non-event words (disasters, crime, diplomacy) win only
+    when nothing of tier 3 fires.
+    """
+    from fogwatch.text.normalize import fold
+
+    folded = fold(text)
+    triggers = find_triggers(folded)
+    if not triggers:
+        return None, 0.0
+    scores: dict[str, float] = {}
+    none_score = 0.0
+    for start, end in clause_bounds(folded):
+        clause_trigs = [t for t in triggers if start <= t.start < end]
+        none_score += sum(1.0 for t in clause_trigs if t.kind == "none")
+        for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start)):
+            tier = _tier(sub, t)
+            scores[sub] = scores.get(sub, 0.0) + tier * (1.0 if rank == 0 else 0.5)
+    if not scores:
+        return None, 0.0
+    best = max(scores, key=lambda s: (scores[s], -_RANK[s]))
+    if none_score >= 1.0 and scores[best] <= 2.0 * none_score and scores[best] < 3.0 * 2:
+        return None, 0.3
+    return best, min(1.0, scores[best] / 6.0)

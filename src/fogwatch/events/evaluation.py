@@ -1,0 +1,176 @@
+"""Evaluation on the dev sets in ../shared: CASE 2021 (sub-event types) and IndiaPoliceEvents.
+
+Every dev set is split once, deterministically, by a hash of the item id:
+ids whose SHA-1 ends in a hex digit below 4 (about a quarter) are *held out*:
+they were never looked at while the lexicon was written or tuned, and their
+scores are reported separately. The rest is the *tune* part.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fogwatch.events.taxonomy import CASE_CODES, SUB_EVENT_TYPES
+
+NONE_LABEL = "(none)"
+
+
+def is_held_out(item_id: str) -> bool:
+    return int(hashlib.sha1(str(item_id).encode()).hexdigest()[-1], 16) < 4
+
+
+@dataclass
+class Scores:
+    n: int
+    weighted_f1: float
+    macro_f1: float
+    accuracy: float
+    per_class: dict[str, tuple[float, float, float, int]]  # label -> (precision, recall, f1, support)
+    confusion: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
+
+    def as_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "weighted_f1": round(self.weighted_f1, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "accuracy": round(self.accuracy, 4),
+            "per_class": {k: [round(x, 3) for x in v[:3]] + [v[3]] for k, v in self.per_class.items()},
+        }
+
+
+def read_case(path: Path) -> list[tuple[str, str, str]]:
+    """(id, snippet, gold label) rows; gold is an ACLED sub-event type or the CASE code of a non-ACLED class."""
+    rows = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader)
+        if header[:3] != ["id", "EventSnippet", "SubType"]:
+            raise ValueError(f"{path}: unexpected header {header}")
+        for row in reader:
+            if len(row) < 3:
+                continue
+            rows.append((row[0], row[1], CASE_CODES.get(row[2], row[2])))
+    return rows
+
+
+def score_labels(gold: list[str], predicted: list[str], classes: tuple[str, ...] = SUB_EVENT_TYPES) -> Scores:
+    """Per-class P/R/F1 over ``classes`` (the 25 ACLED sub-types); other gold labels and None predictions count as errors."""
+    per_class = {}
+    weighted = 0.0
+    total_support = 0
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, predicted) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, predicted) if g == c and p != c)
+        support = tp + fn
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / support if support else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per_class[c] = (prec, rec, f1, support)
+        weighted += f1 * support
+        total_support += support
+    present = [c for c in classes if per_class[c][3] > 0]
+    macro = sum(per_class[c][2] for c in present) / len(present) if present else 0.0
+    confusion = Counter(zip(gold, predicted))
+    acc = sum(1 for g, p in zip(gold, predicted) if g == p) / len(gold) if gold else 0.0
+    return Scores(len(gold), weighted / total_support if total_support else 0.0, macro, acc, per_class, confusion)
+
+
+def evaluate_case(path: Path, part: str = "all") -> tuple[Scores, list[tuple[str, str, str, str]]]:
+    """Score :func:`fogwatch.events.classify.classify_text` on CASE 2021 dev; ``part`` is all|tune|held-out."""
+    from fogwatch.events.classify import classify_text
+
+    rows = read_case(path)
+    if part == "tune":
+        rows = [r for r in rows if not is_held_out(r[0])]
+    elif part == "held-out":
+        rows = [r for r in rows if is_held_out(r[0])]
+    gold, pred, items = [], [], []
+    for item_id, text, label in rows:
+        p, _ = classify_text(text)
+        p = p or NONE_LABEL
+        gold.append(label)
+        pred.append(p)
+        items.append((item_id, text, label, p))
+    return score_labels(gold, pred), items
+
+
+def confusion_table(scores: Scores, limit: int = 40) -> str:
+    lines = ["| gold | predicted | count |", "|---|---|---|"]
+    errors = [(k, v) for k, v in scores.confusion.items() if k[0] != k[1]]
+    errors.sort(key=lambda kv: -kv[1])
+    for (g, p), n in errors[:limit]:
+        lines.append(f"| {g} | {p} | {n} |")
+    return "\n".join(lines)
+
+
+# --- IndiaPoliceEvents ---------------------------------------------------------------------
+
+POLICE_LABELS = ("KILL", "ARREST", "FORCE")
+
+
+def police_labels(sentence: str) -> set[str]:
+    """Which IndiaPoliceEvents labels our extraction gives a sentence (police killing, arresting, using force)."""
+    from fogwatch.events.classify import clause_bounds, combine, find_triggers
+    from fogwatch.text.normalize import fold
+
+    folded = fold(sentence)
+    out: set[str] = set()
+    triggers = find_triggers(folded)
+    if not triggers:
+        return out
+    police = _POLICE.search(folded) is not None
+    for start, end in clause_bounds(folded):
+        clause = folded[start:end]
+        trigs = [t for t in triggers if start <= t.start < end]
+        subs = {sub for sub, _ in combine(trigs, clause, start)}
+        kinds = {t.kind for t in trigs}
+        if "Arrests" in subs or "Arrests" in kinds:
+            if not _NOT_ARREST.search(clause):
+                out.add("ARREST")
+        police_here = police and (_POLICE.search(clause) or _POLICE_ACTION.search(clause))
+        if police_here and ("intervention" in kinds or _FORCE.search(clause) or "Excessive force against protesters" in subs):
+            out.add("FORCE")
+        if police_here and _FORCE.search(clause) and _KILLED.search(clause):
+            out.add("KILL")
+            out.add("FORCE")
+    return out
+
+
+import re as _re  # noqa: E402  (kept next to the patterns that need it)
+
+_POLICE = _re.compile(r"\b(?:police\w*|cops?|constables?|sho|si|inspector|sub-inspector|dsp|sp|ssp|cbi|crime branch|stf|ats|rpf|crpf|bsf|rapid action force|raf|pac|jawans?|forces|army|security personnel)\b")
+_POLICE_ACTION = _re.compile(r"\b(?:police firing|lathi-?charge\w*|lathicharg\w*|encounter)\b")
+_FORCE = _re.compile(r"\b(?:fir(?:ed|ing)|shot|lathi\w*|cane-?charg\w*|baton\w*|tear ?gas|teargas|tear-gas|rubber bullets?|water cannons?|encounter|beat(?:en|ing)?|thrashed|assault\w*|tortur\w*|opened fire|shoot-at-sight|force)\b")
+_KILLED = _re.compile(r"\b(?:killed|died|dead|deaths?|death toll|toll|lives|shot dead|gunned down|lost their li\w+)\b")
+_NOT_ARREST = _re.compile(r"\b(?:demand(?:ed|ing|s)? (?:the )?arrest|no arrests?|yet to be arrested|not (?:been )?arrested|anticipatory bail)\b")
+
+
+def evaluate_police(folder: Path, part: str = "all") -> dict[str, dict[str, float]]:
+    """Precision/recall/F1 of KILL, ARREST, FORCE per sentence; ``part`` is all|tune|held-out (split by document id)."""
+    counts = {lab: Counter() for lab in POLICE_LABELS}
+    n = 0
+    with open(folder / "sents.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            held = is_held_out(f"ipe-{row['doc_id']}")
+            if (part == "tune" and held) or (part == "held-out" and not held):
+                continue
+            n += 1
+            gold = set(row["sent_labels"])
+            pred = police_labels(row["sent_text"])
+            for lab in POLICE_LABELS:
+                g, p = lab in gold, lab in pred
+                counts[lab]["tp" if g and p else "fp" if p else "fn" if g else "tn"] += 1
+    out: dict[str, dict[str, float]] = {}
+    for lab, c in counts.items():
+        prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        rec = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[lab] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": c["tp"] + c["fn"], "sentences": n}
+    return out

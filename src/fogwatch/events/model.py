@@ -1,0 +1,135 @@
+"""Frozen records of the events stage; each serialises itself to the extract contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fogwatch.records import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A canonical ACLED-style actor and the words the text used for it."""
+
+    name: str  # "Military Forces of Syria (2000-)"
+    text: str | None  # as written: "the Syrian Army"
+    inter: int | None  # ACLED inter code, 1..8
+    subunit: str | None = None  # "Tiger Forces", when the text named a unit
+    span: Span | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "text": self.text, "inter": self.inter}
+        if self.subunit:
+            out["subunit"] = self.subunit
+        if self.span is not None:
+            out["evidence"] = {"start": self.span.start, "end": self.span.end}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    name: str | None
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    geo_precision: int | None = None
+    span: Span | None = None  # the place mention it came from
+    reason: str | None = None  # "in the sentence" / "nearest earlier mention"
+
+    def to_contract(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "geonameid": self.geonameid,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
+            "geo_precision": self.geo_precision,
+        }
+        if self.span is not None:
+            out["evidence"] = {"start": self.span.start, "end": self.span.end}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One figure as somebody states it: "at least 6 Turkish personnel were killed"."""
+
+    quantity: str  # killed | injured | captured | missing | displaced | destroyed | other
+    low: int | None
+    high: int | None
+    claimant: str | None  # None: the author's own voice
+    modality: str  # asserted | reported | claimed | denied | hypothetical
+    subject: str | None
+    evidence: Span  # contains the figure's text
+    figure: str = ""  # the figure as written ("between 30 and 35")
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "quantity": self.quantity,
+            "low": self.low,
+            "high": self.high,
+            "claimant": self.claimant,
+            "modality": self.modality,
+            "subject": self.subject,
+            "evidence": {"start": self.evidence.start, "end": self.evidence.end},
+            "figure": self.figure,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    date: str | None  # YYYY-MM-DD
+    date_end: str | None
+    time_precision: int | None  # 1 day, 2 week, 3 month
+    span: Span | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    event_id: str
+    event_type: str
+    sub_event_type: str
+    date: EventDate
+    location: Location | None
+    actor1: Actor | None
+    actor2: Actor | None
+    fatalities: int | None
+    claims: tuple[Claim, ...]
+    attribution: str | None  # who the event itself is attributed to (None: the author)
+    modality: str
+    confidence: float
+    evidence: tuple[Span, ...]
+    trigger: str = ""  # the words that typed the event ("shelled")
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "date": self.date.date,
+            "date_end": self.date.date_end,
+            "time_precision": self.date.time_precision,
+            "location": self.location.to_contract() if self.location else None,
+            "actor1": self.actor1.to_contract() if self.actor1 else None,
+            "actor2": self.actor2.to_contract() if self.actor2 else None,
+            "fatalities": self.fatalities,
+            "claims": [c.to_contract() for c in self.claims],
+            "attribution": self.attribution,
+            "modality": self.modality,
+            "confidence": round(self.confidence, 3),
+            "evidence": [{"start": s.start, "end": s.end} for s in self.evidence],
+            "trigger": self.trigger,
+            "date_evidence": (
+                {"start": self.date.span.start, "end": self.date.span.end} if self.date.span is not None else None
+            ),
+            "date_reason": self.date.reason,
+        }
