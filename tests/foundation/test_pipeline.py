@@ -66,3 +66,16 @@ def test_records_are_frozen():
 def test_describe_lists_requires_and_assigns():
     desc = Pipeline(["sections", "sentences"]).describe()
     assert desc[1]["name"] == "sentences" and desc[1]["requires"] == ["text", "sections"]
+
+
+def test_parallel_run_keeps_input_order_and_matches_a_single_process():
+    from fogwatch.contract import to_json_line
+    from fogwatch.pipeline.parallel import pipe_parallel
+
+    nlp = Pipeline(["sections", "sentences", "test_explodes"])
+    docs = [Document(f"d{i}", f"Report {i}. It went boom." if i % 7 == 0 else f"Report {i}. Calm.") for i in range(120)]
+    parallel = list(pipe_parallel(nlp, iter(docs), jobs=2, finish=to_json_line, batch_size=5))
+    single = list(pipe_parallel(nlp, iter(docs), jobs=1, finish=to_json_line))
+    assert parallel == single
+    assert [line.split('"doc_id":"', 1)[1].split('"', 1)[0] for line in parallel] == [d.doc_id for d in docs]
+    assert sum('"E201"' in line for line in parallel) == len(range(0, 120, 7))

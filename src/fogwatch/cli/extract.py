@@ -14,6 +14,7 @@ from fogwatch.contract import to_json_line
 from fogwatch.errors import Code, UsageError
 from fogwatch.ingest.sources import DEFAULT_MAX_DOC_BYTES, ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline, default_pipeline
+from fogwatch.pipeline.parallel import default_jobs, pipe_parallel
 
 
 class OutputFormat(str, Enum):
@@ -27,6 +28,7 @@ def extract(
     stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components to run (default: all installed)."),
     max_doc_mb: float = typer.Option(DEFAULT_MAX_DOC_BYTES / 2**20, "--max-doc-mb", min=0.001, help="Read at most this much of one document."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per available core)."),
 ) -> None:
     """Extract one JSON record per input document to standard output."""
     targets = list(paths or ["-"])
@@ -39,8 +41,9 @@ def extract(
     docs = iter_documents(targets, stdin=sys.stdin.buffer, options=opts)
     out = sys.stdout
     try:
-        for doc in progress_over(nlp.pipe(docs), "extract", enabled=progress):
-            out.write(to_json_line(doc))
+        lines = pipe_parallel(nlp, docs, jobs or default_jobs(), finish=to_json_line)
+        for line in progress_over(lines, "extract", enabled=progress):
+            out.write(line)
             out.write("\n")
         out.flush()
     except BrokenPipeError:  # `fogwatch extract … | head` is not an error
