@@ -123,7 +123,7 @@ class ActorRegistry:
             r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
             r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
             r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
-            r"marines|commandos|officers|defen[cs]e ministry|government))\b"
+            r"marines|commandos|officers|positions|government))\b"
         )
         if self.acronyms:
             self._acronym_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(self.acronyms, key=len, reverse=True)) + r")\b")
@@ -227,7 +227,7 @@ _GROUP_STOP = frozenset(
     masked allied backed""".split()
 )
 _GROUP_RE = re.compile(
-    r"\b(?P<group>(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)(?:\s+(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)){0,3})\s+"
+    r"\b(?P<group>(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)(?:\s+(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)){0,3})\s+"
     r"(?:militants|fighters|rebels|insurgents|jihadists|gunmen|militia|militiamen|extremists|terrorists)\b"
 )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 _SAY_VERBS = {
     "said": "reported", "says": "reported", "say": "reported", "reported": "reported", "reports": "reported", "report": "reported",
-    "announced": "reported", "announces": "reported", "stated": "reported", "states": "reported", "confirmed": "reported",
+    "announced": "reported", "announces": "reported", "stated": "reported", "confirmed": "reported",
     "told": "reported", "added": "reported", "noted": "reported", "wrote": "reported", "tweeted": "reported", "cited": "reported",
     "quoted": "reported", "showed": "reported", "documented": "reported", "estimated": "reported", "estimates": "reported",
     "claimed": "claimed", "claims": "claimed", "claim": "claimed", "alleged": "claimed", "alleges": "claimed", "allege": "claimed",

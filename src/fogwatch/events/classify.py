@@ -68,7 +68,7 @@ LEXICON: dict[str, dict[int, str]] = {
                                          "explosive device* | booby-trap* | booby trap* | bomb blast* | vbied* | motorcycle bomb* | "
                                          "magnetic bomb* | sticky bomb* | planted bomb* | bomb exploded | bomb went off | bomb explosion* | "
                                          "mine explosion* | mine blast* | remote-controlled bomb* | remotely detonated | bomb-laden | explosives-laden | "
-                                         "bomb attack* | bombing* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt"},
+                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt", 2: "bombing*"},
     "Grenade": {3: "grenade* | hand-grenade* | hand grenade*"},
     "Air/drone strike": {3: "airstrike* | air strike* | air-strike* | air raid* | air-raid* | warplane* | war plane* | fighter jet* | jets | "
                             "drone strike* | drone attack* | aerial bombardment* | aerial attack* | aerial bombing* | helicopter gunship* | "
@@ -138,7 +138,7 @@ LEXICON: dict[str, dict[int, str]] = {
                                         "burn down | demolish* | bulldoz* | raze* | vandali* | arson | pillag* | destroyed homes | "
                                         "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
                                         "confiscated land | seized property | stole | stolen | steal* | burned houses | burnt houses | "
-                                        "burned homes | burnt homes | burned shops | damaged | destroyed"},
+                                        "burned homes | burnt homes | burned shops"},
     "none": {3: "earthquake* | flood* | cyclone* | hurricane* | typhoon* | landslide* | drought* | wildfire* | forest fire* | tsunami* | "
                 "heavy rain* | rainfall | storm* | covid* | coronavirus | pandemic | virus | infection* | vaccin* | outbreak | epidemic | "
                 "accident* | derail* | crash* | collapsed | collapse | capsiz* | stampede* | short circuit | gas leak* | leak | "
@@ -180,6 +180,22 @@ _COMBATANT_VICTIM = re.compile(
 )
 
 
+# Words that name a kind of event without saying one happened ("the frontline", "a ceasefire",
+# "observation posts"): in running text they type an event only when the clause also has a
+# date or a figure. In a short report (classify_text) they count as usual.
+WEAK_TRIGGERS = frozenset(
+    t.strip()
+    for t in """frontline | front line | positions of | offensive | combat | hostilities | air force | air power | air support | aircraft |
+    jets | warplanes | warplane | helicopter | helicopters | observation post | observation posts | headquarters | checkpoint |
+    checkpoints | outpost | outposts | military base | base in | base near | ceasefire | truce | agreement | agreements | accord |
+    settlement | casualties | victims | bodies | lives | attack | attacks | deployed | deploy | deployment | reinforcements | convoy |
+    convoys | formation | formed | joined the | appointed | announced the | established | establish | set up | engaged | raid | raids |
+    death | deaths | dead | hit | targeted | drones | drone | banned | ban on | assault | assaults | battle | battles | missile |
+    missiles | rocket | rockets | artillery | mortar | mortars | shells | negotiated | reconciliation | memorandum | redeploy |
+    redeployed | offensives | operation | operations | control of | under control | control over | full control""".split("|")
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     start: int  # relative to the searched string
@@ -209,8 +225,11 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def find_triggers(folded: str, start: int = 0, end: int | None = None) -> list[Trigger]:
-    """Trigger phrases in ``folded[start:end]`` (offsets relative to ``folded``), longest wins on overlap."""
+def find_triggers(folded: str, start: int = 0, end: int | None = None, original: str | None = None) -> list[Trigger]:
+    """Trigger phrases in ``folded[start:end]`` (offsets relative to ``folded``), longest wins on overlap.
+
+    ``original`` (the unfolded text, same offsets) lets "captured Saraqib" count as taking a place.
+    """
     end = len(folded) if end is None else end
     raw: list[Trigger] = []
     for last, (kind, tier, stem, length) in _automaton().iter(folded, start, end):
@@ -229,14 +248,14 @@ def find_triggers(folded: str, start: int = 0, end: int | None = None) -> list[T
         if out and t.start < out[-1].end:
             continue
         out.append(t)
-    return _filter(folded, out)
+    return _filter(folded, out, original)
 
 
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
 
 
-def _filter(folded: str, triggers: list[Trigger]) -> list[Trigger]:
+def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -> list[Trigger]:
     """Drop readings the context rules out ("hunger strike" is no shelling, "captured" needs a place)."""
     out = []
     for t in triggers:
@@ -248,7 +267,7 @@ def _filter(folded: str, triggers: list[Trigger]) -> list[Trigger]:
             continue
         if t.kind == "territory" and t.text not in ("fell into the hands", "fell to", "fallen to", "overran", "overrun", "under control", "full control"):
             if t.text.startswith(("captur", "seiz", "took over", "taken over", "take over", "stormed", "cleared", "liberat", "expelled", "drove", "driven", "pushed")):
-                if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(folded, t.end):
+                if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(original, t.end):
                     continue
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
             continue
@@ -260,9 +279,16 @@ def _filter(folded: str, triggers: list[Trigger]) -> list[Trigger]:
     return out
 
 
-def _looks_like_place(folded: str, pos: int) -> bool:
-    """After a verb: "captured Saraqib" (the folded text is lower case; the caller's original may know better)."""
-    return False
+_CAPITALISED = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)")
+_NOT_PLACE_WORDS = frozenset("The He She They It We I A An In On At By".split())
+
+
+def _looks_like_place(original: str | None, pos: int) -> bool:
+    """After a verb: "liberated Humayra" (a capitalised name follows) in text that has capitals."""
+    if original is None:
+        return False
+    m = _CAPITALISED.match(original, pos)
+    return bool(m) and m.group(0).split()[-1] not in _NOT_PLACE_WORDS
 
 
 def clause_bounds(folded: str) -> list[tuple[int, int]]:
@@ -280,17 +306,21 @@ _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s|\s+(?:while|where
 def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
     """A pseudo-type in its clause -> an ACLED sub-event type (None: not an event)."""
     if kind == "territory":
-        before = clause[:trig_pos]
-        ns = [m.start() for m in _NONSTATE_CUES.finditer(before)]
-        st = [m.start() for m in _STATE_CUES.finditer(before)]
-        if re.match(r"(?:regain|recaptur|retook|retake|re-took|liberat|took back|restored)", clause[trig_pos:]):
-            if not ns or (st and st[-1] > ns[-1]):
+        before, after = clause[:trig_pos], clause[trig_pos:]
+        taker = re.match(r"^[a-z\-]*(?:\s+\w+){0,6}?\s+(?:by|into the hands of|to|of)\s+(?:the\s+)?(?:[\w\-']+\s+){0,2}", after)
+        if taker:
+            tail = after[taker.start() : taker.end() + 30]
+            ns_after, st_after = _NONSTATE_CUES.search(tail), _STATE_CUES.search(tail)
+            if re.search(r"\b(?:by|hands of|fell to|fallen to)\b", tail[:60]) and (ns_after or st_after):
+                if ns_after and (not st_after or ns_after.start() < st_after.start()):
+                    return "Non-state actor overtakes territory"
                 return "Government regains territory"
-        if ns and (not st or ns[-1] > st[-1]):
+        ns = _NONSTATE_CUES.search(before)
+        st = _STATE_CUES.search(before)
+        if ns and (not st or ns.start() < st.start()):
             return "Non-state actor overtakes territory"
         if st:
             return "Government regains territory"
-        after = clause[trig_pos:]
         if _NONSTATE_CUES.search(after) and re.search(r"\bfrom\b", after):
             return "Government regains territory"
         if _STATE_CUES.search(after) and re.search(r"\bfrom\b", after):
@@ -384,7 +414,7 @@ def classify_text(text: str) -> tuple[str | None, float]:
     from fogwatch.text.normalize import fold
 
     folded = fold(text)
-    triggers = find_triggers(folded)
+    triggers = find_triggers(folded, original=text)
     if not triggers:
         return None, 0.0
     scores: dict[str, float] = {}

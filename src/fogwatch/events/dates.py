@@ -60,21 +60,53 @@ class DateMention:
     reason: str
 
 
-@lru_cache(maxsize=4096)
-def _dateparser_month_day(span: str) -> tuple[int, int, int | None] | None:
-    """(month, day, year or None) of one day span such as "Feb. 3" or "3 February 2020", via dateparser."""
-    import dateparser  # imported on first use: ~0.2 s, and only documents with dates need it
+@lru_cache(maxsize=1)
+def _parser():
+    """One reusable dateparser parser: English, absolute dates only (relative forms are our rules)."""
+    from dateparser.date import DateDataParser  # imported on first use (~0.2 s)
 
-    has_year = re.search(r"(?:19|20)\d\d", span)
-    # A fixed leap-year base so that "February 29" parses; the real year is chosen against the anchor.
-    parsed = dateparser.parse(
-        span,
+    return DateDataParser(
         languages=["en"],
-        settings={"RELATIVE_BASE": datetime(2000, 12, 31), "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]},
+        # A fixed leap-year base so that "February 29" parses; the real year is chosen against the anchor.
+        settings={"RELATIVE_BASE": datetime(2000, 12, 31), "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"], "PARSERS": ["absolute-time"]},
     )
+
+
+_YEAR = re.compile(r",?\s*((?:19|20)\d\d)\b")
+
+
+def _dateparser_month_day(span: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of one day span such as "Feb. 3" or "3 February 2020", via dateparser.
+
+    The year, when written, is read by the pattern; dateparser parses the month and day, cached
+    per distinct spelling, so a corpus costs a few hundred parser calls, not one per mention.
+    """
+    year_m = _YEAR.search(span)
+    year = int(year_m.group(1)) if year_m else None
+    key = _canonical(_YEAR.sub("", span).strip().lower())
+    parsed = _month_day(key)
     if parsed is None:
         return None
-    return parsed.month, parsed.day, parsed.year if has_year else None
+    return parsed[0], parsed[1], year
+
+
+def _canonical(span: str) -> str:
+    """ "3 feb." / "feb 3rd" / "february 03" -> "february 3": one parser call per calendar day, not per spelling."""
+    month = re.search(_M, span)
+    day = re.search(r"\d{1,2}", span)
+    if not month or not day:
+        return span
+    word = month.group(0).rstrip(".")
+    full = next((name for name, num in _MONTH_NAMES.items() if num == _MONTH_NAMES.get(word) and len(name) > 4 or name == "may" and word == "may"), word)
+    return f"{full} {int(day.group(0))}"
+
+
+@lru_cache(maxsize=4096)
+def _month_day(key: str) -> tuple[int, int] | None:
+    data = _parser().get_date_data(key)
+    if data is None or data.date_obj is None:
+        return None
+    return data.date_obj.month, data.date_obj.day
 
 
 def _clean(span: str) -> str:
@@ -142,8 +174,28 @@ def _range(first: str, second: str, anchor: date | None, reason: str) -> tuple[d
 
 def find_dates(folded: str, anchor: date | None) -> list[DateMention]:
     """Date mentions in a folded sentence, resolved against ``anchor``; unresolvable ones are left out."""
-    out: list[DateMention] = []
+    out = []
     for m in DATE_RE.finditer(folded):
+        mention = resolve_match(m, anchor)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+_DATE_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|night|morning")
+
+
+def date_matches(folded: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The date spans of ``folded[start:end]``, unresolved (cheap: one pattern pass, no dateparser)."""
+    end = len(folded) if end is None else end
+    if not _DATE_HINT.search(folded, start, end):
+        return []
+    return list(DATE_RE.finditer(folded, start, end))
+
+
+def resolve_match(m: re.Match[str], anchor: date | None) -> DateMention | None:
+    """One span from :data:`DATE_RE` as a date, against ``anchor`` (None when it cannot be resolved)."""
+    if True:
         g = m.groupdict()
         resolved: tuple[date, date | None, int, str] | None = None
         if g["since_day"]:
@@ -162,7 +214,7 @@ def find_dates(folded: str, anchor: date | None) -> list[DateMention]:
             resolved = _range(g["a1"], g["a2"], anchor, "two days")
         elif g["day"]:
             if g["day"].strip().isdigit():
-                continue
+                return None
             day = resolve_day(g["day"], anchor)
             if day is not None:
                 resolved = (day, None, 1, "a day")
@@ -192,14 +244,14 @@ def find_dates(folded: str, anchor: date | None) -> list[DateMention]:
             month = _MONTH_NAMES.get(g["month"].rstrip("."))
             year = int(re.search(r"\d{4}", g["month_year"]).group(0)) if g["month_year"] else None
             if month and g["month"] == "may" and not g["month_year"]:
-                continue  # "may" is nearly always the verb
+                return None  # "may" is nearly always the verb
             if month and (year or anchor):
                 day = _place_year(month, 15, year, anchor)
                 if day is not None:
                     resolved = (day, None, 3, "a month")
-        if resolved is not None:
-            out.append(DateMention(m.start(), m.end(), resolved[0], resolved[1], resolved[2], resolved[3]))
-    return out
+        if resolved is None:
+            return None
+        return DateMention(m.start(), m.end(), resolved[0], resolved[1], resolved[2], resolved[3])
 
 
 _LEADING_DATE = re.compile(r"(?:" + _WEEKDAY[3:-1] + r"|mon|tue|wed|thu|fri|sat|sun)?\.?,?\s*(?P<day>" + _DAY + r")")

@@ -185,6 +185,7 @@ for _kind, _words in {
 # The active forms that put the figure after the verb: "killing 6 civilians".
 ACTIVE_WORDS: dict[str, str] = {
     "killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "executed": "killed", "executing": "killed",
+    "dead": "killed", "murdered": "killed", "massacred": "killed", "slaughtered": "killed", "beheaded": "killed", "murdering": "killed",
     "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured", "injure": "injured",
     "captured": "captured", "capturing": "captured", "arrested": "captured", "arresting": "captured", "detained": "captured",
     "detaining": "captured", "abducted": "captured", "abducting": "captured", "kidnapped": "captured", "kidnapping": "captured",
@@ -195,7 +196,8 @@ _AUX = frozenset("were was are is have has had been be being got get reportedly 
 _SUBJECT_STOP = frozenset(
     """were was are is have has had been be being and or but in on at by from with during after before when while as that which who
     whom since until near into over under against for to of' it they he she we this these those there here than then not no
-    reportedly allegedly also later said says say reported according""".split()
+    reportedly allegedly also later said says say reported according came went got made took fell ran tried moved arrived
+    returned left entered remained continued began started stayed sat stood came fled hid lay saw heard found""".split()
 )
 # What a figure with no casualty word may still count in a conflict report ("Up to 10 suicide bombers").
 OTHER_HEADS = frozenset(

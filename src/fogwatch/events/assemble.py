@@ -1,0 +1,486 @@
+"""Assemble ACLED events from a document's body sentences.
+
+Per sentence with a trigger: split it into clauses, type each clause
+(:func:`fogwatch.events.classify.combine`), drop negated ones ("no clashes
+erupted"), mark plans, threats and forecasts ``hypothetical``, then give each
+event its actors, location, date and claims. A sentence that only counts the
+dead ("Erdogan said that between 30 and 35 Syrian soldiers were killed") adds
+its claims to the latest event of its paragraph instead of inventing a new
+one. Events with the same sub-type, location, date and actor pair are merged
+(ACLED's one-event rule). Fatalities are the lowest credible figure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from fogwatch.events.actors import ActorMention, ActorRegistry
+from fogwatch.events.claims import (
+    Attribution,
+    attribution_for,
+    doubts_previous,
+    find_attributions,
+    is_hypothetical,
+)
+from fogwatch.events.classify import WEAK_TRIGGERS, Trigger, clause_bounds, combine, find_triggers
+from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
+from fogwatch.events.figures import find_counts
+from fogwatch.events.model import Actor, Claim, Event, EventDate, Location
+from fogwatch.events.taxonomy import EVENT_TYPE_OF
+from fogwatch.records import Document, Sentence, Span
+from fogwatch.text.normalize import fold
+
+# Sentences longer than this are read in windows of this size: a 2,000-word
+# "sentence" (a table, a list of villages) costs no more than its length.
+MAX_SENTENCE = 1500
+_CASUALTY_ONLY = frozenset("killed dead died death deaths wounded injured lives casualties victims bodies".split())
+_EVENT_NEGATION = re.compile(
+    r"(?:\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|hadn't|never|failed to|not)\s+(?:\w+\s+){0,2}$"
+    r"|\bno\s+(?:\w+\s+)?$|\bwithout\s+(?:any\s+)?$)"
+)
+_VAC = ("Attack", "Abduction/forced disappearance", "Sexual violence")
+_PROTEST_TYPES = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
+_RIOT_TYPES = ("Violent demonstration", "Mob violence")
+_STRENGTH = {"asserted": 4, "reported": 3, "claimed": 2, "denied": 1, "hypothetical": 0}
+
+
+@dataclass
+class _Draft:
+    sub: str
+    trigger: Trigger
+    sentence_index: int
+    clause: tuple[int, int]  # absolute
+    modality: str
+    attribution: Attribution | None
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    location: Location | None = None
+    date: EventDate = field(default_factory=lambda: EventDate(None, None, None))
+    claims: list[Claim] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+    tier: int = 1
+
+
+class DocContext:
+    """What the assembly needs of one document, computed once."""
+
+    def __init__(self, doc: Document, registry: ActorRegistry) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.folded = fold(doc.text)
+        self.registry = registry
+        self.places = tuple(p for p in doc.places)
+        self.place_starts = [p.start for p in self.places]
+        codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
+        self.country = codes.most_common(1)[0][0] if codes else None
+        self.anchor = self._anchor()
+        self._dates: dict[int, list[re.Match[str]]] = {}
+
+    def _anchor(self) -> date | None:
+        published = parse_iso(self.doc.metadata.published)
+        if published:
+            return published
+        body = next((s for s in self.doc.sections if s.kind == "body"), None)
+        start = body.start if body else 0
+        from fogwatch.stages.sentences import find_dateline
+
+        dl = find_dateline(self.text, start)
+        if dl:
+            found = anchor_from_text(self.folded[dl[0] : dl[1]])
+            if found:
+                return found
+        return anchor_from_text(self.folded[start : start + 60])
+
+    def date_spans(self, index: int, sentence: Sentence) -> list[re.Match[str]]:
+        """Date spans of a sentence (unresolved; offsets into the document text)."""
+        if index not in self._dates:
+            end = min(sentence.end, sentence.start + MAX_SENTENCE * 4)
+            self._dates[index] = date_matches(self.folded, sentence.start, end)
+        return self._dates[index]
+
+    def resolve(self, match: re.Match[str]) -> DateMention | None:
+        return resolve_match(match, self.anchor)
+
+
+def _paragraph(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos)
+
+
+def _windows(sentence: Sentence) -> list[tuple[int, int]]:
+    if sentence.end - sentence.start <= MAX_SENTENCE:
+        return [(sentence.start, sentence.end)]
+    return [(s, min(s + MAX_SENTENCE, sentence.end)) for s in range(sentence.start, sentence.end, MAX_SENTENCE)]
+
+
+def extract_events(doc: Document, registry: ActorRegistry) -> tuple[Event, ...]:
+    ctx = DocContext(doc, registry)
+    body = [s for s in doc.body_sentences() if s.section == "body"]
+    drafts = _drafts_for(ctx, body)
+    if not drafts:
+        title = [s for s in doc.body_sentences() if s.section == "title"]
+        drafts = _drafts_for(ctx, title)
+    events = _merge(ctx, drafts)
+    events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
+    return tuple(events)
+
+
+def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    prev_claims: list[Claim] = []
+    for index, sentence in enumerate(sentences):
+        for w_start, w_end in _windows(sentence):
+            window = Sentence(w_start, w_end, sentence.section)
+            made, claims = _sentence_drafts(ctx, sentences, index, window, drafts)
+            # "If these claims are confirmed": the previous sentence's report is put in doubt
+            if doubts_previous(ctx.folded[w_start:w_end]) and prev_claims:
+                _doubt(drafts, prev_claims)
+            prev_claims = claims
+            drafts.extend(made)
+    return drafts
+
+
+def _doubt(drafts: list[_Draft], claims: list[Claim]) -> None:
+    ids = {id(c) for c in claims}
+    for d in drafts:
+        for i, c in enumerate(d.claims):
+            if id(c) in ids and c.modality in ("asserted", "reported"):
+                d.claims[i] = Claim(c.quantity, c.low, c.high, c.claimant, "claimed", c.subject, c.evidence, c.figure)
+        if d.claims and any(id(c) in ids for c in claims) and d.modality in ("reported", "asserted") and d.attribution is not None:
+            d.modality = "claimed"
+
+
+def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
+    folded, text = ctx.folded, ctx.text
+    triggers = find_triggers(folded, s.start, s.end, text)
+    if not triggers:
+        return [], []
+    sent_f, sent_o = folded[s.start : s.end], text[s.start : s.end]
+    attributions = find_attributions(sent_o, sent_f)
+    clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(sent_f)]
+    hyp_sentence = bool(re.match(r"\W*(?:if|unless|should)\b", sent_f))
+    made: list[_Draft] = []
+    casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
+    counts = find_counts(sent_f, sent_o)
+    sentence_dates = ctx.date_spans(index, sentences[index])
+    for c_start, c_end in clauses:
+        trigs = [t for t in triggers if c_start <= t.start < c_end]
+        if not trigs:
+            continue
+        typed = combine(trigs, folded[c_start:c_end], c_start)
+        if not typed:
+            continue
+        sub, trig = typed[0]
+        tier = max(t.tier for t in trigs if t.kind not in ("none",)) if any(t.kind != "none" for t in trigs) else 1
+        if sub in _PROTEST_TYPES + _RIOT_TYPES:
+            tier = 3
+        if _EVENT_NEGATION.search(folded[max(c_start, trig.start - 40) : trig.start]):
+            continue
+        if all(t.text in WEAK_TRIGGERS for t in trigs if t.kind != "none"):
+            figures_here = any(c_start <= c.start + s.start < c_end for c in counts)
+            dated = any(c_start <= m.start() < c_end for m in sentence_dates)
+            targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
+            if not (figures_here or dated or targeted):
+                continue  # "the frontline", "a ceasefire": named, not reported as happening
+        clause_f = folded[c_start:c_end]
+        hypothetical = hyp_sentence or is_hypothetical(clause_f)
+        attribution = attribution_for(attributions, trig.start - s.start)
+        modality = "hypothetical" if hypothetical else (attribution.modality if attribution else "asserted")
+        # a generic word ("killed", "attack") in a clause next to a typed one belongs to that event
+        if tier == 1 and made and made[-1].tier > 1:
+            made[-1].evidence.append(Span(c_start, c_end))
+            continue
+        if made and made[-1].sub == sub:
+            continue
+        made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier))
+    claims: list[tuple[int, Claim]] = []
+    for c in counts:
+        attr = attribution_for(attributions, c.start)
+        clause = next(((a, b) for a, b in clauses if a <= c.start + s.start < b), (s.start, s.end))
+        hyp = hyp_sentence or is_hypothetical(folded[clause[0] : clause[1]])
+        modality = "hypothetical" if hyp else (attr.modality if attr else "asserted")
+        if modality == "asserted" and re.search(r"\b(?:denied|denies|deny)\b", sent_f):
+            modality = "denied"
+        claims.append(
+            (
+                c.start + s.start,
+                Claim(
+                    quantity=c.quantity,
+                    low=c.figure.low,
+                    high=c.figure.high,
+                    claimant=attr.claimant if attr else None,
+                    modality=modality,
+                    subject=c.subject,
+                    evidence=Span(c.start + s.start, c.end + s.start),
+                    figure=sent_o[c.figure.start : c.figure.end],
+                ),
+            )
+        )
+    plain_claims = [c for _, c in claims]
+    # a sentence that only counts casualties extends the latest event of its paragraph
+    if casualty_only and claims and earlier:
+        last = earlier[-1]
+        same_paragraph = _paragraph(text, sentences[last.sentence_index].start) == _paragraph(text, s.start)
+        subjects = [ctx.registry.find(c.subject) for _, c in claims if c.subject]
+        attacker_hit = last.actor1 is not None and any(
+            ctx.registry.resolve(m, ctx.country, None).name == last.actor1.name for ms in subjects for m in ms
+        )
+        if same_paragraph and index - last.sentence_index <= 2 and not attacker_hit:
+            last.claims.extend(plain_claims)
+            last.evidence.append(Span(s.start, s.end))
+            return [], plain_claims
+    if not made:
+        return [], plain_claims
+    mentions = ctx.registry.find(sent_o, sent_f)
+    claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
+    para_prev = [e for e in earlier if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start)]
+    for d in made:
+        d.location = _location(ctx, d, s)
+        d.date = _date(ctx, sentences, index, d)
+        year = int(d.date.date[:4]) if d.date.date else (ctx.anchor.year if ctx.anchor else None)
+        country = d.location.country_code if d.location and d.location.country_code else ctx.country
+        d.actor1, d.actor2 = _actors(ctx, d, mentions, s, country, year)
+        if d.actor1 is None:
+            # "The first suicide bombing took place in al-Sahafyeen": the paragraph's last actor
+            prior = next((e.actor1 for e in reversed(made[: made.index(d)] + para_prev[::-1][:0] + para_prev) if e.actor1), None) if False else None
+            for e in reversed(para_prev):
+                if e.actor1 is not None and (d.actor2 is None or e.actor1.name != d.actor2.name):
+                    prior = e.actor1
+                    break
+            if prior is not None:
+                d.actor1 = Actor(prior.name, prior.text, prior.inter, prior.subunit, None)
+        d.evidence.insert(0, Span(s.start, s.end))
+    for pos, claim in claims:
+        best = min(made, key=lambda d: 0 if d.clause[0] <= pos < d.clause[1] else min(abs(pos - d.clause[0]), abs(pos - d.clause[1])))
+        best.claims.append(claim)
+    return made, plain_claims
+
+
+def _location(ctx: DocContext, d: _Draft, s: Sentence) -> Location | None:
+    places = ctx.places
+    if not places:
+        return None
+    lo = bisect.bisect_left(ctx.place_starts, s.start)
+    hi = bisect.bisect_left(ctx.place_starts, s.end)
+    in_sentence = [p for p in places[lo:hi] if getattr(p, "feature", "town") != "country"] or list(places[lo:hi])
+    reason = "named in the event's sentence"
+    if in_sentence:
+        place = min(in_sentence, key=lambda p: (0 if d.clause[0] <= p.start < d.clause[1] else 1, abs(p.start - d.trigger.start)))
+    else:
+        earlier = [p for p in places[:lo] if getattr(p, "feature", "town") != "country"] or list(places[:lo])
+        if not earlier:
+            return None
+        place = earlier[-1]
+        reason = "the nearest earlier place mention"
+    if getattr(place, "feature", None) == "unresolved" or getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None:
+        return Location(name=getattr(place, "name", None) or place.text, country_code=getattr(place, "country_code", None),
+                        admin1=getattr(place, "admin1", None), admin2=getattr(place, "admin2", None), geo_precision=None,
+                        span=Span(place.start, place.end), reason=reason + " (not in the gazetteer)")
+    precision = getattr(place, "precision", 1)
+    if reason != "named in the event's sentence" and precision == 1:
+        precision = 2  # the event is near, not necessarily in, the last named town
+    return Location(
+        name=place.name,
+        geonameid=place.geonameid,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        country_code=place.country_code,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        geo_precision=precision,
+        span=Span(place.start, place.end),
+        reason=reason,
+    )
+
+
+def _date(ctx: DocContext, sentences: list[Sentence], index: int, d: _Draft) -> EventDate:
+    s = sentences[index]
+    spans = [m for m in ctx.date_spans(index, s) if s.start <= m.start() < s.end]
+    # the nearest date before the trigger, else the first after it
+    ordered = [m for m in spans if m.start() <= d.trigger.start][::-1] + [m for m in spans if m.start() > d.trigger.start]
+    for m in ordered:
+        mention = ctx.resolve(m)
+        if mention is not None:
+            return _event_date(mention, "in the event's sentence: " + mention.reason)
+    # the latest date of the same paragraph, up to three sentences back
+    para = _paragraph(ctx.text, s.start)
+    for j in range(index - 1, max(-1, index - 4), -1):
+        prev = sentences[j]
+        if _paragraph(ctx.text, prev.start) != para:
+            break
+        for m in reversed(ctx.date_spans(j, prev)):
+            mention = ctx.resolve(m)
+            if mention is not None:
+                return _event_date(mention, "from an earlier sentence of the paragraph: " + mention.reason)
+    if ctx.anchor is not None:
+        return EventDate(ctx.anchor.isoformat(), None, 2, None, "no date in the text near it: the publication date, to the week")
+    return EventDate(None, None, None, None, "no date and no publication date")
+
+
+def _event_date(m: DateMention, reason: str) -> EventDate:
+    return EventDate(m.date.isoformat(), m.date_end.isoformat() if m.date_end else None, m.precision, Span(m.start, m.end), reason)
+
+
+_SOURCE_WORDS = re.compile(r"\b(?:ministry|sources?|officials?|spokes\w*|media|agency|statement|observatory|activists?|monitor|reports?|president|minister|leaders?)\b")
+_PATIENT_BEFORE = re.compile(
+    r"(?:\b(?:against|on|(?:positions|points|strongholds|bases|posts|convoy|headquarters|territory|areas) of|at|targeting|targeted|hit|hitting|killing|killed|wounding|injuring|kidnapped|abducted|arrested|detained|captured|"
+    r"attack(?:ed|ing)?|shell(?:ed|ing)|bomb(?:ed|ing)|struck|strik(?:e|ing)|from|break|stop|storm(?:ed|ing)?|ambush(?:ed|ing)?|repel(?:led)?|"
+    r"raid(?:ed|ing)?|besieg(?:ed|ing)|surround(?:ed|ing)|defeat(?:ed)?|engag(?:ed|ing)|fought|fighting|clashed with|clashes with)\s+"
+    r"(?:the\s+)?(?:positions\s+of\s+(?:the\s+)?)?$)"
+)
+_PASSIVE_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:were|was|have been|has been|had been|are|is|got)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|attacked|targeted|"
+    r"hit|captured|arrested|detained|abducted|kidnapped|shelled|bombed|struck|ambushed|besieged|surrounded|shot|executed|expelled|defeated|repelled)\b"
+)
+_HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aided|joined|helped|reinforced|escorted)(?:\s+up)?\s+by\s+(?:the\s+)?$")
+_AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$)")
+
+
+def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentence, country: str | None, year: int | None) -> tuple[Actor | None, Actor | None]:
+    if not mentions:
+        return _default_actors(ctx, d, country)
+    in_clause = [m for m in mentions if d.clause[0] <= m.start + s.start < d.clause[1]]
+    pool = in_clause or mentions
+    folded = ctx.folded
+    agents, patients, cued_patients, cued_agents = [], [], [], []
+    for m in pool:
+        before = folded[max(s.start, m.start + s.start - 40) : m.start + s.start]
+        after = folded[m.end + s.start : m.end + s.start + 50]
+        if _AGENT_BEFORE.search(before) and not _HELPER_BEFORE.search(before):
+            cued_agents.append(m)
+        elif _PATIENT_BEFORE.search(before) or _PASSIVE_AFTER.match(after):
+            cued_patients.append(m)
+        elif (m.start + s.start) < d.trigger.start and not patients and not cued_patients:
+            agents.append(m)
+        else:
+            patients.append(m)
+    patients = cued_patients + patients
+    agents = cued_agents + agents
+    # passive clause: "X were killed in Y strikes" / "X were attacked by Y"
+    if d.sub in _VAC:
+        civilians = [m for m in pool if m.entry.inter == 7]
+        others = [m for m in pool if m.entry.inter != 7]
+        a1 = others[0] if others else None
+        a2 = civilians[0] if civilians else None
+    elif d.sub in _PROTEST_TYPES:
+        prot = [m for m in pool if m.entry.inter == 6]
+        force = [m for m in pool if m.entry.inter in (1, 8)]
+        a1 = prot[0] if prot else None
+        a2 = force[0] if force and d.sub != "Peaceful protest" else None
+    elif d.sub == "Arrests":
+        state = [m for m in pool if m.entry.inter in (1, 8)]
+        rest = [m for m in pool if m not in state]
+        a1 = state[0] if state else None
+        a2 = rest[0] if rest else None
+    else:
+        a1 = agents[0] if agents else None
+        rest = [m for m in patients if m is not a1 and m.entry.name != (a1.entry.name if a1 else None)]
+        a2 = rest[0] if rest else None
+        if d.sub == "Headquarters or base established":
+            a2 = None
+    r1 = ctx.registry.resolve(a1, country, year, s.start) if a1 else None
+    r2 = ctx.registry.resolve(a2, country, year, s.start) if a2 else None
+    if r1 is None:
+        r1 = _default_actors(ctx, d, country)[0]
+    return r1, r2
+
+
+def _default_actors(ctx: DocContext, d: _Draft, country: str | None) -> tuple[Actor | None, Actor | None]:
+    """ACLED's placeholders when the text names nobody: protesters protest, rioters riot."""
+    cname = ctx.registry.countries.get(country or "", None)
+    suffix = f" ({cname})" if cname else ""
+    if d.sub in _PROTEST_TYPES:
+        return Actor(f"Protesters{suffix}", None, 6), None
+    if d.sub in _RIOT_TYPES:
+        return Actor(f"Rioters{suffix}", None, 5), None
+    if d.sub in _VAC:
+        return Actor(f"Unidentified Armed Group{suffix}", None, 3), None
+    return None, None
+
+
+def _subject_key(registry: ActorRegistry, subject: str | None) -> str | None:
+    """ "Turkish personnel" and "Turkish soldiers" are one group of dead: the same canonical actor."""
+    if not subject:
+        return None
+    found = registry.find(subject)
+    if found:
+        return found[0].entry.name + "|" + (found[0].country or "")
+    return subject.lower().split()[-1]
+
+
+def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:
+    """ACLED's conservative count: per subject the lowest credible figure; distinct subjects add up."""
+    groups: dict[str | None, int] = {}
+    for c in claims:
+        if c.quantity != "killed" or c.low is None or c.modality in ("hypothetical", "denied"):
+            continue
+        key = _subject_key(registry, c.subject)
+        groups[key] = min(groups.get(key, c.low), c.low)
+    if not groups:
+        return None
+    named = sum(v for k, v in groups.items() if k is not None)
+    return max(named, groups.get(None, 0))
+
+
+def _confidence(d: _Draft) -> float:
+    score = {3: 0.55, 2: 0.45, 1: 0.3}.get(d.tier, 0.3)
+    score += 0.12 if d.actor1 else 0.0
+    score += 0.05 if d.actor2 else 0.0
+    score += 0.1 if d.location else 0.0
+    score += 0.08 if d.date.span is not None else 0.0
+    score += 0.05 if d.claims else 0.0
+    factor = {"asserted": 1.0, "reported": 0.95, "claimed": 0.8, "denied": 0.4, "hypothetical": 0.35}[d.modality]
+    return max(0.01, min(0.99, score * factor))
+
+
+def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
+    merged: dict[tuple, _Draft] = {}
+    order: list[tuple] = []
+    for d in drafts:
+        key = (
+            d.sub,
+            d.location.name if d.location else None,
+            d.date.date,
+            d.actor1.name if d.actor1 else None,
+            d.actor2.name if d.actor2 else None,
+            d.modality == "hypothetical",
+        )
+        if key in merged:
+            m = merged[key]
+            m.evidence.extend(e for e in d.evidence if e not in m.evidence)
+            m.claims.extend(c for c in d.claims if c not in m.claims)
+            if _STRENGTH[d.modality] > _STRENGTH[m.modality]:
+                m.modality, m.attribution = d.modality, d.attribution
+            m.tier = max(m.tier, d.tier)
+        else:
+            merged[key] = d
+            order.append(key)
+    events = []
+    for key in order:
+        d = merged[key]
+        evidence = tuple(sorted(set(d.evidence), key=lambda sp: sp.start))
+        digest = hashlib.sha1(f"{ctx.doc.doc_id}|{d.sub}|{evidence[0].start}|{d.trigger.start}".encode()).hexdigest()[:12]
+        events.append(
+            Event(
+                event_id=f"ev-{digest}",
+                event_type=EVENT_TYPE_OF[d.sub],
+                sub_event_type=d.sub,
+                date=d.date,
+                location=d.location,
+                actor1=d.actor1,
+                actor2=d.actor2,
+                fatalities=_fatalities(d.claims, ctx.registry),
+                claims=tuple(d.claims),
+                attribution=d.attribution.claimant if d.attribution else None,
+                modality=d.modality,
+                confidence=_confidence(d),
+                evidence=evidence,
+                trigger=ctx.text[d.trigger.start : d.trigger.end],
+            )
+        )
+    return events

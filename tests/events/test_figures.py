@@ -1,0 +1,83 @@
+import pytest
+
+from fogwatch.events.figures import find_counts, find_figures
+from fogwatch.text.normalize import fold
+
+
+def counts(sentence):
+    return [(c.quantity, c.figure.low, c.figure.high, c.subject, sentence[c.start : c.end]) for c in find_counts(fold(sentence), sentence)]
+
+
+@pytest.mark.parametrize(
+    "text, low, high",
+    [
+        ("at least 6", 6, None),
+        ("between 30 and 35", 30, 35),
+        ("over 150", 151, None),
+        ("more than 1,200", 1201, None),
+        ("up to 10", None, 10),
+        ("a dozen", 12, 12),
+        ("dozens", 12, None),
+        ("tens of", 10, None),
+        ("hundreds", 100, None),
+        ("several", 10, None),
+        ("a number of", 10, None),
+        ("twenty-five", 25, 25),
+        ("two hundred", 200, 200),
+        ("30-35", 30, 35),
+        ("fewer than 20", None, 19),
+        ("about 40", 40, 40),
+    ],
+)
+def test_figure_bounds_follow_the_contract_table(text, low, high):
+    figs = find_figures(fold(text + " people were killed"))
+    assert (figs[0].low, figs[0].high) == (low, high)
+
+
+def test_kinds_subjects_and_others():
+    s = "The ministry reported that at least 6 Turkish personnel were killed and 7 others were injured in a shelling."
+    assert counts(s) == [
+        ("killed", 6, None, "Turkish personnel", "at least 6 Turkish personnel were killed"),
+        ("injured", 7, 7, "Turkish personnel", "7 others were injured"),
+    ]
+    s = "At least 17 militants were captured and a dozen of others were killed in the clashes."
+    assert [(q, lo, hi, subj) for q, lo, hi, subj, _ in counts(s)] == [("captured", 17, None, "militants"), ("killed", 12, 12, "militants")]
+
+
+def test_active_and_coordinated_forms():
+    assert counts("One of their attacks killed 4 Russian military personnel embedded with Syrian troops.") == [
+        ("killed", 4, 4, "Russian military personnel", "killed 4 Russian military personnel")
+    ]
+    got = counts("Regretfully, 8 Turkish service members came too close to the positions and died in strikes.")
+    assert got[0][:4] == ("killed", 8, 8, "Turkish service members")
+    got = counts("militants claim that over 150 soldiers were killed and at least 15 units of military equipment were destroyed.")
+    assert [(q, lo, subj) for q, lo, _, subj, _ in got] == [("killed", 151, "soldiers"), ("destroyed", 15, "units of military equipment")]
+    assert counts("rioting left two dead and five injured.") == [("killed", 2, 2, None, "two dead"), ("injured", 5, 5, None, "five injured")]
+    assert counts("officials said 73 people have died in police firing")[0][:3] == ("killed", 73, 73)
+    assert counts("the death toll rose to 16 on Monday")[0][:3] == ("killed", 16, 16)
+    assert counts("over 2,500 have been displaced")[0][:3] == ("displaced", 2501, None)
+    assert counts("Up to 10 suicide bombers were employed against pro-Assad forces.") == [("other", None, 10, "suicide bombers", "Up to 10 suicide bombers")]
+
+
+def test_killing_and_injuring_gives_no_split():
+    got = counts("it struck targets killing and injuring dozens of Syrian fighters.")
+    assert {(q, lo) for q, lo, *_ in got} == {("killed", None), ("injured", None)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On February 1 and 2, the army attacked near the M4 and M5 highways.",
+        "Government forces have taken control over 1,200km2 since 2019.",
+        "Clashes near Rashidin 4 and Khan Touman continued for 3 days.",
+        "The 15-year-old boy was 30 percent of the way home at 5 pm.",
+    ],
+)
+def test_dates_units_and_names_are_not_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_evidence_contains_the_figure():
+    s = "Pro-militant sources reported that 4 Russian service members were killed during the February 1 clashes."
+    for c in find_counts(fold(s), s):
+        assert s[c.figure.start : c.figure.end] in s[c.start : c.end]
