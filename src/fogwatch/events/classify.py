@@ -32,8 +32,8 @@ PRECEDENCE: tuple[str, ...] = (
     "Suicide bomb",
     "Sexual violence",
     "Excessive force against protesters",
-    "Remote explosive/landmine/IED",
     "Grenade",
+    "Remote explosive/landmine/IED",
     "Air/drone strike",
     "Shelling/artillery/missile attack",
     "Abduction/forced disappearance",
@@ -49,8 +49,8 @@ PRECEDENCE: tuple[str, ...] = (
     "Looting/property destruction",
     "Arrests",
     "Headquarters or base established",
-    "Non-violent transfer of territory",
     "Agreement",
+    "Non-violent transfer of territory",
     "Change to group/activity",
     "Other",
 )
@@ -77,11 +77,11 @@ LEXICON: dict[str, dict[int, str]] = {
                             "bombarded from the air | air attack*"},
     "Shelling/artillery/missile attack": {3: "shell* | artillery | mortar* | rocket* | missile* | bombard* | howitzer* | grad | mlrs | "
                                              "katyusha* | projectile* | tank fire | cannon* | atgm* | anti-tank | qassam* | heavy weapon* | "
-                                             "tank round* | launcher*", 2: "strikes | strike on | strike against | struck"},
+                                             "tank round* | launcher* | rocket-propelled grenade* | rocket propelled grenade*", 2: "strikes | strike on | strike against | struck"},
     "Sexual violence": {3: "rape* | raped | sexual* | molest* | gang-rape* | gangrape* | sex slave* | gang rape*"},
     "Abduction/forced disappearance": {3: "abduct* | kidnap* | hostage* | forcibly disappeared | forced disappearance* | enforced disappearance* | "
                                           "taken captive | went missing | were missing | whereabouts | disappeared"},
-    "territory": {2: "regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
+    "territory": {2: "pushed back | regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
                      "take control | taking control | seized control | seize control | gained control | gain control | restored control | "
                      "captur* | seized | seize | seizing | cleared | overran | overrun | fell into the hands | fell to | fallen to | "
                      "taken over | took over | take over | stormed | drove out | driven out | pushed out | expelled | advanced into | "
@@ -103,22 +103,25 @@ LEXICON: dict[str, dict[int, str]] = {
                    "walkout | walk-out | boycott*"},
     "intervention": {2: "tear gas | teargas | tear-gas | water cannon* | dispersed | disperse | dispersing | baton* | lathi* | "
                         "rubber bullet* | broke up | cracked down | crackdown | pepper spray | stun grenade* | cane-charge* | "
-                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet*"},
+                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet* | pepper-spray* | pepper spray* | suppress* | detain* | halt*"},
     "riot": {3: "riot* | violent protest* | violent demonstration* | stone pelting | stone-pelting | pelted stones | pelting stones | "
                 "stone-throwing | throwing stones | threw stones | hurled stones | pelted | petrol bomb* | molotov*"},
     "Mob violence": {3: "mob | mobs | lynch* | vigilante* | communal clash* | communal violence | mob violence | angry crowd | "
                         "communal riot* | sectarian violence | sectarian clash* | tribal clash* | ethnic clash*"},
     "Agreement": {3: "agreement* | ceasefire* | cease-fire* | truce* | peace deal* | peace accord* | peace talks | accord | signed a | "
                      "signed an | reconciliation | memorandum | prisoner exchange* | prisoner swap* | exchange of prisoners | "
-                     "swap deal* | agreed to | agreed on | negotiated | settlement"},
+                     "swap deal* | agreed to | agreed on | negotiated | settlement | exchanged prisoners | exchange prisoners | "
+                     "prisoners exchange | released prisoners | peace agreement*"},
     "Arrests": {3: "arrest* | detain* | detention* | custody | apprehend* | nabbed | rounded up | remand* | jailed | booked | "
                    "sent to jail | picked up | taken in | held for questioning | handcuffed | imprisoned | prison sentence* | sentenced"},
     "Change to group/activity": {3: "formed | formation | merge* | merger | dissolv* | defect* | pledged allegiance | recruit* | "
                                     "training camp* | military exercise* | military drill* | drills | curfew* | state of emergency | "
-                                    "mobilis* | mobiliz* | reinforcement* | deployed | deploy* | convoy* | sent troops | rebrand* | "
+                                    "mobilis* | mobiliz* | reinforcement* | deployed | deploy* | sent troops | rebrand* | "
                                     "surrender* | laid down | lay down | joined the | joined forces | appointed | new commander | "
                                     "military buildup | build-up | buildup | redeploy* | troop movement* | moved troops | "
-                                    "sent reinforcements | banned | ban on | launched a campaign | announced the"},
+                                    "sent reinforcements | banned | ban on | launched a campaign | announced the | reinforced | "
+                                    "military drill* | war games | mock | sortie | emergency sortie | air defence identification | "
+                                    "air defense identification | test-fired | test fired | missile test* | launched a satellite"},
     "Disrupted weapons use": {3: "defus* | dismantl* | weapons cache* | arms cache* | arms depot* | ammunition depot* | weapon depot* | "
                                  "intercept* | shot down | downed | confiscat* | bomb disposal | controlled explosion* | foiled | "
                                  "thwarted | neutralized | neutralised | arms haul | demining | mine clearance | cleared mines | "
@@ -129,11 +132,13 @@ LEXICON: dict[str, dict[int, str]] = {
                                             "established a position | established a post | established an observation | established a military | "
                                             "set up a base | set up a checkpoint | set up checkpoints | set up a military | set up an observation | "
                                             "set up a post | set up positions | new base | new military base | new observation post* | "
-                                            "headquarters | observation post* | outpost* | military base | built a base | establish* a base | "
-                                            "establish* a military | established | establish | set up | base in | base near | checkpoint*"},
-    "Non-violent transfer of territory": {3: "withdr* | handed over | hand over | handover | hand-over | pulled out | pull out | pullout | "
-                                             "ceded | without a fight | without resistance | without fighting | evacuat* | retreat* | "
-                                             "left the town | left the city | left the area | took over from | peacefully"},
+                                            "built a base | establish* a base | establish* a military | established | establish | set up | "
+                                            "opened a base | opened a new base | established a presence | establishing"},
+    "Non-violent transfer of territory": {3: "handed over | hand over | handover | hand-over | ceded | without a fight | without resistance | "
+                                             "without fighting | took over from | peacefully | not encountered any resistance | "
+                                             "no resistance | handed authority",
+                                          2: "withdr* | pulled out | pull out | pullout | evacuat* | retreat* | left the town | left the city | "
+                                             "left the area"},
     "Looting/property destruction": {3: "loot* | plunder* | ransack* | torch* | set fire | set on fire | set ablaze | burnt down | burned down | "
                                         "burn down | demolish* | bulldoz* | raze* | vandali* | arson | pillag* | destroyed homes | "
                                         "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
@@ -147,15 +152,20 @@ LEXICON: dict[str, dict[int, str]] = {
                 "fraud | theft | thieves | burglar* | dacoit* | gangster* | ganja | "
                 "claimed responsibility | claim responsibility | claims responsibility | blamed | accused | responsible for | "
                 "met with | meeting | visit* | summit | foreign minister | ambassador* | diplomat* | condemn* | talks with | "
-                "phone call | bilateral | sanctions | delegation"},
+                "phone call | bilateral | sanctions | delegation | accusation* | allegation* | transformer | gas cylinder* | cylinder* | "
+                "propane | boiler | chemical plant | chemical factory | factory | warehouse | fertilizer plant | oil tank | power plant | "
+                "petroleum | tanker | refinery | inhaling | food poisoning | toxins | consuming | hospitalized | counterfeit | "
+                "migrants | cyber | hackers | hacked | urges | urged | called on | fake currency | demonetization"},
 }
 
 _TERRITORY_OBJECT = re.compile(
-    r"^(?:\s+(?:the|a|an|several|some|two|three|four|five|\d+|over|more than|at least|approximately|about|most of the|most of|parts of|part of|much of|all|several key))*"
-    r"\s*(?:[a-z'\-]+\s+){0,3}?(?:village|villages|town|towns|city|cities|area|areas|district|districts|neighbou?rhood|neighbou?rhoods|hill|hills|"
+    r"^(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ \d+))?"
+    r"(?:\s+(?:the|a|an|several|some|two|three|four|five|\d+|over|more than|at least|approximately|about|most of the|most of|parts of|part of|much of|all|several key))*"
+    r"\s*(?:[a-z'\-()]+\s+){0,4}?(?:village|villages|town|towns|city|cities|area|areas|district|districts|neighbou?rhood|neighbou?rhoods|hill|hills|"
     r"region|settlement|settlements|base|airport|airbase|positions|position|territory|territories|control|locality|localities|province|"
     r"outskirts|road|highway|crossroads|junction|camp|checkpoint|quarter|suburb|suburbs|mountain|strongholds?|stronghold|bastion|capital|"
-    r"farms|heights|valley|island|oil field|oilfield|border crossing|crossing|dam|bridge|square|compound)\b"
+    r"farms|heights|valley|island|oil field|oilfield|border crossing|crossing|dam|bridge|square|compound|camps|port|ports|airfield|hilltop|"
+    r"hilltops|fort|outpost|outposts|post|posts|headquarters|barracks|garrison|enclave|pocket|county|municipality|governorate)\b"
 )
 _NONSTATE_CUES = re.compile(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|isis|isil|daesh|islamic state|al-qaeda|al-shabaab|al shabaab|taliban|boko haram|"
@@ -172,7 +182,8 @@ _CIVILIAN_CUES = re.compile(
     r"\b(?:civilians?|residents?|villagers?|people|children|child|women|woman|girls?|boys?|man|men|farmers?|shepherds?|students?|workers?|"
     r"journalists?|doctors?|teachers?|worshippers?|pilgrims?|passengers?|family|families|wife|husband|daughter|son|mother|father|locals|"
     r"trader|traders|shopkeeper|businessman|activist|priest|imam|elder|elders|villager|refugees?|displaced|innocent|unarmed|aid worker\w*|"
-    r"medic\w*|nurse\w*|pedestrians?|motorists?|driver|drivers|youth|youths|teenager|minor|minors|citizens?|dalit|tribal|labourers?|laborers?)\b"
+    r"medic\w*|nurse\w*|pedestrians?|motorists?|driver|drivers|youth|youths|teenager|minor|minors|citizens?|dalit|tribal|labourers?|laborers?|"
+    r"civillians|mosque|church|temple|school|hospital|market|bus|wedding|concert|shop|restaurant|hotel|worshipers|congregation)\b"
 )
 _COMBATANT_VICTIM = re.compile(
     r"\b(?:soldiers?|troops|militants?|rebels?|fighters|insurgents?|terrorists?|servicemen|service members|personnel|officers?|commanders?|"
@@ -269,6 +280,10 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -
             if t.text.startswith(("captur", "seiz", "took over", "taken over", "take over", "stormed", "cleared", "liberat", "expelled", "drove", "driven", "pushed")):
                 if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(original, t.end):
                     continue
+        if t.text in ("established", "establish", "set up", "establishing") and not re.match(
+            r"^(?:\s+[a-z'\-]+){0,4}?\s+(?:base|bases|post|posts|positions?|headquarters|camp|camps|checkpoints?|outposts?|presence|garrison|barracks)\b", after
+        ):
+            continue
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
             continue
         if t.text == "mines" and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed)", before + after[:30]):
@@ -351,6 +366,24 @@ def _victims_civilian(clause: str) -> bool:
     return civ.start() > comb.start() and bool(re.search(r"\b(?:killed|killing|shot|murdered|executed|attacked|abducted|stabbed)\b", clause[comb.end() : civ.start()]))
 
 
+_WEAPONS = r"(?:weapons?|arms|guns?|firearms?|pistols?|rifles?|kalashnikovs?|ammunitions?|ammo|rounds|bullets|explosives?|explosive devices?|ieds?|vbieds?|(?:land)?mines|grenades?|rockets?|missiles?|bombs?|mortars|caches?|depots?|launchers?|detonators?|tnt|devices)"
+_DISRUPT = re.compile(
+    r"\b(?:seiz\w*|found|discover\w*|recover\w*|confiscat\w*|defus\w*|dismantl\w*|cleared|destroy\w*|intercept\w*|uncover\w*|unearth\w*|"
+    r"identified|removed|haul|shot down|downed|neutrali[sz]\w*|captured)\b[^.;]{0,80}?\b" + _WEAPONS + r"\b|\b" + _WEAPONS +
+    r"\b[^.;]{0,60}?\b(?:were|was|have been|had been|being)\s+(?:\w+\s+)?(?:seized|found|discovered|recovered|confiscated|defused|dismantled|"
+    r"cleared|destroyed|intercepted|uncovered|captured|shot down)\b"
+)
+_CASUALTY = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured|injuring|casualties|victims)\b")
+_PROTESTER_VIOLENCE = re.compile(
+    r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
+    r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|violence|violent|rampag\w*|blocked (?:streets|roads|highways|the road))\b"
+)
+_INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
+_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire)\b")
+_CHANGE_CONTEXT = re.compile(r"\b(?:drills?|exercises?|mock|war games|formed|formation|test-fired|test fired|missile tests?|sortie|identification zone|reinforced)\b")
+_ATTACK_VERBS = re.compile(r"\b(?:struck|strikes? on|hit|bombed|bombing|pounded|targeted|shelled|killed|killing|attacked|raided)\b")
+
+
 def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple[str, Trigger]]:
     """The sub-event types one clause supports, best first, with the trigger that typed each.
 
@@ -365,11 +398,16 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
     mob = next((t for t in triggers if t.kind == "Mob violence"), None)
     if protest or riot:
         anchor = protest or riot
-        if (protest or "protest" in clause or "demonstrat" in clause) and _LETHAL.search(clause) and re.search(r"\b(?:police|security forces|troops|soldiers|army|forces|guards)\b", clause):
+        lethal = _LETHAL.search(clause)
+        if re.search(r"\battack\w*\s+(?:a|the|an)\s+(?:peaceful\s+)?(?:rally|protest|demonstration|march|sit-in)", clause) or mob:
+            out.append(("Mob violence", anchor))
+        elif (lethal and re.search(r"\b(?:police|security forces|troops|soldiers|army|forces|guards|gunfire|shot|bullets)\b", clause)) or (
+            _EXCESSIVE.search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities)\b", clause)
+        ):
             out.append(("Excessive force against protesters", anchor))
-        elif riot or (protest and re.search(r"\b(?:stones?|torched|set fire|vandali[sz]ed|clashed with (?:the )?police|burn(?:ed|t|ing) tyres|smashed|damaged)\b", clause)):
-            out.append(("Violent demonstration" if not mob else "Mob violence", anchor))
-        elif "intervention" in kinds or (protest and re.search(r"\b(?:arrested|detained|police (?:fired|used|charged|beat))\b", clause)):
+        elif riot or _PROTESTER_VIOLENCE.search(clause):
+            out.append(("Violent demonstration", anchor))
+        elif "intervention" in kinds or _INTERVENTION.search(clause):
             out.append(("Protest with intervention", anchor))
         else:
             out.append(("Peaceful protest", anchor))
@@ -381,6 +419,12 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
         sub = resolve_kind(t.kind, clause, t.start - offset)
         if sub:
             out.append((sub, t))
+    if _DISRUPT.search(clause) and not _CASUALTY.search(clause) and triggers:
+        out.insert(0, ("Disrupted weapons use", triggers[0]))
+        return [out[0]] + [o for o in out[1:] if o[0] != "Disrupted weapons use"]
+    if any(sub == "Change to group/activity" for sub, _ in out) and _CHANGE_CONTEXT.search(clause) and not _ATTACK_VERBS.search(clause):
+        change = next(o for o in out if o[0] == "Change to group/activity")
+        return [change] + [o for o in out if o is not change]
     if not out:
         return []
     best_tier = max(_tier(sub, t) for sub, t in out)
@@ -425,9 +469,16 @@ def classify_text(text: str) -> tuple[str | None, float]:
         for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start)):
             tier = _tier(sub, t)
             scores[sub] = scores.get(sub, 0.0) + tier * (1.0 if rank == 0 else 0.5)
+    if _RESPONSIBILITY.search(folded):
+        return None, 0.3  # a claim of (or denial of) responsibility: CASE's ATTRIB, no ACLED event
     if not scores:
         return None, 0.0
     best = max(scores, key=lambda s: (scores[s], -_RANK[s]))
-    if none_score >= 1.0 and scores[best] <= 2.0 * none_score and scores[best] < 3.0 * 2:
+    if none_score >= 1.0 and best in ("Remote explosive/landmine/IED", "Attack", "Armed clash", "Chemical weapon") and scores[best] <= 3.0 * none_score:
+        return None, 0.3  # an explosion at a plant, deaths from poisoning: accidents, not attacks
+    if none_score >= 2.0 and scores[best] <= 1.5 * none_score:
         return None, 0.3
     return best, min(1.0, scores[best] / 6.0)
+
+
+_RESPONSIBILITY = re.compile(r"\b(?:claim(?:ed|s)? responsibility|responsib\w+ for|accus\w+|allegations?)\b")
