@@ -68,7 +68,7 @@ LEXICON: dict[str, dict[int, str]] = {
                                          "explosive device* | booby-trap* | booby trap* | bomb blast* | vbied* | motorcycle bomb* | "
                                          "magnetic bomb* | sticky bomb* | planted bomb* | bomb exploded | bomb went off | bomb explosion* | "
                                          "mine explosion* | mine blast* | remote-controlled bomb* | remotely detonated | bomb-laden | explosives-laden | "
-                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt", 2: "bombing*"},
+                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt", 1: "bombing*"},
     "Grenade": {3: "grenade* | hand-grenade* | hand grenade*"},
     "Air/drone strike": {3: "airstrike* | air strike* | air-strike* | air raid* | air-raid* | warplane* | war plane* | fighter jet* | jets | "
                             "drone strike* | drone attack* | aerial bombardment* | aerial attack* | aerial bombing* | helicopter gunship* | "
@@ -103,7 +103,7 @@ LEXICON: dict[str, dict[int, str]] = {
                    "walkout | walk-out | boycott*"},
     "intervention": {2: "tear gas | teargas | tear-gas | water cannon* | dispersed | disperse | dispersing | baton* | lathi* | "
                         "rubber bullet* | broke up | cracked down | crackdown | pepper spray | stun grenade* | cane-charge* | "
-                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet* | pepper-spray* | pepper spray* | suppress* | detain* | halt*"},
+                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet* | pepper-spray* | pepper spray* | suppress* | detain*"},
     "riot": {3: "riot* | violent protest* | violent demonstration* | stone pelting | stone-pelting | pelted stones | pelting stones | "
                 "stone-throwing | throwing stones | threw stones | hurled stones | pelted | petrol bomb* | molotov*"},
     "Mob violence": {3: "mob | mobs | lynch* | vigilante* | communal clash* | communal violence | mob violence | angry crowd | "
@@ -144,16 +144,18 @@ LEXICON: dict[str, dict[int, str]] = {
                                         "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
                                         "confiscated land | seized property | stole | stolen | steal* | burned houses | burnt houses | "
                                         "burned homes | burnt homes | burned shops"},
+    "weapon": {1: "ammunition* | ammo | firearm* | weapons | weapon | guns | pistols | rifles | kalashnikov* | explosives | cache | caches | "
+                  "arms | rounds of | detonators | machine guns | machine-guns | depot | depots"},
     "none": {3: "earthquake* | flood* | cyclone* | hurricane* | typhoon* | landslide* | drought* | wildfire* | forest fire* | tsunami* | "
                 "heavy rain* | rainfall | storm* | covid* | coronavirus | pandemic | virus | infection* | vaccin* | outbreak | epidemic | "
                 "accident* | derail* | crash* | collapsed | collapse | capsiz* | stampede* | short circuit | gas leak* | leak | "
                 "fire broke out | blaze | caught fire | factory fire | fire tenders | firefighters | fire brigade | "
                 "drug* | smuggl* | traffick* | robbery | robbed | robber* | cartel* | extortion | heroin | cocaine | narcotic* | "
                 "fraud | theft | thieves | burglar* | dacoit* | gangster* | ganja | "
-                "claimed responsibility | claim responsibility | claims responsibility | blamed | accused | responsible for | "
+                "claimed responsibility | claim responsibility | claims responsibility | responsible for | "
                 "met with | meeting | visit* | summit | foreign minister | ambassador* | diplomat* | condemn* | talks with | "
-                "phone call | bilateral | sanctions | delegation | accusation* | allegation* | transformer | gas cylinder* | cylinder* | "
-                "propane | boiler | chemical plant | chemical factory | factory | warehouse | fertilizer plant | oil tank | power plant | "
+                "phone call | bilateral | sanctions | delegation | accusation* | allegation* | transformer | gas cylinder* | "
+                "propane | boiler | gas cylinders | chemical plant | chemical factory | factory | warehouse | fertilizer plant | oil tank | power plant | "
                 "petroleum | tanker | refinery | inhaling | food poisoning | toxins | consuming | hospitalized | counterfeit | "
                 "migrants | cyber | hackers | hacked | urges | urged | called on | fake currency | demonetization"},
 }
@@ -187,7 +189,7 @@ _CIVILIAN_CUES = re.compile(
 )
 _COMBATANT_VICTIM = re.compile(
     r"\b(?:soldiers?|troops|militants?|rebels?|fighters|insurgents?|terrorists?|servicemen|service members|personnel|officers?|commanders?|"
-    r"policem[ae]n|police|guards?|gunmen|jihadists?|militiam[ae]n|combatants|members of|army|forces|attackers?)\b"
+    r"policem[ae]n|police|guards?|jihadists?|militiam[ae]n|combatants|members of|army|forces)\b"
 )
 
 
@@ -271,6 +273,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -
     out = []
     for t in triggers:
         before = folded[max(0, t.start - 24) : t.start]
+        if t.kind == "territory" and re.search(r"\b(?:to|attempts? to|attempting to|tried to|trying to|try to|aim(?:ed|ing)? to|bid to)\s+$", before):
+            continue
         after = folded[t.end : t.end + 80]
         if t.text in ("strikes", "strike on", "strike against") and _STRIKE_NOT_ATTACK.search(before):
             continue
@@ -281,7 +285,7 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -
                 if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(original, t.end):
                     continue
         if t.text in ("established", "establish", "set up", "establishing") and not re.match(
-            r"^(?:\s+[a-z'\-]+){0,4}?\s+(?:base|bases|post|posts|positions?|headquarters|camp|camps|checkpoints?|outposts?|presence|garrison|barracks)\b", after
+            r"^(?:\s+[\w'\-]+){0,4}?\s+(?:base|bases|post|posts|points?|positions?|headquarters|camp|camps|checkpoints?|outposts?|presence|garrison|barracks)\b", after
         ):
             continue
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
@@ -315,13 +319,20 @@ def clause_bounds(folded: str) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
 
 
-_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s|\s+(?:while|whereas|and then|and later|but)\s|\s+and\s+(?=(?:also\s+|later\s+|then\s+)?[a-z]+ed\b)")
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s|\s+(?:while|whereas|and then|and later|but)\s|\s+and\s+(?=(?:also\s+|later\s+|then\s+|even\s+)?[a-z]+(?:ed|ok|ew|ught|ain|ot|ade)\s+(?:the|a|an|by|in|on|at|to|from|with|over|into|\d|several|two|three|more|his|her|their|its|control|back|off|out|up|down|dozens|hundreds)\b)")
 
 
 def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
     """A pseudo-type in its clause -> an ACLED sub-event type (None: not an event)."""
     if kind == "territory":
         before, after = clause[:trig_pos], clause[trig_pos:]
+        if re.search(r"\b(?:were|was|been|being)\s+$", before) and not re.match(r"^[a-z\-]+\s+by\b", after):
+            # "the Nusra terrorists were pushed back": the subject lost the ground
+            ns, st = _NONSTATE_CUES.search(before), _STATE_CUES.search(before)
+            if ns and (not st or ns.start() < st.start()):
+                return "Government regains territory"
+            if st:
+                return "Non-state actor overtakes territory"
         taker = re.match(r"^[a-z\-]*(?:\s+\w+){0,6}?\s+(?:by|into the hands of|to|of)\s+(?:the\s+)?(?:[\w\-']+\s+){0,2}", after)
         if taker:
             tail = after[taker.start() : taker.end() + 30]
@@ -347,7 +358,7 @@ def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
         return "Peaceful protest"
     if kind == "kill":
         return "Attack" if _victims_civilian(clause) else "Armed clash"
-    if kind in ("intervention", "riot", "none"):
+    if kind in ("intervention", "riot", "none", "weapon"):
         return None
     return kind
 
@@ -379,7 +390,7 @@ _PROTESTER_VIOLENCE = re.compile(
     r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|violence|violent|rampag\w*|blocked (?:streets|roads|highways|the road))\b"
 )
 _INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
-_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire)\b")
+_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire|serious injuries|seriously injured|critically injured)\b")
 _CHANGE_CONTEXT = re.compile(r"\b(?:drills?|exercises?|mock|war games|formed|formation|test-fired|test fired|missile tests?|sortie|identification zone|reinforced)\b")
 _ATTACK_VERBS = re.compile(r"\b(?:struck|strikes? on|hit|bombed|bombing|pounded|targeted|shelled|killed|killing|attacked|raided)\b")
 
@@ -412,14 +423,16 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
         else:
             out.append(("Peaceful protest", anchor))
     for t in triggers:
-        if t.kind in ("protest", "riot", "intervention", "none"):
+        if t.kind in ("protest", "riot", "intervention", "none", "weapon"):
             continue
         if t.kind == "Mob violence" and (protest or riot):
             continue
         sub = resolve_kind(t.kind, clause, t.start - offset)
         if sub:
             out.append((sub, t))
-    if _DISRUPT.search(clause) and not _CASUALTY.search(clause) and triggers:
+    if _DISRUPT.search(clause) and not _CASUALTY.search(clause) and triggers and not any(
+        t.kind == "Air/drone strike" and t.tier == 3 for t in triggers
+    ):
         out.insert(0, ("Disrupted weapons use", triggers[0]))
         return [out[0]] + [o for o in out[1:] if o[0] != "Disrupted weapons use"]
     if any(sub == "Change to group/activity" for sub, _ in out) and _CHANGE_CONTEXT.search(clause) and not _ATTACK_VERBS.search(clause):
@@ -469,6 +482,12 @@ def classify_text(text: str) -> tuple[str | None, float]:
         for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start)):
             tier = _tier(sub, t)
             scores[sub] = scores.get(sub, 0.0) + tier * (1.0 if rank == 0 else 0.5)
+    whole = combine([t for t in triggers if t.kind != "none"], folded, 0)
+    if whole:
+        sub, t = whole[0]
+        scores[sub] = scores.get(sub, 0.0) + 1.5
+    if _DISRUPT.search(folded) and not _CASUALTY.search(folded) and "Disrupted weapons use" not in scores:
+        scores["Disrupted weapons use"] = 3.0
     if _RESPONSIBILITY.search(folded):
         return None, 0.3  # a claim of (or denial of) responsibility: CASE's ATTRIB, no ACLED event
     if not scores:
@@ -481,4 +500,4 @@ def classify_text(text: str) -> tuple[str | None, float]:
     return best, min(1.0, scores[best] / 6.0)
 
 
-_RESPONSIBILITY = re.compile(r"\b(?:claim(?:ed|s)? responsibility|responsib\w+ for|accus\w+|allegations?)\b")
+_RESPONSIBILITY = re.compile(r"\b(?:claim(?:ed|s|ing)? responsibility|responsibility for|responsible for|rejected (?:the )?allegations|denied (?:any )?responsibility)\b")
