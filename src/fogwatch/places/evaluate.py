@@ -1,0 +1,127 @@
+"""End-to-end geoparsing scores on LGL and GeoVirus (../shared/eval/geoparsing).
+
+Each article goes through the real pipeline (sections → sentences → places).
+A gold toponym is *found* when a predicted place overlaps its span; it is
+*correct* when the predicted point lies within 161 km (100 miles) of the gold
+point, the usual measure. Reported:
+
+- ``recall``: found gold toponyms / all gold toponyms;
+- ``acc161_found``: correct / found (a found place without coordinates counts as wrong);
+- ``acc161_all``: correct / all gold toponyms (end to end);
+- ``mean_km``: mean error over found toponyms with coordinates;
+- ``precision``: predicted places that overlap some gold toponym / predicted places
+  (LGL and GeoVirus do not tag every place, so this is a lower bound).
+"""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fogwatch.places.gazetteer import haversine_km
+from fogwatch.records import Document
+
+THRESHOLD_KM = 161.0
+
+
+@dataclass(frozen=True, slots=True)
+class GoldToponym:
+    start: int
+    end: int
+    name: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    doc_id: str
+    text: str
+    toponyms: tuple[GoldToponym, ...]
+
+
+def read_lgl(path: Path) -> list[GoldArticle]:
+    out = []
+    for n, art in enumerate(ET.parse(path).getroot().iter("article")):
+        text = art.findtext("text") or ""
+        tops = []
+        for t in art.iter("toponym"):
+            gaz = t.find("gaztag")
+            if gaz is None or gaz.findtext("lat") is None:
+                continue  # LGL leaves a few toponyms without a gazetteer entry
+            tops.append(GoldToponym(int(t.findtext("start")), int(t.findtext("end")), t.findtext("phrase") or "",
+                                    float(gaz.findtext("lat")), float(gaz.findtext("lon"))))
+        out.append(GoldArticle(art.get("docid") or f"lgl-{n}", text, tuple(tops)))
+    return out
+
+
+def read_geovirus(path: Path) -> list[GoldArticle]:
+    out = []
+    for n, art in enumerate(ET.parse(path).getroot().iter("article")):
+        text = art.findtext("text") or ""
+        tops = []
+        for loc in art.iter("location"):
+            # GeoVirus offsets are one too high (both ends).
+            s, e = int(loc.findtext("start")) - 1, int(loc.findtext("end")) - 1
+            tops.append(GoldToponym(s, e, loc.findtext("name") or "", float(loc.findtext("lat")), float(loc.findtext("lon"))))
+        out.append(GoldArticle(f"geovirus-{n}", text, tuple(tops)))
+    return out
+
+
+@dataclass(slots=True)
+class Scores:
+    gold: int = 0
+    found: int = 0
+    correct: int = 0
+    with_coords: int = 0
+    error_km: float = 0.0
+    predicted: int = 0
+    predicted_matching: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+    misses: list[tuple[str, str]] = field(default_factory=list)
+    wrong: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "gold": self.gold,
+            "recall": self.found / self.gold if self.gold else 0.0,
+            "acc161_found": self.correct / self.found if self.found else 0.0,
+            "acc161_all": self.correct / self.gold if self.gold else 0.0,
+            "mean_km": self.error_km / self.with_coords if self.with_coords else 0.0,
+            "precision": self.predicted_matching / self.predicted if self.predicted else 0.0,
+            "mb_per_s": self.chars / 1e6 / self.seconds if self.seconds else 0.0,
+        }
+
+
+def score(articles: list[GoldArticle], nlp) -> Scores:
+    result = Scores()
+    for art in articles:
+        t0 = time.perf_counter()
+        doc = nlp(Document(doc_id=art.doc_id, text=art.text))
+        result.seconds += time.perf_counter() - t0
+        result.chars += len(art.text)
+        places = doc.places
+        result.predicted += len(places)
+        result.predicted_matching += sum(1 for p in places if any(p.start < g.end and g.start < p.end for g in art.toponyms))
+        for g in art.toponyms:
+            result.gold += 1
+            hits = [p for p in places if p.start < g.end and g.start < p.end]
+            if not hits:
+                result.misses.append((art.doc_id, g.name))
+                continue
+            result.found += 1
+            p = max(hits, key=lambda p: (p.latitude is not None, min(p.end, g.end) - max(p.start, g.start)))
+            if p.latitude is None:
+                result.wrong.append((art.doc_id, g.name, -1.0))
+                continue
+            d = haversine_km(p.latitude, p.longitude, g.latitude, g.longitude)
+            result.with_coords += 1
+            result.error_km += d
+            if d <= THRESHOLD_KM:
+                result.correct += 1
+            else:
+                result.wrong.append((art.doc_id, f"{g.name} -> {p.name} {p.country_code} {p.feature}", round(d)))
+    return result

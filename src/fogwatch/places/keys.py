@@ -1,0 +1,72 @@
+"""Matching keys for place names: one key for every spelling of a name.
+
+``name_key("Ma'arrat al-Nu'man") == name_key("Maarat an Numan")``. The key
+folds case and diacritics (:func:`fogwatch.text.normalize.fold`), drops
+apostrophes and hyphens, the Arabic article (al-/el-/ash-/ad-/as-…), and maps
+transliteration variants onto one spelling: Tell/Tall/Tal, Sheikh/Shaykh,
+Kafr/Kfar, Deir/Dayr, ou/oo→u, ee→i, q→k, doubled letters, a final -ah.
+Both the gazetteer and the text go through the same function, so the index
+needs one row per distinct key, not per spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from fogwatch.text.normalize import fold
+
+# The Arabic definite article as transliterated, with sun-letter assimilation.
+ARTICLES = frozenset(
+    "al el il ul ash esh ad ed as es an en ar er at et az ez ath adh ak".split()
+)
+_TOKEN_MAP = {
+    **dict.fromkeys(("tell", "tall", "tal", "tel", "til"), "tal"),
+    **dict.fromkeys(("sheikh", "shaykh", "shaikh", "sheik", "shekh", "shaik", "cheikh", "sheyh"), "shaykh"),
+    **dict.fromkeys(("kafr", "kfar", "kefr", "kafar", "kfr", "kufr"), "kafr"),
+    **dict.fromkeys(("deir", "dayr", "dair", "der", "deyr"), "dayr"),
+    **dict.fromkeys(("jabal", "jebel", "jabel", "jbel", "djebel", "jabl"), "jabal"),
+    **dict.fromkeys(("ain", "ayn", "ein", "aïn", "ayin", "'ayn", "'ain"), "ayn"),
+    **dict.fromkeys(("beit", "bayt", "bait", "beyt"), "bayt"),
+    **dict.fromkeys(("khirbet", "khirbat", "khirbit", "kherbet"), "khirbat"),
+    **dict.fromkeys(("saint", "st", "ste", "san"), "saint"),  # St. Louis / Saint Louis
+    **dict.fromkeys(("fort", "ft"), "fort"),
+    **dict.fromkeys(("mount", "mt"), "mount"),
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = re.compile(r"['\u2018\u2019`\u02bf\u02be\u02bc]")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_CHARS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("ck", "k"))
+
+
+@lru_cache(maxsize=262144)
+def name_key(name: str) -> str:
+    """The matching key of a place name ("" when nothing is left)."""
+    words = _WORD.findall(_APOSTROPHES.sub("", fold(name)))
+    if len(words) > 1:
+        # The article is dropped before a following word ("al-Bab" → "bab"), never alone.
+        words = [w for i, w in enumerate(words) if not (w in ARTICLES and i + 1 < len(words))] or words
+    out = []
+    for word in words:
+        word = _TOKEN_MAP.get(word, word)
+        for a, b in _CHARS:
+            if a in word:
+                word = word.replace(a, b)
+        word = _DOUBLE.sub(r"\1", word)
+        if len(word) > 3 and word.endswith("ah"):
+            word = word[:-1]
+        out.append(word)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Frequent English words: a town named like one ("Post", "Hope") needs strong evidence."""
+    text = files("fogwatch.data").joinpath("gazetteer/common_words.txt").read_text(encoding="utf-8")
+    return frozenset(text.split()) | ARABIC_COMMON_NOUNS
+
+
+# Arabic common nouns that are whole town names in the gazetteer ("Bab" = gate,
+# "Jisr" = bridge); alone they are part of a longer name far more often.
+ARABIC_COMMON_NOUNS = frozenset("bab jisr tal ayn bir wadi jabal nahr suq souq madina qasr mazraa khan".split())

@@ -1,0 +1,297 @@
+"""Toponym recognition: gazetteer look-ups over capitalised chains, read in context.
+
+No statistical NER: the text is cut into runs of capitalised words (with the
+connectors place names contain: al-, de, of, upon…), each run is matched
+longest-first against the gazetteer's name keys, and the words around a match
+decide what it is:
+
+- a locative cue before it ("near", "the outskirts of", "the village of",
+  "east of", "in") and a part word after it ("countryside", "front") set the
+  precision it supports;
+- an actor word after it ("Idlib groups", "the Aleppo Front") or a "pro-"
+  before it makes it an actor/adjective use, not a place;
+- a demonym ("Syrian") is evidence for the document's country, never a place;
+- a name that is also a common word ("Post", "Bab") or only part of a longer
+  capitalised run needs that evidence before it counts;
+- a capitalised run after a strong pattern ("the village of Rajm Judran",
+  "the towns of X, Y and Z") that the gazetteer lacks is kept as unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fogwatch.places.gazetteer import Candidate, Gazetteer
+from fogwatch.places.keys import ARTICLES, common_words, name_key
+from fogwatch.text.normalize import fold
+
+MAX_NAME_WORDS = 6
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`][^\W\d_]+)*")
+# Words inside a place name that are not capitalised.
+_CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur".split())
+# Capitalised words that never start or make up a one-word place on their own.
+_STOP = frozenset(
+    """the a an and or but if in on at of to for from by with as this that these those it its he she they we you i
+    his her their our my your there here when while after before since until during mr mrs ms dr gen col lt sgt
+    president minister general king prince sheikh emir imam pope saint god allah jesus
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    north south east west northern southern eastern western central
+    said says according also however meanwhile today yesterday tomorrow"""
+    .split()
+)
+_ACTOR_AFTER = re.compile(
+    r"(?:'s)?[ -](?:backed )?(?:groups?|rebels?|militants?|fighters?|factions?|brigades?|battalions?|"
+    r"militias?|jihadists?|insurgents?|opposition|operations room|military council|regime|forces|army|troops|"
+    r"government|authorities|officials?|police|gunmen|tribes?|clan|airlines?|university|club|fc)\b"
+)
+# "Idlib-backed" is an actor; "California-based", "Aleppo-born" keep their place.
+_BASED_AFTER = re.compile(r"-(?:backed|led|controlled|held|allied|affiliated)\b")
+_FRONT_AFTER = re.compile(r" front(?:line)?s?\b")
+_LOCATIVE_FRONT_BEFORE = re.compile(r"\b(?:on|along|at|across|to|toward|towards|from) the $")
+_PART_AFTER = re.compile(r" (?:countryside|outskirts|suburbs?|environs|surroundings|hinterland|periphery|plains?|desert|area|region|front ?lines?)\b")
+_ADMIN_AFTER = re.compile(r" (province|governorate|district|county|parish|region|state|oblast|prefecture|muhafazah|subdistrict|municipality)\b")
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear(?:by)?|\bclose to|\boutskirts of|\bsuburbs? of|\bvicinity of|\bedges? of|\baround|\boutside(?: of)?|"
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?: outskirts)? of|"
+    r"\bkm|\bkilomet(?:er|re)s?|\bmiles) (?:the )?(?:(?:town|city|village|district|area|province|region) of )?$"
+)
+_STRONG_BEFORE = re.compile(
+    r"\b(?:village|villages|town|towns|city|cities|hamlet|hamlets|neighbou?rhoods?|districts?|suburbs?|"
+    r"municipality|camp|settlement|hilltop|hill|hills|township|locality|localities) (?:of )?$"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|from|into|to|toward|towards|across|near|outside|throughout|inside|entered|captured|seized|took|"
+    r"shelled|bombed|struck|hit|stormed|besieged|retook|liberated|reached|attacked|targeted|around|via|between|"
+    r"village|town|city|area|of) (?:the )?$"
+)
+_DIRECTION_BEFORE = re.compile(
+    r"\b(north|south|east|west|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    r"south-?western|northeast|northwest|southeast|southwest|central|rural|upper|lower) $"
+)
+_PRO_BEFORE = re.compile(r"\b(?:pro|anti)-$")
+_LIST_GAP = re.compile(r"^(?:, |,? and |,? or |, and )$")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place-like span and what its context says; :mod:`resolve` picks the entry."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    candidates: tuple[Candidate, ...]
+    cue: str | None = None  # "near" | "strong" | "locative" | None
+    part: str | None = None  # "direction" | "countryside" | "front" | None: a part of the named area
+    admin_suffix: str | None = None  # "province", "county", … when the text names the division type
+    weak: bool = False  # common word, or part of a longer capitalised run: needs evidence
+    inner: bool = False  # inside or at the end of a longer capitalised run: needs a cue or admin context
+    fuzzy: bool = False  # matched on the loose skeleton key
+    unresolved: bool = False  # a strong pattern named it, the gazetteer lacks it
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Recognition:
+    mentions: list[Mention]
+    demonyms: list[tuple[int, int, str]]  # (start, end, country code): focus evidence only
+    actor_uses: list[tuple[int, int, str]]  # (start, end, key): a place name used for an actor
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    cap: bool
+    low: str  # folded
+
+
+def _tokens(text: str, folded: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        word = m.group(0)
+        out.append(_Tok(s, e, word[0].isupper(), folded[s:e]))
+    return out
+
+
+def _chains(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
+    """Runs of capitalised words joined by spaces or hyphens, with inner connectors."""
+    chains: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        gap_ok = bool(cur) and text[cur[-1].end : t.start] in (" ", "-")
+        if t.cap:
+            if cur and not gap_ok:
+                chains.append(cur)
+                cur = []
+            cur.append(t)
+        elif t.low in _CONNECTORS and i + 1 < n and toks[i + 1].cap and text[t.end : toks[i + 1].start] in (" ", "-"):
+            # "al-Bab" may start a chain; "of", "de" only join one.
+            starts = not cur or not gap_ok
+            if starts and not (t.low in ARTICLES and text[t.end : toks[i + 1].start] == "-"):
+                if cur:
+                    chains.append(cur)
+                    cur = []
+            else:
+                if cur and not gap_ok:
+                    chains.append(cur)
+                    cur = []
+                cur.append(t)
+        else:
+            if cur:
+                chains.append(cur)
+                cur = []
+        i += 1
+    if cur:
+        chains.append(cur)
+    return chains
+
+
+def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | None = None) -> Recognition:
+    """Find place mentions in ``text`` (only inside ``ranges`` when given)."""
+    folded = fold(text)
+    toks = _tokens(text, folded)
+    commons = common_words()
+    demonym_of = gazetteer.demonyms
+    mentions: list[Mention] = []
+    demonyms: list[tuple[int, int, str]] = []
+    actor_uses: list[tuple[int, int, str]] = []
+    list_cue_end = -1  # end of the last mention that a strong plural cue introduced
+
+    def inside(pos: int) -> bool:
+        if ranges is None:
+            return True
+        return any(s <= pos < e for s, e in ranges)
+
+    for chain in _chains(text, toks):
+        if not inside(chain[0].start):
+            continue
+        n = len(chain)
+        chain_start = chain[0].start
+        i = 0
+        while i < n:
+            matched = False
+            for j in range(min(n, i + MAX_NAME_WORDS), i, -1):
+                last = chain[j - 1]
+                first = chain[i]
+                if not last.cap or (not first.cap and not (first.low in ARTICLES and j - i > 1)):
+                    continue
+                if j - i == 1 and (first.low in _STOP or len(first.low) < 2):
+                    continue
+                s, e = first.start, last.end
+                span_text = text[s:e]
+                if j - i == 1 and span_text in demonym_of:
+                    demonyms.append((s, e, demonym_of[span_text]))
+                    i = j
+                    matched = True
+                    break
+                key = name_key(span_text)
+                if not key:
+                    continue
+                cands = gazetteer.lookup(key)
+                if not cands:
+                    continue
+                mention = _read_context(text, folded, s, e, key, cands)
+                if mention is None:
+                    actor_uses.append((s, e, key))
+                else:
+                    # Words around the match that are not titles, months or connectors make it part of a longer name.
+                    longer = any(t.low not in _STOP and t.low not in _CONNECTORS for t in chain[:i] + chain[j:])
+                    one_word = j - i == 1
+                    if longer:
+                        mention.weak = True
+                        # "Rapides Parish Fire District" starts with a place; "Hayat Tahrir al-Sham" only ends with one.
+                        mention.inner = i > 0
+                        mention.notes.append("part of a longer name")
+                    if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper():
+                        mention.weak = True
+                        mention.notes.append("also a common word")
+                    if (
+                        one_word and span_text.isupper() and len(span_text) <= 5
+                        and not any(c.entry.feature == "country" for c in cands)
+                    ):
+                        mention.weak = True  # "SANA", "AP": an acronym far more often than a place
+                        mention.notes.append("acronym")
+                    if s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons:
+                        mention.weak = True
+                    if mention.cue is None and list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s]):
+                        mention.cue = "strong"
+                        mention.notes.append("listed after a place cue")
+                    if mention.cue == "strong":
+                        list_cue_end = mention.end
+                    mentions.append(mention)
+                i = j
+                matched = True
+                break
+            if not matched:
+                # Nothing in the gazetteer starts here. After a strong cue the whole run is a place name we lack.
+                if i == 0 and chain[-1].cap:
+                    s, e = chain[0].start, chain[min(n, MAX_NAME_WORDS) - 1].end
+                    before = folded[max(0, s - 40) : s]
+                    listed = list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s])
+                    if _STRONG_BEFORE.search(before) or listed:
+                        key = name_key(text[s:e])
+                        fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
+                        mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
+                        mention.cue = "strong"
+                        mention.fuzzy = bool(fuzzy)
+                        mention.unresolved = not fuzzy
+                        if listed:
+                            mention.notes.append("listed after a place cue")
+                        list_cue_end = mention.end
+                        mentions.append(mention)
+                        break
+                i += 1
+    mentions.sort(key=lambda m: m.start)
+    return Recognition(mentions, demonyms, actor_uses)
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\"'“‘(":
+        k -= 1
+    return k < 0 or text[k] in ".!?\n:"
+
+
+def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple[Candidate, ...]) -> Mention | None:
+    """The cues around ``text[s:e]``; ``None`` when the name is used for an actor, not a place."""
+    before = folded[max(0, s - 48) : s]
+    after = folded[e : e + 40]
+    if _PRO_BEFORE.search(before) or _BASED_AFTER.match(after):
+        return None
+    if _FRONT_AFTER.match(after):
+        front_word = text[e + 1 : e + 6]
+        if front_word[:1].isupper() or not _LOCATIVE_FRONT_BEFORE.search(before):
+            return None  # "the Aleppo Front", "Idlib front commanders": an actor or adjective
+    elif _ACTOR_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and not _NEAR_BEFORE.search(before):
+        return None
+    mention = Mention(s, e, text[s:e], key, cands)
+    admin = _ADMIN_AFTER.match(after)
+    if admin:
+        mention.admin_suffix = admin.group(1)
+        mention.end = e + admin.end()
+        mention.text = text[s : mention.end]
+    if _NEAR_BEFORE.search(before):
+        mention.cue = "near"
+    elif _STRONG_BEFORE.search(before):
+        mention.cue = "strong"
+    elif _LOCATIVE_BEFORE.search(before):
+        mention.cue = "locative"
+    if _DIRECTION_BEFORE.search(before):
+        mention.part = "direction"
+    part = _PART_AFTER.match(folded[mention.end : mention.end + 40])
+    if part:
+        word = part.group(0).strip()
+        mention.part = "front" if word.startswith("front") else "countryside"
+        mention.notes.append(f"'{word}'")
+        if mention.cue is None:
+            mention.cue = "locative"
+    elif _FRONT_AFTER.match(after):
+        mention.part = "front"
+    return mention

@@ -1,0 +1,409 @@
+"""Toponym resolution: pick one gazetteer entry per mention, and say why.
+
+Each candidate gets a score from four kinds of evidence:
+
+- a **population prior** (log of population; an admin1 counts its towns);
+- the document's **focus country**, from country names, demonyms, unambiguous
+  places and the outlet's domain;
+- **admin context** in the text: "Saraqib in Idlib", "Saraqib, Idlib",
+  "Alexandria, La.", "Dar'a province", or any admin1 the document names;
+- **proximity** to the places already resolved with confidence (two passes).
+
+One sense per discourse: every mention with the same key gets the same entry,
+and the context of all of them counts. The winner's margin over the runner-up
+gives the ``score``; its main reasons become ``reason``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
+from fogwatch.places.model import Place
+from fogwatch.places.recognize import Mention, Recognition
+
+# AP-style US state abbreviations as they follow a town ("Alexandria, La.").
+US_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA", "md": "MD",
+    "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE",
+    "nev": "NV", "n.h": "NH", "n.j": "NJ", "n.m": "NM", "n.y": "NY", "n.c": "NC", "n.d": "ND", "okla": "OK",
+    "ore": "OR", "pa": "PA", "r.i": "RI", "s.c": "SC", "s.d": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA",
+    "wash": "WA", "w.va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+}
+_ABBREV_AFTER = re.compile(r"^, ((?:[A-Z]\.)+[A-Z]?|[A-Z][a-z]{1,4})\.")
+_CONTEXT_GAP = re.compile(r"^(?:,|'s|\u2019s)? ?(?:in |of |near |outside )?(?:the )?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\S* )?$")
+_INFIX_GAP = re.compile(r"^(?:'s|\u2019s) $")  # "Idlib's Saraqib": the admin comes first
+
+W_POPULATION = 0.45
+W_FOCUS = 0.5
+W_LOCAL_ADMIN = 0.7
+W_DOC_ADMIN = 0.25
+W_PROXIMITY = 0.45
+W_PRIMARY = 0.12
+FEATURE_PRIOR = {"country": 0.35, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
+ADMIN1_WORDS = frozenset("province governorate region state oblast prefecture muhafazah".split())
+ADMIN2_WORDS = frozenset("district county parish subdistrict municipality".split())
+# Weak mentions (a common word, part of a longer name) need at least this score to stay.
+WEAK_FLOOR = 0.75
+# Without any supporting evidence a one-word name needs this many inhabitants to be taken as a place.
+FUZZY_FLOOR = 0.7
+
+
+@dataclass(slots=True)
+class _Choice:
+    entry: Entry
+    total: float
+    margin: float
+    reasons: list[str]
+
+
+def _pop_prior(pop: int) -> float:
+    return min(1.0, math.log10(pop + 10) / 7.0)
+
+
+def focus_countries(
+    recognition: Recognition, outlet_hint: str | None = None
+) -> dict[str, float]:
+    """A weight in [0, 1] per country code: how much the document is about it."""
+    votes: Counter[str] = Counter()
+    for _s, _e, cc in recognition.demonyms:
+        votes[cc] += 1.0
+    for m in recognition.mentions:
+        if not m.candidates or m.weak:
+            continue
+        countries = [c for c in m.candidates if c.entry.feature == "country" and c.primary]
+        if countries:
+            votes[countries[0].entry.country_code or ""] += 2.0
+            continue
+        ccs = {c.entry.country_code for c in m.candidates}
+        if len(ccs) == 1:
+            votes[next(iter(ccs)) or ""] += 1.0
+        else:
+            total = sum(_pop_prior(c.entry.population) for c in m.candidates) or 1.0
+            for c in m.candidates:
+                votes[c.entry.country_code or ""] += 0.3 * _pop_prior(c.entry.population) / total
+    if outlet_hint:
+        votes[outlet_hint] += 1.5
+    votes.pop("", None)
+    if not votes:
+        return {}
+    top = max(votes.values())
+    return {cc: v / top for cc, v in votes.items()}
+
+
+def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[str]]:
+    """Admin codes (country "SY" or admin1 "SY.12") the text attaches to each mention."""
+    out: dict[int, set[str]] = defaultdict(set)
+    for idx, m in enumerate(mentions):
+        abbrev = _ABBREV_AFTER.match(text[m.end : m.end + 12])
+        if abbrev:
+            state = US_STATE_ABBREVIATIONS.get(abbrev.group(1).lower().rstrip("."))
+            if state:
+                out[idx].update({"US", f"US.{state}"})
+        if idx + 1 < len(mentions):
+            nxt = mentions[idx + 1]
+            gap = text[m.end : nxt.start]
+            if len(gap) <= 24 and _CONTEXT_GAP.match(gap):
+                out[idx].update(_admin_codes(nxt))
+            elif _INFIX_GAP.match(gap):
+                out[idx + 1].update(_admin_codes(m))
+    return out
+
+
+def _admin_codes(m: Mention) -> set[str]:
+    codes: set[str] = set()
+    for c in m.candidates:
+        e = c.entry
+        if e.feature == "country" and e.country_code:
+            codes.add(e.country_code)
+        elif e.feature in ("admin1", "admin2") and e.admin1_code:
+            codes.add(e.admin1_code)
+            if e.country_code:
+                codes.add(e.country_code)
+    return codes
+
+
+def _doc_admins(mentions: list[Mention]) -> set[str]:
+    """Admin1 codes that the document names unambiguously enough (one admin1 candidate)."""
+    out: set[str] = set()
+    for m in mentions:
+        admins = [c.entry for c in m.candidates if c.entry.feature == "admin1"]
+        if len(admins) == 1 and admins[0].admin1_code:
+            out.add(admins[0].admin1_code)
+    return out
+
+
+def _score(
+    cand: Candidate,
+    group: list[Mention],
+    focus: dict[str, float],
+    local: set[str],
+    doc_admins: set[str],
+    anchors: list[tuple[str, Entry]],
+    own_key: str,
+    sibling_town_admins: set[str],
+) -> tuple[float, list[str]]:
+    e = cand.entry
+    reasons: list[str] = []
+    score = W_POPULATION * _pop_prior(e.population)
+    score += FEATURE_PRIOR.get(e.feature, 0.0)
+    if cand.primary:
+        score += W_PRIMARY
+    suffixes = {m.admin_suffix for m in group if m.admin_suffix}
+    parts = {m.part for m in group if m.part}
+    if suffixes:
+        if e.feature == "admin1" and suffixes & ADMIN1_WORDS:
+            score += 0.7
+            reasons.append(f"'{'/'.join(sorted(suffixes))}' names a province")
+        elif e.feature == "admin2" and suffixes & ADMIN2_WORDS:
+            score += 0.7
+            reasons.append(f"'{'/'.join(sorted(suffixes))}' names a district")
+        elif e.feature == "admin1":
+            score += 0.2
+    elif e.feature == "admin1" and e.admin1_code in sibling_town_admins and not parts:
+        # "in Idlib" means the town; "Idlib province", "southern Idlib" the province.
+        score -= 0.35
+    if parts and e.feature in ("admin1", "country", "region"):
+        score += 0.3
+    if e.feature == "admin2" and not suffixes:
+        score -= 0.2
+    f = focus.get(e.country_code or "", 0.0)
+    if f:
+        score += W_FOCUS * f
+        if f >= 0.5:
+            reasons.append(f"document is about {e.country_code}")
+    if local:
+        if e.admin1_code and e.admin1_code in local and e.feature != "admin1":
+            score += W_LOCAL_ADMIN
+            reasons.append("in the admin area the text names beside it")
+        elif e.country_code in local and e.feature != "country":
+            score += W_LOCAL_ADMIN * 0.6
+            reasons.append("in the country the text names beside it")
+    if e.admin1_code and e.admin1_code in doc_admins and e.feature not in ("admin1", "country"):
+        score += W_DOC_ADMIN
+        reasons.append("in a province the document names")
+    if anchors and e.latitude is not None and e.feature not in ("country",):
+        best_d, near_key = min(
+            ((haversine_km(e.latitude, e.longitude, a.latitude, a.longitude), a.name) for k, a in anchors if k != own_key and a.latitude is not None),
+            default=(None, None),
+        )
+        if best_d is not None:
+            bonus = W_PROXIMITY * math.exp(-best_d / 250.0)
+            score += bonus
+            if bonus > 0.15:
+                reasons.append(f"{best_d:.0f} km from {near_key}")
+    return score, reasons
+
+
+def _choose(
+    group: list[Mention],
+    focus: dict[str, float],
+    local: set[str],
+    doc_admins: set[str],
+    anchors: list[tuple[str, Entry]],
+) -> _Choice | None:
+    cands = group[0].candidates
+    if not cands:
+        return None
+    key = group[0].key
+    town_admins = {c.entry.admin1_code for c in cands if c.entry.feature == "town" and c.entry.admin1_code}
+    scored = []
+    for cand in cands:
+        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins)
+        scored.append((total, cand, reasons))
+    scored.sort(key=lambda t: -t[0])
+    best_total, best, reasons = scored[0]
+    # The runner-up that is a different place (not the same town's district or province).
+    runner = next(
+        (t for t, c, _ in scored[1:] if c.entry.latitude is None or best.entry.latitude is None
+         or haversine_km(c.entry.latitude, c.entry.longitude, best.entry.latitude, best.entry.longitude) > 50),
+        None,
+    )
+    margin = best_total - runner if runner is not None else 1.0
+    if len(cands) == 1:
+        reasons.insert(0, "only candidate")
+    elif not reasons:
+        reasons.append(f"most populous of {len(cands)}")
+    return _Choice(best.entry, best_total, margin, reasons)
+
+
+def resolve(
+    recognition: Recognition,
+    text: str,
+    gazetteer: Gazetteer,
+    outlet_country: str | None = None,
+) -> tuple[Place, ...]:
+    mentions = recognition.mentions
+    focus = focus_countries(recognition, outlet_country)
+    local_ctx = _local_admin_context(mentions, text)
+    doc_admins = _doc_admins(mentions)
+    # One sense per discourse, per reading: "Idlib" and "Idlib province" are two senses of one key.
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for idx, m in enumerate(mentions):
+        if m.candidates:
+            groups[_sense(m)].append(idx)
+
+    def run(anchors: list[tuple[str, Entry]]) -> dict[tuple[str, str], _Choice]:
+        out: dict[tuple[str, str], _Choice] = {}
+        for key, idxs in groups.items():
+            local: set[str] = set()
+            for i in idxs:
+                local |= local_ctx.get(i, set())
+            choice = _choose([mentions[i] for i in idxs], focus, local, doc_admins - {c.admin1_code for c in _admin_entries(mentions[idxs[0]])}, anchors)
+            if choice:
+                out[key] = choice
+        return out
+
+    first = run([])
+    anchors = [
+        (k[0], c.entry)
+        for k, c in first.items()
+        if c.margin >= 0.25 and c.entry.feature in ("town", "admin2") and not all(mentions[i].weak for i in groups[k])
+    ]
+    chosen = run(anchors) if anchors else first
+
+    places: list[Place] = []
+    by_mention = {i: chosen[k] for k, idxs in groups.items() if k in chosen for i in idxs}
+    resolved_towns: list[Entry] = [c.entry for c in chosen.values() if c.entry.feature == "town"]
+    for idx, m in enumerate(mentions):
+        choice = by_mention.get(idx)
+        if choice is None:
+            if m.unresolved:
+                places.append(_unresolved(m, idx, mentions, by_mention, gazetteer))
+            continue
+        supported = m.cue is not None or bool(local_ctx.get(idx)) or m.admin_suffix is not None or m.part is not None
+        in_focus = focus.get(choice.entry.country_code or "", 0.0)
+        confidence = _confidence(choice, m, supported, in_focus)
+        if m.fuzzy and (confidence < FUZZY_FLOOR or in_focus < 0.5):
+            if m.cue == "strong":
+                places.append(_unresolved(m, idx, mentions, by_mention, gazetteer))
+            continue
+        if m.inner and not (m.cue or local_ctx.get(idx)):
+            continue
+        if m.weak and not supported and (confidence < WEAK_FLOOR or in_focus < 0.5):
+            continue
+        if not supported and in_focus < 0.1 and focus and confidence < 0.6:
+            continue  # a far-away place nothing in the text supports
+        places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
+    places.sort(key=lambda p: (p.start, p.end))
+    return tuple(places)
+
+
+def _sense(m: Mention) -> tuple[str, str]:
+    if m.admin_suffix in ADMIN1_WORDS:
+        return (m.key, "admin1")
+    if m.admin_suffix in ADMIN2_WORDS:
+        return (m.key, "admin2")
+    if m.part is not None:
+        return (m.key, "part")
+    return (m.key, "")
+
+
+def _admin_entries(m: Mention) -> list[Entry]:
+    return [c.entry for c in m.candidates if c.entry.feature == "admin1"]
+
+
+def _confidence(choice: _Choice, m: Mention, supported: bool, in_focus: float) -> float:
+    value = 0.3 + 0.45 * math.tanh(1.6 * max(choice.margin, 0.0)) + 0.1 * in_focus + (0.1 if supported else 0.0)
+    if m.weak:
+        value -= 0.1
+    if m.fuzzy:
+        value -= 0.15
+    return round(max(0.05, min(0.99, value)), 2)
+
+
+def precision_of(m: Mention, feature: str) -> int:
+    """ACLED geo_precision: 1 the town, 2 near it or part of a region, 3 only the region."""
+    if feature == "town":
+        return 2 if (m.cue == "near" or m.part in ("countryside", "front")) else 1
+    if feature in ("admin1", "admin2", "region", "country"):
+        if m.part is not None and feature != "country":
+            return 2
+        return 3
+    return 3
+
+
+def _place(m: Mention, choice: _Choice, confidence: float, gazetteer: Gazetteer, towns: list[Entry]) -> Place:
+    e = choice.entry
+    lat, lon = e.latitude, e.longitude
+    reasons = list(choice.reasons[:3])
+    if m.fuzzy:
+        reasons.insert(0, "loose spelling match")
+    if lat is None and e.feature == "admin2":
+        inside = [t for t in towns if t.admin1_code == e.admin1_code and t.latitude is not None]
+        if inside:
+            lat = round(sum(t.latitude for t in inside) / len(inside), 5)
+            lon = round(sum(t.longitude for t in inside) / len(inside), 5)
+            reasons.append("point from the document's towns in that province")
+        elif e.admin1_code:
+            a1 = gazetteer.admin1_entry(e.admin1_code)
+            if a1 is not None:
+                lat, lon = a1.latitude, a1.longitude
+                reasons.append("province point stands in")
+    precision = precision_of(m, e.feature)
+    if m.cue == "near" and e.feature == "town":
+        reasons.append("near the town")
+    elif m.part:
+        reasons.append(f"part of the area ({', '.join(m.notes) or m.part})")
+    feature = e.feature if e.feature in ("town", "admin1", "admin2", "country") else "region"
+    admin1 = e.name if e.feature == "admin1" else gazetteer.admin_name(e.admin1_code)
+    admin2 = e.name if e.feature == "admin2" else gazetteer.admin_name(e.admin2_code)
+    return Place(
+        start=m.start, end=m.end, text=m.text, name=e.name, geonameid=e.geonameid,
+        latitude=lat, longitude=lon, country_code=e.country_code, admin1=admin1, admin2=admin2,
+        score=confidence, feature=feature, precision=precision, reason="; ".join(reasons) or "best match",
+    )
+
+
+def _unresolved(m: Mention, idx: int, mentions: list[Mention], chosen: dict[int, _Choice], gazetteer: Gazetteer) -> Place:
+    """A place the text names but the gazetteer lacks: keep it, with the area the text gives."""
+    context: Entry | None = None
+    relation = ""
+    for j in range(idx + 1, min(len(mentions), idx + 4)):
+        other = mentions[j]
+        if other.start - m.end > 80:
+            break
+        ch = chosen.get(j)
+        if ch is not None and ch.entry.feature != "country":
+            context, relation = ch.entry, ("near " if other.cue == "near" else "in ")
+            break
+    if context is None:
+        for j in range(idx - 1, max(-1, idx - 4), -1):
+            other = mentions[j]
+            if m.start - other.end > 120:
+                break
+            ch = chosen.get(j)
+            if ch is not None and ch.entry.feature in ("admin1", "admin2", "town"):
+                context, relation = ch.entry, "in "
+                break
+    if context is None:
+        return Place(
+            start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=None, longitude=None,
+            country_code=None, admin1=None, admin2=None, score=0.3, feature="unresolved", precision=3,
+            reason="not in the gazetteer; named by a place pattern",
+        )
+    if context.feature == "town":
+        lat, lon, precision = context.latitude, context.longitude, 2
+        where = f"{relation}{context.name}"
+        admin1 = gazetteer.admin_name(context.admin1_code)
+    elif context.feature == "admin1":
+        lat, lon, precision = context.latitude, context.longitude, 3
+        where = f"{relation}{context.name} province"
+        admin1 = context.name
+    else:
+        a1 = gazetteer.admin1_entry(context.admin1_code) if context.admin1_code else None
+        lat, lon = (context.latitude, context.longitude) if context.latitude is not None else ((a1.latitude, a1.longitude) if a1 else (None, None))
+        precision = 3
+        where = f"{relation}{context.name}"
+        admin1 = gazetteer.admin_name(context.admin1_code)
+    return Place(
+        start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=lat, longitude=lon,
+        country_code=context.country_code, admin1=admin1,
+        admin2=gazetteer.admin_name(context.admin2_code) if context.feature != "admin2" else context.name,
+        score=0.4, feature="unresolved", precision=precision,
+        reason=f"not in the gazetteer; the text places it {where}, whose point stands in",
+    )

