@@ -89,12 +89,34 @@ def pg_url(pg_cluster):
     yield f"{pg_cluster}/{name}"
 
 
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster):
+    """A database migrated to the current schema (PostGIS included), copied for each test: CREATE EXTENSION is slow."""
+    import psycopg
+
+    name = f"fogwatch_template_{os.getpid()}"
+    with psycopg.connect(f"{pg_cluster}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    open_store(f"{pg_cluster}/{name}").close()
+    return name
+
+
+@pytest.fixture
+def pg_migrated_url(pg_cluster, pg_template):
+    import psycopg
+
+    name = f"fogwatch_test_{os.getpid()}_{next(_db_counter)}"
+    with psycopg.connect(f"{pg_cluster}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    yield f"{pg_cluster}/{name}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """Each store test runs on both backends."""
     if request.param == "sqlite":
         return str(tmp_path / "fogwatch.db")
-    return request.getfixturevalue("pg_url")
+    return request.getfixturevalue("pg_migrated_url")
 
 
 @pytest.fixture

