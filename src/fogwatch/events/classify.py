@@ -113,7 +113,7 @@ LEXICON: dict[str, dict[int, str]] = {
                      "swap deal* | agreed to | agreed on | negotiated | settlement | exchanged prisoners | exchange prisoners | "
                      "prisoners exchange | released prisoners | peace agreement*"},
     "Arrests": {3: "arrest* | detain* | detention* | custody | apprehend* | nabbed | rounded up | remand* | jailed | booked | "
-                   "sent to jail | picked up | taken in | held for questioning | handcuffed | imprisoned | prison sentence* | sentenced"},
+                   "sent to jail | picked up | held for questioning | handcuffed | imprisoned | prison sentence* | sentenced"},
     "Change to group/activity": {3: "formed | formation | merge* | merger | dissolv* | defect* | pledged allegiance | recruit* | "
                                     "training camp* | military exercise* | military drill* | drills | curfew* | state of emergency | "
                                     "mobilis* | mobiliz* | reinforcement* | deployed | deploy* | sent troops | rebrand* | "

@@ -116,22 +116,23 @@ POLICE_LABELS = ("KILL", "ARREST", "FORCE")
 
 def police_labels(sentence: str) -> set[str]:
     """Which IndiaPoliceEvents labels our extraction gives a sentence (police killing, arresting, using force)."""
+    from fogwatch.events.claims import is_hypothetical
     from fogwatch.events.classify import clause_bounds, combine, find_triggers
     from fogwatch.text.normalize import fold
 
     folded = fold(sentence)
     out: set[str] = set()
     triggers = find_triggers(folded)
-    if not triggers:
+    if not triggers and not _HELD.search(folded) and not _FORCE.search(folded):
         return out
     police = _POLICE.search(folded) is not None
-    for start, end in clause_bounds(folded):
+    for start, end in clause_bounds(folded) or [(0, len(folded))]:
         clause = folded[start:end]
         trigs = [t for t in triggers if start <= t.start < end]
         subs = {sub for sub, _ in combine(trigs, clause, start)}
         kinds = {t.kind for t in trigs}
-        if "Arrests" in subs or "Arrests" in kinds:
-            if not _NOT_ARREST.search(clause):
+        if "Arrests" in subs or "Arrests" in kinds or _HELD.search(clause):
+            if not _NOT_ARREST.search(clause) and not is_hypothetical(clause) and not _NEGATED.search(clause):
                 out.add("ARREST")
         police_here = police and (_POLICE.search(clause) or _POLICE_ACTION.search(clause))
         if police_here and ("intervention" in kinds or _FORCE.search(clause) or "Excessive force against protesters" in subs):
@@ -146,8 +147,10 @@ import re as _re  # noqa: E402  (kept next to the patterns that need it)
 
 _POLICE = _re.compile(r"\b(?:police\w*|cops?|constables?|sho|si|inspector|sub-inspector|dsp|sp|ssp|cbi|crime branch|stf|ats|rpf|crpf|bsf|rapid action force|raf|pac|jawans?|forces|army|security personnel)\b")
 _POLICE_ACTION = _re.compile(r"\b(?:police firing|lathi-?charge\w*|lathicharg\w*|encounter)\b")
-_FORCE = _re.compile(r"\b(?:fir(?:ed|ing)|shot|lathi\w*|cane-?charg\w*|baton\w*|tear ?gas|teargas|tear-gas|rubber bullets?|water cannons?|encounter|beat(?:en|ing)?|thrashed|assault\w*|tortur\w*|opened fire|shoot-at-sight|force)\b")
-_KILLED = _re.compile(r"\b(?:killed|died|dead|deaths?|death toll|toll|lives|shot dead|gunned down|lost their li\w+)\b")
+_FORCE = _re.compile(r"\b(?:fir(?:ed|ing|e)|firng|shot|lathi\w*|cane-?charg\w*|baton\w*|tear ?gas|teargas|tear-gas|rubber bullets?|water cannons?|encounter|beat(?:en|ing)?|thrashed|tortur\w*|opened fire|open fire|opening fire|rounds|shoot-at-sight|use of force|used force|force to)\b")
+_KILLED = _re.compile(r"\b(?:killed|died|die|dies|dead|deaths?|death toll|toll|lives|shot dead|gunned down|lost their li\w+|succumbed|fire victims?)\b")
+_HELD = _re.compile(r"\b(?:were held|was held|been held|persons held|behind bars|locking up|locked up|rounded up|took \w+ persons|into custody|under arrest|caught)\b")
+_NEGATED = _re.compile(r"\b(?:denied|no such|not be able|cannot|can not|could not|will not|would not|refused)\b")
 _NOT_ARREST = _re.compile(r"\b(?:demand(?:ed|ing|s)? (?:the )?arrest|no arrests?|yet to be arrested|not (?:been )?arrested|anticipatory bail)\b")
 
 
