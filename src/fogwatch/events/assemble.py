@@ -80,6 +80,7 @@ class DocContext:
         self.country = codes.most_common(1)[0][0] if codes else None
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}
+        self._in_actor: dict[tuple[int, int], bool] = {}
 
     def _anchor(self) -> date | None:
         published = parse_iso(self.doc.metadata.published)
@@ -95,6 +96,17 @@ class DocContext:
             if found:
                 return found
         return anchor_from_text(self.folded[start : start + 60])
+
+    def inside_actor(self, place) -> bool:
+        """Is this place mention part of an actor's name ("Tahrir" in "Hay'at Tahrir al-Sham")? Cached per place."""
+        key = (place.start, place.end)
+        if key not in self._in_actor:
+            lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
+            self._in_actor[key] = any(
+                m.start + lo <= place.start and place.end <= m.end + lo and (m.end - m.start) > (place.end - place.start)
+                for m in self.registry.find(self.text[lo:hi], self.folded[lo:hi])
+            )
+        return self._in_actor[key]
 
     def date_spans(self, index: int, sentence: Sentence) -> list[re.Match[str]]:
         """Date spans of a sentence (unresolved; offsets into the document text)."""
@@ -239,19 +251,27 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
     para_prev = [e for e in earlier if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start)]
+    actor_spans = [(m.start + s.start, m.end + s.start) for m in mentions]
     for d in made:
-        d.location = _location(ctx, d, s)
+        d.location = _location(ctx, d, s, actor_spans)
         d.date = _date(ctx, sentences, index, d)
         year = int(d.date.date[:4]) if d.date.date else (ctx.anchor.year if ctx.anchor else None)
-        country = d.location.country_code if d.location and d.location.country_code else ctx.country
+        # the document's main country decides who is "abroad"; one odd geoparse must not make the army foreign
+        country = ctx.country or (d.location.country_code if d.location else None)
         d.actor1, d.actor2 = _actors(ctx, d, mentions, s, country, year)
         if d.actor1 is None:
             # "The first suicide bombing took place in al-Sahafyeen": the paragraph's last actor
-            prior = next((e.actor1 for e in reversed(made[: made.index(d)] + para_prev[::-1][:0] + para_prev) if e.actor1), None) if False else None
+            prior = None
+            state = (1, 8)
             for e in reversed(para_prev):
-                if e.actor1 is not None and (d.actor2 is None or e.actor1.name != d.actor2.name):
-                    prior = e.actor1
-                    break
+                a = e.actor1
+                if a is None or (d.actor2 is not None and a.name == d.actor2.name):
+                    continue
+                # the other side: a state force attacks non-state actors and the reverse
+                if d.actor2 is not None and (d.actor2.inter in state) == (a.inter in state):
+                    continue
+                prior = a
+                break
             if prior is not None:
                 d.actor1 = Actor(prior.name, prior.text, prior.inter, prior.subunit, None)
         d.evidence.insert(0, Span(s.start, s.end))
@@ -261,18 +281,32 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     return made, plain_claims
 
 
-def _location(ctx: DocContext, d: _Draft, s: Sentence) -> Location | None:
+def _usable(ctx: DocContext, place, actor_spans: list[tuple[int, int]]) -> bool:
+    """Not a country other than the report's own, and not a word inside an actor's name ("Hayat Tahrir al-Sham")."""
+    if any(a <= place.start < b for a, b in actor_spans):
+        return False
+    if not actor_spans and ctx.inside_actor(place):
+        return False
+    if getattr(place, "feature", "town") == "country" and ctx.country and getattr(place, "country_code", None) != ctx.country:
+        return False
+    return True
+
+
+def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[int, int]] = ()) -> Location | None:
     places = ctx.places
     if not places:
         return None
     lo = bisect.bisect_left(ctx.place_starts, s.start)
     hi = bisect.bisect_left(ctx.place_starts, s.end)
-    in_sentence = [p for p in places[lo:hi] if getattr(p, "feature", "town") != "country"] or list(places[lo:hi])
+    candidates = [p for p in places[lo:hi] if _usable(ctx, p, actor_spans)]
+    in_sentence = [p for p in candidates if getattr(p, "feature", "town") != "country"] or candidates
     reason = "named in the event's sentence"
     if in_sentence:
         place = min(in_sentence, key=lambda p: (0 if d.clause[0] <= p.start < d.clause[1] else 1, abs(p.start - d.trigger.start)))
     else:
-        earlier = [p for p in places[:lo] if getattr(p, "feature", "town") != "country"] or list(places[:lo])
+        earlier = [p for p in places[:lo] if getattr(p, "feature", "town") != "country" and _usable(ctx, p, ())] or [
+            p for p in places[:lo] if _usable(ctx, p, ())
+        ]
         if not earlier:
             return None
         place = earlier[-1]
