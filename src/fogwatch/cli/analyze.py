@@ -21,6 +21,10 @@ _KIND_STYLE = {"title": "bold cyan", "body": "green", "boilerplate": "yellow", "
 # Later stages append a renderer: (doc) -> a rich renderable or None.
 RENDERERS: list[Callable[[Document], object | None]] = []
 
+from fogwatch.events.render import render_events  # noqa: E402  (events and claims)
+
+RENDERERS.append(render_events)
+
 
 def _preview(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
