@@ -368,12 +368,16 @@ def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
     """Build (or refresh) the index at ``path`` when it is missing or stale; return its path."""
     path = Path(path) if path else default_index_path()
     want = base_fingerprint() if with_base else "none"
-    meta = _meta(path) if path.exists() else {}
-    if meta.get("schema") == str(SCHEMA_VERSION) and (meta.get("base") == want or not with_base):
+
+    def current(meta: dict[str, str]) -> bool:
+        # An index built without the base (a custom one) stays without it.
+        return meta.get("schema") == str(SCHEMA_VERSION) and meta.get("base") in (want, "none")
+
+    if path.exists() and current(_meta(path)):
         return path
     with _build_lock(path):
         meta = _meta(path) if path.exists() else {}
-        if meta.get("schema") == str(SCHEMA_VERSION) and (meta.get("base") == want or not with_base):
+        if current(meta):
             return path
         if meta and meta.get("schema") != str(SCHEMA_VERSION):
             path.unlink()  # an older layout: start over (added sources must be added again)
@@ -415,9 +419,10 @@ class Gazetteer:
         self.path = Path(path)
         if not self.path.exists():
             raise GazetteerError(f"no gazetteer index at {self.path}")
+        self._uri = f"file:{self.path}?mode={'rw' if writable else 'ro'}"
+        self._conn: sqlite3.Connection | None = None
+        self._pid = -1
         try:
-            uri = f"file:{self.path}?mode={'rw' if writable else 'ro'}"
-            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self.admin_names: dict[str, str] = dict(self.conn.execute("SELECT code, name FROM admin"))
         except sqlite3.Error as exc:
             raise GazetteerError(f"cannot read the gazetteer index {self.path}: {exc}") from None
@@ -426,12 +431,22 @@ class Gazetteer:
         self._admin1: dict[str, Entry] | None = None
         self.demonyms = _demonyms()
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection of this process: a forked worker opens its own (SQLite forbids sharing one)."""
+        if self._conn is None or self._pid != os.getpid():
+            self._conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._conn
+
     @classmethod
     def open_default(cls) -> "Gazetteer":
         return cls(ensure_index())
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None and self._pid == os.getpid():
+            self._conn.close()
+        self._conn = None
 
     def lookup(self, key: str) -> tuple[Candidate, ...]:
         """Places whose name has this key, most populous first."""
