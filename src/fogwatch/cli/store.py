@@ -20,12 +20,7 @@ from rich.table import Table
 from fogwatch.cli import app
 from fogwatch.cli._progress import progress_over, stderr_console
 from fogwatch.errors import Code, UsageError
-from fogwatch.ingest.fetch import FetchOptions
-from fogwatch.ingest.sources import ReadOptions
-from fogwatch.pipeline import Pipeline, default_pipeline
-from fogwatch.pipeline.parallel import default_jobs
 from fogwatch.store import DEFAULT_DB, EventFilter, Store, open_store
-from fogwatch.store.ingest import DEFAULT_BATCH, IngestReport, ingest as run_ingest, iter_inputs
 from fogwatch.store.query import parse_bbox, parse_country, parse_date
 
 DB_HELP = "Store: a SQLite file, or postgresql://user@host/db (env FOGWATCH_DB)."
@@ -75,7 +70,7 @@ def _open(db: str) -> Store:
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Files, directories, .jsonl, - (JSONL on stdin), http(s) URLs or RSS/Atom feeds."),
     db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
-    batch_size: int = typer.Option(DEFAULT_BATCH, "--batch-size", min=1, help="Documents per committed transaction."),
+    batch_size: int = typer.Option(50, "--batch-size", min=1, help="Documents per committed transaction."),
     stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components (default: all installed)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for extraction (0: one per available core)."),
     timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="HTTP timeout in seconds (connect and each read)."),
@@ -83,6 +78,13 @@ def ingest(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
 ) -> None:
     """Ingest reports into the store: extract events, link near-duplicates, fuse events across sources."""
+    # Imported here: the readers and the pipeline are slow to import and the query commands never need them.
+    from fogwatch.ingest.fetch import FetchOptions
+    from fogwatch.ingest.sources import ReadOptions
+    from fogwatch.pipeline import Pipeline, default_pipeline
+    from fogwatch.pipeline.parallel import default_jobs
+    from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
+
     if inputs == ["-"] and sys.stdin.isatty():
         raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
     nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
@@ -93,7 +95,7 @@ def ingest(
     _print_report(report, stats, db, nlp)
 
 
-def _print_report(report: IngestReport, stats: dict[str, int], db: str, nlp: Pipeline) -> None:
+def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None:
     err = stderr_console
     for doc_id, code, message in report.failed[:20]:
         err.print(f"[yellow]skipped[/] {doc_id}: [{code}] {message}", markup=True, highlight=False)

@@ -155,6 +155,18 @@ def parse_feed(body: bytes) -> tuple[str | None, list[FeedItem]] | None:
     return title, items
 
 
+def _fragment_text(fragment: str) -> str:
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several types on junk; the raw string is the best text left
+        return fragment
+    for br in root.iter("br", "p", "div", "li"):
+        br.tail = "\n" + (br.tail or "")
+    return "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
+
+
 def _failed(url: str, code: Code, message: str, meta: Metadata | None = None) -> Document:
     return Document(doc_id=url, text="", origin=url, metadata=meta or Metadata(url=url), errors=(DocError(str(code), message, "fetch"),))
 
@@ -201,4 +213,5 @@ def iter_url_documents(urls: list[str], opts: FetchOptions | None = None, read_o
                     yield _to_document(page, item.link, fields, read_opts)
                 elif item.content:
                     ident = f"{url}#{item.title or len(items)}"
-                    yield build_document(ident, url, item.content.encode("utf-8"), True, {k: v for k, v in fields.items() if v}, read_opts)
+                    text = _fragment_text(item.content)  # a feed's inline body is an HTML fragment, too short for trafilatura
+                    yield build_document(ident, url, text.encode("utf-8"), False, {k: v for k, v in fields.items() if v}, read_opts)

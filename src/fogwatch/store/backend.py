@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +22,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from fogwatch.errors import Code, FogwatchError, UsageError
-from fogwatch.fusion import neardup
 from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
 from fogwatch.fusion.rules import date_window, matches_event
 from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
@@ -176,7 +174,7 @@ class Store:
     def __init__(self, engine: Engine, db: str) -> None:
         self.engine = engine
         self.db = db
-        self._index: neardup.NearDuplicateIndex | None = None
+        self._index: Any = None  # fusion.neardup.NearDuplicateIndex, built on the first write
         self._source_keys: dict[str, str] = {}  # doc_key -> source_key of every indexed document
 
     @property
@@ -202,7 +200,9 @@ class Store:
                 found.update(conn.execute(sa.select(D.c.doc_key).where(D.c.doc_key.in_(keys[i : i + 500]))).scalars())
         return found
 
-    def _near_dup_index(self, conn: Connection) -> neardup.NearDuplicateIndex:
+    def _near_dup_index(self, conn: Connection) -> Any:
+        from fogwatch.fusion import neardup  # datasketch takes ~0.5 s to import; queries never need it
+
         if self._index is None:
             index = neardup.NearDuplicateIndex()
             keys: dict[str, str] = {}
@@ -225,6 +225,8 @@ class Store:
         return result
 
     def _add_batch(self, conn: Connection, docs: Sequence[IncomingDocument], result: BatchResult) -> None:
+        from fogwatch.fusion import neardup
+
         index = self._near_dup_index(conn)
         keys = [d.doc_key for d in docs]
         present: set[str] = set()
