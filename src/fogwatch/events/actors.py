@@ -56,7 +56,7 @@ class ActorMention:
     subunit: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)  # identity-hashed: caches key on the registry object
 class ActorRegistry:
     entries: dict[str, ActorEntry] = field(default_factory=dict)
     aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # folded alias -> (entry name, subunit)
@@ -67,6 +67,8 @@ class ActorRegistry:
     _automaton: Any = None
     _generic_re: re.Pattern[str] | None = None
     _acronym_re: re.Pattern[str] | None = None
+    _alias_words: frozenset[str] | None = None
+    _country_automaton: Any = None
 
     # --- loading ---------------------------------------------------------------------------
     def add_file(self, text: str, origin: str) -> None:
@@ -108,6 +110,13 @@ class ActorRegistry:
                 self.acronyms[str(acro)] = entry.name
         self.sources.append(origin)
         self._automaton = None
+        self._alias_words = None
+
+    def alias_words(self) -> frozenset[str]:
+        """Every word of a multi-word alias: a place named by one of them may be part of an actor's name."""
+        if self._alias_words is None:
+            self._alias_words = frozenset(w for alias in self.aliases if " " in alias or "-" in alias for w in re.split(r"[\s\-]+", alias))
+        return self._alias_words
 
     def _build(self) -> None:
         automaton = ahocorasick.Automaton()
@@ -118,8 +127,15 @@ class ActorRegistry:
         self._automaton = automaton
         words = sorted(self.country_words, key=len, reverse=True)
         cw = "|".join(re.escape(w) for w in words)
+        countries = ahocorasick.Automaton()
+        for w in words:
+            countries.add_word(w, len(w))
+        if len(countries):
+            countries.make_automaton()
+        self._country_automaton = countries
+        # anchored at a country word found by the automaton: one short match per hit, not a 200-way scan
         self._generic_re = re.compile(
-            r"\b(?P<c1>" + cw + r")(?:\s+and\s+(?P<c2>" + cw + r"))?(?:'s)?\s+"
+            r"(?P<c1>" + cw + r")(?:\s+and\s+(?P<c2>" + cw + r"))?(?:'s)?\s+"
             r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
             r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
             r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
@@ -141,8 +157,15 @@ class ActorRegistry:
                 if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                     continue
                 found.append(ActorMention(start, end, original[start:end], self.entries[name], subunit=subunit))
-        if self._generic_re is not None:
-            for m in self._generic_re.finditer(folded):
+        starts = []
+        if self._generic_re is not None and len(self._country_automaton):
+            for end_idx, length in self._country_automaton.iter(folded):
+                start = end_idx - length + 1
+                if (start == 0 or not folded[start - 1].isalnum()) and (not starts or starts[-1] != start):
+                    starts.append(start)
+        for start in sorted(set(starts)):
+            m = self._generic_re.match(folded, start)
+            if m is not None:
                 role_words = m.group("role")
                 role = "police" if "police" in role_words or "gendarm" in role_words else "military"
                 for key in ("c1", "c2"):
@@ -164,7 +187,7 @@ class ActorRegistry:
                 if m.group(1) == "IS" and not re.match(r"\s+(?:militants|fighters|group|jihadists|extremists)\b", original[m.end() :]):
                     continue  # "IS" alone is too ambiguous
                 found.append(ActorMention(m.start(), m.end(), m.group(1), self.entries[self.acronyms[m.group(1)]]))
-        for m in _GROUP_RE.finditer(original):
+        for m in (_GROUP_RE.finditer(original) if _GROUP_HINT.search(folded) else ()):
             group = m.group("group")
             if fold(group.split()[0]) in _GROUP_STOP or fold(group) in self.country_words or fold(group) in self.aliases:
                 continue
@@ -226,6 +249,7 @@ _GROUP_STOP = frozenset(
     moderate radical opposition rebel syrian kurdish all most more hundreds dozens thousands unidentified unknown suspected alleged
     masked allied backed""".split()
 )
+_GROUP_HINT = re.compile(r"militants|fighters|rebels|insurgents|jihadists|gunmen|militia|extremists|terrorists")
 _GROUP_RE = re.compile(
     r"\b(?P<group>(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)(?:\s+(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)){0,3})\s+"
     r"(?:militants|fighters|rebels|insurgents|jihadists|gunmen|militia|militiamen|extremists|terrorists)\b"

@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from fogwatch.events.actors import ActorMention, ActorRegistry
@@ -100,6 +101,9 @@ class DocContext:
     def inside_actor(self, place) -> bool:
         """Is this place mention part of an actor's name ("Tahrir" in "Hay'at Tahrir al-Sham")? Cached per place."""
         key = (place.start, place.end)
+        words = self.folded[place.start : place.end].split()
+        if not any(w in self.registry.alias_words() for w in words):
+            return False
         if key not in self._in_actor:
             lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
             self._in_actor[key] = any(
@@ -169,15 +173,26 @@ def _doubt(drafts: list[_Draft], claims: list[Claim]) -> None:
 def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
     folded, text = ctx.folded, ctx.text
     triggers = find_triggers(folded, s.start, s.end, text)
-    if not triggers:
+    if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
         return [], []
     sent_f, sent_o = folded[s.start : s.end], text[s.start : s.end]
-    attributions = find_attributions(sent_o, sent_f)
+    # figures and attributions are read only when the sentence can yield or extend an event
+    lazy: dict[str, object] = {}
+
+    def counts_() -> list:
+        if "counts" not in lazy:
+            lazy["counts"] = find_counts(sent_f, sent_o)
+        return lazy["counts"]  # type: ignore[return-value]
+
+    def attributions_() -> list[Attribution]:
+        if "attr" not in lazy:
+            lazy["attr"] = find_attributions(sent_o, sent_f)
+        return lazy["attr"]  # type: ignore[return-value]
+
     clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(sent_f)]
     hyp_sentence = bool(re.match(r"\W*(?:if|unless|should)\b", sent_f))
     made: list[_Draft] = []
     casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
-    counts = find_counts(sent_f, sent_o)
     sentence_dates = ctx.date_spans(index, sentences[index])
     for c_start, c_end in clauses:
         trigs = [t for t in triggers if c_start <= t.start < c_end]
@@ -193,14 +208,14 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         if _EVENT_NEGATION.search(folded[max(c_start, trig.start - 40) : trig.start]):
             continue
         if all(t.text in WEAK_TRIGGERS for t in trigs if t.kind != "none"):
-            figures_here = any(c_start <= c.start + s.start < c_end for c in counts)
+            figures_here = any(c_start <= c.start + s.start < c_end for c in counts_())
             dated = any(c_start <= m.start() < c_end for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
             if not (figures_here or dated or targeted):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
         clause_f = folded[c_start:c_end]
         hypothetical = hyp_sentence or is_hypothetical(clause_f)
-        attribution = attribution_for(attributions, trig.start - s.start)
+        attribution = attribution_for(attributions_(), trig.start - s.start)
         modality = "hypothetical" if hypothetical else (attribution.modality if attribution else "asserted")
         # a generic word ("killed", "attack") in a clause next to a typed one belongs to that event
         if tier == 1 and made and made[-1].tier > 1:
@@ -209,8 +224,11 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         if made and made[-1].sub == sub:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier))
+    if not made and not (casualty_only and earlier):
+        return [], []
+    attributions = attributions_()
     claims: list[tuple[int, Claim]] = []
-    for c in counts:
+    for c in counts_():
         attr = attribution_for(attributions, c.start)
         clause = next(((a, b) for a, b in clauses if a <= c.start + s.start < b), (s.start, s.end))
         hyp = hyp_sentence or is_hypothetical(folded[clause[0] : clause[1]])
@@ -441,6 +459,11 @@ def _subject_key(registry: ActorRegistry, subject: str | None) -> str | None:
     """ "Turkish personnel" and "Turkish soldiers" are one group of dead: the same canonical actor."""
     if not subject:
         return None
+    return _subject_key_cached(registry, subject)
+
+
+@lru_cache(maxsize=4096)
+def _subject_key_cached(registry: ActorRegistry, subject: str) -> str:
     found = registry.find(subject)
     if found:
         return found[0].entry.name + "|" + (found[0].country or "")
