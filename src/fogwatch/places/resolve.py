@@ -44,7 +44,9 @@ W_LOCAL_ADMIN = 0.7
 W_DOC_ADMIN = 0.25
 W_PROXIMITY = 0.45
 W_PRIMARY = 0.12
-FEATURE_PRIOR = {"country": 0.35, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
+W_WORLD_CITY = 0.3
+W_ALT_WHEN_PRIMARY = 0.3
+FEATURE_PRIOR = {"country": 0.4, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
 ADMIN1_WORDS = frozenset("province governorate region state oblast prefecture muhafazah".split())
 ADMIN2_WORDS = frozenset("district county parish subdistrict municipality".split())
 # Weak mentions (a common word, part of a longer name) need at least this score to stay.
@@ -128,12 +130,22 @@ def _admin_codes(m: Mention) -> set[str]:
 
 
 def _doc_admins(mentions: list[Mention]) -> set[str]:
-    """Admin1 codes that the document names unambiguously enough (one admin1 candidate)."""
+    """Admin1 codes that the document names unambiguously enough.
+
+    An admin1 with one candidate ("Texas"), or a county/district the text calls one
+    ("Cooke County") whose candidates all lie in one admin1.
+    """
     out: set[str] = set()
     for m in mentions:
+        if m.weak:
+            continue
         admins = [c.entry for c in m.candidates if c.entry.feature == "admin1"]
         if len(admins) == 1 and admins[0].admin1_code:
             out.add(admins[0].admin1_code)
+        elif m.admin_suffix in ADMIN2_WORDS:
+            codes = {c.entry.admin1_code for c in m.candidates if c.entry.feature == "admin2"}
+            if len(codes) == 1 and None not in codes:
+                out |= codes
     return out
 
 
@@ -146,13 +158,20 @@ def _score(
     anchors: list[tuple[str, Entry]],
     own_key: str,
     sibling_town_admins: set[str],
+    any_primary: bool = False,
+    primary_countries: frozenset[str] = frozenset(),
 ) -> tuple[float, list[str]]:
     e = cand.entry
     reasons: list[str] = []
     score = W_POPULATION * _pop_prior(e.population)
+    if e.feature == "town" and e.population >= 1_000_000 and cand.primary:
+        score += W_WORLD_CITY  # "Paris" in a Texas paper is still usually the French one
     score += FEATURE_PRIOR.get(e.feature, 0.0)
     if cand.primary:
         score += W_PRIMARY
+    elif any_primary:
+        # "Mexico" is the country's own name and only an alternate name of Mexico City.
+        score -= W_ALT_WHEN_PRIMARY
     suffixes = {m.admin_suffix for m in group if m.admin_suffix}
     parts = {m.part for m in group if m.part}
     if suffixes:
@@ -167,6 +186,8 @@ def _score(
     elif e.feature == "admin1" and e.admin1_code in sibling_town_admins and not parts:
         # "in Idlib" means the town; "Idlib province", "southern Idlib" the province.
         score -= 0.35
+    if e.feature == "admin1" and not suffixes and e.country_code in primary_countries:
+        score -= 0.3  # "Mexico" is the country before it is the State of México
     if parts and e.feature in ("admin1", "country", "region"):
         score += 0.3
     if e.feature == "admin2" and not suffixes:
@@ -187,10 +208,17 @@ def _score(
         score += W_DOC_ADMIN
         reasons.append("in a province the document names")
     if anchors and e.latitude is not None and e.feature not in ("country",):
-        best_d, near_key = min(
-            ((haversine_km(e.latitude, e.longitude, a.latitude, a.longitude), a.name) for k, a in anchors if k != own_key and a.latitude is not None),
-            default=(None, None),
-        )
+        best_d, near_key = None, None
+        lat, lon = e.latitude, e.longitude
+        coslat = math.cos(math.radians(lat))
+        for k, a in anchors:
+            if k == own_key or a.latitude is None:
+                continue
+            # Equirectangular distance: exact enough where the bonus matters (under ~1,000 km).
+            dx, dy = (a.longitude - lon) * coslat, a.latitude - lat
+            d = 111.2 * math.sqrt(dx * dx + dy * dy)
+            if best_d is None or d < best_d:
+                best_d, near_key = d, a.name
         if best_d is not None:
             bonus = W_PROXIMITY * math.exp(-best_d / 250.0)
             score += bonus
@@ -211,9 +239,11 @@ def _choose(
         return None
     key = group[0].key
     town_admins = {c.entry.admin1_code for c in cands if c.entry.feature == "town" and c.entry.admin1_code}
+    any_primary = any(c.primary for c in cands)
+    primary_countries = frozenset(c.entry.country_code for c in cands if c.primary and c.entry.feature == "country" and c.entry.country_code)
     scored = []
     for cand in cands:
-        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins)
+        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries)
         scored.append((total, cand, reasons))
     scored.sort(key=lambda t: -t[0])
     best_total, best, reasons = scored[0]
@@ -247,9 +277,12 @@ def resolve(
         if m.candidates:
             groups[_sense(m)].append(idx)
 
-    def run(anchors: list[tuple[str, Entry]]) -> dict[tuple[str, str], _Choice]:
+    def run(anchors: list[tuple[str, Entry]], earlier: dict[tuple[str, str], _Choice] | None = None) -> dict[tuple[str, str], _Choice]:
         out: dict[tuple[str, str], _Choice] = {}
         for key, idxs in groups.items():
+            if earlier is not None and key in earlier and len(mentions[idxs[0]].candidates) == 1:
+                out[key] = earlier[key]  # nothing to choose between: the first pass stands
+                continue
             local: set[str] = set()
             for i in idxs:
                 local |= local_ctx.get(i, set())
@@ -264,7 +297,7 @@ def resolve(
         for k, c in first.items()
         if c.margin >= 0.25 and c.entry.feature in ("town", "admin2") and not all(mentions[i].weak for i in groups[k])
     ]
-    chosen = run(anchors) if anchors else first
+    chosen = run(anchors, first) if anchors else first
 
     places: list[Place] = []
     by_mention = {i: chosen[k] for k, idxs in groups.items() if k in chosen for i in idxs}
