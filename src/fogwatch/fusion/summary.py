@@ -29,12 +29,14 @@ from fogwatch.text.normalize import fold
 COMMITTED_MODALITIES = frozenset({"asserted", "reported", "claimed"})
 HEDGED_MODALITIES = frozenset({"claimed", "hypothetical"})
 
-# Words that say what kind of people, not whose: "Turkish soldiers" and "Turkish troops" are one subject.
-_GENERIC_SUBJECT_WORDS = frozenset(
-    "the a an of and or at least some other more than about around nearly "
-    "soldier troop serviceman servicemen personnel member people person force military army men man "
-    "specialist officer service".split()
+# A claim's subject is read as (kind, identity): "Turkish soldiers" is (combatant, {turk}), "9 people" is
+# (civilian, {}), "Russians" is (None, {russ}). Kind words say what sort of people; identity words say whose.
+_COMBATANT_WORDS = frozenset(
+    "militant fighter soldier troop serviceman servicemen personnel militia militiamen jihadist gunman gunmen insurgent "
+    "rebel terrorist member officer army force military commander guard police policeman policemen".split()
 )
+_CIVILIAN_WORDS = frozenset("civilian people person resident child children woman women villager worker student patient family passenger".split())
+_FILLER_WORDS = frozenset("the a an of and or at least some other others more than about around nearly service specialist men man".split())
 
 # ACLED's sub-type precedence when members disagree and the vote ties: the battle that framed it comes first.
 SUB_TYPE_PRECEDENCE = (
@@ -99,23 +101,41 @@ def _stem(token: str) -> str:
     return token[:4]  # "turk"/"turkish", "russ"/"russians", "syri"/"syrian": nationality nouns meet adjectives
 
 
-def subject_key(subject: str | None) -> frozenset[str] | None:
+SubjectKey = tuple[str | None, frozenset[str]]
+
+
+def subject_key(subject: str | None) -> SubjectKey | None:
     if not subject:
         return None
-    words = re.findall(r"[a-z]+", fold(subject))
-    return frozenset(_stem(w) for w in words if w not in _GENERIC_SUBJECT_WORDS and _stem(w) not in _GENERIC_SUBJECT_WORDS)
+    kind: str | None = None
+    identity: set[str] = set()
+    for word in re.findall(r"[a-z]+", fold(subject)):
+        single = word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+        if word in _FILLER_WORDS or single in _FILLER_WORDS:
+            continue
+        if word in _COMBATANT_WORDS or single in _COMBATANT_WORDS:
+            kind = kind or "combatant"
+        elif word in _CIVILIAN_WORDS or single in _CIVILIAN_WORDS:
+            kind = kind or "civilian"
+        else:
+            identity.add(_stem(word))
+    return kind, frozenset(identity)
 
 
-def subjects_match(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+def subjects_match(a: SubjectKey | None, b: SubjectKey | None) -> bool:
+    """Whether two claims count the same people (so their figures can be compared)."""
     if a is None or b is None:
         return a is None and b is None
-    if not a or not b:  # "soldiers" alone fits "Turkish soldiers"
-        return True
-    return bool(a & b)
+    (kind_a, ids_a), (kind_b, ids_b) = a, b
+    if kind_a and kind_b:  # "Turkish soldiers" vs "soldiers": same kind, and whose does not contradict
+        return kind_a == kind_b and (not ids_a or not ids_b or bool(ids_a & ids_b))
+    if kind_a or kind_b:  # "Russians" vs "Russian service members": only a shared identity links them
+        return bool(ids_a & ids_b)
+    return bool(ids_a & ids_b) or (not ids_a and not ids_b)
 
 
 def group_claims(claims: Iterable[Claim]) -> list[list[Claim]]:
-    groups: list[tuple[str, frozenset[str] | None, list[Claim]]] = []
+    groups: list[tuple[str, SubjectKey | None, list[Claim]]] = []
     for c in sorted(claims, key=lambda c: c.claim_id):
         q = c.quantity or "other"
         key = subject_key(c.subject)
