@@ -296,7 +296,25 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     for pos, claim in claims:
         best = min(made, key=lambda d: 0 if d.clause[0] <= pos < d.clause[1] else min(abs(pos - d.clause[0]), abs(pos - d.clause[1])))
         best.claims.append(claim)
-    return made, plain_claims
+    for d in made:
+        if d.actor2 is None and d.actor1 is not None:
+            # "8 Turkish service members ... died in Syrian Army strikes": the dead name the other side
+            for c in d.claims:
+                if c.quantity in ("killed", "injured", "captured") and c.subject:
+                    found = ctx.registry.find(c.subject)
+                    if found:
+                        victim = ctx.registry.resolve(found[0], ctx.country, None, c.evidence.start)
+                        if victim.name != d.actor1.name:
+                            d.actor2 = Actor(victim.name, c.subject, victim.inter, victim.subunit, None)
+                            break
+    places_here = bisect.bisect_left(ctx.place_starts, s.end) > bisect.bisect_left(ctx.place_starts, s.start)
+    kept = []
+    for d in made:
+        # "the importance of the ongoing clashes": a bare event noun with nothing that anchors it
+        anchored = d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here or d.date.span is not None and s.start <= d.date.span.start < s.end
+        if anchored or d.actor1 is not None:
+            kept.append(d)
+    return kept, plain_claims
 
 
 def _usable(ctx: DocContext, place, actor_spans: list[tuple[int, int]]) -> bool:
@@ -320,7 +338,14 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
     in_sentence = [p for p in candidates if getattr(p, "feature", "town") != "country"] or candidates
     reason = "named in the event's sentence"
     if in_sentence:
-        place = min(in_sentence, key=lambda p: (0 if d.clause[0] <= p.start < d.clause[1] else 1, abs(p.start - d.trigger.start)))
+        place = min(
+            in_sentence,
+            key=lambda p: (
+                1 if ctx.country and getattr(p, "country_code", None) not in (ctx.country, None) else 0,
+                0 if d.clause[0] <= p.start < d.clause[1] else 1,
+                abs(p.start - d.trigger.start),
+            ),
+        )
     else:
         earlier = [p for p in places[:lo] if getattr(p, "feature", "town") != "country" and _usable(ctx, p, ())] or [
             p for p in places[:lo] if _usable(ctx, p, ())

@@ -84,15 +84,11 @@ def _dateparser_month_day(span: str) -> tuple[int, int, int | None] | None:
     year_m = _YEAR.search(span)
     year = int(year_m.group(1)) if year_m else None
     key = _canonical(_YEAR.sub("", span).strip().lower())
-    day_m = re.search(r"\d{1,2}", key)
-    if day_m is None:
+    # cached per calendar day ("3 feb." and "February 3rd" share "february 3"): at most 366 parser calls
+    parsed = _month_day(key)
+    if parsed is None:
         return None
-    # dateparser reads the month word once per spelling; the day is the span's own number
-    # (checked against the calendar by the caller), so a corpus costs a dozen parser calls.
-    month = _month_of_word(key.split()[0])
-    if month is None:
-        return None
-    return month, int(day_m.group(0)), year
+    return parsed[0], parsed[1], year
 
 
 def _canonical(span: str) -> str:
@@ -106,13 +102,7 @@ def _canonical(span: str) -> str:
     return f"{full} {int(day.group(0))}"
 
 
-@lru_cache(maxsize=64)
-def _month_of_word(word: str) -> int | None:
-    parsed = _month_day(f"{word} 1")
-    return parsed[0] if parsed else None
-
-
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _month_day(key: str) -> tuple[int, int] | None:
     data = _parser().get_date_data(key)
     if data is None or data.date_obj is None:
