@@ -28,7 +28,8 @@ from fogwatch.text.normalize import fold
 
 MAX_NAME_WORDS = 6
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`][^\W\d_]+)*")
+# A word, with inner apostrophes ("Dar'a", "Ma'arrat") but never a possessive "'s".
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`](?!s\b)[^\W\d_]+)*")
 # Words inside a place name that are not capitalised.
 _CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur".split())
 # Words after a place name that make an institution of it ("Alexandria City Council"): the place
@@ -49,7 +50,8 @@ _STOP = frozenset(
     president minister general king prince sheikh emir imam pope saint god allah jesus
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    north south east west northern southern eastern western central
+    north south east west northern southern eastern western central northeast northwest southeast southwest
+    northeastern northwestern southeastern southwestern acting former
     said says according also however meanwhile today yesterday tomorrow"""
     .split()
 )
@@ -124,7 +126,7 @@ class _Tok:
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper() and chr(c).isalpha())
 _LETTERS = r"[^\W\d_]"
 _APOS = "['\u2019\u2018\u02bf\u02be`]"
-_CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}{_LETTERS}+)*)"
+_CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}(?!s\b){_LETTERS}+)*)"
 _CONN = "(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + ")"
 # A run of capitalised words joined by a space or hyphen, with up to two lowercase connectors
 # between them ("Maarat al-Numan", "Isla de la Juventud"), an article-hyphen start ("al-Bab"),
@@ -203,12 +205,19 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     actor_uses.append((s, e, key))
                 else:
                     # Words around the match that are not titles, months or connectors make it part of a longer name.
-                    longer = any(t.low not in _STOP and t.low not in _CONNECTORS for t in chain[:i] + chain[j:])
+                    before_words = [t for t in chain[:i] if t.low not in _STOP and t.low not in _CONNECTORS]
+                    after_words = [t for t in chain[j:] if t.low not in _STOP and t.low not in _CONNECTORS]
+                    longer = bool(before_words or after_words)
                     one_word = j - i == 1
-                    if longer:
+                    # A country or province keeps its place inside an organisation's name ("the Ohio
+                    # Supreme Court", "U.S. Attorney"); a town after other names ("Hayat Tahrir al-Sham")
+                    # needs a cue, and before them ("Paris Public Library") it needs the document's support.
+                    big = any(c.entry.feature in ("country", "admin1") for c in cands)
+                    if before_words and not big:
+                        mention.weak = mention.inner = True
+                        mention.notes.append("inside a longer name")
+                    elif after_words and not big and after_words[0].low not in _INSTITUTION_WORDS:
                         mention.weak = True
-                        # "Rapides Parish Fire District" starts with a place; "Hayat Tahrir al-Sham" only ends with one.
-                        mention.inner = i > 0 or not (j < n and chain[j].low in _INSTITUTION_WORDS)
                         mention.notes.append("part of a longer name")
                     if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper():
                         mention.weak = True
