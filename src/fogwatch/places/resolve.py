@@ -78,7 +78,9 @@ def focus_countries(
         if not m.candidates or m.weak:
             continue
         countries = [c for c in m.candidates if c.entry.feature == "country" and c.primary]
-        if countries:
+        # "Georgia" is a country and a US state: such a name votes for neither outright.
+        shared = any(c.entry.feature == "admin1" and c.primary for c in m.candidates)
+        if countries and not shared:
             votes[countries[0].entry.country_code or ""] += 2.0
             continue
         ccs = {c.entry.country_code for c in m.candidates}
@@ -319,6 +321,8 @@ def resolve(
             continue
         if m.weak and not supported and (confidence < WEAK_FLOOR or in_focus < 0.5):
             continue
+        if m.weak and in_focus < 0.5 and m.cue not in ("strong", "near") and not m.admin_suffix:
+            continue  # a first name or a word in a title, read as a far-away town
         if not supported and in_focus < 0.1 and focus and confidence < 0.6:
             continue  # a far-away place nothing in the text supports
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
