@@ -39,8 +39,8 @@ def test_victims_of_violence_against_civilians_are_actor2():
 
 def test_plans_threats_and_forecasts_are_hypothetical_or_skipped():
     text = (
-        "On February 2, Turkish troops arrived in Idlib. Local sources say that a Turkish observation post will soon be established there. "
-        "In the coming weeks, government forces will likely focus on offensive operations along the M5 highway. "
+        "On February 2, Turkish troops reached Idlib. Residents say that a Turkish base will soon be established near the city. "
+        "Next month, the army will probably launch an offensive toward the coast. "
         "On February 3, President Erdogan threatened to launch airstrikes on Saraqib if the army does not withdraw."
     )
     events = events_of(text)
@@ -62,8 +62,8 @@ def test_negated_events_are_skipped():
 
 def test_conservative_fatalities_and_claims():
     text = (
-        "On February 3, the Turkish Defense Ministry reported that at least 6 Turkish personnel were killed and 7 others were "
-        "injured in a Syrian Army shelling in the Idlib zone. Turkish media said 9 Turkish soldiers were killed."
+        "On February 3, the Turkish Defense Ministry said that at least 6 Turkish personnel were killed and 7 others were "
+        "wounded by Syrian Army shelling near Idlib. Turkish media said 9 Turkish soldiers were killed."
     )
     events = events_of(text)
     shelling = by_type(events)["Shelling/artillery/missile attack"]
@@ -84,8 +84,8 @@ def test_conservative_fatalities_and_claims():
 
 def test_doubted_reports_become_claimed():
     text = (
-        "On February 1, clashes went on near Aleppo. Pro-militant sources reported that 4 Russian service members were killed "
-        "during the February 1 clashes. If these claims are confirmed, the leadership will likely exploit this."
+        "On February 1, clashes went on near Aleppo. Pro-militant sources reported that 4 Russian advisers died "
+        "in the fighting. If these claims are confirmed, Moscow will likely respond."
     )
     claims = [c for e in events_of(text) for c in e.claims]
     c = next(c for c in claims if c.low == 4)

@@ -11,12 +11,12 @@ def claimants(s):
 @pytest.mark.parametrize(
     "sentence, expected",
     [
-        ("On February 3, the Turkish Defense Ministry reported that at least 6 were killed", ("Turkish Defense Ministry", "reported")),
-        ("President Erdogan said that between 30 and 35 Syrian soldiers were killed.", ("President Erdogan", "reported")),
-        ("Pro-militant sources reported that 4 Russian service members were killed.", ("pro-militant sources", "reported")),
-        ("Summing up them, militants claim that over 150 soldiers were killed", ("militants", "claimed")),
-        ("According to sources loyal to Idlib groups, warplanes were bombing schools", ("sources loyal to Idlib groups", "reported")),
-        ("Local sources say that a post will soon be established there.", ("local sources", "reported")),
+        ("On March 9, the Turkish Defense Ministry reported that at least 5 were killed", ("Turkish Defense Ministry", "reported")),
+        ("President Erdogan said on Friday that between 20 and 25 enemy soldiers had died.", ("President Erdogan", "reported")),
+        ("Pro-militant sources reported that 3 Iranian advisers were killed.", ("pro-militant sources", "reported")),
+        ("In their statement, militants claim that over 90 troops were killed", ("militants", "claimed")),
+        ("According to sources loyal to the rebels, jets were bombing bakeries", ("sources loyal to the rebels", "reported")),
+        ("Local sources say that the checkpoint will reopen next week.", ("local sources", "reported")),
         ("The army denied that 5 civilians were killed.", ("army", "denied")),
     ],
 )
@@ -25,9 +25,9 @@ def test_claimants(sentence, expected):
 
 
 def test_author_voice_has_no_attribution():
-    assert claimants("One of their attacks killed 4 Russian military personnel.") == []
-    assert claimants("The Syrian side provides no official reports on militant casualties.") == []
-    assert claimants("Turkey and the United States are employing active measures.") == []
+    assert claimants("Their raid killed 3 soldiers near the dam.") == []
+    assert claimants("The government gives no official reports on rebel losses.") == []
+    assert claimants("Britain and the United States are sending more aid.") == []
 
 
 def test_reportedly_and_allegedly():
@@ -42,7 +42,7 @@ def test_attribution_governs_what_follows_it():
 
 
 def test_plans_threats_forecasts_and_doubt():
-    assert is_hypothetical("a turkish observation post will soon be established there")
+    assert is_hypothetical("a new army checkpoint will soon be built on the road")
     assert is_hypothetical("erdogan threatened a full-scale military action")
     assert is_hypothetical("government forces will likely focus on the m5")
     assert not is_hypothetical("the army shelled the town and captured the hill")

@@ -13,9 +13,9 @@ from .helpers import make_doc
 
 TEXT = (
     "Clashes in Idlib\n"
-    "On February 3, the Turkish Defense Ministry reported that at least 6 Turkish personnel were killed and 7 others were injured "
-    "in a Syrian Army shelling near Saraqib. President Erdogan said that between 30 and 35 Syrian soldiers were killed. "
-    "Early on February 2, five airstrikes by unknown warplanes hit positions of Turkish proxies in al-Bab.\n"
+    "On March 9, the Turkish Defense Ministry said that at least 5 Turkish soldiers died and 4 others were wounded "
+    "when Syrian Army artillery shelled a post near Saraqib. President Erdogan said that between 20 and 25 enemy soldiers were killed. "
+    "Late on March 8, three airstrikes by unidentified jets struck Turkish-backed forces in al-Bab.\n"
     "Comments\n"
     "Great article! 500 terrorists were killed in airstrikes on Idlib yesterday!"
 )

@@ -35,32 +35,32 @@ def test_figure_bounds_follow_the_contract_table(text, low, high):
 
 
 def test_kinds_subjects_and_others():
-    s = "The ministry reported that at least 6 Turkish personnel were killed and 7 others were injured in a shelling."
+    s = "Officials said that at least 6 Turkish personnel were killed and 7 others were injured by mortar fire."
     assert counts(s) == [
         ("killed", 6, None, "Turkish personnel", "at least 6 Turkish personnel were killed"),
         ("injured", 7, 7, "Turkish personnel", "7 others were injured"),
     ]
-    s = "At least 17 militants were captured and a dozen of others were killed in the clashes."
+    s = "At least 17 militants were captured and a dozen of others were killed near the bridge."
     assert [(q, lo, hi, subj) for q, lo, hi, subj, _ in counts(s)] == [("captured", 17, None, "militants"), ("killed", 12, 12, "militants")]
 
 
 def test_active_and_coordinated_forms():
-    assert counts("One of their attacks killed 4 Russian military personnel embedded with Syrian troops.") == [
+    assert counts("One of the raids killed 4 Russian military personnel attached to local units.") == [
         ("killed", 4, 4, "Russian military personnel", "killed 4 Russian military personnel")
     ]
     got = counts("Regretfully, 8 Turkish service members came too close to the positions and died in strikes.")
     assert got[0][:4] == ("killed", 8, 8, "Turkish service members")
-    got = counts("militants claim that over 150 soldiers were killed and at least 15 units of military equipment were destroyed.")
-    assert [(q, lo, subj) for q, lo, _, subj, _ in got] == [("killed", 151, "soldiers"), ("destroyed", 15, "units of military equipment")]
+    got = counts("the rebels say that over 150 soldiers were killed and at least 15 pieces of heavy equipment were destroyed.")
+    assert [(q, lo, subj) for q, lo, _, subj, _ in got] == [("killed", 151, "soldiers"), ("destroyed", 15, "pieces of heavy equipment")]
     assert counts("rioting left two dead and five injured.") == [("killed", 2, 2, None, "two dead"), ("injured", 5, 5, None, "five injured")]
     assert counts("officials said 73 people have died in police firing")[0][:3] == ("killed", 73, 73)
     assert counts("the death toll rose to 16 on Monday")[0][:3] == ("killed", 16, 16)
     assert counts("over 2,500 have been displaced")[0][:3] == ("displaced", 2501, None)
-    assert counts("Up to 10 suicide bombers were employed against pro-Assad forces.") == [("other", None, 10, "suicide bombers", "Up to 10 suicide bombers")]
+    assert counts("Up to 10 suicide bombers took part in the assault.") == [("other", None, 10, "suicide bombers", "Up to 10 suicide bombers")]
 
 
 def test_killing_and_injuring_gives_no_split():
-    got = counts("it struck targets killing and injuring dozens of Syrian fighters.")
+    got = counts("the jets hit depots, killing and injuring dozens of fighters.")
     assert {(q, lo) for q, lo, *_ in got} == {("killed", None), ("injured", None)}
 
 
@@ -78,6 +78,6 @@ def test_dates_units_and_names_are_not_counts(sentence):
 
 
 def test_evidence_contains_the_figure():
-    s = "Pro-militant sources reported that 4 Russian service members were killed during the February 1 clashes."
+    s = "Activists reported that 4 Iranian advisers were killed during the March 3 fighting."
     for c in find_counts(fold(s), s):
         assert s[c.figure.start : c.figure.end] in s[c.start : c.end]
