@@ -219,7 +219,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     elif after_words and not big and after_words[0].low not in _INSTITUTION_WORDS:
                         mention.weak = True
                         mention.notes.append("part of a longer name")
-                    if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper():
+                    if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper() and not big:
                         mention.weak = True
                         mention.notes.append("also a common word")
                     if (
