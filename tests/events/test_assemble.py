@@ -62,7 +62,7 @@ def test_negated_events_are_skipped():
 
 def test_conservative_fatalities_and_claims():
     text = (
-        "On February 3, the Turkish Defense Ministry said that at least 6 Turkish personnel were killed and 7 others were "
+        "On February 3, the Turkish Defense Ministry said that at least 6 Turkish soldiers died and 7 others were "
         "wounded by Syrian Army shelling near Idlib. Turkish media said 9 Turkish soldiers were killed."
     )
     events = events_of(text)

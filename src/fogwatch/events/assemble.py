@@ -4,7 +4,7 @@ Per sentence with a trigger: split it into clauses, type each clause
 (:func:`fogwatch.events.classify.combine`), drop negated ones ("no clashes
 erupted"), mark plans, threats and forecasts ``hypothetical``, then give each
 event its actors, location, date and claims. A sentence that only counts the
-dead ("Erdogan said that between 30 and 35 Syrian soldiers were killed") adds
+dead ("the president said that 20 to 25 enemy soldiers were killed") adds
 its claims to the latest event of its paragraph instead of inventing a new
 one. Events with the same sub-type, location, date and actor pair are merged
 (ACLED's one-event rule). Fatalities are the lowest credible figure.
@@ -278,7 +278,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         country = ctx.country or (d.location.country_code if d.location else None)
         d.actor1, d.actor2 = _actors(ctx, d, mentions, s, country, year)
         if d.actor1 is None:
-            # "The first suicide bombing took place in al-Sahafyeen": the paragraph's last actor
+            # "A car bomb went off in the market": no actor named, so the paragraph's last one
             prior = None
             state = (1, 8)
             for e in reversed(para_prev):
