@@ -77,7 +77,7 @@ def _v2_spatial_index(conn: Connection) -> None:
         available = conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").first()
         if not available:
             raise FogwatchError(
-                "PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgis postgresql-15-postgis-3)",
+                "PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgis postgresql-postgis)",
                 Code.STORE_NO_POSTGIS,
             )
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")

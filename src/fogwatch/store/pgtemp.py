@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 PG_ROOT = Path("/usr/lib/postgresql")
-INSTALL_HINT = "apt-get install -y postgresql postgis postgresql-15-postgis-3 (what .ci/run does)"
+INSTALL_HINT = "apt-get install -y postgresql postgis postgresql-postgis (what .ci/run does)"
 
 
 class PostgresUnavailable(RuntimeError):
