@@ -24,6 +24,9 @@ RENDERERS: list[Callable[[Document], object | None]] = []
 from fogwatch.events.render import render_events  # noqa: E402  (events and claims)
 
 RENDERERS.append(render_events)
+from fogwatch.places.render import render_places  # noqa: E402
+
+RENDERERS.append(render_places)
 
 
 def _preview(text: str, width: int = 90) -> str:

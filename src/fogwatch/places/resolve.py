@@ -61,6 +61,7 @@ class _Choice:
     total: float
     margin: float
     reasons: list[str]
+    primary: bool = True  # matched on the place's own name, not an alternate one
 
 
 def _pop_prior(pop: int) -> float:
@@ -260,7 +261,7 @@ def _choose(
         reasons.insert(0, "only candidate")
     elif not reasons:
         reasons.append(f"most populous of {len(cands)}")
-    return _Choice(best.entry, best_total, margin, reasons)
+    return _Choice(best.entry, best_total, margin, reasons, best.primary)
 
 
 def resolve(
@@ -325,6 +326,8 @@ def resolve(
             continue  # a first name or a word in a title, read as a far-away town
         if not supported and in_focus < 0.1 and focus and confidence < 0.6:
             continue  # a far-away place nothing in the text supports
+        if not choice.primary and in_focus < 0.1 and focus and not local_ctx.get(idx) and m.cue not in ("strong", "near"):
+            continue  # "Assad" is an alternate name of a village abroad, and a person here
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places.sort(key=lambda p: (p.start, p.end))
     return tuple(places)

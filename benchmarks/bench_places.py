@@ -1,0 +1,112 @@
+"""Geoparsing quality, speed and memory of the places stage (issue 3).
+
+    .venv/bin/python benchmarks/bench_places.py [--stride 1] [--repeat 3]
+
+1. Quality, end to end (recognition + resolution, no gold toponyms given) on
+   ../shared/eval/geoparsing/lgl.xml and GeoVirus.xml through the real pipeline
+   (sections → sentences → places); see fogwatch.places.evaluate for the metrics.
+2. Speed of recognition + resolution alone, one process (one core), MB of text per
+   second: "cold" is the first pass with empty look-up caches, "warm" the best of
+   --repeat later passes (a long-running extract is warm). The index load time and
+   the peak resident memory of the process are printed too.
+3. The seeds: every place found in ../shared/corpus/seeds, and where it resolved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GEO = REPO / ".." / "shared" / "eval" / "geoparsing"
+SEEDS = REPO / ".." / "shared" / "corpus" / "seeds" / "seeds.jsonl"
+
+
+def quality(stride: int) -> list:
+    from fogwatch.pipeline import Pipeline
+    from fogwatch.places import evaluate as ev
+
+    nlp = Pipeline(["sections", "sentences", "places"])
+    print("| dev set | articles | gold toponyms | recall | acc@161 km (found) | acc@161 km (all gold) | mean error km | precision (lower bound) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    all_articles = []
+    for name, reader in (("LGL", ev.read_lgl), ("GeoVirus", ev.read_geovirus)):
+        articles = reader(GEO / ("lgl.xml" if name == "LGL" else "GeoVirus.xml"))[::stride]
+        all_articles += articles
+        s = ev.score(articles, nlp).as_dict()
+        print(f"| {name} | {len(articles)} | {s['gold']} | {s['recall']:.3f} | {s['acc161_found']:.3f} | {s['acc161_all']:.3f} | {s['mean_km']:.0f} | {s['precision']:.3f} |")
+    return all_articles
+
+
+def speed(articles: list, repeat: int) -> None:
+    from fogwatch.places.gazetteer import Gazetteer, ensure_index
+    from fogwatch.places.recognize import recognize
+    from fogwatch.places.resolve import resolve
+
+    path = ensure_index()
+    t0 = time.perf_counter()
+    gazetteer = Gazetteer(path)
+    load_s = time.perf_counter() - t0
+    texts = [a.text for a in articles]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+    def one_pass() -> float:
+        t = time.perf_counter()
+        for text in texts:
+            resolve(recognize(text, gazetteer), text, gazetteer)
+        return time.perf_counter() - t
+
+    cold = one_pass()
+    warm = min(one_pass() for _ in range(repeat))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print("| what | MB of text | seconds | MB/s (1 core) |")
+    print("|---|---:|---:|---:|")
+    print(f"| recognition + resolution, cold caches | {mb:.2f} | {cold:.2f} | {mb / cold:.2f} |")
+    print(f"| recognition + resolution, warm (best of {repeat}) | {mb:.2f} | {warm:.2f} | {mb / warm:.2f} |")
+    print()
+    print(f"index: {path} ({path.stat().st_size / 1e6:.0f} MB on disk), opened in {load_s * 1000:.0f} ms; "
+          f"peak resident memory of this process (XML, articles and all): {rss_mb:.0f} MB")
+
+
+def seeds() -> None:
+    from fogwatch.ingest.sources import ReadOptions, iter_documents
+    from fogwatch.pipeline import Pipeline
+
+    nlp = Pipeline(["sections", "sentences", "places"])
+    print()
+    for doc in nlp.pipe(iter_documents([str(SEEDS)], options=ReadOptions())):
+        resolved = [p for p in doc.places if p.feature != "unresolved"]
+        unresolved = [p for p in doc.places if p.feature == "unresolved"]
+        print(f"**{doc.doc_id}**: {len(doc.places)} place mentions, {len(resolved)} resolved, {len(unresolved)} unresolved\n")
+        print("| mention | resolved to | feature | lat, lon | admin1 | precision | score | reason |")
+        print("|---|---|---|---|---|---:|---:|---|")
+        seen = set()
+        for p in doc.places:
+            key = (p.text, p.name, p.feature, p.precision)
+            if key in seen:
+                continue
+            seen.add(key)
+            where = f"{p.latitude:.4f}, {p.longitude:.4f}" if p.latitude is not None else "–"
+            print(f"| {p.text} | {p.name or '–'} ({p.country_code or '?'}) | {p.feature} | {where} | {p.admin1 or '–'} | {p.precision} | {p.score} | {p.reason} |")
+        print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stride", type=int, default=1, help="Score every Nth article (1: all).")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-seeds", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "src"))
+    articles = quality(args.stride)
+    speed(articles, args.repeat)
+    if not args.skip_seeds:
+        seeds()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The places stage in the pipeline and in `fogwatch extract` output (the contract)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from fogwatch.contract import schema
+from fogwatch.pipeline import Pipeline
+from fogwatch.places.model import Place
+from fogwatch.records import Document, Metadata
+
+
+def test_stage_fills_doc_places_sorted_and_in_body_only():
+    nlp = Pipeline(["sections", "sentences", "places"])
+    text = "Shells hit Saraqib in Idlib province, Syria, on Monday.\n\nComments\n\nI live in Aleppo and Homs."
+    doc = nlp(Document(doc_id="t", text=text))
+    assert all(isinstance(p, Place) for p in doc.places)
+    assert [p.start for p in doc.places] == sorted(p.start for p in doc.places)
+    names = {p.text for p in doc.places}
+    assert "Saraqib" in names
+    comment_starts = [s.start for s in doc.sections if s.kind == "comments"]
+    if comment_starts:  # facts never come from reader comments
+        assert all(p.start < comment_starts[0] for p in doc.places)
+
+
+def test_outlet_domain_sets_focus():
+    from fogwatch.stages.places import outlet_country
+
+    assert outlet_country(Document(doc_id="x", text="", metadata=Metadata(url="https://sana.sy/en/?p=1"))) == "SY"
+    assert outlet_country(Document(doc_id="x", text="", metadata=Metadata(url="https://www.reuters.com/x"))) is None
+
+
+def test_place_record_validates_against_the_contract():
+    place = Place(10, 17, "Saraqib", "Saraqib", 164816, 35.86447, 36.80591, "SY", "Idlib", None, 0.93, "town", 1, "only candidate")
+    record = {"doc_id": "x", "sections": [], "places": [place.to_contract()], "events": [], "slant": [], "errors": []}
+    jsonschema.validate(record, schema())
+    assert place.to_contract()["precision"] == 1 and place.to_contract()["reason"] == "only candidate"
+
+
+def test_extract_output_has_places_for_the_seeds(run_cli, shared):
+    res = run_cli("extract", "--stages", "sections,sentences,places", str(shared / "corpus" / "seeds" / "seeds.jsonl"))
+    assert res.returncode == 0, res.stderr.decode()
+    records = [json.loads(line) for line in res.stdout.decode().splitlines()]
+    assert len(records) == 2
+    for rec in records:
+        jsonschema.validate(rec, schema())
+        by_name = {p["name"]: p for p in rec["places"] if p["name"]}
+        assert "Saraqib" in by_name
+        s = by_name["Saraqib"]
+        assert abs(s["latitude"] - 35.864) < 0.01 and abs(s["longitude"] - 36.806) < 0.01 and s["admin1"] == "Idlib"
+    unresolved = [p for rec in records for p in rec["places"] if p["feature"] == "unresolved"]
+    assert unresolved, "places the gazetteer lacks are still reported"
+    assert all(p["reason"] for rec in records for p in rec["places"])
