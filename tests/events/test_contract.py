@@ -58,3 +58,41 @@ def test_the_stage_never_reads_comments_or_boilerplate():
 def test_component_declaration():
     comp = get_component("events")
     assert comp.requires == ("sentences", "places") and comp.assigns == ("events",)
+
+
+def _jsonl(tmp_path, text, published="2023-05-10"):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": text, "published": published}) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_extract_records_validate_and_user_actors_apply(tmp_path, run_cli):
+    (tmp_path / "actors").mkdir()
+    (tmp_path / "actors" / "extra.yaml").write_text(
+        "actors:\n  - name: Wagner Group\n    inter: 8\n    aliases: [Wagner fighters, Wagner mercenaries]\n", encoding="utf-8"
+    )
+    text = "On Monday, Wagner fighters shot dead 12 villagers in Moura, local officials said. The army denied it."
+    proc = run_cli("extract", "--jobs", "1", str(_jsonl(tmp_path, text)), env={"FOGWATCH_ACTORS": str(tmp_path / "actors")})
+    assert proc.returncode == 0, proc.stderr.decode()
+    record = json.loads(proc.stdout.decode().splitlines()[0])
+    jsonschema.validate(record, schema())
+    ev = record["events"][0]
+    assert ev["sub_event_type"] == "Attack" and ev["actor1"]["name"] == "Wagner Group"
+    assert ev["date"] == "2023-05-08" and ev["fatalities"] == 12
+    assert ev["claims"][0]["claimant"] == "local officials" and ev["claims"][0]["modality"] == "reported"
+
+
+def test_cli_bad_actor_registry_is_a_usage_error(tmp_path, run_cli):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("actors:\n  - inter: 3\n", encoding="utf-8")
+    proc = run_cli("extract", "--jobs", "1", str(_jsonl(tmp_path, "Nothing happened.")), env={"FOGWATCH_ACTORS": str(bad)})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "E601" in err and "Traceback" not in err
+    assert proc.stdout == b""
+
+
+def test_cli_document_without_events(tmp_path, run_cli):
+    proc = run_cli("extract", "--jobs", "1", str(_jsonl(tmp_path, "The bakery on the corner sells bread every morning.")))
+    assert proc.returncode == 0
+    record = json.loads(proc.stdout.decode())
+    assert record["events"] == [] and record["errors"] == []
