@@ -107,7 +107,7 @@ def test_fifty_megabyte_file_is_read_in_bounded_memory(tmp_path):
             fh.write(block)
     (tmp_path / "zz_after.txt").write_text(GOOD)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([FOGWATCH_BIN, "extract", "--max-doc-mb", "8", str(tmp_path)], capture_output=True, timeout=300)
+    proc = subprocess.run([FOGWATCH_BIN, "extract", "--stages", "sections,sentences", "--max-doc-mb", "8", str(tmp_path)], capture_output=True, timeout=300)
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = records(proc)
     assert [r["doc_id"] for r in out] == ["huge", "zz_after"]

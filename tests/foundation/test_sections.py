@@ -134,3 +134,35 @@ def test_fakes_articles_are_almost_all_body(shared):
     assert with_comments == 0
     assert min(body_share) > 0.85
     assert sum(body_share) / len(body_share) > 0.98
+
+
+def test_markdown_article_with_front_matter_headings_and_lists_has_no_comments():
+    text = (
+        "---\nsubject: Siege of an invented town\nshortDescription: Part of a war\ndescription: The siege was a\n"
+        "  months-long blockade of the town by\n  government forces.\n---\n"
+        "## Background\n" + ARTICLE + "### First week\n * Tal Tamr\n * Ras al-Ain\n"
+        "The town was captured on 6 October, and an attack two days later briefly recaptured it along with four other villages, "
+        "according to the monitor, before it was repelled by the defenders.\n"
+        "## See also\n * List of sieges\n * Battle of the river\n## References\n1. Doe, J. Report. 2020.\n"
+    )
+    sections = split_sections(text)
+    assert not any(s.kind == "comments" for s in sections)
+    assert sections[0].kind == "boilerplate" and sections[0].reason == "front matter"
+    assert kind_at(text, "### First week") == "body" and kind_at(text, "The town was captured") == "body"
+    assert kind_at(text, "List of sieges") == "boilerplate" and kind_at(text, "Doe, J.") == "boilerplate"
+
+
+def test_article_prose_after_a_mid_article_related_box_returns_to_body():
+    text = ARTICLE + "Related\n * Earlier clashes near the dam\n" + ARTICLE.replace("Tal Tamr", "Ain Issa")
+    assert kind_at(text, "Earlier clashes") == "boilerplate"
+    assert kind_at(text, "around the town of Ain Issa") == "body"
+
+
+def test_wikipedia_articles_keep_their_article_as_body(shared):
+    for line in (shared / "corpus/wikipedia-syria/articles.jsonl").open(encoding="utf-8"):
+        doc = json.loads(line)
+        sections = split_sections(doc["text"], title=doc.get("title"))
+        assert not any(s.kind == "comments" for s in sections), doc["id"]
+        body = sum(s.end - s.start for s in sections if s.kind == "body")
+        if len(doc["text"]) > 3000:  # a stub article can be mostly front matter
+            assert body > 0.5 * len(doc["text"]), doc["id"]

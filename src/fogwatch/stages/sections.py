@@ -115,6 +115,7 @@ class _Line:
     end: int
     text: str
     blank_before: bool
+    indented: bool  # a wrapped continuation (YAML, Markdown lists): layout, not a reader's voice
 
 
 def _lines(text: str) -> list[_Line]:
@@ -126,7 +127,7 @@ def _lines(text: str) -> list[_Line]:
         if stripped:
             lead = len(raw) - len(raw.lstrip())
             s = pos + lead
-            out.append(_Line(s, s + len(stripped), stripped, blank))
+            out.append(_Line(s, s + len(stripped), stripped, blank, lead > 0))
             blank = False
         else:
             blank = True
@@ -149,6 +150,10 @@ def boilerplate_score(line: str) -> float:
     return min(cues, 3) * 1.5 - len(line) / 500
 
 
+# Markdown/wiki layout: headings, list items, table rows. Never a reader's comment.
+_STRUCTURAL = re.compile(r"^(?:#{1,6}\s|[*\-+•]\s|\d{1,3}[.)]\s|\||[\w-]{2,30}:\s)")
+
+
 def comment_score(line: str) -> float:
     n = len(line)
     if n > 700:
@@ -158,6 +163,8 @@ def comment_score(line: str) -> float:
         n < 60 and _COMMENT_HEADER.match(line)
     ):
         return 2.5
+    if _STRUCTURAL.match(line):
+        return -0.5
     score = 0.0
     tokens = _TOKEN.findall(line)
     persons = sum(map(_PERSON_WORDS.__contains__, tokens))
@@ -183,7 +190,7 @@ def comment_score(line: str) -> float:
     return score - 0.6
 
 
-def _tail_scores(texts: list[str]) -> tuple[list[float], list[float], list[float]]:
+def _tail_scores(lines: list[_Line], comments: bool = True) -> tuple[list[float], list[float], list[float]]:
     """Scores of the last lines, scanning backwards until the article is unmistakable.
 
     Once several consecutive lines read as article prose, no suffix that starts
@@ -192,8 +199,9 @@ def _tail_scores(texts: list[str]) -> tuple[list[float], list[float], list[float
     b: list[float] = []
     c: list[float] = []
     prose_run, prose_sum = 0, 0.0
-    for text in reversed(texts[1:]):
-        bs, cs = boilerplate_score(text), comment_score(text)
+    for ln in reversed(lines[1:]):
+        bs = boilerplate_score(ln.text)
+        cs = comment_score(ln.text) if comments and not ln.indented else -1.0
         b.append(bs)
         c.append(cs)
         top = max(bs, cs)
@@ -282,20 +290,14 @@ def split_sections(text: str, title: str | None = None, hints: tuple[Section, ..
 
     if len(free) > 1:
         idx = free
-        b, c, t = _tail_scores([lines[i].text for i in idx])
-        start = _tail_start(t, min_total=2.0)
-        if start is not None:
-            start += len(idx) - len(t)  # _tail_scores scored only the last len(t) lines
-            start = max(start, 1)  # never the first line: a document is not all footer
-            tail = list(range(start, len(idx)))
-            off = len(idx) - len(t)
-            labelled = _label_tail([lines[idx[k]] for k in tail], [b[k - off] for k in tail], [c[k - off] for k in tail])
-            for j, lab in zip(tail, labelled):
-                labels[idx[j]] = lab
-                reasons[idx[j]] = "footer cues" if lab == "boilerplate" else "comment cues"
+        fm = _front_matter(lines, idx)
+        for k in range(fm):
+            labels[idx[k]], reasons[idx[k]] = "boilerplate", "front matter"
+        scan_end = _label_marked_regions(lines, idx, fm, labels, reasons)
+        _label_tail_region(lines, idx[fm:scan_end], labels, reasons)
         # A header-like block at the top (navigation, share bar): the leading run of strong footer cues.
-        head = 0
-        while head < len(idx) - 1 and labels[idx[head]] == "body" and boilerplate_score(lines[idx[head]].text) >= 1.5:
+        head = fm
+        while head < scan_end - 1 and labels[idx[head]] == "body" and boilerplate_score(lines[idx[head]].text) >= 1.5:
             labels[idx[head]] = "boilerplate"
             reasons[idx[head]] = "header cues"
             head += 1
@@ -317,6 +319,72 @@ def split_sections(text: str, title: str | None = None, hints: tuple[Section, ..
 
     sections = _split_inline_title(text, sections, title)
     return tuple(_split_inline_tail(text, sections))
+
+
+def _front_matter(lines: list[_Line], idx: list[int]) -> int:
+    """How many leading lines are a YAML front-matter block ("---" ... "---")."""
+    if not idx or lines[idx[0]].text != "---":
+        return 0
+    for k in range(1, min(len(idx), 200)):
+        if lines[idx[k]].text in ("---", "..."):
+            return k + 1
+    return 0
+
+
+def _is_prose(line: _Line) -> bool:
+    text = line.text
+    return len(text) > 120 and text[-1:] in ".!?\"'”’)" and not _STRUCTURAL.match(text) and boilerplate_score(text) < 0
+
+
+def _label_marked_regions(lines: list[_Line], idx: list[int], first: int, labels: list[str], reasons: list[str | None]) -> int:
+    """From the first explicit marker ("## References", "12 Comments") on, lines follow the marker's kind.
+
+    Article prose after a marker (a "Related" box in mid-article) returns to
+    the body. Returns where the marked part begins: the free scan stops there.
+    """
+    start = None
+    mode = None
+    for k in range(max(first, 1), len(idx)):
+        ln = lines[idx[k]]
+        if _COMMENT_HEADER.match(ln.text):
+            mode = "comments"
+        elif _BOILERPLATE_HEADER.match(ln.text):
+            mode = "boilerplate"
+        elif mode and _is_prose(ln) and mode == "boilerplate":
+            mode = None  # the article goes on after a mid-article box
+        if mode:
+            if start is None:
+                start = k
+            labels[idx[k]] = mode
+            reasons[idx[k]] = "after a comments heading" if mode == "comments" else "after a footer heading"
+    return start if start is not None else len(idx)
+
+
+def _label_tail_region(lines: list[_Line], region: list[int], labels: list[str], reasons: list[str | None]) -> None:
+    """Label the non-article tail of ``region`` (indices into ``lines``), if it has one.
+
+    Comment labels need real evidence: without one clearly chatty line and a
+    convincing total, the tail is searched again with footer cues alone.
+    """
+    if len(region) < 2:
+        return
+    region_lines = [lines[i] for i in region]
+    for comments in (True, False):
+        b, c, t = _tail_scores(region_lines, comments=comments)
+        start = _tail_start(t, min_total=2.0)
+        if start is None:
+            continue
+        off = len(region) - len(t)  # _tail_scores scored only the last len(t) lines
+        start = max(start + off, 1)  # never the first line: a document is not all footer
+        tail = list(range(start, len(region)))
+        labelled = _label_tail([region_lines[k] for k in tail], [b[k - off] for k in tail], [c[k - off] for k in tail])
+        chat = [c[k - off] for k, lab in zip(tail, labelled) if lab == "comments"]
+        if comments and chat and (max(chat) < 1.0 or sum(x for x in chat if x > 0) < 2.0):
+            continue
+        for k, lab in zip(tail, labelled):
+            labels[region[k]] = lab
+            reasons[region[k]] = "footer cues" if lab == "boilerplate" else "comment cues"
+        return
 
 
 def _title_line(lines: list[_Line], labels: list[str], title: str | None) -> int | None:
