@@ -247,7 +247,7 @@ class ActorRegistry:
 _GROUP_STOP = frozenset(
     """the some many other armed local foreign pro several two three four five these those their our his her its a an islamist
     moderate radical opposition rebel syrian kurdish all most more hundreds dozens thousands unidentified unknown suspected alleged
-    masked allied backed""".split()
+    masked allied backed pro-regime pro-government pro-assad pro-damascus""".split()
 )
 _GROUP_HINT = re.compile(r"militants|fighters|rebels|insurgents|jihadists|gunmen|militia|extremists|terrorists")
 _GROUP_RE = re.compile(

@@ -39,6 +39,10 @@ from fogwatch.text.normalize import fold
 # Sentences longer than this are read in windows of this size: a 2,000-word
 # "sentence" (a table, a list of villages) costs no more than its length.
 MAX_SENTENCE = 1500
+_WAR_TOLL = re.compile(
+    r"\b(?:war|conflict|civil war|uprising|revolution|crisis|insurgency)\b[^.;]{0,30}\b(?:has|have|had)\s+(?:so far\s+)?(?:killed|claimed|left)\b"
+    r"|\bsince (?:the (?:start|beginning|outbreak) of the (?:war|conflict|uprising|crisis)|(?:it|the (?:war|conflict)) (?:began|started|erupted))"
+)
 _CASUALTY_ONLY = frozenset("killed dead died death deaths wounded injured lives casualties victims bodies".split())
 _EVENT_NEGATION = re.compile(
     r"(?:\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|hadn't|never|failed to|not)\s+(?:\w+\s+){0,2}$"
@@ -175,6 +179,8 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     triggers = find_triggers(folded, s.start, s.end, text)
     if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
         return [], []
+    if _WAR_TOLL.search(folded, s.start, s.end):
+        return [], []  # "the war has killed more than 400000 people since 2011": a running total, not an event
     sent_f, sent_o = folded[s.start : s.end], text[s.start : s.end]
     # figures and attributions are read only when the sentence can yield or extend an event
     lazy: dict[str, object] = {}
@@ -495,13 +501,21 @@ def _subject_key_cached(registry: ActorRegistry, subject: str) -> str:
     return subject.lower().split()[-1]
 
 
+_GENERIC_DEAD = frozenset("people persons fighters individuals combatants victims men others".split())
+
+
 def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:
-    """ACLED's conservative count: per subject the lowest credible figure; distinct subjects add up."""
+    """ACLED's conservative count: per subject the lowest credible figure; distinct named subjects add up.
+
+    A generic count ("dozens of fighters", "16 people", no subject) may include the named ones,
+    so the total is the larger of the generic count and the sum of the named ones, never both added.
+    """
     groups: dict[str | None, int] = {}
     for c in claims:
         if c.quantity != "killed" or c.low is None or c.modality in ("hypothetical", "denied"):
             continue
-        key = _subject_key(registry, c.subject)
+        generic = not c.subject or c.subject.lower().split()[-1] in _GENERIC_DEAD
+        key = None if generic else _subject_key(registry, c.subject)
         groups[key] = min(groups.get(key, c.low), c.low)
     if not groups:
         return None

@@ -37,7 +37,9 @@ _SOURCE_NOUNS = frozenset(
 )
 _NP_STOP = frozenset(
     """that which who and but or as when while after before if because since so then also it they he she we i you this there
-    has have had was were is are be been will would could may might can not no on in at by for with from to than""".split()
+    has have had was were is are be been will would could may might can not no on in at by for with from to than into onto across
+    near around through during over under toward towards within amid amidst despite monday tuesday wednesday thursday friday
+    saturday sunday yesterday today tonight morning evening night overnight afternoon earlier later recently also""".split()
 )
 _PRONOUNS = frozenset("he she they it we".split())
 _HYPOTHETICAL = re.compile(
@@ -70,9 +72,12 @@ def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str |
         if any(ch in gap for ch in ",;:()\"“”") or (gap.strip() and gap.strip() not in ("-", "'s")):
             break
         low = folded[base + w.start() : base + w.end()]
+        if low in ("for", "of") and picked and original[base + picked[-1].start()][:1].isupper():
+            picked.append(w)  # "Syrian Observatory for Human Rights", "Ministry of Defence"
+            continue
         if low in _NP_STOP and low not in ("the",):
             break
-        if low == "the":
+        if low in ("the", "a", "an"):
             picked.append(w)
             break
         if w.group(0)[:1].isdigit():
@@ -83,7 +88,7 @@ def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str |
     if not picked:
         return None, verb_start
     picked.reverse()
-    if folded[base + picked[0].start() : base + picked[0].end()] == "the":
+    while picked and folded[base + picked[0].start() : base + picked[0].end()] in ("the", "a", "an", "of", "for"):
         picked = picked[1:]
     if not picked:
         return None, verb_start
@@ -139,7 +144,7 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
                 out.append(Attribution(None, "claimed", m.start(), m.end()))
             continue
         if verb in ("report", "reports", "claim", "claims", "estimates") and re.search(
-            r"\b(?:the|a|of|official|unconfirmed|conflicting|contradictory|multiple|new|initial|media|press|news|these|those|such|no|earlier|recent|other|some|many|their|its|his|her)\s+$",
+            r"\b(?:the|a|of|amid|amidst|despite|following|after|official|unconfirmed|conflicting|contradictory|multiple|new|initial|media|press|news|these|those|such|no|earlier|recent|other|some|many|their|its|his|her)\s+$",
             folded[max(0, m.start() - 16) : m.start()],
         ):
             continue  # the noun, not the verb

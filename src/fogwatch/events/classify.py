@@ -256,6 +256,11 @@ def find_triggers(folded: str, start: int = 0, end: int | None = None, original:
             continue
         raw.append(Trigger(s, e, kind, tier, folded[s:e]))
     raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    # "backed by Russian air strikes": a supporting tactic, not the event the clause reports
+    raw = [
+        Trigger(t.start, t.end, t.kind, 1, t.text) if t.tier >= 2 and _SUPPORT_BEFORE.search(folded, max(0, t.start - 40), t.start) else t
+        for t in raw
+    ]
     out: list[Trigger] = []
     for t in raw:
         if out and t.start < out[-1].end:
@@ -264,6 +269,7 @@ def find_triggers(folded: str, start: int = 0, end: int | None = None, original:
     return _filter(folded, out, original)
 
 
+_SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
 
