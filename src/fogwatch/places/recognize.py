@@ -39,7 +39,7 @@ _INSTITUTION_WORDS = frozenset(
     middle university college hospital council board court courthouse airport library church park road street
     avenue boulevard highway river lake valley bay beach area region district state province governorate
     government army military forces officials times post herald tribune news daily journal gazette
-    chamber commission authority center centre club stadium mall station"""
+    chamber commission authority center centre club stadium mall station international regional metropolitan"""
     .split()
 )
 _DOTTED_PREFIXES = frozenset(("st", "mt", "ft", "ste", "pt"))  # "St. Petersburg", "Mt. Hood"
@@ -86,6 +86,13 @@ _DIRECTION_BEFORE = re.compile(
     r"south-?western|northeast|northwest|southeast|southwest|central|rural|upper|lower) $"
 )
 _PRO_BEFORE = re.compile(r"\b(?:pro|anti)-$")
+# A person, not a place: "Harris said", "Sen. Clinton", "Officer Hope".
+_PERSON_AFTER = re.compile(r"^(?:,? (?:said|says|told|added|explained|noted|stated|wrote|asked|replied|recalled|testified|argued)\b| and his\b| and her\b)")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|miss|dr|sen|rep|gov|lt|sgt|capt|col|gen|cpl|officer|judge|justice|president|coach|deputy|"
+    r"chief|sheriff|detective|agent|trooper|pastor|rev|father|sister|brother|uncle|aunt|mayor|councilman|"
+    r"councilwoman|commissioner|secretary|senator|governor|superintendent|principal|professor|prof|attorney)\.? $"
+)
 _LIST_GAP = re.compile(r"^(?:, |,? and |,? or |, and )$")
 
 
@@ -216,7 +223,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     if before_words and not big:
                         mention.weak = mention.inner = True
                         mention.notes.append("inside a longer name")
-                    elif after_words and not big and after_words[0].low not in _INSTITUTION_WORDS:
+                    elif after_words and not big and one_word and after_words[0].low not in _INSTITUTION_WORDS and not any(
+                        c.entry.feature == "admin2" for c in cands
+                    ):
+                        # One word before other names may be a first name ("Paris Hilton"); "Laurel County
+                        # Clerk" or "New York Times" are named after the place.
                         mention.weak = True
                         mention.notes.append("part of a longer name")
                     if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper() and not big:
@@ -230,7 +241,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                         mention.notes.append("acronym")
                     if s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons:
                         mention.weak = True
-                    if one_word and first.low in surnames and not longer:
+                    if one_word and first.low in surnames and not longer and not big and max(c.entry.population for c in cands) < 500_000:
                         mention.weak = mention.inner = True
                         mention.notes.append("a surname in this text")
                     if mention.cue is None and list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s]):
@@ -261,8 +272,37 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                         mentions.append(mention)
                         break
                 i += 1
+    _state_abbreviations(text, gazetteer, mentions, inside)
     mentions.sort(key=lambda m: m.start)
     return Recognition(mentions, demonyms, actor_uses)
+
+
+# AP-style abbreviations of US states after a town ("Springfield, Ill.", "Wheeling, W. Va.").
+US_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA", "md": "MD",
+    "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE",
+    "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK",
+    "ore": "OR", "pa": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA",
+    "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+}
+_STATE_ABBREV = re.compile(r"(?<=[A-Za-z], )((?:[NSWR]\. ?[A-Z][a-z]?\.)|(?:[A-Z][a-z]{1,4}\.))")
+
+
+def _state_abbreviations(text: str, gazetteer: Gazetteer, mentions: list[Mention], inside) -> None:
+    taken = [(m.start, m.end) for m in mentions]
+    for match in _STATE_ABBREV.finditer(text):
+        s, e = match.span(1)
+        code = US_STATE_ABBREVIATIONS.get(re.sub(r"[^a-z]", "", match.group(1).lower()))
+        if code is None or not inside(s) or any(a < e and s < b for a, b in taken):
+            continue
+        entry = gazetteer.admin1_entry(f"US.{code}")
+        if entry is None:
+            continue
+        mention = Mention(s, e, text[s:e], name_key(entry.name), (Candidate(entry, True),))
+        mention.admin_suffix = "state"
+        mention.notes.append("US state abbreviation")
+        mentions.append(mention)
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -278,6 +318,9 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
     after = folded[e : e + 40]
     if _PRO_BEFORE.search(before) or _BASED_AFTER.match(after):
         return None
+    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+        if not any(c.entry.feature in ("country", "admin1") for c in cands):
+            return None
     if _FRONT_AFTER.match(after):
         front_word = text[e + 1 : e + 6]
         if front_word[:1].isupper() or not _LOCATIVE_FRONT_BEFORE.search(before):

@@ -23,26 +23,18 @@ from dataclasses import dataclass
 
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
 from fogwatch.places.model import Place
-from fogwatch.places.recognize import Mention, Recognition
+from fogwatch.places.recognize import US_STATE_ABBREVIATIONS, Mention, Recognition
 
-# AP-style US state abbreviations as they follow a town ("Alexandria, La.").
-US_STATE_ABBREVIATIONS = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
-    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA", "md": "MD",
-    "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE",
-    "nev": "NV", "n.h": "NH", "n.j": "NJ", "n.m": "NM", "n.y": "NY", "n.c": "NC", "n.d": "ND", "okla": "OK",
-    "ore": "OR", "pa": "PA", "r.i": "RI", "s.c": "SC", "s.d": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA",
-    "wash": "WA", "w.va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
-}
-_ABBREV_AFTER = re.compile(r"^, ((?:[A-Z]\.)+[A-Z]?|[A-Z][a-z]{1,4})\.")
+_ABBREV_AFTER = re.compile(r"^, ((?:[NSWR]\. ?[A-Z][a-z]?)|[A-Z][a-z]{1,4})\.")
 _CONTEXT_GAP = re.compile(r"^(?:,|'s|\u2019s)? ?(?:in |of |near |outside )?(?:the )?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\S* )?$")
 _INFIX_GAP = re.compile(r"^(?:'s|\u2019s) $")  # "Idlib's Saraqib": the admin comes first
 
-W_POPULATION = 0.45
+W_POPULATION = 0.7
 W_FOCUS = 0.5
 W_LOCAL_ADMIN = 0.7
 W_DOC_ADMIN = 0.25
 W_PROXIMITY = 0.45
+PROXIMITY_KM = 250.0
 W_PRIMARY = 0.12
 W_WORLD_CITY = 0.3
 W_ALT_WHEN_PRIMARY = 0.3
@@ -106,7 +98,7 @@ def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[st
     for idx, m in enumerate(mentions):
         abbrev = _ABBREV_AFTER.match(text[m.end : m.end + 12])
         if abbrev:
-            state = US_STATE_ABBREVIATIONS.get(abbrev.group(1).lower().rstrip("."))
+            state = US_STATE_ABBREVIATIONS.get(re.sub(r"[^a-z]", "", abbrev.group(1).lower()))
             if state:
                 out[idx].update({"US", f"US.{state}"})
         if idx + 1 < len(mentions):
@@ -223,7 +215,7 @@ def _score(
             if best_d is None or d < best_d:
                 best_d, near_key = d, a.name
         if best_d is not None:
-            bonus = W_PROXIMITY * math.exp(-best_d / 250.0)
+            bonus = W_PROXIMITY * math.exp(-best_d / PROXIMITY_KM)
             score += bonus
             if bonus > 0.15:
                 reasons.append(f"{best_d:.0f} km from {near_key}")
@@ -324,7 +316,7 @@ def resolve(
             continue
         if m.weak and in_focus < 0.5 and m.cue not in ("strong", "near") and not m.admin_suffix:
             continue  # a first name or a word in a title, read as a far-away town
-        if not supported and in_focus < 0.1 and focus and confidence < 0.6:
+        if not supported and in_focus < 0.1 and focus and confidence < 0.6 and choice.entry.population < 50_000:
             continue  # a far-away place nothing in the text supports
         if not choice.primary and in_focus < 0.1 and focus and not local_ctx.get(idx) and m.cue not in ("strong", "near"):
             continue  # "Assad" is an alternate name of a village abroad, and a person here
