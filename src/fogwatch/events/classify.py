@@ -68,11 +68,12 @@ LEXICON: dict[str, dict[int, str]] = {
                                          "explosive device* | booby-trap* | booby trap* | bomb blast* | vbied* | motorcycle bomb* | "
                                          "magnetic bomb* | sticky bomb* | planted bomb* | bomb exploded | bomb went off | bomb explosion* | "
                                          "mine explosion* | mine blast* | remote-controlled bomb* | remotely detonated | bomb-laden | explosives-laden | "
-                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt", 1: "bombing*"},
+                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt | ground mine* | mine | "
+                                         "anti-personnel mine* | anti-tank mine*", 1: "bombing*"},
     "Grenade": {3: "grenade* | hand-grenade* | hand grenade*"},
     "Air/drone strike": {3: "airstrike* | air strike* | air-strike* | air raid* | air-raid* | warplane* | war plane* | fighter jet* | jets | "
                             "drone strike* | drone attack* | aerial bombardment* | aerial attack* | aerial bombing* | helicopter gunship* | "
-                            "barrel bomb* | air force | sorties | bombing raid* | aircraft | helicopter* | air power | airpower | air support | "
+                            "barrel bomb* | air force | sorties | choppers | chopper | gunships | bombing raid* | aircraft | helicopter* | air power | airpower | air support | "
                             "bombed | bomber jets | unmanned aerial | uav* | drones | drone | airstrikes | air bombardment* | aerial raid* | "
                             "bombarded from the air | air attack*"},
     "Shelling/artillery/missile attack": {3: "shell* | artillery | mortar* | rocket* | missile* | bombard* | howitzer* | grad | mlrs | "
@@ -81,7 +82,7 @@ LEXICON: dict[str, dict[int, str]] = {
     "Sexual violence": {3: "rape* | raped | sexual* | molest* | gang-rape* | gangrape* | sex slave* | gang rape*"},
     "Abduction/forced disappearance": {3: "abduct* | kidnap* | hostage* | forcibly disappeared | forced disappearance* | enforced disappearance* | "
                                           "taken captive | went missing | were missing | whereabouts | disappeared"},
-    "territory": {2: "pushed back | regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
+    "territory": {2: "pushed back | recovered control | recover control | regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
                      "take control | taking control | seized control | seize control | gained control | gain control | restored control | "
                      "captur* | seized | seize | seizing | cleared | overran | overrun | fell into the hands | fell to | fallen to | "
                      "taken over | took over | take over | stormed | drove out | driven out | pushed out | expelled | advanced into | "
@@ -290,13 +291,15 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -
             if t.text.startswith(("captur", "seiz", "took over", "taken over", "take over", "stormed", "cleared", "liberat", "expelled", "drove", "driven", "pushed")):
                 if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[a-z\-']+\s+of\s+", after) and not _looks_like_place(original, t.end):
                     continue
-        if t.text in ("established", "establish", "set up", "establishing") and not re.match(
+        if t.text in ("established", "establish", "set up", "establishing") and not re.search(
+            r"\b(?:camps?|bases?|posts?|headquarters|checkpoints?|outposts?|positions)\s+(?:\w+\s+)?(?:have|has|had|were|was)?\s*been\s+$", before
+        ) and not re.match(
             r"^(?:\s+[\w'\-]+){0,4}?\s+(?:base|bases|post|posts|points?|positions?|headquarters|camp|camps|checkpoints?|outposts?|presence|garrison|barracks)\b", after
         ):
             continue
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
             continue
-        if t.text == "mines" and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed)", before + after[:30]):
+        if t.text in ("mines", "mine") and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed|emplaced|went off|detonat|ground|wounded|hit a)", before + after[:30]):
             continue
         if t.text in ("drone", "drones") and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
             continue
@@ -334,7 +337,8 @@ def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
         before, after = clause[:trig_pos], clause[trig_pos:]
         if re.search(r"\b(?:were|was|been|being)\s+$", before) and not re.match(r"^[a-z\-]+\s+by\b", after):
             # "the Nusra terrorists were pushed back": the subject lost the ground
-            ns, st = _NONSTATE_CUES.search(before), _STATE_CUES.search(before)
+            near = before[-40:]
+            ns, st = _NONSTATE_CUES.search(near), _STATE_CUES.search(near)
             if ns and (not st or ns.start() < st.start()):
                 return "Government regains territory"
             if st:
@@ -369,18 +373,26 @@ def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
     return kind
 
 
+_HARM_VERB = re.compile(r"\b(?:killed|killing|kills|shot|shooting|murdered|executed|massacred|wounding|wounded|injuring|injured|opened fire|fired on|stabbed|beheaded|attacked|scattering|targeting)\b")
 _LETHAL = re.compile(r"\b(?:killed|killing|shot dead|live ammunition|live fire|live rounds|opened fire|fired (?:at|on|into)|died|dead|deaths|bullets)\b")
 
 
 def _victims_civilian(clause: str) -> bool:
-    civ = _CIVILIAN_CUES.search(clause)
-    if not civ:
-        return False
-    comb = _COMBATANT_VICTIM.search(clause)
-    if comb is None:
-        return True
-    # "gunmen killed 5 villagers": the civilian word follows the verb; "soldiers killed" names combatants
-    return civ.start() > comb.start() and bool(re.search(r"\b(?:killed|killing|shot|murdered|executed|attacked|abducted|stabbed)\b", clause[comb.end() : civ.start()]))
+    """Were the people hurt civilians? Look at who follows a killing verb ("killing 6 civilians") or precedes a passive one."""
+    civ_votes = comb_votes = 0
+    for m in _HARM_VERB.finditer(clause):
+        after = clause[m.end() : m.end() + 50]
+        before = clause[max(0, m.start() - 50) : m.start()]
+        passive = re.search(r"\b(?:were|was|been|are|is)\s+$", before)
+        window = before if passive else after
+        c, k = _CIVILIAN_CUES.search(window), _COMBATANT_VICTIM.search(window)
+        if c and (not k or c.start() < k.start()):
+            civ_votes += 1
+        elif k:
+            comb_votes += 1
+    if civ_votes or comb_votes:
+        return civ_votes >= comb_votes
+    return bool(_CIVILIAN_CUES.search(clause)) and not _COMBATANT_VICTIM.search(clause)
 
 
 _WEAPONS = r"(?:weapons?|arms|guns?|firearms?|pistols?|rifles?|kalashnikovs?|ammunitions?|ammo|rounds|bullets|explosives?|explosive devices?|ieds?|vbieds?|(?:land)?mines|grenades?|rockets?|missiles?|bombs?|mortars|caches?|depots?|launchers?|detonators?|tnt|devices)"
@@ -393,10 +405,11 @@ _DISRUPT = re.compile(
 _CASUALTY = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured|injuring|casualties|victims)\b")
 _PROTESTER_VIOLENCE = re.compile(
     r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
-    r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|violence|violent|rampag\w*|blocked (?:streets|roads|highways|the road))\b"
+    r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|violence|violent|rampag\w*|scuffles?|"
+    r"block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
 )
 _INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
-_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire|serious injuries|seriously injured|critically injured)\b")
+_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|violent crackdown|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire|serious injuries|seriously injured|critically injured)\b")
 _CHANGE_CONTEXT = re.compile(r"\b(?:drills?|exercises?|mock|war games|formed|formation|test-fired|test fired|missile tests?|sortie|identification zone|reinforced)\b")
 _ATTACK_VERBS = re.compile(r"\b(?:struck|strikes? on|hit|bombed|bombing|pounded|targeted|shelled|killed|killing|attacked|raided)\b")
 
@@ -433,6 +446,8 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
             continue
         if t.kind == "Mob violence" and (protest or riot):
             continue
+        if (protest or riot) and t.kind in ("Shelling/artillery/missile attack", "Grenade", "Air/drone strike", "kill"):
+            continue  # "projectiles", "stun grenades", "rubber bullets" around a protest are its story, not another event
         sub = resolve_kind(t.kind, clause, t.start - offset)
         if sub:
             out.append((sub, t))
@@ -495,6 +510,12 @@ def classify_text(text: str) -> tuple[str | None, float]:
     if _DISRUPT.search(folded) and not _CASUALTY.search(folded) and "Disrupted weapons use" not in scores:
         scores["Disrupted weapons use"] = 3.0
     if _RESPONSIBILITY.search(folded):
+        return None, 0.3
+    if _DIPLOMACY.search(folded) and not _CASUALTY.search(folded):
+        return None, 0.3  # sanctions, expulsions, appeals: CASE's DIPLO, no ACLED event
+    if _ACCIDENT.search(folded) and scores and max(scores, key=lambda s: (scores[s], -_RANK[s])) in (
+        "Remote explosive/landmine/IED", "Attack", "Armed clash", "Chemical weapon", "Non-violent transfer of territory", "Shelling/artillery/missile attack"
+    ):
         return None, 0.3  # a claim of (or denial of) responsibility: CASE's ATTRIB, no ACLED event
     if not scores:
         return None, 0.0
@@ -506,4 +527,9 @@ def classify_text(text: str) -> tuple[str | None, float]:
     return best, min(1.0, scores[best] / 6.0)
 
 
+_DIPLOMACY = re.compile(r"\b(?:sanctions?|expell?(?:ed|s)? (?:\w+ )?diplomats|diplomats? (?:were |was )?expelled|foreign minister|urged? (?:his|her|the) counterpart|ambassadors?)\b")
+_ACCIDENT = re.compile(
+    r"\b(?:(?:chemical|fertili[sz]er|power|gas|oil|nuclear)\s+plant|factory|warehouse|refinery|transformer|propane|gas cylinders?|boiler|"
+    r"crash\w*|collision|derail\w*|flood\w*|torrential|heavy rain\w*|earthquake\w*|landslide\w*|rubble|disaster|storm|cyclone|typhoon|wildfire)\b"
+)
 _RESPONSIBILITY = re.compile(r"\b(?:claim(?:ed|s|ing)? responsibility|responsibility for|responsible for|rejected (?:the )?allegations|denied (?:any )?responsibility)\b")
