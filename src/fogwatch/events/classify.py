@@ -124,8 +124,7 @@ LEXICON: dict[str, dict[int, str]] = {
                                     "military drill* | war games | mock | sortie | emergency sortie | air defence identification | "
                                     "air defense identification | test-fired | test fired | missile test* | launched a satellite"},
     "Disrupted weapons use": {3: "defus* | dismantl* | weapons cache* | arms cache* | arms depot* | ammunition depot* | weapon depot* | "
-                                 "intercept* | shot down | downed | confiscat* | bomb disposal | controlled explosion* | foiled | "
-                                 "thwarted | neutralized | neutralised | arms haul | demining | mine clearance | cleared mines | "
+                                 "shot down | downed | bomb disposal | controlled explosion* | arms haul | demining | mine clearance | cleared mines | "
                                  "seized weapons | seized arms | seized ammunition | seized explosives | recovered weapons | "
                                  "recovered explosives | recovered arms | weapons were seized | found an ied | found a bomb | "
                                  "explosives were found | weapons and ammunition | cache of weapons | cache of arms | air defen*"},
@@ -143,7 +142,8 @@ LEXICON: dict[str, dict[int, str]] = {
     "Looting/property destruction": {3: "loot* | plunder* | ransack* | torch* | set fire | set on fire | set ablaze | burnt down | burned down | "
                                         "burn down | demolish* | bulldoz* | raze* | vandali* | arson | pillag* | destroyed homes | "
                                         "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
-                                        "confiscated land | seized property | stole | stolen | steal* | burned houses | burnt houses | "
+                                        "confiscated land | seized property | stole | stolen | steal* | destruction of government propert* | "
+                                        "destruction of public propert* | destruction of propert* | attacks on propert* | attacks on the propert* | burned houses | burnt houses | "
                                         "burned homes | burnt homes | burned shops"},
     "weapon": {1: "ammunition* | ammo | firearm* | weapons | weapon | guns | pistols | rifles | kalashnikov* | explosives | cache | caches | "
                   "arms | rounds of | detonators | machine guns | machine-guns | depot | depots"},
@@ -511,6 +511,8 @@ def classify_text(text: str) -> tuple[str | None, float]:
         scores["Disrupted weapons use"] = 3.0
     if _RESPONSIBILITY.search(folded):
         return None, 0.3
+    if _DISRUPT.search(folded) and not _CASUALTY.search(folded) and not _AIR_ATTACK.search(folded):
+        return "Disrupted weapons use", 0.6  # weapons found, seized, defused, destroyed in their caches
     if _DIPLOMACY.search(folded) and not _CASUALTY.search(folded):
         return None, 0.3  # sanctions, expulsions, appeals: CASE's DIPLO, no ACLED event
     if _ACCIDENT.search(folded) and scores and max(scores, key=lambda s: (scores[s], -_RANK[s])) in (
@@ -527,6 +529,7 @@ def classify_text(text: str) -> tuple[str | None, float]:
     return best, min(1.0, scores[best] / 6.0)
 
 
+_AIR_ATTACK = re.compile(r"\b(?:airstrikes?|air strikes?|air raids?|warplanes|fighter jets|jets (?:struck|bombed|hit|destroyed)|drone strikes?)\b")
 _DIPLOMACY = re.compile(r"\b(?:sanctions?|expell?(?:ed|s)? (?:\w+ )?diplomats|diplomats? (?:were |was )?expelled|foreign minister|urged? (?:his|her|the) counterpart|ambassadors?)\b")
 _ACCIDENT = re.compile(
     r"\b(?:(?:chemical|fertili[sz]er|power|gas|oil|nuclear)\s+plant|factory|warehouse|refinery|transformer|propane|gas cylinders?|boiler|"
