@@ -42,6 +42,7 @@ _INSTITUTION_WORDS = frozenset(
     chamber commission authority center centre club stadium mall station international regional metropolitan"""
     .split()
 )
+_ORG_WORDS = frozenset("amnesty international human rights watch observatory organization organisation committee".split())
 _DOTTED_PREFIXES = frozenset(("st", "mt", "ft", "ste", "pt"))  # "St. Petersburg", "Mt. Hood"
 # Capitalised words that never start or make up a one-word place on their own.
 _STOP = frozenset(
@@ -49,7 +50,9 @@ _STOP = frozenset(
     his her their our my your there here when while after before since until during mr mrs ms dr gen col lt sgt
     president minister general king prince sheikh emir imam pope saint god allah jesus
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs
+    fri sat sun sunni sunnis shia shiite shiites alawite alawites christian christians muslim muslims arab arabs
+    kurd kurds druze islamic jewish jews levant
     north south east west northern southern eastern western central northeast northwest southeast southwest
     northeastern northwestern southeastern southwestern acting former
     said says according also however meanwhile today yesterday tomorrow"""
@@ -79,7 +82,7 @@ _STRONG_BEFORE = re.compile(
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|from|into|to|toward|towards|across|near|outside|throughout|inside|entered|captured|seized|took|"
     r"shelled|bombed|struck|hit|stormed|besieged|retook|liberated|reached|attacked|targeted|around|via|between|"
-    r"village|town|city|area|of) (?:the )?$"
+    r"village|town|city|area) (?:the )?$"
 )
 _DIRECTION_BEFORE = re.compile(
     r"\b(north|south|east|west|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
@@ -192,7 +195,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 first = chain[i]
                 if not last.cap or (not first.cap and not (first.low in ARTICLES and j - i > 1)):
                     continue
-                if j - i == 1 and (first.low in _STOP or len(first.low) < 2):
+                if j - i == 1 and (first.low in _STOP or len(first.low) < 2 or first.low in ARTICLES):
                     continue
                 s, e = first.start, last.end
                 span_text = text[s:e]
@@ -223,9 +226,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     if before_words and not big:
                         mention.weak = mention.inner = True
                         mention.notes.append("inside a longer name")
-                    elif after_words and not big and one_word and after_words[0].low not in _INSTITUTION_WORDS and not any(
-                        c.entry.feature == "admin2" for c in cands
-                    ):
+                    elif after_words and not big and one_word and after_words[0].low not in _INSTITUTION_WORDS:
                         # One word before other names may be a first name ("Paris Hilton"); "Laurel County
                         # Clerk" or "New York Times" are named after the place.
                         mention.weak = True
@@ -255,8 +256,16 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 break
             if not matched:
                 # Nothing in the gazetteer starts here. After a strong cue the whole run is a place name we lack.
-                if i == 0 and chain[-1].cap:
-                    s, e = chain[0].start, chain[min(n, MAX_NAME_WORDS) - 1].end
+                # The name runs until a weekday, title or organisation word ("Tokhar Amnesty International").
+                name_words = []
+                for t in chain[:MAX_NAME_WORDS]:
+                    if t.low in _STOP or t.low in _INSTITUTION_WORDS or t.low in _ORG_WORDS:
+                        break
+                    name_words.append(t)
+                while name_words and not name_words[-1].cap:
+                    name_words.pop()
+                if i == 0 and name_words and len(name_words[0].low) > 2:
+                    s, e = name_words[0].start, name_words[-1].end
                     before = folded[max(0, s - 40) : s]
                     listed = list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s])
                     if _STRONG_BEFORE.search(before) or listed:

@@ -60,36 +60,61 @@ def _pop_prior(pop: int) -> float:
     return min(1.0, math.log10(pop + 10) / 7.0)
 
 
-def focus_countries(
-    recognition: Recognition, outlet_hint: str | None = None
-) -> dict[str, float]:
+class FocusVotes:
+    """Votes for the document's countries, kept per name so one name can be left out.
+
+    Country names count 2, demonyms and single-country names 1, ambiguous names a
+    population-weighted share of 0.3, the outlet's country domain 1.5.
+    """
+
+    def __init__(self, recognition: Recognition, outlet_hint: str | None = None) -> None:
+        self.total: Counter[str] = Counter()
+        self.by_key: dict[str, Counter[str]] = defaultdict(Counter)
+        for _s, _e, cc in recognition.demonyms:
+            self.total[cc] += 1.0
+        for m in recognition.mentions:
+            if not m.candidates or m.weak:
+                continue
+            votes = self.by_key[m.key]
+            countries = [c for c in m.candidates if c.entry.feature == "country" and c.primary]
+            # "Georgia" is a country and a US state: such a name votes for neither outright.
+            shared = any(c.entry.feature == "admin1" and c.primary for c in m.candidates)
+            if countries and not shared:
+                votes[countries[0].entry.country_code or ""] += 2.0
+                continue
+            ccs = {c.entry.country_code for c in m.candidates}
+            if len(ccs) == 1:
+                votes[next(iter(ccs)) or ""] += 1.0
+            else:
+                weights = sum(_pop_prior(c.entry.population) for c in m.candidates) or 1.0
+                for c in m.candidates:
+                    votes[c.entry.country_code or ""] += 0.3 * _pop_prior(c.entry.population) / weights
+        for votes in self.by_key.values():
+            self.total.update(votes)
+        if outlet_hint:
+            self.total[outlet_hint] += 1.5
+        self._cache: dict[str | None, dict[str, float]] = {}
+
+    def weights(self, exclude_key: str | None = None) -> dict[str, float]:
+        """A weight in [0, 1] per country; ``exclude_key``'s own votes left out, so a
+        name cannot make its own country the focus ("Assads", repeated, is no evidence for Morocco)."""
+        hit = self._cache.get(exclude_key)
+        if hit is not None:
+            return hit
+        votes = Counter(self.total)
+        if exclude_key in self.by_key:
+            votes.subtract(self.by_key[exclude_key])
+        votes.pop("", None)
+        positive = {cc: v for cc, v in votes.items() if v > 1e-9}
+        top = max(positive.values(), default=0.0)
+        result = {cc: v / top for cc, v in positive.items()} if top else {}
+        self._cache[exclude_key] = result
+        return result
+
+
+def focus_countries(recognition: Recognition, outlet_hint: str | None = None) -> dict[str, float]:
     """A weight in [0, 1] per country code: how much the document is about it."""
-    votes: Counter[str] = Counter()
-    for _s, _e, cc in recognition.demonyms:
-        votes[cc] += 1.0
-    for m in recognition.mentions:
-        if not m.candidates or m.weak:
-            continue
-        countries = [c for c in m.candidates if c.entry.feature == "country" and c.primary]
-        # "Georgia" is a country and a US state: such a name votes for neither outright.
-        shared = any(c.entry.feature == "admin1" and c.primary for c in m.candidates)
-        if countries and not shared:
-            votes[countries[0].entry.country_code or ""] += 2.0
-            continue
-        ccs = {c.entry.country_code for c in m.candidates}
-        if len(ccs) == 1:
-            votes[next(iter(ccs)) or ""] += 1.0
-        else:
-            total = sum(_pop_prior(c.entry.population) for c in m.candidates) or 1.0
-            for c in m.candidates:
-                votes[c.entry.country_code or ""] += 0.3 * _pop_prior(c.entry.population) / total
-    if outlet_hint:
-        votes[outlet_hint] += 1.5
-    votes.pop("", None)
-    if not votes:
-        return {}
-    top = max(votes.values())
-    return {cc: v / top for cc, v in votes.items()}
+    return FocusVotes(recognition, outlet_hint).weights()
 
 
 def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[str]]:
@@ -263,7 +288,9 @@ def resolve(
     outlet_country: str | None = None,
 ) -> tuple[Place, ...]:
     mentions = recognition.mentions
-    focus = focus_countries(recognition, outlet_country)
+    votes = FocusVotes(recognition, outlet_country)
+    focus = votes.weights()
+    focus_by_key = votes.weights
     local_ctx = _local_admin_context(mentions, text)
     doc_admins = _doc_admins(mentions)
     # One sense per discourse, per reading: "Idlib" and "Idlib province" are two senses of one key.
@@ -278,6 +305,7 @@ def resolve(
             if earlier is not None and key in earlier and len(mentions[idxs[0]].candidates) == 1:
                 out[key] = earlier[key]  # nothing to choose between: the first pass stands
                 continue
+            focus = votes.weights()
             local: set[str] = set()
             for i in idxs:
                 local |= local_ctx.get(i, set())
@@ -303,8 +331,15 @@ def resolve(
             if m.unresolved:
                 places.append(_unresolved(m, idx, mentions, by_mention, gazetteer))
             continue
-        supported = m.cue is not None or bool(local_ctx.get(idx)) or m.admin_suffix is not None or m.part is not None
+        own_focus = focus_by_key(m.key)
         in_focus = focus.get(choice.entry.country_code or "", 0.0)
+        # Whether anything but the name itself points to its country (the far-away rules below).
+        elsewhere = own_focus.get(choice.entry.country_code or "", 0.0)
+        # "in X" supports a place in the document's country; abroad it takes a stronger cue.
+        supported = (
+            m.cue in ("strong", "near") or bool(local_ctx.get(idx)) or m.admin_suffix is not None or m.part is not None
+            or (m.cue == "locative" and (in_focus >= 0.5 or not m.weak))
+        )
         confidence = _confidence(choice, m, supported, in_focus)
         if m.fuzzy and (confidence < FUZZY_FLOOR or in_focus < 0.5):
             if m.cue == "strong":
@@ -316,9 +351,15 @@ def resolve(
             continue
         if m.weak and in_focus < 0.5 and m.cue not in ("strong", "near") and not m.admin_suffix:
             continue  # a first name or a word in a title, read as a far-away town
-        if not supported and in_focus < 0.1 and focus and confidence < 0.6 and choice.entry.population < 50_000:
+        if not supported and elsewhere < 0.1 and own_focus and confidence < 0.6 and choice.entry.population < 50_000:
             continue  # a far-away place nothing in the text supports
-        if not choice.primary and in_focus < 0.1 and focus and not local_ctx.get(idx) and m.cue not in ("strong", "near"):
+        e = choice.entry
+        if (
+            own_focus and elsewhere < 0.1 and e.feature in ("town", "admin2") and not (e.population >= 100_000 and choice.primary)
+            and m.cue not in ("strong", "near") and not local_ctx.get(idx) and not m.admin_suffix
+        ):
+            continue  # a small town abroad that nothing in the text places there: a name, not a place
+        if not choice.primary and elsewhere < 0.1 and own_focus and not local_ctx.get(idx) and m.cue not in ("strong", "near"):
             continue  # "Assad" is an alternate name of a village abroad, and a person here
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places.sort(key=lambda p: (p.start, p.end))
