@@ -262,10 +262,11 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         last = earlier[-1]
         same_paragraph = _paragraph(text, sentences[last.sentence_index].start) == _paragraph(text, s.start)
         subjects = [ctx.registry.find(c.subject) for _, c in claims if c.subject]
+        additional = any(c.subject and c.subject.lower().split()[0] in ("others", "another", "more") for _, c in claims)
         attacker_hit = last.actor1 is not None and any(
             ctx.registry.resolve(m, ctx.country, None).name == last.actor1.name for ms in subjects for m in ms
         )
-        if same_paragraph and index - last.sentence_index <= 2 and not attacker_hit:
+        if same_paragraph and index - last.sentence_index <= 2 and not attacker_hit and not additional:
             last.claims.extend(plain_claims)
             last.evidence.append(Span(s.start, s.end))
             return [], plain_claims
@@ -274,7 +275,10 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     mentions = ctx.registry.find(sent_o, sent_f)
     claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
-    para_prev = [e for e in earlier if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start)]
+    para_prev = [
+        e for e in earlier
+        if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start) and index - e.sentence_index <= 3
+    ]
     actor_spans = [(m.start + s.start, m.end + s.start) for m in mentions]
     for d in made:
         d.location = _location(ctx, d, s, actor_spans)
@@ -461,6 +465,10 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         a1 = state[0] if state else None
         a2 = rest[0] if rest else None
     else:
+        # civilians (and protesters) are victims, never the side that shells, bombs or fights
+        victims = [m for m in agents if m.entry.inter in (6, 7)]
+        agents = [m for m in agents if m.entry.inter not in (6, 7)]
+        patients = patients + victims
         a1 = agents[0] if agents else None
         rest = [m for m in patients if m is not a1 and m.entry.name != (a1.entry.name if a1 else None)]
         a2 = rest[0] if rest else None
@@ -481,7 +489,7 @@ def _default_actors(ctx: DocContext, d: _Draft, country: str | None) -> tuple[Ac
         return Actor(f"Protesters{suffix}", None, 6), None
     if d.sub in _RIOT_TYPES:
         return Actor(f"Rioters{suffix}", None, 5), None
-    if d.sub in _VAC:
+    if d.sub in _VAC or d.sub in ("Suicide bomb", "Remote explosive/landmine/IED", "Grenade"):
         return Actor(f"Unidentified Armed Group{suffix}", None, 3), None
     return None, None
 
@@ -501,7 +509,7 @@ def _subject_key_cached(registry: ActorRegistry, subject: str) -> str:
     return subject.lower().split()[-1]
 
 
-_GENERIC_DEAD = frozenset("people persons fighters individuals combatants victims men others".split())
+_GENERIC_DEAD = frozenset("people persons fighters individuals combatants victims men".split())
 
 
 def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:

@@ -300,6 +300,9 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
             event_subject = False
         if bm:
             verb, verb2 = bm.group(1), bm.group(2)
+            if verb2 is not None and verb2 not in ACTIVE_WORDS:
+                # "killed and another 20 wounded": the word right before the figure decides
+                verb, verb2 = verb2, None
             kind = ACTIVE_WORDS.get(verb)
             if kind == "?":
                 # "left 5 dead", "leaving 7 injured": the casualty word follows the figure
