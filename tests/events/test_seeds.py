@@ -71,7 +71,9 @@ def test_seed_events_are_typed_located_dated_and_never_from_comments(seeds):
     assert airstrike.actor2.name == "Syrian National Army"
     turkish = next(e for e in seeds["003"].events if e.sub_event_type == "Headquarters or base established")
     assert turkish.actor1.inter == 8 and turkish.date.date == "2020-02-01" and turkish.date.date_end == "2020-02-02"
-    # every claim's evidence holds its figure
+    # every claim's evidence holds its figure; event ids are unique
     for doc in seeds.values():
+        ids = [e.event_id for e in doc.events]
+        assert len(ids) == len(set(ids))
         for c, _ in claims(doc):
             assert c.figure in doc.text[c.evidence.start : c.evidence.end]
