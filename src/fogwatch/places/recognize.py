@@ -77,7 +77,8 @@ _NEAR_BEFORE = re.compile(
 )
 _STRONG_BEFORE = re.compile(
     r"\b(?:village|villages|town|towns|city|cities|hamlet|hamlets|neighbou?rhoods?|districts?|suburbs?|"
-    r"municipality|camp|settlement|hilltop|hill|hills|township|locality|localities) (?:of )?$"
+    r"municipality|camp|settlement|hilltop|hill|hills|township|locality|localities)"
+    r"(?: of|,? (?:including|such as|namely|among them))? $"
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|from|into|to|toward|towards|across|near|outside|throughout|inside|entered|captured|seized|took|"
@@ -187,6 +188,24 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
             continue
         n = len(chain)
         chain_start = chain[0].start
+        # After "the village of" / "villages, including" / inside such a list, the whole run is
+        # one name: matched whole, or kept as unresolved, never cut into smaller namesakes.
+        listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
+        if chain[-1].cap and (listed or _STRONG_BEFORE.search(folded[max(0, chain_start - 48) : chain_start])):
+            words = chain[:MAX_NAME_WORDS]
+            s, e = words[0].start, words[-1].end
+            key = name_key(text[s:e])
+            if words[0].low not in _STOP and len(key) > 2 and not gazetteer.lookup(key):
+                fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
+                mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
+                mention.cue = "strong"
+                mention.fuzzy = bool(fuzzy)
+                mention.unresolved = not fuzzy
+                if listed:
+                    mention.notes.append("listed after a place cue")
+                list_cue_end = mention.end
+                mentions.append(mention)
+                continue
         i = 0
         while i < n:
             matched = False

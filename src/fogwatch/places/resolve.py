@@ -325,27 +325,31 @@ def resolve(
     places: list[Place] = []
     by_mention = {i: chosen[k] for k, idxs in groups.items() if k in chosen for i in idxs}
     resolved_towns: list[Entry] = [c.entry for c in chosen.values() if c.entry.feature == "town"]
+    unresolved: list[Mention] = []
     for idx, m in enumerate(mentions):
         choice = by_mention.get(idx)
         if choice is None:
             if m.unresolved:
-                places.append(_unresolved(m, idx, mentions, by_mention, gazetteer))
+                unresolved.append(m)
             continue
+        ctx = local_ctx.get(idx) or set()
+        # The admin area the text puts beside the name agrees with the choice.
+        ctx_ok = bool(ctx) and (choice.entry.admin1_code in ctx or choice.entry.country_code in ctx)
         own_focus = focus_by_key(m.key)
         in_focus = focus.get(choice.entry.country_code or "", 0.0)
         # Whether anything but the name itself points to its country (the far-away rules below).
         elsewhere = own_focus.get(choice.entry.country_code or "", 0.0)
         # "in X" supports a place in the document's country; abroad it takes a stronger cue.
         supported = (
-            m.cue in ("strong", "near") or bool(local_ctx.get(idx)) or m.admin_suffix is not None or m.part is not None
+            m.cue in ("strong", "near") or ctx_ok or m.admin_suffix is not None or m.part is not None
             or (m.cue == "locative" and (in_focus >= 0.5 or not m.weak))
         )
         confidence = _confidence(choice, m, supported, in_focus)
         if m.fuzzy and (confidence < FUZZY_FLOOR or in_focus < 0.5):
             if m.cue == "strong":
-                places.append(_unresolved(m, idx, mentions, by_mention, gazetteer))
+                unresolved.append(m)
             continue
-        if m.inner and not (m.cue or local_ctx.get(idx)):
+        if m.inner and not (m.cue or ctx_ok):
             continue
         if m.weak and not supported and (confidence < WEAK_FLOOR or in_focus < 0.5):
             continue
@@ -356,13 +360,24 @@ def resolve(
         e = choice.entry
         if (
             own_focus and elsewhere < 0.1 and e.feature in ("town", "admin2") and not (e.population >= 100_000 and choice.primary)
-            and m.cue not in ("strong", "near") and not local_ctx.get(idx) and not m.admin_suffix
+            and m.cue not in ("strong", "near") and not ctx_ok and not m.admin_suffix
         ):
             continue  # a small town abroad that nothing in the text places there: a name, not a place
-        if not choice.primary and elsewhere < 0.1 and own_focus and not local_ctx.get(idx) and m.cue not in ("strong", "near"):
+        if (
+            m.cue == "strong" and own_focus and not ctx_ok and elsewhere < 0.5
+            and (not choice.primary or choice.entry.population < 100_000)
+        ):
+            unresolved.append(m)  # "the villages of … Amiriyah" are not small namesakes abroad
+            continue
+        if not choice.primary and elsewhere < 0.1 and own_focus and not ctx_ok:
             continue  # "Assad" is an alternate name of a village abroad, and a person here
+        if not supported and elsewhere < 0.1 and own_focus and confidence < 0.5:
+            continue
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places.sort(key=lambda p: (p.start, p.end))
+    if unresolved:
+        places += [_unresolved(m, places, focus, gazetteer) for m in unresolved]
+        places.sort(key=lambda p: (p.start, p.end))
     return tuple(places)
 
 
@@ -432,51 +447,31 @@ def _place(m: Mention, choice: _Choice, confidence: float, gazetteer: Gazetteer,
     )
 
 
-def _unresolved(m: Mention, idx: int, mentions: list[Mention], chosen: dict[int, _Choice], gazetteer: Gazetteer) -> Place:
-    """A place the text names but the gazetteer lacks: keep it, with the area the text gives."""
-    context: Entry | None = None
-    relation = ""
-    for j in range(idx + 1, min(len(mentions), idx + 4)):
-        other = mentions[j]
-        if other.start - m.end > 80:
-            break
-        ch = chosen.get(j)
-        if ch is not None and ch.entry.feature != "country":
-            context, relation = ch.entry, ("near " if other.cue == "near" else "in ")
-            break
-    if context is None:
-        for j in range(idx - 1, max(-1, idx - 4), -1):
-            other = mentions[j]
-            if m.start - other.end > 120:
-                break
-            ch = chosen.get(j)
-            if ch is not None and ch.entry.feature in ("admin1", "admin2", "town"):
-                context, relation = ch.entry, "in "
-                break
+def _unresolved(m: Mention, places: list[Place], focus: dict[str, float], gazetteer: Gazetteer) -> Place:
+    """A place the text names but the gazetteer lacks: keep it, with the area the text gives.
+
+    The area is the nearest resolved place after it in the same stretch of text ("the
+    town of Rajm Judran … in western Aleppo"), else just before it, in the document's
+    country.
+    """
+    def fits(p: Place) -> bool:
+        return p.feature in ("town", "admin1", "admin2", "region") and (not focus or focus.get(p.country_code or "", 0.0) >= 0.5)
+
+    after = [p for p in places if p.start >= m.end and p.start - m.end <= 160 and fits(p)]
+    before = [p for p in places if p.end <= m.start and m.start - p.end <= 120 and fits(p)]
+    context = after[0] if after else (before[-1] if before else None)
     if context is None:
         return Place(
             start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=None, longitude=None,
             country_code=None, admin1=None, admin2=None, score=0.3, feature="unresolved", precision=3,
             reason="not in the gazetteer; named by a place pattern",
         )
-    if context.feature == "town":
-        lat, lon, precision = context.latitude, context.longitude, 2
-        where = f"{relation}{context.name}"
-        admin1 = gazetteer.admin_name(context.admin1_code)
-    elif context.feature == "admin1":
-        lat, lon, precision = context.latitude, context.longitude, 3
-        where = f"{relation}{context.name} province"
-        admin1 = context.name
-    else:
-        a1 = gazetteer.admin1_entry(context.admin1_code) if context.admin1_code else None
-        lat, lon = (context.latitude, context.longitude) if context.latitude is not None else ((a1.latitude, a1.longitude) if a1 else (None, None))
-        precision = 3
-        where = f"{relation}{context.name}"
-        admin1 = gazetteer.admin_name(context.admin1_code)
+    near_town = context.feature == "town"
+    where = f"near {context.name}" if near_town else f"in {context.name}" + (" province" if context.feature == "admin1" else "")
     return Place(
-        start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=lat, longitude=lon,
-        country_code=context.country_code, admin1=admin1,
-        admin2=gazetteer.admin_name(context.admin2_code) if context.feature != "admin2" else context.name,
-        score=0.4, feature="unresolved", precision=precision,
+        start=m.start, end=m.end, text=m.text, name=None, geonameid=None,
+        latitude=context.latitude, longitude=context.longitude, country_code=context.country_code,
+        admin1=context.admin1, admin2=context.admin2 if context.feature != "admin1" else None,
+        score=0.4, feature="unresolved", precision=2 if near_town else 3,
         reason=f"not in the gazetteer; the text places it {where}, whose point stands in",
     )
