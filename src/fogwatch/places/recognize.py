@@ -75,11 +75,35 @@ _NEAR_BEFORE = re.compile(
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?: outskirts)? of|"
     r"\bkm|\bkilomet(?:er|re)s?|\bmiles) (?:the )?(?:(?:town|city|village|district|area|province|region) of )?$"
 )
-_STRONG_BEFORE = re.compile(
-    r"\b(?:village|villages|town|towns|city|cities|hamlet|hamlets|neighbou?rhoods?|districts?|suburbs?|"
-    r"municipality|camp|settlement|hilltop|hill|hills|township|locality|localities)"
-    r"(?: of|,? (?:including|such as|namely|among them))? $"
+# Nouns that announce a place name ("the village of", "towns, including", "the camp").
+_STRONG_NOUNS = frozenset(
+    """village villages town towns city cities hamlet hamlets neighborhood neighbourhood neighborhoods
+    neighbourhoods district districts suburb suburbs municipality camp settlement hilltop hill hills
+    township locality localities""".split()
 )
+
+
+def _strong_before(window: str) -> bool:
+    """Whether ``window`` (folded text just before a name) ends with a strong place cue.
+
+    Word checks instead of a regular expression: this runs once per capitalised run.
+    """
+    if not window.endswith(" "):
+        return False
+    words = window.split()[-3:]
+    if not words:
+        return False
+    last = words[-1]
+    if last in _STRONG_NOUNS:
+        return True
+    prev = words[-2].rstrip(",") if len(words) >= 2 else ""
+    if last in ("of", "including", "namely") and prev in _STRONG_NOUNS:
+        return True
+    if len(words) == 3 and (words[-2], last) in (("such", "as"), ("among", "them")):
+        return words[0].rstrip(",") in _STRONG_NOUNS
+    return False
+
+
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|from|into|to|toward|towards|across|near|outside|throughout|inside|entered|captured|seized|took|"
     r"shelled|bombed|struck|hit|stormed|besieged|retook|liberated|reached|attacked|targeted|around|via|between|"
@@ -191,7 +215,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
         # After "the village of" / "villages, including" / inside such a list, the whole run is
         # one name: matched whole, or kept as unresolved, never cut into smaller namesakes.
         listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
-        if chain[-1].cap and (listed or _STRONG_BEFORE.search(folded[max(0, chain_start - 48) : chain_start])):
+        if chain[-1].cap and (listed or _strong_before(folded[max(0, chain_start - 48) : chain_start])):
             words = chain[:MAX_NAME_WORDS]
             s, e = words[0].start, words[-1].end
             key = name_key(text[s:e])
@@ -287,7 +311,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     s, e = name_words[0].start, name_words[-1].end
                     before = folded[max(0, s - 40) : s]
                     listed = list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s])
-                    if _STRONG_BEFORE.search(before) or listed:
+                    if _strong_before(before) or listed:
                         key = name_key(text[s:e])
                         fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
                         mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
@@ -363,7 +387,7 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
         mention.text = text[s : mention.end]
     if _NEAR_BEFORE.search(before):
         mention.cue = "near"
-    elif _STRONG_BEFORE.search(before):
+    elif _strong_before(before):
         mention.cue = "strong"
     elif _LOCATIVE_BEFORE.search(before):
         mention.cue = "locative"

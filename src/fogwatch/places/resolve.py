@@ -56,8 +56,14 @@ class _Choice:
     primary: bool = True  # matched on the place's own name, not an alternate one
 
 
+_POP_PRIOR: dict[int, float] = {}
+
+
 def _pop_prior(pop: int) -> float:
-    return min(1.0, math.log10(pop + 10) / 7.0)
+    prior = _POP_PRIOR.get(pop)
+    if prior is None:
+        prior = _POP_PRIOR[pop] = min(1.0, math.log10(pop + 10) / 7.0)
+    return prior
 
 
 class FocusVotes:
