@@ -216,10 +216,17 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
         # one name: matched whole, or kept as unresolved, never cut into smaller namesakes.
         listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
         if chain[-1].cap and (listed or _strong_before(folded[max(0, chain_start - 48) : chain_start])):
-            words = chain[:MAX_NAME_WORDS]
-            s, e = words[0].start, words[-1].end
-            key = name_key(text[s:e])
-            if words[0].low not in _STOP and len(key) > 2 and not gazetteer.lookup(key):
+            # The name runs until a weekday, title or organisation word ("Tokhar Amnesty International").
+            words = []
+            for t in chain[:MAX_NAME_WORDS]:
+                if t.low in _STOP or t.low in _INSTITUTION_WORDS or t.low in _ORG_WORDS:
+                    break
+                words.append(t)
+            while words and not words[-1].cap:
+                words.pop()
+            key = name_key(text[words[0].start : words[-1].end]) if words else ""
+            s, e = (words[0].start, words[-1].end) if words else (0, 0)
+            if len(key) > 2 and len(words[0].low) > 2 and not gazetteer.lookup(key):
                 fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
                 mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
                 mention.cue = "strong"
@@ -298,31 +305,6 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 matched = True
                 break
             if not matched:
-                # Nothing in the gazetteer starts here. After a strong cue the whole run is a place name we lack.
-                # The name runs until a weekday, title or organisation word ("Tokhar Amnesty International").
-                name_words = []
-                for t in chain[:MAX_NAME_WORDS]:
-                    if t.low in _STOP or t.low in _INSTITUTION_WORDS or t.low in _ORG_WORDS:
-                        break
-                    name_words.append(t)
-                while name_words and not name_words[-1].cap:
-                    name_words.pop()
-                if i == 0 and name_words and len(name_words[0].low) > 2:
-                    s, e = name_words[0].start, name_words[-1].end
-                    before = folded[max(0, s - 40) : s]
-                    listed = list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s])
-                    if _strong_before(before) or listed:
-                        key = name_key(text[s:e])
-                        fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
-                        mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
-                        mention.cue = "strong"
-                        mention.fuzzy = bool(fuzzy)
-                        mention.unresolved = not fuzzy
-                        if listed:
-                            mention.notes.append("listed after a place cue")
-                        list_cue_end = mention.end
-                        mentions.append(mention)
-                        break
                 i += 1
     _state_abbreviations(text, gazetteer, mentions, inside)
     mentions.sort(key=lambda m: m.start)
