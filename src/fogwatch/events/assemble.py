@@ -302,6 +302,8 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
                 break
             if prior is not None:
                 d.actor1 = Actor(prior.name, prior.text, prior.inter, prior.subunit, None)
+            else:
+                d.actor1 = _default_actors(ctx, d, country)[0]  # ACLED's placeholders ("Unidentified Armed Group")
         d.evidence.insert(0, Span(s.start, s.end))
     for pos, claim in claims:
         best = min(made, key=lambda d: 0 if d.clause[0] <= pos < d.clause[1] else min(abs(pos - d.clause[0]), abs(pos - d.clause[1])))
@@ -404,6 +406,14 @@ def _date(ctx: DocContext, sentences: list[Sentence], index: int, d: _Draft) -> 
             mention = ctx.resolve(m)
             if mention is not None:
                 return _event_date(mention, "from an earlier sentence of the paragraph: " + mention.reason)
+    # the time frame the report set earlier ("between February 1 and February 7"), known to the week at best
+    for j in range(index - 1, max(-1, index - 40), -1):
+        prev = sentences[j]
+        for m in reversed(ctx.date_spans(j, prev)):
+            mention = ctx.resolve(m)
+            if mention is not None:
+                coarse = DateMention(mention.start, mention.end, mention.date, mention.date_end, max(2, mention.precision), mention.reason)
+                return _event_date(coarse, "the report's latest earlier date, to the week: " + mention.reason)
     if ctx.anchor is not None:
         return EventDate(ctx.anchor.isoformat(), None, 2, None, "no date in the text near it: the publication date, to the week")
     return EventDate(None, None, None, None, "no date and no publication date")
@@ -430,7 +440,9 @@ _AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bha
 
 def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentence, country: str | None, year: int | None) -> tuple[Actor | None, Actor | None]:
     if not mentions:
-        return _default_actors(ctx, d, country)
+        if d.sub in _PROTEST_TYPES + _RIOT_TYPES:
+            return _default_actors(ctx, d, country)
+        return None, None
     in_clause = [m for m in mentions if d.clause[0] <= m.start + s.start < d.clause[1]]
     pool = in_clause or mentions
     folded = ctx.folded
@@ -476,7 +488,7 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
             a2 = None
     r1 = ctx.registry.resolve(a1, country, year, s.start) if a1 else None
     r2 = ctx.registry.resolve(a2, country, year, s.start) if a2 else None
-    if r1 is None:
+    if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
 
