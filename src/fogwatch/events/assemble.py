@@ -42,6 +42,12 @@ MAX_SENTENCE = 1500
 _WAR_TOLL = re.compile(
     r"\b(?:war|conflict|civil war|uprising|revolution|crisis|insurgency)\b[^.;]{0,30}\b(?:has|have|had)\s+(?:so far\s+)?(?:killed|claimed|left)\b"
     r"|\bsince (?:the (?:start|beginning|outbreak) of the (?:war|conflict|uprising|crisis)|(?:it|the (?:war|conflict)) (?:began|started|erupted))"
+    r"|\b(?:war|conflict|uprising|revolution|crisis)\s+(?:that|which)\s+(?:began|started|erupted|broke out)\b"
+    r"|\bhas since (?:killed|claimed|left)\b"
+)
+_BACKGROUND_YEAR = re.compile(
+    r"\b(?:began|begun|started|erupted|broke out|since|in|early|mid|late|until|from)\s+(?:early\s+|mid\s+|late\s+|mid-)?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d\d)\b"
 )
 _CASUALTY_ONLY = frozenset("killed dead died death deaths wounded injured lives casualties victims bodies".split())
 _EVENT_NEGATION = re.compile(
@@ -181,6 +187,10 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         return [], []
     if _WAR_TOLL.search(folded, s.start, s.end):
         return [], []  # "the war has killed more than 400000 people since 2011": a running total, not an event
+    if ctx.anchor is not None:
+        for m in _BACKGROUND_YEAR.finditer(folded, s.start, s.end):
+            if int(m.group(1)) < ctx.anchor.year:
+                return [], []  # "the war began in 2011 with protests": background, not this report's news
     sent_f, sent_o = folded[s.start : s.end], text[s.start : s.end]
     # figures and attributions are read only when the sentence can yield or extend an event
     lazy: dict[str, object] = {}

@@ -79,7 +79,9 @@ LEXICON: dict[str, dict[int, str]] = {
     "Shelling/artillery/missile attack": {3: "shell* | artillery | mortar* | rocket* | missile* | bombard* | howitzer* | grad | mlrs | "
                                              "katyusha* | projectile* | tank fire | cannon* | atgm* | anti-tank | qassam* | heavy weapon* | "
                                              "tank round* | launcher* | rocket-propelled grenade* | rocket propelled grenade*", 2: "strikes | strike on | strike against | struck"},
-    "Sexual violence": {3: "rape* | raped | sexual* | molest* | gang-rape* | gangrape* | sex slave* | gang rape*"},
+    "Sexual violence": {3: "rape* | raped | sexual assault* | sexual violence | sexually assault* | sexual abuse* | sexually abus* | "
+                        "sexual slavery | sexual harassment | sexual exploitation | sexually harass* | molest* | gang-rape* | gangrape* | "
+                        "sex slave* | gang rape*"},
     "Abduction/forced disappearance": {3: "abduct* | kidnap* | hostage* | forcibly disappeared | forced disappearance* | enforced disappearance* | "
                                           "taken captive | went missing | were missing | whereabouts | disappeared"},
     "territory": {2: "pushed back | recovered control | recover control | regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
@@ -297,6 +299,10 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -
             r"^(?:\s+[\w'\-]+){0,4}?\s+(?:base|bases|post|posts|points?|positions?|headquarters|camp|camps|checkpoints?|outposts?|presence|garrison|barracks)\b", after
         ):
             continue
+        if t.text in ("demonstrating", "demonstrated", "demonstrate", "demonstrates") and not re.match(
+            r"^\s*(?:$|[,.;]|(?:against|in|outside|for|near|on|at|across|throughout|peacefully|again|today|yesterday)\b)", after
+        ):
+            continue  # "demonstrating more desperation": showing, not protesting
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
             continue
         if t.text in ("mines", "mine") and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed|emplaced|went off|detonat|ground|wounded|hit a)", before + after[:30]):
