@@ -154,7 +154,7 @@ class ActorRegistry:
         if len(self._automaton):
             for end_idx, (length, (name, subunit)) in self._automaton.iter(folded):
                 start, end = end_idx - length + 1, end_idx + 1
-                if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+                if not _boundary_before(folded, start) or not _boundary_after(folded, end):
                     continue
                 found.append(ActorMention(start, end, original[start:end], self.entries[name], subunit=subunit))
         starts = []
@@ -242,6 +242,25 @@ class ActorRegistry:
                 if (olo is None or year >= olo) and (ohi is None or year <= ohi):
                     return other
         return entry
+
+
+def _boundary_before(text: str, i: int) -> bool:
+    """A word starts at ``i``: not inside "Nu'man" or "al-Bab" (an apostrophe or hyphen after a letter joins)."""
+    if i == 0:
+        return True
+    c = text[i - 1]
+    if c.isalnum():
+        return False
+    return not (c in "'-" and i >= 2 and text[i - 2].isalnum())
+
+
+def _boundary_after(text: str, i: int) -> bool:
+    if i >= len(text):
+        return True
+    c = text[i]
+    if c.isalnum():
+        return False
+    return not (c == "-" and i + 1 < len(text) and text[i + 1].isalnum())
 
 
 _GROUP_STOP = frozenset(

@@ -285,6 +285,8 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     mentions = ctx.registry.find(sent_o, sent_f)
     claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
+    # "no civilians were harmed": a denied participant is no actor
+    mentions = [m for m in mentions if not re.search(r"\b(?:no|not|without|nor)\s+$", sent_f[max(0, m.start - 8) : m.start])]
     para_prev = [
         e for e in earlier
         if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start) and index - e.sentence_index <= 3
@@ -319,6 +321,16 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         best = min(made, key=lambda d: 0 if d.clause[0] <= pos < d.clause[1] else min(abs(pos - d.clause[0]), abs(pos - d.clause[1])))
         best.claims.append(claim)
     for d in made:
+        if d.actor1 is None and d.actor2 is not None:
+            # "14 militants were killed and 3 soldiers were wounded in clashes": the soldiers are the other side
+            for c in d.claims:
+                if c.subject:
+                    found = ctx.registry.find(c.subject)
+                    if found:
+                        side = ctx.registry.resolve(found[0], ctx.country, None, c.evidence.start)
+                        if side.name != d.actor2.name and side.inter != 7:
+                            d.actor1 = Actor(side.name, c.subject, side.inter, side.subunit, None)
+                            break
         if d.actor2 is None and d.actor1 is not None:
             # "8 Turkish service members ... died in Syrian Army strikes": the dead name the other side
             for c in d.claims:

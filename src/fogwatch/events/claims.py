@@ -179,9 +179,15 @@ def is_negated(folded_clause_before: str) -> bool:
     return _NEGATION.search(folded_clause_before) is not None
 
 
+_DENIES_PREVIOUS = re.compile(
+    r"\b(?:denied|deny|denies|disputed|dispute|disputes|rejected|rejects|contested|contradicted)\s+(?:the|these|those|this|that|such)\s+"
+    r"(?:[\w'\-]+\s+){0,2}(?:account|accounts|claims?|reports?|figures?|version|statement|numbers|toll)\b"
+)
+
+
 def doubts_previous(folded_sentence: str) -> bool:
-    """ "If these claims are confirmed, ...": the sentence puts the previous sentence's report in doubt."""
-    return _DOUBT_NEXT.search(folded_sentence) is not None
+    """ "If these claims are confirmed, ..." / "Opposition sources denied the ministry's account": the previous report is disputed."""
+    return _DOUBT_NEXT.search(folded_sentence) is not None or _DENIES_PREVIOUS.search(folded_sentence) is not None
 
 
 def modality_of(attribution: Attribution | None, hypothetical: bool, negated: bool) -> str:
