@@ -129,3 +129,22 @@ def test_a_list_of_300_village_names_does_not_blow_up():
     villages = ", ".join(f"Kafr Qasim {i}" for i in range(300))
     events = _bounded(f"On February 3, government forces captured the villages of {villages}.")
     assert len(events) <= 3
+
+
+def test_a_denied_account_disputes_the_figures_and_names_the_other_side():
+    text = (
+        "On Tuesday, 14 militants were killed and 3 soldiers were wounded in clashes near Kafr Nabl, the ministry said. "
+        "Opposition sources denied the ministry's account."
+    )
+    events = events_of(text, published="2021-03-10")
+    clash = by_type(events)["Armed clash"]
+    assert clash.actor2.name == "Rebels (Syria)" and clash.actor1.name == "Military Forces of Syria (2000-)"
+    assert {c.modality for c in clash.claims} == {"claimed"}
+    assert clash.fatalities == 14 and clash.date.date == "2021-03-09"
+
+
+def test_denied_participants_and_names_inside_place_names_are_no_actors():
+    events = events_of('On March 3, the army said its forces shelled armed groups near Kafr Nabl and that "no civilians were harmed".')
+    e = by_type(events)["Shelling/artillery/missile attack"]
+    assert e.actor2 is None or e.actor2.inter != 7
+    assert registry().find("clashes in Ma'arrat al-Nu'man") == []
