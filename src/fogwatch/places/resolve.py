@@ -325,6 +325,7 @@ def resolve(
         (k[0], c.entry)
         for k, c in first.items()
         if c.margin >= 0.25 and c.entry.feature in ("town", "admin2") and not all(mentions[i].weak for i in groups[k])
+        and (not focus or focus.get(c.entry.country_code or "", 0.0) >= 0.1)  # no anchor abroad from a stray name
     ]
     chosen = run(anchors, first) if anchors else first
 
