@@ -10,7 +10,10 @@ point, the usual measure. Reported:
 - ``acc161_all``: correct / all gold toponyms (end to end);
 - ``mean_km``: mean error over found toponyms with coordinates;
 - ``precision``: predicted places that overlap some gold toponym / predicted places
-  (LGL and GeoVirus do not tag every place, so this is a lower bound).
+  (LGL and GeoVirus do not tag every place, so this is a lower bound);
+- ``recall_places``: recall over gold toponyms that are not demonyms. LGL tags
+  adjectives like "American" (7% of its toponyms); fogwatch reads them as evidence
+  for the country, never as place mentions, by design.
 """
 
 from __future__ import annotations
@@ -73,6 +76,8 @@ def read_geovirus(path: Path) -> list[GoldArticle]:
 @dataclass(slots=True)
 class Scores:
     gold: int = 0
+    demonyms: int = 0
+    found_demonyms: int = 0
     found: int = 0
     correct: int = 0
     with_coords: int = 0
@@ -88,6 +93,7 @@ class Scores:
         return {
             "gold": self.gold,
             "recall": self.found / self.gold if self.gold else 0.0,
+            "recall_places": (self.found - self.found_demonyms) / (self.gold - self.demonyms) if self.gold > self.demonyms else 0.0,
             "acc161_found": self.correct / self.found if self.found else 0.0,
             "acc161_all": self.correct / self.gold if self.gold else 0.0,
             "mean_km": self.error_km / self.with_coords if self.with_coords else 0.0,
@@ -97,6 +103,9 @@ class Scores:
 
 
 def score(articles: list[GoldArticle], nlp) -> Scores:
+    from fogwatch.places.gazetteer import _demonyms
+
+    demonym_names = set(_demonyms())
     result = Scores()
     for art in articles:
         t0 = time.perf_counter()
@@ -108,11 +117,14 @@ def score(articles: list[GoldArticle], nlp) -> Scores:
         result.predicted_matching += sum(1 for p in places if any(p.start < g.end and g.start < p.end for g in art.toponyms))
         for g in art.toponyms:
             result.gold += 1
+            demonym = g.name in demonym_names or g.name.rstrip("s") in demonym_names
+            result.demonyms += demonym
             hits = [p for p in places if p.start < g.end and g.start < p.end]
             if not hits:
                 result.misses.append((art.doc_id, g.name))
                 continue
             result.found += 1
+            result.found_demonyms += demonym
             p = max(hits, key=lambda p: (p.latitude is not None, min(p.end, g.end) - max(p.start, g.start)))
             if p.latitude is None:
                 result.wrong.append((art.doc_id, g.name, -1.0))
