@@ -4,9 +4,10 @@ import json
 from dataclasses import replace
 
 import jsonschema
+import pytest
 
 from fogwatch.contract import schema, to_record
-from fogwatch.pipeline import get_component
+from fogwatch.pipeline import default_pipeline, get_component
 from fogwatch.records import Section, Sentence
 
 from .helpers import make_doc
@@ -58,6 +59,13 @@ def test_the_stage_never_reads_comments_or_boilerplate():
 def test_component_declaration():
     comp = get_component("events")
     assert comp.requires == ("sentences", "places") and comp.assigns == ("events",)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _gazetteer_ready():
+    """Open (and, on a fresh clone, build) the places index in this process before any `fogwatch`
+    child runs, so no child pays the one-off index build in time and memory."""
+    default_pipeline()
 
 
 def _jsonl(tmp_path, text, published="2023-05-10"):
