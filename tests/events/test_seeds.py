@@ -1,6 +1,5 @@
 """The two seed articles through the whole pipeline (real places stage): the figures the issue names."""
 
-import json
 
 import pytest
 

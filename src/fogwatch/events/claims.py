@@ -117,7 +117,7 @@ def _tidy(text: str, at_sentence_start: bool) -> str:
     words = text.split()
     if at_sentence_start and words and len(words) > 1 and all(not w[:1].isupper() for w in words[1:]) and words[0][:1].isupper():
         first = words[0]
-        if first.lower().split("-")[0] in ("pro", "local", "security", "medical", "military", "opposition", "government", "rebel", "activist", "informed", "unnamed", "anonymous", "official", "several", "other", "some", "many", "two", "three", "witnesses", "residents", "sources", "activists", "officials", "militants", "rebels", "media", "state", "news", "eyewitnesses", "hospital", "army", "police", "humanitarian", "russian" if False else "pro"):
+        if first.lower().split("-")[0] in ("pro", "local", "security", "medical", "military", "opposition", "government", "rebel", "activist", "informed", "unnamed", "anonymous", "official", "several", "other", "some", "many", "two", "three", "witnesses", "residents", "sources", "activists", "officials", "militants", "rebels", "media", "state", "news", "eyewitnesses", "hospital", "army", "police", "humanitarian"):
             return first[0].lower() + first[1:] + " " + " ".join(words[1:])
     return text
 
