@@ -46,5 +46,7 @@ def test_plans_threats_forecasts_and_doubt():
     assert is_hypothetical("erdogan threatened a full-scale military action")
     assert is_hypothetical("government forces will likely focus on the m5")
     assert not is_hypothetical("the army shelled the town and captured the hill")
+    assert not is_hypothetical("on may 5 airstrikes hit the town")  # the month, not the modal
+    assert not is_hypothetical("protesters demanded the release of the prisoners")
     assert doubts_previous("if these claims are confirmed, the leadership will exploit this")
     assert not doubts_previous("these villages were captured")

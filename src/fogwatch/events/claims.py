@@ -43,10 +43,10 @@ _NP_STOP = frozenset(
 )
 _PRONOUNS = frozenset("he she they it we".split())
 _HYPOTHETICAL = re.compile(
-    r"\b(?:if|unless|will|would|could|might|may|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
+    r"\b(?:if|unless|will|would|could|might|(?<!in )(?<!on )(?<!of )(?<!early )(?<!late )(?<!mid-)may(?!\s*\d)|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
     r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
-    r"ready to|seeks? to|wants? to|wanted to|in order to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
-    r"in case|in the coming|next week|tomorrow|would-be|calls? for|called for|urged?|demand(?:s|ed)?|should)\b"
+    r"ready to|seeks? to|wants? to|wanted to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
+    r"in case|in the coming|next week|tomorrow|would-be|should)\b"
 )
 _REPORTEDLY = re.compile(r"\b(?:reportedly|reports? (?:appeared|emerged|said|say|indicate|suggest)|it was reported|is said to|are said to|were said to|was said to|purportedly|supposedly|unconfirmed)\b")
 _ALLEGEDLY = re.compile(r"\b(?:allegedly|alleged|claimed to have)\b")
