@@ -45,6 +45,26 @@ _WAR_TOLL = re.compile(
     r"|\b(?:war|conflict|uprising|revolution|crisis)\s+(?:that|which)\s+(?:began|started|erupted|broke out)\b"
     r"|\bhas since (?:killed|claimed|left)\b"
 )
+_BIG_NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3}){1,}|\d{5,})\b|\b(?:tens of thousands|hundreds of thousands|thousands|millions|\d+ (?:thousand|million))\b")
+_PERIOD_TOLL = re.compile(
+    r"\b(?:since the start of the year|since the beginning of the year|so far this year|this year|last year|deadliest (?:month|week|year)|"
+    r"in the past (?:year|years|months)|over the past (?:year|years|months)|since the (?:un|ceasefire|truce|resolution|security council))\b"
+)
+_DEATH_WORDS = re.compile(r"\b(?:killed|deaths?|death toll|died|dead|lives|toll)\b")
+
+
+def _is_cumulative_toll(sentence: str) -> bool:
+    """A death count of ten thousand or more is a war's running total, never one ACLED event."""
+    if not _DEATH_WORDS.search(sentence):
+        return False
+    if _PERIOD_TOLL.search(sentence):
+        return True  # "killed since the start of the year", "the deadliest month": a period's total
+    for m in _BIG_NUMBER.finditer(sentence):
+        if m.group(1) is None or int(m.group(1).replace(",", "")) >= 10000:
+            return True
+    return False
+
+
 _BACKGROUND_YEAR = re.compile(
     r"\b(?:began|begun|started|erupted|broke out|since|in|early|mid|late|until|from)\s+(?:early\s+|mid\s+|late\s+|mid-)?"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d\d)\b"
@@ -185,7 +205,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     triggers = find_triggers(folded, s.start, s.end, text)
     if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
         return [], []
-    if _WAR_TOLL.search(folded, s.start, s.end):
+    if _WAR_TOLL.search(folded, s.start, s.end) or _is_cumulative_toll(folded[s.start : s.end]):
         return [], []  # "the war has killed more than 400000 people since 2011": a running total, not an event
     if ctx.anchor is not None:
         for m in _BACKGROUND_YEAR.finditer(folded, s.start, s.end):
