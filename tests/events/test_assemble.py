@@ -148,3 +148,12 @@ def test_denied_participants_and_names_inside_place_names_are_no_actors():
     e = by_type(events)["Shelling/artillery/missile attack"]
     assert e.actor2 is None or e.actor2.inter != 7
     assert registry().find("clashes in Ma'arrat al-Nu'man") == []
+
+
+def test_running_totals_and_background_are_not_events():
+    text = (
+        "More than 300000 people have been killed and millions forced to flee their homes. "
+        "The war began in 2011 with protests that were met with a crackdown. "
+        "Fighting this year has killed at least 3000 people, the monitor said."
+    )
+    assert events_of(text, published="2016-10-11") == ()
