@@ -264,7 +264,9 @@ def _choose(
     if not cands:
         return None
     key = group[0].key
-    town_admins = {c.entry.admin1_code for c in cands if c.entry.feature == "town" and c.entry.admin1_code}
+    # Provinces that have a town of the same name ("Idlib"); an alternate name does not count
+    # ("New York" is the state; the city's own name is "New York City").
+    town_admins = {c.entry.admin1_code for c in cands if c.entry.feature == "town" and c.entry.admin1_code and c.primary}
     any_primary = any(c.primary for c in cands)
     primary_countries = frozenset(c.entry.country_code for c in cands if c.primary and c.entry.feature == "country" and c.entry.country_code)
     scored = []
