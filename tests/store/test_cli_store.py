@@ -128,3 +128,21 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_the_rerun_resumes(tmp_pat
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT doc_key) FROM documents").fetchone() == (n, n)
     assert conn.execute("SELECT count(DISTINCT doc_id) FROM documents").fetchone()[0] == n
+
+
+def test_ingest_directory_records_the_republication_chain_and_shows_progress(run_cli, db_url):
+    from fogwatch.store import open_store
+
+    proc = run_cli("ingest", "src/fogwatch/samples", "--db", db_url, *STAGES, "-j", "1", "--progress", "--batch-size", "2")
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "ingest" in err and "4/" in err  # the progress bar's count, on stderr
+    assert proc.stdout == b""
+    with open_store(db_url) as store, store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT doc_id, outlet, republisher, url FROM documents ORDER BY doc_id").fetchall()
+    chain = {r[0]: r[1:] for r in rows}
+    assert len(chain) == 4
+    assert chain["sample-03-republished"][0] == "Meridian Wire" and chain["sample-03-republished"][1].startswith("Levant Digest")
+    assert chain["sample-03-republished"][2] == "https://levant-digest.example/2021/03/seven-civilians-killed-kafr-nabl"
+    again = run_cli("ingest", "src/fogwatch/samples", "--db", db_url, *STAGES, "-j", "1")
+    assert "ingested 0 new report(s) (4 already stored" in again.stderr.decode()

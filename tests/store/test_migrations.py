@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from fogwatch.errors import FogwatchError
 from fogwatch.store import EventFilter, open_store
-from fogwatch.store.backend import Store, _engine_for
-from fogwatch.store.migrations import LATEST, current_version, migrate
+from fogwatch.store.backend import _engine_for
+from fogwatch.store import schema
+from fogwatch.store.migrations import LATEST, _tables_at, current_version, migrate
 from fogwatch.store.query import BBox
 from store_fixtures import seed_000, seed_003, unrelated_report
 
@@ -20,26 +21,40 @@ def empty_db(request, tmp_path):
     return request.getfixturevalue("pg_url")
 
 
-def test_version_1_database_is_upgraded_in_place(empty_db):
-    engine = _engine_for(empty_db)
+def _write_version_1_database(url: str, tmp_path) -> dict[str, int]:
+    """A database as fogwatch at schema version 1 left it, with data: rows made by today's code, v1 columns only."""
+    source = open_store(str(tmp_path / "source.db"))
+    source.add_batch([seed_000(), unrelated_report(3)])
+    engine = _engine_for(url)
     assert migrate(engine, target=1) == [1]
-    old = Store(engine, empty_db)  # a store as version 1 left it: no spatial index yet
-    old.add_batch([seed_000(), seed_003(), unrelated_report(3)])
-    n_before = old.stats()
-    with engine.connect() as conn:
-        assert current_version(conn) == 1
-        tables = set(sa.inspect(conn).get_table_names())
-    assert "fused_events_rtree" not in tables
-    old.close()
+    v1 = {t.name: t for t in _tables_at(1)}
+    with source.engine.connect() as src, engine.begin() as dst:
+        for name in ("documents", "mentions", "claims", "fused_events"):
+            cols = [c.name for c in v1[name].columns if c.name != "event_pk"]  # let the database number its rows
+            rows = [dict(r._mapping) for r in src.execute(sa.select(*(schema.metadata.tables[name].c[c] for c in cols)))]
+            dst.execute(v1[name].insert(), rows)
+        assert current_version(dst) == 1
+        assert "window_start" not in {c["name"] for c in sa.inspect(dst).get_columns("fused_events")}
+        assert "fused_events_rtree" not in set(sa.inspect(dst).get_table_names())
+    engine.dispose()
+    stats = source.stats()
+    source.close()
+    return stats
 
+
+def test_version_1_database_is_upgraded_in_place(empty_db, tmp_path):
+    before = _write_version_1_database(empty_db, tmp_path)
     upgraded = open_store(empty_db)  # opening migrates
     with upgraded.engine.connect() as conn:
         assert current_version(conn) == LATEST
-    assert upgraded.stats() == n_before  # nothing lost
-    # The spatial index now covers rows written before it existed, and rows written after.
+        assert conn.exec_driver_sql("SELECT count(*) FROM fused_events WHERE window_start IS NULL").scalar() == 0  # backfilled
+    assert upgraded.stats() == before  # nothing lost
+    # The spatial index covers rows written before it existed...
     idlib = BBox(36.4, 35.7, 36.9, 36.1)
     assert [e["location_name"] for e in upgraded.events(EventFilter(bbox=idlib))] == ["Idlib"]
-    upgraded.add_batch([unrelated_report(4)])
+    # ...and fusion finds the old events through the backfilled date windows: 003's mentions join 000's events.
+    upgraded.add_batch([seed_003(), unrelated_report(4)])
+    assert sorted(e["n_mentions"] for e in upgraded.events()) == [1, 1, 2, 2]
     kobani = BBox(38.0, 36.5, 38.6, 37.0)
     assert len(upgraded.events(EventFilter(bbox=kobani))) == 2
     assert open_store(empty_db).stats()["documents"] == 4  # reopening applies nothing twice

@@ -116,5 +116,23 @@ def same_event(m: Mention, other: Mention) -> bool:
 
 
 def matches_event(m: Mention, members: list[Mention]) -> bool:
-    """A mention joins a fused event when it is the same event as one member and fits the event's actor pair."""
+    """A mention joins a fused event when it is the same event as one member and fits the event's actor pair.
+
+    Fusion works across reports: a report's own mentions are separate events by the extractor's decision, so a
+    fused event holds at most one mention of each report.
+    """
+    if any(o.doc_key == m.doc_key for o in members):
+        return False
     return any(same_event(m, o) for o in members) and actors_compatible(m, members)
+
+
+def can_merge(a: list[Mention], b: list[Mention]) -> bool:
+    """Two fused events that one mention bridges are one event only if they share no report and one actor pair."""
+    return not ({o.doc_key for o in a} & {o.doc_key for o in b}) and len(actor_names(a) | actor_names(b)) <= 2
+
+
+def preference(m: Mention, members: list[Mention]) -> tuple[int, int]:
+    """Among events a mention matches, the best fit first: the same sub-type, then the same actors."""
+    same_type = any(o.sub_event_type == m.sub_event_type for o in members)
+    same_actors = actor_names([m]) <= actor_names(members)
+    return (0 if same_type else 1, 0 if same_actors else 1)

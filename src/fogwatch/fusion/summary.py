@@ -24,6 +24,7 @@ from datetime import date
 from typing import Iterable
 
 from fogwatch.fusion.model import Claim, Mention
+from fogwatch.fusion.rules import date_window
 from fogwatch.text.normalize import fold
 
 COMMITTED_MODALITIES = frozenset({"asserted", "reported", "claimed"})
@@ -93,6 +94,8 @@ class FusedSummary:
     contested: bool
     discrepancy: float
     reasons: tuple[str, ...]
+    window_start: date | None = None  # union of the members' date windows (fusion.rules.date_window)
+    window_end: date | None = None
 
 
 def _stem(token: str) -> str:
@@ -246,6 +249,7 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
     source_keys = {sources[d].source_key if d in sources else d for d in docs}
     outlet_labels = sorted({sources[d].label for d in docs if d in sources})
     score = max((g.score for g in groups), default=0.0)
+    windows = [w for w in (date_window(m) for m in members) if w]
     reasons = tuple(r for g in groups for r in g.reasons)
     return FusedSummary(
         event_type=event_type,
@@ -276,4 +280,6 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
         contested=score > 0,
         discrepancy=score,
         reasons=reasons,
+        window_start=min(w[0] for w in windows) if windows else None,
+        window_end=max(w[1] for w in windows) if windows else None,
     )

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from fogwatch.errors import Code, FogwatchError, UsageError
 from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
-from fogwatch.fusion.rules import date_window, matches_event
+from fogwatch.fusion.rules import can_merge, date_window, matches_event, preference
 from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
 from fogwatch.store import schema
 from fogwatch.store.migrations import migrate
@@ -33,10 +34,7 @@ from fogwatch.text.normalize import fold
 D, M, C, FE = schema.documents, schema.mentions, schema.claims, schema.fused_events
 
 DEFAULT_DB = "fogwatch.db"
-# How far around a mention's date window fused events are fetched as candidates;
-# covers a month-precision member whose stored dates are a single day.
-_CANDIDATE_SLACK = timedelta(days=35)
-_CANDIDATE_DEGREES = 1.5  # ~165 km of latitude: wide enough for the same-admin2 rule
+_CANDIDATE_DEGREES = 1.0  # ~110 km: far beyond the 25 km rule, for members placed away from the event's representative point
 
 
 def content_key(text: str) -> str:
@@ -175,6 +173,7 @@ class Store:
         self.engine = engine
         self.db = db
         self._index: Any = None  # fusion.neardup.NearDuplicateIndex, built on the first write
+        self._candidate_sql: Any = None  # built once: a cached, compiled statement
         self._source_keys: dict[str, str] = {}  # doc_key -> source_key of every indexed document
 
     @property
@@ -279,45 +278,108 @@ class Store:
     # --- fusion ---------------------------------------------------------------------------
 
     def _fuse(self, conn: Connection, new: list[Mention]) -> set[str]:
-        """Attach each new mention to the fused event it matches (creating, joining or merging); refresh those."""
+        """Attach each new mention to the fused event it matches (creating, joining or merging); refresh those.
+
+        Fused events touched by this batch are tracked in memory (members, date window) and written once at the
+        end; events the batch has not touched are found in SQL. Merges hit the database at once: they are rare.
+        """
+        members: dict[str, list[Mention]] = {}  # light members (fusion fields only) of every event looked at
+        age: dict[str, tuple[int, int]] = {}  # the oldest event keeps its id: database key, then creation order
+        windows: dict[str, tuple[date, date] | None] = {}  # current date window of each touched event
+        assign: dict[str, str] = {}  # mention_id -> fused event_id
+        created: list[str] = []
         dirty: set[str] = set()
         for m in new:
-            candidates = self._candidates(conn, m)
-            members = self._members(conn, [eid for eid, _ in candidates])
-            matched = [(eid, pk) for eid, pk in candidates if matches_event(m, members.get(eid, []))]
+            window = date_window(m)
+            candidates: list[str] = []
+            if window is not None:
+                for eid, pk in self._candidates(conn, m, window):
+                    age.setdefault(eid, (0, pk))
+                    if eid not in dirty:
+                        candidates.append(eid)
+                candidates.extend(e for e in dirty if (w := windows.get(e)) and w[0] <= window[1] and window[0] <= w[1])
+                missing = [e for e in candidates if e not in members]
+                if missing:
+                    loaded = self._match_members(conn, missing)
+                    for e in missing:
+                        members[e] = loaded.get(e, [])
+            matched = sorted((e for e in candidates if matches_event(m, members[e])), key=lambda e: (preference(m, members[e]), age[e]))
             if not matched:
                 eid = fused_event_id_for(m.mention_id)
-                self._write_event(conn, eid, summarize([m], self._sources(conn, [m.doc_key])), insert=True)
+                members[eid], age[eid], windows[eid] = [], (1, len(created)), None
+                created.append(eid)
             else:
-                matched.sort(key=lambda t: t[1])  # the oldest fused event keeps its id
-                eid = matched[0][0]
-                for other, _pk in matched[1:]:  # the new mention bridges events: they were one
-                    conn.execute(M.update().where(M.c.fused_event_id == other).values(fused_event_id=eid))
-                    conn.execute(FE.delete().where(FE.c.event_id == other))
+                eid = matched[0]
+                if eid not in windows:
+                    windows[eid] = _members_window(members[eid])
+                for other in matched[1:]:  # the new mention bridges events: they were one, if they can be
+                    if not can_merge(members[eid], members[other]):
+                        continue
+                    if other not in windows:
+                        windows[other] = _members_window(members[other])
+                    members[eid].extend(members.pop(other))
+                    windows[eid] = _union(windows[eid], windows.pop(other))
+                    for mid, e in assign.items():
+                        if e == other:
+                            assign[mid] = eid
+                    if age[other][0] == 0:  # it is in the database
+                        conn.execute(M.update().where(M.c.fused_event_id == other).values(fused_event_id=eid))
+                        conn.execute(FE.delete().where(FE.c.event_id == other))
+                    else:
+                        created.remove(other)
                     dirty.discard(other)
-            conn.execute(M.update().where(M.c.mention_id == m.mention_id).values(fused_event_id=eid))
+            members[eid].append(m)
+            windows[eid] = _union(windows[eid], window)
+            assign[m.mention_id] = eid
             dirty.add(eid)
-        for eid in sorted(dirty):
-            self.refresh_event(conn, eid)
+        if assign:
+            conn.execute(
+                M.update().where(M.c.mention_id == sa.bindparam("m_id")).values(fused_event_id=sa.bindparam("f_id")),
+                [{"m_id": mid, "f_id": eid} for mid, eid in assign.items()],
+            )
+        self._refresh_events(conn, sorted(dirty), new_ids=set(created))
         return dirty
 
-    def _candidates(self, conn: Connection, m: Mention) -> list[tuple[str, int]]:
-        window = date_window(m)
-        if window is None:
-            return []
-        q = sa.select(FE.c.event_id, FE.c.event_pk).where(
-            FE.c.date_start <= window[1] + _CANDIDATE_SLACK, FE.c.date_end >= window[0] - _CANDIDATE_SLACK
-        )
-        if m.country_code:
-            q = q.where(sa.or_(FE.c.country_code == m.country_code, FE.c.country_code.is_(None)))
-        if m.has_point:
-            q = q.where(
-                sa.or_(
-                    FE.c.latitude.is_(None),
-                    FE.c.latitude.between(m.latitude - _CANDIDATE_DEGREES, m.latitude + _CANDIDATE_DEGREES),  # type: ignore[operator]
-                )
+    def _candidates(self, conn: Connection, m: Mention, window: tuple[date, date]) -> list[tuple[str, int]]:
+        """Fused events that could hold a match: overlapping date window, same country, nearby (a superset, in SQL)."""
+        if self._candidate_sql is None:
+            b = sa.bindparam
+            near = sa.or_(
+                FE.c.latitude.is_(None),
+                sa.and_(FE.c.latitude.between(b("lat_lo", type_=sa.Float), b("lat_hi", type_=sa.Float)),
+                        FE.c.longitude.between(b("lon_lo", type_=sa.Float), b("lon_hi", type_=sa.Float))),
+                FE.c.admin2 == b("admin2", type_=sa.Text),
+                FE.c.geonameid == b("geonameid", type_=sa.BigInteger),
             )
-        return [(r[0], r[1]) for r in conn.execute(q.order_by(FE.c.event_pk).limit(500))]
+            self._candidate_sql = (
+                sa.select(FE.c.event_id, FE.c.event_pk)
+                .where(FE.c.window_start <= b("w_hi", type_=sa.Date), FE.c.window_end >= b("w_lo", type_=sa.Date))
+                .where(sa.or_(FE.c.country_code == b("cc", type_=sa.String), FE.c.country_code.is_(None), b("any_cc", type_=sa.Boolean)))
+                .where(near)
+                .order_by(FE.c.event_pk)
+                .limit(1000)
+            )
+        params: dict[str, Any] = {"w_lo": window[0], "w_hi": window[1], "cc": m.country_code, "any_cc": m.country_code is None,
+                                  "admin2": m.admin2, "geonameid": m.geonameid, "lat_lo": None, "lat_hi": None, "lon_lo": None, "lon_hi": None}
+        if m.has_point:
+            dlon = _CANDIDATE_DEGREES / max(0.2, math.cos(math.radians(m.latitude)))  # type: ignore[arg-type]
+            params.update(lat_lo=m.latitude - _CANDIDATE_DEGREES, lat_hi=m.latitude + _CANDIDATE_DEGREES,  # type: ignore[operator]
+                          lon_lo=m.longitude - dlon, lon_hi=m.longitude + dlon)  # type: ignore[operator]
+        return [(r[0], r[1]) for r in conn.execute(self._candidate_sql, params)]
+
+    _MATCH_COLUMNS = ("mention_id", "doc_key", "event_index", "event_type", "sub_event_type", "date_start", "date_end",
+                      "time_precision", "location_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
+                      "admin2", "geo_precision", "actor1", "actor2")
+
+    def _match_members(self, conn: Connection, event_ids: list[str]) -> dict[str, list[Mention]]:
+        """Members with only the fields the fusion rules read (no claims, no evidence): cheap to load many."""
+        out: dict[str, list[Mention]] = {}
+        cols = [M.c[c] for c in self._MATCH_COLUMNS]
+        for i in range(0, len(event_ids), 500):
+            q = sa.select(M.c.fused_event_id, *cols).where(M.c.fused_event_id.in_(event_ids[i : i + 500]))
+            for row in conn.execute(q.order_by(M.c.mention_id)):
+                out.setdefault(row[0], []).append(Mention(**dict(zip(self._MATCH_COLUMNS, row[1:]))))
+        return out
 
     def _members(self, conn: Connection, event_ids: list[str], with_claims: bool = False) -> dict[str, list[Mention]]:
         if not event_ids:
@@ -338,32 +400,27 @@ class Store:
         rows = conn.execute(sa.select(D.c.doc_key, D.c.source_key, D.c.outlet, D.c.source, D.c.doc_id).where(D.c.doc_key.in_(doc_keys)))
         return {r.doc_key: DocSource(r.source_key, r.outlet or r.source or r.doc_id) for r in rows}
 
-    def refresh_event(self, conn: Connection, event_id: str) -> FusedSummary | None:
-        members = self._members(conn, [event_id], with_claims=True).get(event_id, [])
-        if not members:
-            conn.execute(FE.delete().where(FE.c.event_id == event_id))
-            return None
-        summary = summarize(members, self._sources(conn, sorted({m.doc_key for m in members})))
-        self._write_event(conn, event_id, summary, insert=False)
-        return summary
-
-    def _write_event(self, conn: Connection, event_id: str, s: FusedSummary, insert: bool) -> None:
-        values = {
-            "event_type": s.event_type, "sub_event_type": s.sub_event_type, "event_date": s.event_date,
-            "date_start": s.date_start, "date_end": s.date_end, "time_precision": s.time_precision,
-            "location_name": s.location_name, "geonameid": s.geonameid, "latitude": s.latitude, "longitude": s.longitude,
-            "country_code": s.country_code, "admin1": s.admin1, "admin2": s.admin2, "geo_precision": s.geo_precision,
-            "actor1": s.actor1, "actor1_inter": s.actor1_inter, "actor2": s.actor2, "actor2_inter": s.actor2_inter,
-            "fatalities_low": s.fatalities_low, "fatalities_best": s.fatalities_best, "fatalities_high": s.fatalities_high,
-            "n_mentions": s.n_mentions, "n_documents": s.n_documents, "n_sources": s.n_sources, "sources": s.sources,
-            "contested": s.contested, "discrepancy": s.discrepancy,
-            "discrepancy_reasons": json.dumps(list(s.reasons), ensure_ascii=False) if s.reasons else None,
-            "updated_at": _now(),
-        }
-        if insert:
-            conn.execute(FE.insert().values(event_id=event_id, **values))
-        else:
-            conn.execute(FE.update().where(FE.c.event_id == event_id).values(**values))
+    def _refresh_events(self, conn: Connection, event_ids: list[str], new_ids: set[str]) -> None:
+        """Recompute and write the summaries of ``event_ids`` (inserting those in ``new_ids``), in a few statements."""
+        now = _now()
+        inserts, updates = [], []
+        for i in range(0, len(event_ids), 500):
+            chunk = event_ids[i : i + 500]
+            members = self._members(conn, chunk, with_claims=True)
+            sources = self._sources(conn, sorted({m.doc_key for ms in members.values() for m in ms}))
+            for eid in chunk:
+                if not members.get(eid):
+                    continue
+                values = _event_values(summarize(members[eid], sources), now)
+                if eid in new_ids:
+                    inserts.append({"event_id": eid, **values})
+                else:
+                    updates.append({"b_event_id": eid, **values})
+        if inserts:
+            conn.execute(FE.insert(), inserts)
+        if updates:
+            cols = {k: sa.bindparam(k) for k in updates[0] if k != "b_event_id"}
+            conn.execute(FE.update().where(FE.c.event_id == sa.bindparam("b_event_id")).values(cols), updates)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -434,6 +491,7 @@ class Store:
 # --- row conversion -------------------------------------------------------------------------
 
 def _mention_row(m: Mention) -> dict[str, Any]:
+    window = date_window(m)
     return {
         "mention_id": m.mention_id, "doc_key": m.doc_key, "event_index": m.event_index, "contract_event_id": m.contract_event_id,
         "event_type": m.event_type, "sub_event_type": m.sub_event_type, "date_start": m.date_start, "date_end": m.date_end,
@@ -443,7 +501,36 @@ def _mention_row(m: Mention) -> dict[str, Any]:
         "actor1_inter": m.actor1_inter, "actor2": m.actor2, "actor2_text": m.actor2_text, "actor2_inter": m.actor2_inter,
         "fatalities": m.fatalities, "modality": m.modality, "attribution": m.attribution, "confidence": m.confidence,
         "evidence": json.dumps([{"start": s, "end": e} for s, e in m.evidence]), "fused_event_id": None,
+        "window_start": window[0] if window else None, "window_end": window[1] if window else None,
     }
+
+
+def _event_values(s: FusedSummary, now: str) -> dict[str, Any]:
+    return {
+        "event_type": s.event_type, "sub_event_type": s.sub_event_type, "event_date": s.event_date,
+        "date_start": s.date_start, "date_end": s.date_end, "time_precision": s.time_precision,
+        "location_name": s.location_name, "geonameid": s.geonameid, "latitude": s.latitude, "longitude": s.longitude,
+        "country_code": s.country_code, "admin1": s.admin1, "admin2": s.admin2, "geo_precision": s.geo_precision,
+        "actor1": s.actor1, "actor1_inter": s.actor1_inter, "actor2": s.actor2, "actor2_inter": s.actor2_inter,
+        "fatalities_low": s.fatalities_low, "fatalities_best": s.fatalities_best, "fatalities_high": s.fatalities_high,
+        "n_mentions": s.n_mentions, "n_documents": s.n_documents, "n_sources": s.n_sources, "sources": s.sources,
+        "contested": s.contested, "discrepancy": s.discrepancy,
+        "discrepancy_reasons": json.dumps(list(s.reasons), ensure_ascii=False) if s.reasons else None,
+        "window_start": s.window_start, "window_end": s.window_end, "updated_at": now,
+    }
+
+
+def _union(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _members_window(members: list[Mention]) -> tuple[date, date] | None:
+    out = None
+    for m in members:
+        out = _union(out, date_window(m))
+    return out
 
 
 def _claim_row(c: Claim) -> dict[str, Any]:
@@ -470,7 +557,7 @@ def _mention_from_row(r: Any, claims: tuple[Claim, ...]) -> Mention:
 
 def _event_dict(r: Any) -> dict[str, Any]:
     d = dict(r)
-    for k in ("event_date", "date_start", "date_end"):
+    for k in ("event_date", "date_start", "date_end", "window_start", "window_end"):
         if isinstance(d.get(k), date):
             d[k] = d[k].isoformat()
     d["contested"] = bool(d["contested"])

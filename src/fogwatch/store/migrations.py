@@ -28,13 +28,31 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-def _v1_tables(conn: Connection) -> None:
-    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_version"]
-    for table in tables:
-        table.create(conn, checkfirst=True)
-    for table in tables:
+def _since(item: object) -> int:
+    return int(getattr(item, "info", {}).get("since", 1))
+
+
+def _tables_at(version: int) -> list[sa.Table]:
+    """The tables as migration ``version`` left them: columns and indexes added later are left out."""
+    md = sa.MetaData()
+    out = []
+    for table in schema.metadata.sorted_tables:
+        if table.name == "schema_version":
+            continue
+        cols = [c._copy() for c in table.columns if _since(c) <= version]
+        t = sa.Table(table.name, md, *cols)
+        have = {i.name for i in t.indexes}  # columns with index=True brought theirs along
         for index in table.indexes:
-            index.create(conn, checkfirst=True)
+            if _since(index) <= version and index.name not in have:
+                sa.Index(index.name, *(t.c[c.name] for c in index.columns), unique=index.unique)
+        out.append(t)
+    return out
+
+
+def _v1_tables(conn: Connection) -> None:
+    tables = _tables_at(1)
+    for table in tables:
+        table.create(conn, checkfirst=True)  # creates the table's indexes with it
 
 
 _SQLITE_RTREE = [
@@ -85,9 +103,35 @@ def _v2_spatial_index(conn: Connection) -> None:
             conn.exec_driver_sql(stmt)
 
 
+def _v3_date_windows(conn: Connection) -> None:
+    """Date windows on mentions and fused events, so fusion finds candidates by an exact date test in SQL."""
+    from fogwatch.fusion.rules import date_window
+    from fogwatch.fusion.model import Mention
+
+    for table in ("mentions", "fused_events"):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN window_start DATE")
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN window_end DATE")
+    m = sa.table("mentions", sa.column("mention_id"), sa.column("date_start", sa.Date), sa.column("date_end", sa.Date),
+                 sa.column("time_precision"), sa.column("window_start", sa.Date), sa.column("window_end", sa.Date))
+    updates = []
+    for mid, start, end, precision in conn.execute(sa.select(m.c.mention_id, m.c.date_start, m.c.date_end, m.c.time_precision)):
+        window = date_window(Mention(mention_id=mid, doc_key="", event_index=0, date_start=start, date_end=end, time_precision=precision))
+        if window:
+            updates.append({"mid": mid, "ws": window[0], "we": window[1]})
+    if updates:
+        conn.execute(m.update().where(m.c.mention_id == sa.bindparam("mid")).values(window_start=sa.bindparam("ws"), window_end=sa.bindparam("we")), updates)
+    conn.exec_driver_sql(
+        "UPDATE fused_events SET"
+        " window_start = (SELECT min(window_start) FROM mentions WHERE mentions.fused_event_id = fused_events.event_id),"
+        " window_end = (SELECT max(window_end) FROM mentions WHERE mentions.fused_event_id = fused_events.event_id)"
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_fused_events_window_end ON fused_events (window_end)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, mentions, claims, fused_events", _v1_tables),
     Migration(2, "spatial index on fused_events (SQLite R*Tree / PostGIS GiST)", _v2_spatial_index),
+    Migration(3, "date windows on mentions and fused_events (fusion candidates by date in SQL)", _v3_date_windows),
 )
 LATEST = MIGRATIONS[-1].version
 

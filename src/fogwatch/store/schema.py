@@ -85,6 +85,9 @@ mentions = sa.Table(
     sa.Column("confidence", sa.Float),
     sa.Column("evidence", sa.Text),  # JSON list of {start, end} into documents.text
     sa.Column("fused_event_id", sa.String(40), index=True),
+    # The days the event may have happened on, widened by time precision (fusion.rules.date_window).
+    sa.Column("window_start", sa.Date, info={"since": 3}),
+    sa.Column("window_end", sa.Date, info={"since": 3}),
 )
 
 claims = sa.Table(
@@ -138,9 +141,13 @@ fused_events = sa.Table(
     sa.Column("discrepancy", sa.Float, nullable=False),  # 0 = sources agree, 1 = flat contradiction
     sa.Column("discrepancy_reasons", sa.Text),  # JSON list of human-readable reasons
     sa.Column("updated_at", sa.Text, nullable=False),
+    # Union of the members' date windows: fusion looks for candidate events by these.
+    sa.Column("window_start", sa.Date, info={"since": 3}),
+    sa.Column("window_end", sa.Date, info={"since": 3}),
 )
 
 # Secondary indexes that filters use.
 sa.Index("ix_fused_events_admin1", fused_events.c.admin1)
 sa.Index("ix_fused_events_event_type", fused_events.c.event_type)
 sa.Index("ix_documents_duplicate_of", documents.c.duplicate_of)
+sa.Index("ix_fused_events_window_end", fused_events.c.window_end, info={"since": 3})
