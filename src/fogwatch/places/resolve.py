@@ -168,7 +168,7 @@ def _doc_admins(mentions: list[Mention]) -> set[str]:
         admins = [c.entry for c in m.candidates if c.entry.feature == "admin1"]
         if len(admins) == 1 and admins[0].admin1_code:
             out.add(admins[0].admin1_code)
-        elif m.admin_suffix in ADMIN2_WORDS:
+        elif m.admin_suffix in ADMIN2_WORDS or m.text.rsplit(" ", 1)[-1].lower() in ADMIN2_WORDS:
             codes = {c.entry.admin1_code for c in m.candidates if c.entry.feature == "admin2"}
             if len(codes) == 1 and None not in codes:
                 out |= codes
