@@ -37,11 +37,11 @@ def test_india_police_events_kill_arrest_force(shared):
     folder = shared / "eval" / "india-police-events"
     every = evaluate_police(folder, "all")
     held = evaluate_police(folder, "held-out")
-    floors_all = {"KILL": (0.80, 0.58), "ARREST": (0.62, 0.84), "FORCE": (0.72, 0.73)}
+    floors_all = {"KILL": (0.80, 0.70), "ARREST": (0.69, 0.82), "FORCE": (0.71, 0.78)}
     for label, (p, r) in floors_all.items():
         assert every[label]["precision"] >= p, (label, every[label])
         assert every[label]["recall"] >= r, (label, every[label])
-    floors_held = {"ARREST": (0.55, 0.82), "FORCE": (0.57, 0.80)}  # held-out KILL has only 6 positives
+    floors_held = {"ARREST": (0.58, 0.78), "FORCE": (0.58, 0.86)}  # held-out KILL has only 6 positives
     for label, (p, r) in floors_held.items():
         assert held[label]["precision"] >= p, (label, held[label])
         assert held[label]["recall"] >= r, (label, held[label])

@@ -147,11 +147,17 @@ import re as _re  # noqa: E402  (kept next to the patterns that need it)
 
 _POLICE = _re.compile(r"\b(?:police\w*|cops?|constables?|sho|si|inspector|sub-inspector|dsp|sp|ssp|cbi|crime branch|stf|ats|rpf|crpf|bsf|rapid action force|raf|pac|jawans?|forces|army|security personnel)\b")
 _POLICE_ACTION = _re.compile(r"\b(?:police firing|lathi-?charge\w*|lathicharg\w*|encounter)\b")
-_FORCE = _re.compile(r"\b(?:fir(?:ed|ing|e)|firng|shot|lathi\w*|cane-?charg\w*|baton\w*|tear ?gas|teargas|tear-gas|rubber bullets?|water cannons?|encounter|beat(?:en|ing)?|thrashed|tortur\w*|opened fire|open fire|opening fire|rounds|shoot-at-sight|use of force|used force|force to)\b")
-_KILLED = _re.compile(r"\b(?:killed|died|die|dies|dead|deaths?|death toll|toll|lives|shot dead|gunned down|lost their li\w+|succumbed|fire victims?)\b")
-_HELD = _re.compile(r"\b(?:were held|was held|been held|persons held|behind bars|locking up|locked up|rounded up|took \w+ persons|into custody|under arrest|caught)\b")
+_FORCE = _re.compile(r"\b(?:fir(?:ed|ing|e)|firng|shot|lathi\w*|cane-?charg\w*|baton\w*|tear ?gas|teargas|tear-gas|rubber bullets?|water cannons?|encounter|beat(?:en|ing)?|thrashed|tortur\w*|opened fire|open fire|opening fire|rounds|shoot-at-sight|use of force|used force|force to|bullets|clash\w*)\b")
+_KILLED = _re.compile(r"\b(?:killed|killing|died|die|dies|dead|deaths?|death toll|toll|lives|shot dead|gunned down|lost their li\w+|succumbed|fire victims?)\b")
+_HELD = _re.compile(
+    r"\b(?:(?:persons|people|men|activists|accused|suspects|leaders|workers|youths|them|him|\d+)\s+(?:were|was|have been|had been|being)\s+held|"
+    r"persons held|behind bars|locking up|rounded up|took \w+ persons|into custody|under arrest|caught)\b"
+)
 _NEGATED = _re.compile(r"\b(?:denied|no such|not be able|cannot|can not|could not|will not|would not|refused)\b")
-_NOT_ARREST = _re.compile(r"\b(?:demand(?:ed|ing|s)? (?:the )?arrest|no arrests?|yet to be arrested|not (?:been )?arrested|anticipatory bail)\b")
+_NOT_ARREST = _re.compile(
+    r"\b(?:demand(?:ed|ing|s)? (?:the )?arrest|no arrests?|yet to be arrested|not (?:been )?arrested|anticipatory bail|"
+    r"(?:nobody|no one|none) (?:was|were|has been|have been) (?:arrested|detained)|failed to arrest|difficult to arrest|to (?:arrest|detain))\b"
+)
 
 
 def evaluate_police(folder: Path, part: str = "all") -> dict[str, dict[str, float]]:
