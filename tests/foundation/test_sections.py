@@ -166,3 +166,9 @@ def test_wikipedia_articles_keep_their_article_as_body(shared):
         body = sum(s.end - s.start for s in sections if s.kind == "body")
         if len(doc["text"]) > 3000:  # a stub article can be mostly front matter
             assert body > 0.5 * len(doc["text"]), doc["id"]
+
+
+def test_publisher_name_from_a_domain_drops_trailing_punctuation():
+    text = ARTICLE + "\nArticles by: Valley Herald\nCopyright © Levant Digest 2021. www.levantdigest.example contains copyrighted material.\n"
+    prov = find_provenance(text, split_sections(text), source=None, url=None)
+    assert (prov.outlet, prov.republisher) == ("Valley Herald", "Levant Digest")

@@ -470,7 +470,7 @@ def _name_for_domain(domain: str, text: str) -> str | None:
                 break
             acc += re.sub(r"[^a-z0-9]", "", word.lower())
             if acc == key:
-                return " ".join(words[: j + 1])
+                return " ".join(words[: j + 1]).rstrip(".,;:!?)'\"’”")
             if not key.startswith(acc):
                 break
     return None
