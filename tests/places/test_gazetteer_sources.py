@@ -200,3 +200,11 @@ def test_bad_zip_and_bad_rows_are_clear_errors(empty_index, tmp_path):
     bad_txt.write_text("only\tthree\tcolumns\n", encoding="utf-8")
     with pytest.raises(SourceError, match="19 tab-separated columns"):
         add_source(empty_index, str(bad_txt))
+
+
+def test_dump_by_name_downloads_from_geonames_base(server, run_cli, empty_index, tmp_path):
+    """`fogwatch gazetteer add SY` fetches SY.zip from GeoNames (here: the local server as a mirror)."""
+    res = run_cli("gazetteer", "add", "SY", "--index", str(empty_index), env={"FOGWATCH_GEONAMES_URL": server.url})
+    assert res.returncode == 0, res.stderr.decode()
+    assert "added 3 places" in res.stdout.decode()
+    assert server.hits.get("/SY.zip") == 1

@@ -38,7 +38,7 @@ def build(index: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP
 
 @gazetteer_app.command("add")
 def add(
-    source: str = typer.Argument(..., help=f"A GeoNames dump (SY.zip, SY.txt, allCountries.zip), alternateNamesV2, a CSV (name,lat,lon,country,admin1,aliases), or a URL to one; GeoNames dumps live at {GEONAMES_DUMP_URL}"),
+    source: str = typer.Argument(..., help=f"A GeoNames dump (SY.zip, SY.txt, allCountries.zip), alternateNamesV2, a CSV (name,lat,lon,country,admin1,aliases), a URL to one, or a dump's name (SY, allCountries, alternateNamesV2) to download from {GEONAMES_DUMP_URL}"),
     sha256: Optional[str] = typer.Option(None, "--sha256", help="Refuse the file unless its SHA-256 is this."),
     index: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
 ) -> None:

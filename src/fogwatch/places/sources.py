@@ -7,7 +7,9 @@
 - a CSV with a header ``name,lat,lon,country,admin1,aliases`` (aliases separated by
   ``;`` or ``|``), e.g. an OCHA populated-places list;
 - an ``http(s)://`` URL to any of these, downloaded with retries and checked
-  against the announced size (and a SHA-256 when one is given).
+  against the announced size (and a SHA-256 when one is given);
+- a GeoNames dump by name: ``SY`` (a country code), ``allCountries``,
+  ``alternateNamesV2`` (fetched from download.geonames.org).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import csv
 import hashlib
 import io
 import logging
+import os
+import re
 import sqlite3
 import time
 import zipfile
@@ -32,6 +36,14 @@ from fogwatch.places.keys import name_key
 log = logging.getLogger(__name__)
 
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
+# A source given by name ("SY", "allCountries", "alternateNamesV2") is fetched from
+# GeoNames; FOGWATCH_GEONAMES_URL points elsewhere (a mirror, or a test server).
+_DUMP_NAME = re.compile(r"^(?:[A-Z]{2}|allCountries|cities\d+|alternateNamesV2)$")
+
+
+def geonames_url(name: str) -> str:
+    base = os.environ.get("FOGWATCH_GEONAMES_URL") or GEONAMES_DUMP_URL
+    return base.rstrip("/") + "/" + name + ".zip"
 # GeoNames feature classes worth matching in news text: populated places,
 # administrative areas, regions, mountains, water. Spots (S), roads (R),
 # undersea (U) and vegetation (V) are left out: they mostly add noise.
@@ -274,6 +286,8 @@ def add_source(
     backoff_s: float = 1.0,
 ) -> AddResult:
     """Load ``source`` (a path or URL) into the index at ``index_path``."""
+    if _DUMP_NAME.match(source) and not Path(source).exists():
+        source = geonames_url(source)
     if source.startswith(("http://", "https://")):
         path = download(source, download_dir or index_path.parent / "downloads", sha256=sha256, client=client, backoff_s=backoff_s)
     else:
