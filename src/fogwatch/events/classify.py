@@ -509,6 +509,12 @@ def classify_text(text: str) -> tuple[str | None, float]:
         for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start)):
             tier = _tier(sub, t)
             scores[sub] = scores.get(sub, 0.0) + tier * (1.0 if rank == 0 else 0.5)
+    kinds = {t.kind for t in triggers}
+    violent = kinds & {"kill", "Armed clash", "Air/drone strike", "Shelling/artillery/missile attack", "Suicide bomb",
+                       "Remote explosive/landmine/IED", "Grenade", "Chemical weapon"}
+    if "Non-violent transfer of territory" in kinds and not violent:
+        # "entered the town after the YPG pulled out": ground changed hands without a fight
+        scores["Non-violent transfer of territory"] = scores.get("Non-violent transfer of territory", 0.0) + 3.0
     whole = combine([t for t in triggers if t.kind != "none"], folded, 0)
     if whole:
         sub, t = whole[0]
