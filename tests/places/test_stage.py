@@ -53,3 +53,12 @@ def test_extract_output_has_places_for_the_seeds(run_cli, shared):
     unresolved = [p for rec in records for p in rec["places"] if p["feature"] == "unresolved"]
     assert unresolved, "places the gazetteer lacks are still reported"
     assert all(p["reason"] for rec in records for p in rec["places"])
+
+
+def test_dateline_place_is_marked():
+    nlp = Pipeline(["sections", "sentences", "places"])
+    text = "BEIRUT (Reuters) - Government forces shelled Saraqib in Idlib province on Monday."
+    doc = nlp(Document(doc_id="d", text=text))
+    beirut = next(p for p in doc.places if p.text == "BEIRUT")
+    assert beirut.country_code == "LB" and beirut.reason.startswith("dateline")
+    assert not next(p for p in doc.places if p.text == "Saraqib").reason.startswith("dateline")
