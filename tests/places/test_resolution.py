@@ -101,3 +101,9 @@ def test_offsets_point_into_the_text(geoparse):
     text = "Clashes in \u201cAl-Hasakah\u201d and Deir ez-Zor."
     for p in geoparse(text):
         assert text[p.start : p.end] == p.text
+
+
+def test_arabic_common_noun_heading_a_longer_name_is_not_the_town(geoparse):
+    places = geoparse("Aid trucks crossed at Bab al-Hawa into Idlib, Syria.")
+    assert not [p for p in places if p.text == "Bab"]
+    assert [p for p in geoparse("Turkish-backed forces entered al-Bab in northern Aleppo.") if p.text == "al-Bab"][0].country_code == "SY"

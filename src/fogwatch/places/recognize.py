@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from fogwatch.places.gazetteer import Candidate, Gazetteer
-from fogwatch.places.keys import ARTICLES, common_words, name_key
+from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, name_key
 from fogwatch.text.normalize import fold
 
 MAX_NAME_WORDS = 6
@@ -260,6 +260,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 cands = gazetteer.lookup(key)
                 if not cands:
                     continue
+                if j - i == 1 and first.low in ARABIC_COMMON_NOUNS and j < n:
+                    # "Bab" in "Bab al-Hawa", "Jisr" in "Jisr al-Shughur": the head of a longer name.
+                    i = j
+                    matched = True
+                    break
                 mention = _read_context(text, folded, s, e, key, cands)
                 if mention is None:
                     actor_uses.append((s, e, key))
