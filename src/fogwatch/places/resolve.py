@@ -26,7 +26,10 @@ from fogwatch.places.model import Place
 from fogwatch.places.recognize import US_STATE_ABBREVIATIONS, Mention, Recognition
 
 _ABBREV_AFTER = re.compile(r"^, ((?:[NSWR]\. ?[A-Z][a-z]?)|[A-Z][a-z]{1,4})\.")
-_CONTEXT_GAP = re.compile(r"^(?:,|'s|\u2019s)? ?(?:in |of |near |outside )?(?:the )?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\S* )?$")
+_CONTEXT_GAP = re.compile(
+    r"^(?:,|'s|\u2019s)? ?(?:(?:a|an|the) (?:\w+ )?(?:town|city|village|district|suburb|neighbou?rhood|area) )?"
+    r"(?:in |of |near |outside )?(?:the )?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\S* )?$"
+)
 _INFIX_GAP = re.compile(r"^(?:'s|\u2019s) $")  # "Idlib's Saraqib": the admin comes first
 
 W_POPULATION = 0.7
@@ -135,7 +138,7 @@ def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[st
         if idx + 1 < len(mentions):
             nxt = mentions[idx + 1]
             gap = text[m.end : nxt.start]
-            if len(gap) <= 24 and _CONTEXT_GAP.match(gap):
+            if len(gap) <= 40 and _CONTEXT_GAP.match(gap):
                 out[idx].update(_admin_codes(nxt))
             elif _INFIX_GAP.match(gap):
                 out[idx + 1].update(_admin_codes(m))
