@@ -470,6 +470,8 @@ class Gazetteer:
         """The connection of this process: a forked worker opens its own (SQLite forbids sharing one)."""
         if self._conn is None or self._pid != os.getpid():
             self._conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            # Memory-mapped reads: the OS shares the index pages between processes and runs.
+            self._conn.execute("PRAGMA mmap_size = 268435456")
             self._pid = os.getpid()
         return self._conn
 
