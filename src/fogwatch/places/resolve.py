@@ -236,6 +236,12 @@ def _score(
     if e.admin1_code and e.admin1_code in doc_admins and e.feature not in ("admin1", "country"):
         score += W_DOC_ADMIN
         reasons.append("in a province the document names")
+    if anchors and e.latitude is None and e.feature == "admin2":
+        # A county without a point of its own: the state of the document's confident towns decides.
+        states = {a.admin1_code for k, a in anchors if k != own_key}
+        if e.admin1_code in states:
+            score += W_DOC_ADMIN
+            reasons.append("in the province of the document's other places")
     if anchors and e.latitude is not None and e.feature not in ("country",):
         best_d, near_key = None, None
         lat, lon = e.latitude, e.longitude
