@@ -62,3 +62,17 @@ def test_dateline_place_is_marked():
     beirut = next(p for p in doc.places if p.text == "BEIRUT")
     assert beirut.country_code == "LB" and beirut.reason.startswith("dateline")
     assert not next(p for p in doc.places if p.text == "Saraqib").reason.startswith("dateline")
+
+
+def test_long_document_stays_linear():
+    """A 0.5 MB report with thousands of sentences, places and unresolved villages stays linear."""
+    import time
+
+    nlp = Pipeline(["sections", "sentences", "places"])
+    para = "Shells hit Saraqib and the village of Rajm Judran in Idlib province. Rebels near Aleppo said all was quiet. "
+    text = para * 5000
+    t0 = time.process_time()
+    doc = nlp(Document(doc_id="big", text=text))
+    assert len(doc.places) > 15000
+    assert sum(p.feature == "unresolved" for p in doc.places) == 5000
+    assert time.process_time() - t0 < 30

@@ -20,6 +20,7 @@ decide what it is:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from fogwatch.places.gazetteer import Candidate, Gazetteer
@@ -194,10 +195,15 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
     actor_uses: list[tuple[int, int, str]] = []
     list_cue_end = -1  # end of the last mention that a strong plural cue introduced
 
+    spans = sorted(ranges) if ranges is not None else None
+    span_starts = [s for s, _ in spans] if spans is not None else []
+
     def inside(pos: int) -> bool:
-        if ranges is None:
+        # Binary search: a long document has thousands of sentences and more capitalised runs.
+        if spans is None:
             return True
-        return any(s <= pos < e for s, e in ranges)
+        k = bisect_right(span_starts, pos) - 1
+        return k >= 0 and pos < spans[k][1]
 
     chains = _chains(text, folded)
     # The last word of a capitalised run of personal-name shape ("Chiquita Raquel Henry") is a

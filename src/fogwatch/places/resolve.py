@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -394,7 +395,8 @@ def resolve(
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places.sort(key=lambda p: (p.start, p.end))
     if unresolved:
-        places += [_unresolved(m, places, focus, gazetteer) for m in unresolved]
+        starts = [p.start for p in places]
+        places += [_unresolved(m, places, starts, focus) for m in unresolved]
         places.sort(key=lambda p: (p.start, p.end))
     return tuple(places)
 
@@ -465,7 +467,7 @@ def _place(m: Mention, choice: _Choice, confidence: float, gazetteer: Gazetteer,
     )
 
 
-def _unresolved(m: Mention, places: list[Place], focus: dict[str, float], gazetteer: Gazetteer) -> Place:
+def _unresolved(m: Mention, places: list[Place], starts: list[int], focus: dict[str, float]) -> Place:
     """A place the text names but the gazetteer lacks: keep it, with the area the text gives.
 
     The area is the nearest resolved place after it in the same stretch of text ("the
@@ -475,8 +477,21 @@ def _unresolved(m: Mention, places: list[Place], focus: dict[str, float], gazett
     def fits(p: Place) -> bool:
         return p.feature in ("town", "admin1", "admin2", "region") and (not focus or focus.get(p.country_code or "", 0.0) >= 0.5)
 
-    after = [p for p in places if p.start >= m.end and p.start - m.end <= 160 and fits(p)]
-    before = [p for p in places if p.end <= m.start and m.start - p.end <= 120 and fits(p)]
+    # ``places`` is sorted by start: look only at the neighbourhood (a long text has many places).
+    k = bisect_left(starts, m.end)
+    after = []
+    while k < len(starts) and places[k].start - m.end <= 160:
+        if fits(places[k]):
+            after.append(places[k])
+            break
+        k += 1
+    k = bisect_left(starts, m.start) - 1
+    before = []
+    while k >= 0 and m.start - places[k].end <= 120:
+        if places[k].end <= m.start and fits(places[k]):
+            before.append(places[k])
+            break
+        k -= 1
     context = after[0] if after else (before[-1] if before else None)
     if context is None:
         return Place(
