@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_store.py ingest [--backend sqlite|postgresql|both] [--jobs N] [--stages a,b]
     .venv/bin/python benchmarks/bench_store.py query  [--backend sqlite|postgresql|both] [--events 1000000] [--queries 200]
+                                                      [--pg-shared-buffers 1GB]
 
 ``ingest`` runs the real ingest path (readers, the default pipeline, MinHash
 near-duplicates, fusion, batched commits) over ../shared/corpus/fakes/fakes.jsonl
@@ -41,7 +42,7 @@ def _backends(choice: str) -> list[str]:
     return ["sqlite", "postgresql"] if choice == "both" else [choice]
 
 
-def _with_store(backend: str, fn, fast_pg: bool):
+def _with_store(backend: str, fn, fast_pg: bool, pg_settings: dict[str, str] | None = None):
     from fogwatch.store import open_store
     from fogwatch.store.pgtemp import create_database, temporary_postgres
 
@@ -50,7 +51,7 @@ def _with_store(backend: str, fn, fast_pg: bool):
             db = str(Path(tmp) / "bench.db")
             with open_store(db) as store:
                 return fn(store, db)
-    with temporary_postgres(fast=fast_pg) as admin:
+    with temporary_postgres(fast=fast_pg, settings=pg_settings) as admin:
         db = create_database(admin, "bench")
         with open_store(db) as store:
             return fn(store, db)
@@ -149,12 +150,14 @@ def bench_query(args) -> None:
                 t0 = time.perf_counter()
                 subprocess.run(cmd, capture_output=True, check=True)
                 cli.append((time.perf_counter() - t0) * 1000)
-            print(f"query {backend:10s} {args.events:,} events (generated in {load_s:.0f}s): bbox 0.5deg + --since, limit 100, "
+            label = backend + (f" (shared_buffers={args.pg_shared_buffers})" if backend == "postgresql" and args.pg_shared_buffers else "")
+            print(f"query {label} {args.events:,} events (generated in {load_s:.0f}s): bbox 0.5deg + --since, limit 100, "
                   f"{len(times)} queries: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms; "
                   f"rows/query median {statistics.median(sizes):.0f}; whole CLI command (process start included) median "
                   f"{statistics.median(cli):.0f} ms")
 
-        _with_store(backend, run, fast_pg=True)
+        settings = {"shared_buffers": args.pg_shared_buffers} if args.pg_shared_buffers else None
+        _with_store(backend, run, fast_pg=True, pg_settings=settings)
 
 
 def main() -> None:
@@ -169,6 +172,7 @@ def main() -> None:
     q.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     q.add_argument("--events", type=int, default=1_000_000)
     q.add_argument("--queries", type=int, default=200)
+    q.add_argument("--pg-shared-buffers", default=None, help="PostgreSQL shared_buffers for the throwaway cluster (default: the server default, 128MB)")
     args = ap.parse_args()
     (bench_ingest if args.what == "ingest" else bench_query)(args)
 

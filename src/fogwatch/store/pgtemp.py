@@ -37,10 +37,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def temporary_postgres(fast: bool = True) -> Iterator[str]:
+def temporary_postgres(fast: bool = True, settings: dict[str, str] | None = None) -> Iterator[str]:
     """Yield the admin URL (``postgresql://postgres@127.0.0.1:PORT``, no database) of a fresh cluster.
 
     ``fast`` turns off fsync: right for tests and query benchmarks, not for measuring durable writes.
+    ``settings`` are extra server settings (``{"shared_buffers": "1GB"}``).
     """
     bindir = pg_bindir()
     if bindir is None:
@@ -67,6 +68,8 @@ def temporary_postgres(fast: bool = True) -> Iterator[str]:
         opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1"
         if fast:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        for key, value in (settings or {}).items():
+            opts += f" -c {key}={value}"
         run(str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log), "-w", "-t", "60", "start")
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
