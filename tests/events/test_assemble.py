@@ -157,3 +157,15 @@ def test_running_totals_and_background_are_not_events():
         "Fighting this year has killed at least 3000 people, the monitor said."
     )
     assert events_of(text, published="2016-10-11") == ()
+
+
+def test_without_published_the_dateline_anchors_dates():
+    text = "DAMASCUS, Feb. 4, 2020 (Reuters) - Russian warplanes struck Saraqib on Monday, killing 5 civilians."
+    e = events_of(text, published=None)[0]
+    assert e.date.date == "2020-02-03" and e.date.time_precision == 1
+
+
+def test_without_any_anchor_yearless_dates_stay_unresolved():
+    e = events_of("Russian warplanes struck Saraqib on Monday, killing 5 civilians.", published=None)[0]
+    assert e.date.date is None and e.date.time_precision is None
+    assert e.fatalities == 5 and e.location.name == "Saraqib"

@@ -109,21 +109,22 @@ class DocContext:
         self.place_starts = [p.start for p in self.places]
         codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
         self.country = codes.most_common(1)[0][0] if codes else None
+        self.dateline: tuple[int, int] | None = None  # set by _anchor; its date is the report's, not an event's
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}
         self._in_actor: dict[tuple[int, int], bool] = {}
 
     def _anchor(self) -> date | None:
+        from fogwatch.stages.sentences import find_dateline
+
+        body = next((s for s in self.doc.sections if s.kind == "body"), None)
+        start = body.start if body else 0
+        self.dateline = find_dateline(self.text, start)
         published = parse_iso(self.doc.metadata.published)
         if published:
             return published
-        body = next((s for s in self.doc.sections if s.kind == "body"), None)
-        start = body.start if body else 0
-        from fogwatch.stages.sentences import find_dateline
-
-        dl = find_dateline(self.text, start)
-        if dl:
-            found = anchor_from_text(self.folded[dl[0] : dl[1]])
+        if self.dateline:
+            found = anchor_from_text(self.folded[self.dateline[0] : self.dateline[1]])
             if found:
                 return found
         return anchor_from_text(self.folded[start : start + 60])
@@ -143,10 +144,13 @@ class DocContext:
         return self._in_actor[key]
 
     def date_spans(self, index: int, sentence: Sentence) -> list[re.Match[str]]:
-        """Date spans of a sentence (unresolved; offsets into the document text)."""
+        """Date spans of a sentence (unresolved; offsets into the document text), the dateline's excluded."""
         if index not in self._dates:
             end = min(sentence.end, sentence.start + MAX_SENTENCE * 4)
-            self._dates[index] = date_matches(self.folded, sentence.start, end)
+            found = date_matches(self.folded, sentence.start, end)
+            if self.dateline is not None:
+                found = [m for m in found if not (self.dateline[0] <= m.start() < self.dateline[1])]
+            self._dates[index] = found
         return self._dates[index]
 
     def resolve(self, match: re.Match[str]) -> DateMention | None:
