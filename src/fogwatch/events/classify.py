@@ -100,7 +100,7 @@ LEXICON: dict[str, dict[int, str]] = {
                 "slain | slaughter* | burned alive | burnt alive | tortur* | wounded | injured | injuring | wounding | opened fire | "
                 "fired at | fired on | shot at | attack* | targeted | hit | lives | casualties | victims | bodies | body of | "
                 "beaten | beat up | assault on | assaulted | lynch*"},
-    "protest": {2: "protest* | demonstrat* | rally | rallies | rallied | marched | marchers | protest march | sit-in* | hunger strike* | "
+    "protest": {2: "protest* | demonstrat* | rally | rallies | rallied | marched | marchers | marches | protest march | sit-in* | hunger strike* | "
                    "general strike* | went on strike | on strike | strikers | picket* | took to the streets | take to the streets | "
                    "chanting | chanted | vigil* | dharna* | bandh | gherao* | agitation* | agitating | agitators | slogans | placards | "
                    "walkout | walk-out | boycott*"},
@@ -411,7 +411,8 @@ _DISRUPT = re.compile(
 _CASUALTY = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured|injuring|casualties|victims)\b")
 _PROTESTER_VIOLENCE = re.compile(
     r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
-    r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|violence|violent|rampag\w*|scuffles?|"
+    r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|turned violent|turn violent|violent clashes|"
+    r"violence (?:erupted|broke out)|(?:nights|days) of (?:street )?violence|street violence|rampag\w*|scuffles?|"
     r"block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
 )
 _INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
@@ -438,7 +439,7 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
         if re.search(r"\battack\w*\s+(?:a|the|an)\s+(?:peaceful\s+)?(?:rally|protest|demonstration|march|sit-in)", clause) or mob:
             out.append(("Mob violence", anchor))
         elif (lethal and re.search(r"\b(?:police|security forces|troops|soldiers|army|forces|guards|gunfire|shot|bullets)\b", clause)) or (
-            _EXCESSIVE.search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities)\b", clause)
+            _EXCESSIVE.search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities|government|regime)\b", clause)
         ):
             out.append(("Excessive force against protesters", anchor))
         elif riot or _PROTESTER_VIOLENCE.search(clause):
