@@ -76,3 +76,19 @@ def test_demo_runs_on_the_bundled_samples(run_cli):
     proc = run_cli("demo")
     assert proc.returncode == 0, proc.stderr.decode()
     assert b"sample-03-republished" in proc.stdout or b"sample" in proc.stdout
+
+
+def test_actors_option_adds_a_user_registry(run_cli, tmp_path):
+    registry = tmp_path / "mine.yaml"
+    registry.write_text(
+        "actors:\n  - name: Northern Shield Brigade\n    inter: 3\n    aliases: [Northern Shield fighters]\n", encoding="utf-8"
+    )
+    doc = tmp_path / "r.txt"
+    doc.write_text("Northern Shield fighters attacked an army checkpoint near Tal Tamr on 3 May 2021, killing two soldiers.\n")
+    proc = run_cli("extract", "--actors", str(registry), str(doc))
+    assert proc.returncode == 0, proc.stderr.decode()
+    [rec] = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    names = {(e["actor1"] or {}).get("name") for e in rec["events"]} | {(e["actor2"] or {}).get("name") for e in rec["events"]}
+    assert "Northern Shield Brigade" in names
+    missing = run_cli("extract", "--actors", str(tmp_path / "nope.yaml"), str(doc))
+    assert missing.returncode == 2 and b"E601" in missing.stderr and missing.stdout == b""

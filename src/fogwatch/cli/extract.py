@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from typing import Optional
@@ -12,9 +13,21 @@ from fogwatch.cli import app
 from fogwatch.cli._progress import progress_over
 from fogwatch.contract import to_json_line
 from fogwatch.errors import Code, UsageError
+from fogwatch.events.actors import ENV_VAR as ACTORS_ENV
 from fogwatch.ingest.sources import DEFAULT_MAX_DOC_BYTES, ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline, default_pipeline
 from fogwatch.pipeline.parallel import default_jobs, pipe_parallel
+
+
+def use_actor_files(paths: list[str] | None) -> None:
+    """Put user registry files ahead of ``$FOGWATCH_ACTORS``, where the events stage looks when it is built."""
+    if not paths:
+        return
+    for path in paths:
+        if not os.path.exists(path):
+            raise UsageError(f"actor registry {path}: no such file or directory", Code.ACTOR_REGISTRY)
+    existing = os.environ.get(ACTORS_ENV)
+    os.environ[ACTORS_ENV] = os.pathsep.join([*paths, *([existing] if existing else [])])
 
 
 class OutputFormat(str, Enum):
@@ -29,12 +42,14 @@ def extract(
     max_doc_mb: float = typer.Option(DEFAULT_MAX_DOC_BYTES / 2**20, "--max-doc-mb", min=0.001, help="Read at most this much of one document."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per available core)."),
+    actors: Optional[list[str]] = typer.Option(None, "--actors", help="An actor registry YAML file or folder to add (repeatable); see src/fogwatch/data/actors/README.md."),
 ) -> None:
     """Extract one JSON record per input document to standard output."""
     targets = list(paths or ["-"])
     if targets == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give a PATH, or pipe JSONL into standard input", Code.STDIN_IS_TTY)
     check_paths(targets)
+    use_actor_files(actors)
     nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
