@@ -163,13 +163,19 @@ _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper() and chr
 _LETTERS = r"[^\W\d_]"
 _APOS = "['\u2019\u2018\u02bf\u02be`]"
 _CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}(?!s\b){_LETTERS}+)*)"
-_CONN = "(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + ")"
+# Connectors that are also English words ("as", "an", "at", "on") join a name only with a hyphen
+# ("as-Suwayda"), so "Foegler as Dublin" stays two runs.
+_ENGLISH_LOOKING = frozenset("as an at ad ar on am do da en es et er ed y".split())
+_CONN = (
+    "(?:(?:" + "|".join(sorted(_CONNECTORS - _ENGLISH_LOOKING, key=len, reverse=True)) + ")[ -]"
+    "|(?:" + "|".join(sorted(_ENGLISH_LOOKING, key=len, reverse=True)) + ")-)"
+)
 # A run of capitalised words joined by a space or hyphen, with up to two lowercase connectors
 # between them ("Maarat al-Numan", "Isla de la Juventud"), an article-hyphen start ("al-Bab"),
 # and "St. " / "Mt. " / "Ft. " inside ("St. Petersburg").
 _CHAIN = re.compile(
     rf"(?<![\w'])(?:(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-)?{_CAPWORD}"
-    rf"(?:(?:[ -]|(?:(?<=\bSt)|(?<=\bMt)|(?<=\bFt)|(?<=\bPt))\. )(?:{_CONN}[ -]){{0,2}}{_CAPWORD})*"
+    rf"(?:(?:[ -]|(?:(?<=\bSt)|(?<=\bMt)|(?<=\bFt)|(?<=\bPt))\. ){_CONN}{{0,2}}{_CAPWORD})*"
 )
 
 
@@ -210,9 +216,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
     # surname; alone later ("Henry said") it is the person, not a town called Henry.
     surnames = {
         c[-1].low for c in chains
-        if len(c) >= 2 and all(t.cap for t in c) and not gazetteer.lookup(name_key(text[c[0].start : c[-1].end]))
+        if 2 <= len(c) <= 3 and all(t.cap for t in c) and not gazetteer.lookup(name_key(text[c[0].start : c[-1].end]))
         and c[0].low not in _STOP and c[-1].low not in _INSTITUTION_WORDS
     }
+    # A town of some size keeps its name ("Downtown Gainesville" does not make Gainesville a surname).
+    surnames = {w for w in surnames if not any(c.primary and c.entry.population >= 10_000 for c in gazetteer.lookup(name_key(w)))}
     for chain in chains:
         if not inside(chain[0].start):
             continue
@@ -331,16 +339,22 @@ US_STATE_ABBREVIATIONS = {
     "ore": "OR", "pa": "PA", "ri": "RI", "sc": "SC", "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA",
     "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
 }
-_STATE_ABBREV = re.compile(r"(?<=[A-Za-z], )((?:[NSWR]\. ?[A-Z][a-z]?\.)|(?:[A-Z][a-z]{1,4}\.))")
+# After "Town, " any AP abbreviation; anywhere, the dotted two-letter ones ("S.C.", "W.Va.", "N.Y.").
+_STATE_ABBREV = re.compile(
+    r"(?<=[A-Za-z], )((?:[NSWR]\. ?[A-Z][a-z]?\.)|(?:[A-Z][a-z]{1,4}\.))"
+    r"|(?<![\w.])((?:[NSR]\.[A-Z]\.)|(?:W\. ?Va\.))"
+)
 
 
 def _state_abbreviations(text: str, gazetteer: Gazetteer, mentions: list[Mention], inside) -> None:
-    taken = [(m.start, m.end) for m in mentions]
     for match in _STATE_ABBREV.finditer(text):
-        s, e = match.span(1)
-        code = US_STATE_ABBREVIATIONS.get(re.sub(r"[^a-z]", "", match.group(1).lower()))
-        if code is None or not inside(s) or any(a < e and s < b for a, b in taken):
+        group = 1 if match.group(1) else 2
+        s, e = match.span(group)
+        code = US_STATE_ABBREVIATIONS.get(re.sub(r"[^a-z]", "", match.group(group).lower()))
+        if code is None or not inside(s):
             continue
+        # The abbreviation wins over pieces of it read as names ("Va" in "W.Va.").
+        mentions[:] = [m for m in mentions if not (m.start < e and s < m.end)]
         entry = gazetteer.admin1_entry(f"US.{code}")
         if entry is None:
             continue
