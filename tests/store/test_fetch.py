@@ -125,7 +125,7 @@ def test_parse_feed_rejects_non_feeds():
 
 def test_cli_ingests_a_feed_into_the_store(server, run_cli, tmp_path):
     db = tmp_path / "feed.db"
-    proc = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--timeout", "1", "--retries", "0")
+    proc = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--timeout", "10", "--retries", "0")
     err = proc.stderr.decode()
     assert proc.returncode == 0, err
     assert "ingested 2 new report(s)" in err and "1 unreadable" in err and "E504" in err

@@ -79,17 +79,18 @@ def ingest(
 ) -> None:
     """Ingest reports into the store: extract events, link near-duplicates, fuse events across sources."""
     # Imported here: the readers and the pipeline are slow to import and the query commands never need them.
-    from fogwatch.ingest.fetch import FetchOptions
-    from fogwatch.ingest.sources import ReadOptions
+    from fogwatch.ingest.fetch import FetchOptions, is_url
+    from fogwatch.ingest.sources import ReadOptions, check_paths
     from fogwatch.pipeline import Pipeline, default_pipeline
     from fogwatch.pipeline.parallel import default_jobs
     from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
 
     if inputs == ["-"] and sys.stdin.isatty():
         raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
-    nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
-    docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(timeout=timeout, retries=retries))
+    check_paths([p for p in inputs if not is_url(p)])  # usage errors before the pipeline loads its indexes
     with _open(db) as store:
+        nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+        docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(timeout=timeout, retries=retries))
         report = run_ingest(store, progress_over(docs, "ingest", enabled=progress), nlp, batch_size=batch_size, jobs=jobs or default_jobs())
         stats = store.stats()
     _print_report(report, stats, db, nlp)
