@@ -68,4 +68,8 @@ def common_words() -> frozenset[str]:
 
 # Arabic common nouns that are whole town names in the gazetteer ("Bab" = gate,
 # "Jisr" = bridge); alone they are part of a longer name far more often.
-ARABIC_COMMON_NOUNS = frozenset("bab jisr tal ayn bir wadi jabal nahr suq souq madina qasr mazraa khan".split())
+ARABIC_COMMON_NOUNS = frozenset(
+    "bab jisr tal ayn bir wadi jabal nahr suq souq madina qasr mazraa khan"
+    # adjectives that end village names ("Qurqur Jadid" = new Qurqur; kabir/saghir = big/small)
+    " jadid jadida kabir kabira saghir saghira gharbi gharbiya sharqi sharqiya shamali janubi qadim fawqani tahtani".split()
+)

@@ -240,7 +240,18 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 words.pop()
             key = name_key(text[words[0].start : words[-1].end]) if words else ""
             s, e = (words[0].start, words[-1].end) if words else (0, 0)
-            if len(key) > 2 and len(words[0].low) > 2 and not gazetteer.lookup(key):
+            # A run that contains a well-known name ("Damascus Countryside …", "Syrias Aleppo") is
+            # not one unknown village: read it word by word instead.
+            known = any(
+                text[t.start : t.end] in demonym_of
+                or any(
+                    c.primary and (c.entry.feature in ("country", "admin1") or c.entry.population >= 100_000)
+                    for c in gazetteer.lookup(name_key(t.low))
+                )
+                for t in words
+                if t.low not in ARABIC_COMMON_NOUNS
+            ) if len(words) > 1 else False
+            if len(key) > 2 and len(words[0].low) > 2 and not known and not gazetteer.lookup(key):
                 fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
                 mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
                 mention.cue = "strong"

@@ -377,6 +377,9 @@ def resolve(
         if not supported and elsewhere < 0.1 and own_focus and confidence < 0.6 and choice.entry.population < 50_000:
             continue  # a far-away place nothing in the text supports
         e = choice.entry
+        if m.admin_suffix and own_focus and elsewhere < 0.1 and e.feature in ("admin2", "region") and not ctx_ok:
+            unresolved.append(m)  # "al-Zahraa district" of Aleppo, not a district of that name abroad
+            continue
         if (
             own_focus and elsewhere < 0.1 and e.feature in ("town", "admin2") and not (e.population >= 100_000 and choice.primary)
             and m.cue not in ("strong", "near") and not ctx_ok and not m.admin_suffix
