@@ -70,7 +70,8 @@ def test_export_cli(run_cli, filled_db, tmp_path):
         (("events", "--country", "Atlantis"), "not an ISO 3166"),
         (("export", "--format", "parquet"), "give --output"),
         (("ingest", "/no/such/file.txt"), "no such file"),
-        (("events", "--db", "/no/such/dir/x.db"), "does not exist"),
+        (("ingest", "src/fogwatch/samples", "--db", "/no/such/dir/x.db"), "does not exist"),
+        (("events", "--db", "no-such-store.db"), "no store at no-such-store.db"),
     ],
 )
 def test_bad_usage_is_one_clear_line(run_cli, tmp_path, args, message):

@@ -62,8 +62,8 @@ ACTOR = typer.Option(None, "--actor", help="Part of an actor's name.")
 SOURCE = typer.Option(None, "--source", help="Part of a member report's outlet, republisher or URL.")
 
 
-def _open(db: str) -> Store:
-    return open_store(db)
+def _open(db: str, create: bool = False) -> Store:
+    return open_store(db, create=create)
 
 
 @app.command()
@@ -88,7 +88,7 @@ def ingest(
     if inputs == ["-"] and sys.stdin.isatty():
         raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
     check_paths([p for p in inputs if not is_url(p)])  # usage errors before the pipeline loads its indexes
-    with _open(db) as store:
+    with _open(db, create=True) as store:
         nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
         docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(timeout=timeout, retries=retries))
         report = run_ingest(store, progress_over(docs, "ingest", enabled=progress), nlp, batch_size=batch_size, jobs=jobs or default_jobs())

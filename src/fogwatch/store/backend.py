@@ -111,6 +111,14 @@ def _parse_published(value: str | None) -> date | None:
         return None
 
 
+def _sqlite_path(db: str) -> Path | None:
+    if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        return None
+    if db.startswith("sqlite:///"):
+        return Path(db[len("sqlite:///"):])
+    return None if db.startswith("sqlite:") else Path(db).expanduser()
+
+
 def _engine_for(db: str) -> Engine:
     if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         url = "postgresql+psycopg://" + db.split("://", 1)[1]
@@ -139,8 +147,14 @@ def _engine_for(db: str) -> Engine:
     return engine
 
 
-def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True) -> "Store":
-    """Open (and create/migrate) the store at ``db``: a SQLite file path or a postgresql:// URL."""
+def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True, create: bool = True) -> "Store":
+    """Open (and create/migrate) the store at ``db``: a SQLite file path or a postgresql:// URL.
+
+    ``create=False`` refuses to create a missing SQLite file (the query commands: a typo must not make an empty store).
+    """
+    path = _sqlite_path(db)
+    if not create and path is not None and not path.exists():
+        raise UsageError(f"no store at {db}: run `fogwatch ingest PATH --db {db}` first", Code.NO_SUCH_PATH)
     engine = _engine_for(db)
     try:
         if upgrade:
