@@ -251,7 +251,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 for t in words
                 if t.low not in ARABIC_COMMON_NOUNS
             ) if len(words) > 1 else False
-            if len(key) > 2 and len(words[0].low) > 2 and not known and not gazetteer.lookup(key):
+            if len(key) > 2 and not known and not gazetteer.lookup(key):
                 fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
                 mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
                 mention.cue = "strong"
