@@ -18,11 +18,22 @@ from store_fixtures import seed_000, seed_003, unrelated_report
 STAGES = ("--stages", "sections,sentences")  # the store's behaviour, independent of the extraction stages' speed
 
 
+def _fill(url: str) -> str:
+    with open_store(url) as store:
+        store.add_batch([seed_000(), seed_003(), unrelated_report(1), unrelated_report(2)])
+    return url
+
+
 @pytest.fixture
 def filled_db(db_url):
-    with open_store(db_url) as store:
-        store.add_batch([seed_000(), seed_003(), unrelated_report(1), unrelated_report(2)])
-    return db_url
+    """On both backends."""
+    return _fill(db_url)
+
+
+@pytest.fixture
+def filled_sqlite(tmp_path):
+    """The output side of the CLI is the same code on both backends: one is enough where the store is not the point."""
+    return _fill(str(tmp_path / "filled.db"))
 
 
 def test_events_table_and_json(run_cli, filled_db):
@@ -39,7 +50,8 @@ def test_events_table_and_json(run_cli, filled_db):
     assert json.loads(run_cli("events", "--db", filled_db, "--source", "Hawar", "--actor", "protesters", "--format", "json").stdout)
 
 
-def test_claims_contested_sets_every_source_side_by_side(run_cli, filled_db):
+def test_claims_contested_sets_every_source_side_by_side(run_cli, filled_sqlite):
+    filled_db = filled_sqlite
     proc = run_cli("claims", "--contested", "--db", filled_db, env={"COLUMNS": "300"})
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
@@ -52,7 +64,8 @@ def test_claims_contested_sets_every_source_side_by_side(run_cli, filled_db):
     assert figures == [("8", None), ("at least 6", "Turkish Defense Ministry")]
 
 
-def test_export_cli(run_cli, filled_db, tmp_path):
+def test_export_cli(run_cli, filled_sqlite, tmp_path):
+    filled_db = filled_sqlite
     proc = run_cli("export", "--format", "geojson", "--db", filled_db, "--contested")
     assert proc.returncode == 0 and len(json.loads(proc.stdout)["features"]) == 2
     out = tmp_path / "e.csv"
