@@ -167,3 +167,16 @@ def test_malformed_event_fields_are_stored_as_unknown(store):
     (e,) = store.events()
     assert e["date_start"] is None and e["location_name"] is None and e["fatalities_best"] is None
     assert store.stats()["claims"] == 1
+
+
+def test_newest_first_undated_last_and_the_bbox_path_agrees(store):
+    text = "[test text written for fogwatch] an undated report"
+    undated = IncomingDocument(doc_key=content_key(text), doc_id="undated", text=text, events=(
+        event("u", "Armed clash", "Battles", None, IDLIB, actor(SYRIA, 1), None, None, []),))
+    store.add_batch([seed_000(), seed_003(), unrelated_report(1), undated])
+    rows = store.events()
+    dates = [e["date_start"] for e in rows]
+    assert dates[-1] is None and dates[:-1] == sorted(dates[:-1], reverse=True)
+    world = store.events(EventFilter(bbox=BBox(-180, -90, 180, 90)))
+    assert [e["event_id"] for e in world] == [e["event_id"] for e in rows]  # every event here has coordinates
+    assert [e["event_id"] for e in store.events(EventFilter(bbox=BBox(-180, -90, 180, 90)), limit=2, offset=1)] == [e["event_id"] for e in rows[1:3]]
