@@ -393,8 +393,9 @@ def resolve(
             continue
         if not choice.primary and elsewhere < 0.1 and own_focus and not ctx_ok:
             continue  # "Assad" is an alternate name of a village abroad, and a person here
-        if not supported and elsewhere < 0.1 and own_focus and confidence < 0.5:
-            continue
+        only_in = m.cue == "locative" and not (ctx_ok or m.admin_suffix or m.part)
+        if (not supported or only_in) and elsewhere < 0.1 and own_focus and confidence < 0.5:
+            continue  # "in the Zawiyah …" of a Syrian report is not a Libyan town at 0.45
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places.sort(key=lambda p: (p.start, p.end))
     if unresolved:
