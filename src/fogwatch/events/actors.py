@@ -139,7 +139,9 @@ class ActorRegistry:
             r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
             r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
             r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
-            r"marines|commandos|officers|positions|government))\b"
+            r"marines|commandos|officers|positions|government|"
+            # "Syrian shelling", "Russian airstrikes": the fire names who fired
+            r"shelling|airstrikes|air strikes|air raids|strikes|bombardment|bombing|artillery fire|rocket fire))\b"
         )
         if self.acronyms:
             self._acronym_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(self.acronyms, key=len, reverse=True)) + r")\b")
@@ -217,6 +219,9 @@ class ActorRegistry:
         entry = mention.entry
         if entry.role and not entry.country and event_country:
             entry = self.state_entry(event_country, entry.role)  # "government forces" in a Syrian report
+        elif entry.role and entry.country and event_country and entry.country != event_country and mention.country is None and _names_no_state(mention.text):
+            # "regime forces" is in syria.yaml, but in a report about Myanmar it is Myanmar's army
+            entry = self.state_entry(event_country, entry.role)
         if year is not None and entry.country and entry.role:
             entry = self._for_year(entry, year)
         name = entry.name
@@ -242,6 +247,18 @@ class ActorRegistry:
                 if (olo is None or year >= olo) and (ohi is None or year <= ohi):
                     return other
         return entry
+
+
+# Words that say "the state's forces" without saying which state: such a phrase belongs to the report's country.
+_STATE_GENERIC_WORDS = frozenset(
+    """the government regime junta loyalist loyalists pro-government pro-regime state national regular army military armed forces force
+    troops soldiers soldier artillery warplanes jets aircraft helicopters drones tanks air security fighters government's regime's""".split()
+)
+
+
+def _names_no_state(text: str) -> bool:
+    words = fold(text).split()
+    return bool(words) and all(w in _STATE_GENERIC_WORDS for w in words)
 
 
 def _boundary_before(text: str, i: int) -> bool:

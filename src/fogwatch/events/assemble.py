@@ -311,13 +311,28 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
     # "no civilians were harmed": a denied participant is no actor
     mentions = [m for m in mentions if not re.search(r"\b(?:no|not|without|nor)\s+$", sent_f[max(0, m.start - 8) : m.start])]
-    para_prev = [
-        e for e in earlier
-        if _paragraph(text, sentences[e.sentence_index].start) == _paragraph(text, s.start) and index - e.sentence_index <= 3
-    ]
+    # the drafts of up to three sentences back in the same paragraph; drafts come in sentence order,
+    # so walking back from the end stops early (a scan of all earlier drafts made long documents quadratic)
+    para_prev: list[_Draft] = []
+    here = _paragraph(text, s.start)
+    for e in reversed(earlier):
+        if index - e.sentence_index > 3:
+            break
+        if _paragraph(text, sentences[e.sentence_index].start) == here:
+            para_prev.append(e)
+    para_prev.reverse()
     actor_spans = [(m.start + s.start, m.end + s.start) for m in mentions]
     for d in made:
         d.location = _location(ctx, d, s, actor_spans)
+        if d.location is not None and d.location.geo_precision in (2, 3) and d.location.span is not None:
+            # "Troops shelled Kafr Nabl. The shelling in southern Idlib killed 7": the same event, in the town
+            region = _place_at(ctx, d.location.span.start)
+            for e in reversed(para_prev):
+                if e.sub == d.sub and e.location is not None and e.location.geo_precision == 1 and e.location.span is not None:
+                    town = _place_at(ctx, e.location.span.start)
+                    if town is not None and region is not None and _lies_in(town, region):
+                        d.location = e.location
+                        break
         d.date = _date(ctx, sentences, index, d)
         year = int(d.date.date[:4]) if d.date.date else (ctx.anchor.year if ctx.anchor else None)
         # the document's main country decides who is "abroad"; one odd geoparse must not make the army foreign
@@ -375,6 +390,11 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     return kept, plain_claims
 
 
+def _place_at(ctx: DocContext, start: int):
+    i = bisect.bisect_left(ctx.place_starts, start)
+    return ctx.places[i] if i < len(ctx.places) and ctx.places[i].start == start else None
+
+
 def _usable(ctx: DocContext, place, actor_spans: list[tuple[int, int]]) -> bool:
     """Not a country other than the report's own, and not a word inside an actor's name ("Hayat Tahrir al-Sham")."""
     if any(a <= place.start < b for a, b in actor_spans):
@@ -386,6 +406,24 @@ def _usable(ctx: DocContext, place, actor_spans: list[tuple[int, int]]) -> bool:
     return True
 
 
+_REGION_FEATURES = ("admin1", "admin2", "region")
+
+
+def _lies_in(town, region) -> bool:
+    """Does a town mention lie in a province/district/region mention (same country, same admin area)?"""
+    feature = getattr(region, "feature", "town")
+    if feature not in _REGION_FEATURES or town is region:
+        return False
+    cc = getattr(region, "country_code", None)
+    if cc is None or getattr(town, "country_code", None) != cc:
+        return False
+    if feature == "admin1":
+        return getattr(region, "admin1", None) is not None and getattr(town, "admin1", None) == region.admin1
+    if feature == "admin2":
+        return getattr(region, "admin2", None) is not None and getattr(town, "admin2", None) == region.admin2
+    return True  # a named region of the same country ("the Ghouta", "the north"): the town is the finer place
+
+
 def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[int, int]] = ()) -> Location | None:
     places = ctx.places
     if not places:
@@ -394,6 +432,10 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
     hi = bisect.bisect_left(ctx.place_starts, s.end)
     candidates = [p for p in places[lo:hi] if _usable(ctx, p, actor_spans)]
     in_sentence = [p for p in candidates if getattr(p, "feature", "town") != "country"] or candidates
+    # "Kafr Nabl in southern Idlib": the province qualifies the town; the event is in the town
+    towns = [p for p in in_sentence if getattr(p, "feature", "town") == "town" and getattr(p, "precision", 1) == 1]
+    if towns:
+        in_sentence = [p for p in in_sentence if not any(_lies_in(t, p) for t in towns)]
     reason = "named in the event's sentence"
     if in_sentence:
         place = min(
@@ -405,12 +447,20 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
             ),
         )
     else:
-        earlier = [p for p in places[:lo] if getattr(p, "feature", "town") != "country" and _usable(ctx, p, ())] or [
-            p for p in places[:lo] if _usable(ctx, p, ())
-        ]
-        if not earlier:
+        # the last usable earlier mention that is not a country, else the last usable country; walking back
+        # from here stops at the first hit (filtering every earlier place per event made long documents quadratic)
+        place = fallback = None
+        for p in reversed(places[:lo]):
+            if not _usable(ctx, p, ()):
+                continue
+            if getattr(p, "feature", "town") != "country":
+                place = p
+                break
+            if fallback is None:
+                fallback = p
+        place = place or fallback
+        if place is None:
             return None
-        place = earlier[-1]
         reason = "the nearest earlier place mention"
     if getattr(place, "feature", None) == "unresolved" or getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None:
         return Location(name=getattr(place, "name", None) or place.text, country_code=getattr(place, "country_code", None),
@@ -534,6 +584,9 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
             a2 = None
     r1 = ctx.registry.resolve(a1, country, year, s.start) if a1 else None
     r2 = ctx.registry.resolve(a2, country, year, s.start) if a2 else None
+    if r1 is not None and r2 is not None and r1.name == r2.name:
+        r2 = None  # "regime" and "warplanes" in one phrase are one side, not both
+
     if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
@@ -600,9 +653,40 @@ def _confidence(d: _Draft) -> float:
     return max(0.01, min(0.99, score * factor))
 
 
+def _fill_unknown_actor2(drafts: list[_Draft]) -> None:
+    """A draft that names no second actor is the same event as one that does, when all else agrees.
+
+    "Troops shelled Kafr Nabl on Tuesday. The shelling killed 7 civilians": the first sentence names
+    no victim, the second does; one event, not two (ACLED's one-event rule reads an unnamed side as unknown).
+    Only when exactly one second actor is named for that sub-type, place, date and first actor.
+    """
+    named: dict[tuple, set[str]] = {}
+    first: dict[tuple, Actor] = {}
+    for d in drafts:
+        if d.actor2 is not None:
+            k = _partial_key(d)
+            named.setdefault(k, set()).add(d.actor2.name)
+            first.setdefault(k, d.actor2)
+    if not named:
+        return
+    for d in drafts:
+        if d.actor2 is None:
+            k = _partial_key(d)
+            if len(named.get(k, ())) == 1:
+                d.actor2 = first[k]
+
+
+def _partial_key(d: _Draft) -> tuple:
+    return (d.sub, d.location.name if d.location else None, d.date.date, d.actor1.name if d.actor1 else None, d.modality == "hypothetical")
+
+
 def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
+    _fill_unknown_actor2(drafts)
     merged: dict[tuple, _Draft] = {}
     order: list[tuple] = []
+    # sets beside the lists: a membership test per merged span/claim on a list made long documents quadratic
+    seen_evidence: dict[tuple, set[Span]] = {}
+    seen_claims: dict[tuple, set[Claim]] = {}
     for d in drafts:
         key = (
             d.sub,
@@ -614,14 +698,23 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
         )
         if key in merged:
             m = merged[key]
-            m.evidence.extend(e for e in d.evidence if e not in m.evidence)
-            m.claims.extend(c for c in d.claims if c not in m.claims)
+            have_e, have_c = seen_evidence[key], seen_claims[key]
+            for e in d.evidence:
+                if e not in have_e:
+                    have_e.add(e)
+                    m.evidence.append(e)
+            for c in d.claims:
+                if c not in have_c:
+                    have_c.add(c)
+                    m.claims.append(c)
             if _STRENGTH[d.modality] > _STRENGTH[m.modality]:
                 m.modality, m.attribution = d.modality, d.attribution
             m.tier = max(m.tier, d.tier)
         else:
             merged[key] = d
             order.append(key)
+            seen_evidence[key] = set(d.evidence)
+            seen_claims[key] = set(d.claims)
     events = []
     for key in order:
         d = merged[key]

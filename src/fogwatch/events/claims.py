@@ -149,12 +149,90 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
         ):
             continue  # the noun, not the verb
         out.append(Attribution(claimant, _SAY_VERBS[verb], cstart, m.end()))
+    # "<source> put the toll at 12" / "<source> put the toll higher": the figures that follow are the source's
+    for m in _TOLL_VERB.finditer(folded):
+        claimant, cstart = _claimant_before(original, folded, m.start())
+        if claimant is not None:
+            out.append(Attribution(claimant, "reported", cstart, m.end()))
+    # "<source> shelled the town/put the toll higher, saying 9 were killed": the subject of the clause says it
+    for m in _PARTICIPLE_SAY.finditer(folded):
+        claimant = _clause_subject(original, folded, m.start())
+        if claimant is not None:
+            out.append(Attribution(claimant, _SAY_VERBS.get(m.group(1), "reported"), m.start(), m.end()))
     for m in _REPORTEDLY.finditer(folded):
         out.append(Attribution(None, "reported", m.start(), m.end()))
     for m in _ALLEGEDLY.finditer(folded):
         out.append(Attribution(None, "claimed", m.start(), m.end()))
     out.sort(key=lambda a: a.start)
     return out
+
+
+_TOLL_VERB = re.compile(r"\b(?:put|puts|putting|placed|places|placing|gave|gives|giving|raised|raises|raising|set|sets|revised|revises)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:death\s+|casualty\s+|overall\s+|final\s+)?(?:toll|figure|number of (?:dead|deaths|victims|casualties))\b")
+# a saying participle after a comma: its subject is the subject of the clause before it
+_PARTICIPLE_SAY = re.compile(r",\s*(?:and\s+)?(saying|claiming|alleging|insisting|adding|noting|reporting|stating|denying|announcing)\b")
+_SAY_VERBS.update({"saying": "reported", "adding": "reported", "noting": "reported", "reporting": "reported", "stating": "reported",
+                   "announcing": "reported", "claiming": "claimed", "alleging": "claimed", "insisting": "claimed", "denying": "denied"})
+# heads that make a clause's subject a source only when it speaks ("Syrian troops ..., saying")
+_SUBJECT_HEADS = frozenset("troops soldiers fighters residents witnesses doctors medics rescuers volunteers paramedics".split())
+_NP_WORD = re.compile(r"[A-Za-z][\w'’\-.]*")
+_NP_ADJECTIVES = frozenset(
+    """local medical security military government opposition rebel activist informed unnamed anonymous official several other some many
+    two three pro-government pro-regime pro-militant pro-opposition state news hospital humanitarian rights human civil defence defense
+    syrian turkish russian""".split()
+)
+_ADVERBIAL_START = re.compile(
+    r"^\W*(?:on|in|at|by|after|before|during|since|earlier|later|late|early|meanwhile|overnight|yesterday|today|last|this|separately|"
+    r"however|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b"
+)
+
+
+def _clause_subject(original: str, folded: str, comma: int) -> str | None:
+    """The subject of the clause that ends at ``comma``: "Local activists" in "Local activists put the toll higher, saying ...".
+
+    The clause is the stretch after the last ';' (or the sentence start); leading adverbial phrases
+    set off by commas ("On Tuesday, ...") are skipped. The subject must look like a source: a named
+    group or a source noun ("activists", "the ministry"), never a bare common noun ("the town").
+    """
+    start = max(folded.rfind(";", 0, comma) + 1, 0)
+    piece_starts = [start] + [start + m.end() for m in re.finditer(r",", folded[start:comma])]
+    for k, piece_start in enumerate(piece_starts):
+        if k + 1 < len(piece_starts) and _ADVERBIAL_START.match(folded[piece_start:comma]):
+            continue  # "On Tuesday," / "In southern Idlib,": not the subject
+        words = list(_NP_WORD.finditer(original, piece_start, comma))
+        picked: list[re.Match[str]] = []
+        for w in words:
+            low = folded[w.start() : w.end()].rstrip(".")
+            if not picked and low in ("the", "a", "an"):
+                continue
+            if low in ("of", "for") and picked and original[picked[-1].start()][:1].isupper():
+                picked.append(w)
+                continue
+            if w.group(0)[:1].isupper() or low in _SOURCE_NOUNS or low in _NP_ADJECTIVES or low in _SUBJECT_HEADS:
+                if low in _NP_STOP:
+                    break
+                picked.append(w)
+                if len(picked) >= 7:
+                    break
+                continue
+            break
+        while picked and folded[picked[-1].start() : picked[-1].end()] in ("of", "for"):
+            picked.pop()
+        if not picked:
+            return None
+        first_word = folded[picked[0].start() : picked[0].end()]
+        if _ADVERBIAL_START.match(first_word):
+            return None
+        a, b = picked[0].start(), picked[-1].end()
+        head = folded[picked[-1].start() : picked[-1].end()].rstrip(".")
+        sentence_initial = not original[start:a].strip()
+        named = any(w.group(0)[:1].isupper() for w in picked) and not (len(picked) == 1 and sentence_initial)
+        if head in _PRONOUNS:
+            return head
+        if not (named or head in _SOURCE_NOUNS or head in _SUBJECT_HEADS):
+            return None
+        return _tidy(original[a:b].rstrip("."), a == _sentence_start(original))
+    return None
 
 
 def attribution_for(attributions: list[Attribution], position: int) -> Attribution | None:
