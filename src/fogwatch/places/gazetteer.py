@@ -410,6 +410,9 @@ def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
                 # (sources added with `fogwatch gazetteer add` must be added again).
                 log.warning("rebuilding the gazetteer index at %s (%s)", path, "older layout" if meta else "unreadable")
                 path.unlink()
+            elif not path.exists() and with_base:
+                # Diagnostics go to standard error (the logging fallback), never to standard output.
+                log.warning("building the offline gazetteer index at %s (first run only, about half a minute)", path)
             _build(path, with_base, want)
     except OSError as exc:
         raise GazetteerError(
