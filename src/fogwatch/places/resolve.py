@@ -323,7 +323,7 @@ def resolve(
             if earlier is not None and key in earlier and len(mentions[idxs[0]].candidates) == 1:
                 out[key] = earlier[key]  # nothing to choose between: the first pass stands
                 continue
-            focus = votes.weights()
+            focus = focus_by_key(key[0])
             local: set[str] = set()
             for i in idxs:
                 local |= local_ctx.get(i, set())
