@@ -248,7 +248,10 @@ def find_triggers(folded: str, start: int = 0, end: int | None = None, original:
     """
     end = len(folded) if end is None else end
     raw: list[Trigger] = []
-    for last, (kind, tier, stem, length) in _automaton().iter(folded, start, end):
+    # iterate over a slice: pyahocorasick's iter(text, start, end) reads the whole string on every call,
+    # which made one long document quadratic (one call per sentence)
+    for last, (kind, tier, stem, length) in _automaton().iter(folded[start:end]):
+        last += start
         s, e = last - length + 1, last + 1
         if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] == "-" and kind != "none"):
             continue
