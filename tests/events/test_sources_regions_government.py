@@ -117,3 +117,22 @@ def test_long_documents_cost_linear_time():
     long = seconds(1700)  # 5,100 sentences: 42.5 times as long
     # linear: about 42x; quadratic would be ~1800x (17 s here before the fix). A wide margin for a shared, busy machine.
     assert long < short * 42.5 * 4 + 0.5, (short, long)
+
+
+def test_phrases_naming_no_state_follow_the_place_of_the_event():
+    reg = registry()
+    (mention,) = reg.find("regime forces shelled the town")
+    # a report mostly about France, an event located in Syria: the Syrian army
+    assert reg.resolve(mention, "FR", 2015, 0, "SY").name == "Military Forces of Syria (2000-)"
+    assert reg.resolve(mention, "FR", 2015).name == "Military Forces of France"
+    # a phrase that names its state keeps it wherever the event is
+    (named,) = reg.find("Syrian troops shelled the town")
+    assert reg.resolve(named, "NG", 2015, 0, "NG").name == "Military Forces of Syria (2000-)"
+
+
+def test_a_state_with_only_dated_names_gets_the_years_name():
+    reg = registry()
+    (mention,) = reg.find("US airstrikes hit the town")
+    assert reg.resolve(mention, "SY", 2015).name == "Military Forces of the United States (2009-2017)"
+    assert reg.resolve(mention, "SY", 2019).name == "Military Forces of the United States (2017-2021)"
+    assert reg.resolve(mention, "SY", 2019).inter == 8

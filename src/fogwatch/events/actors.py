@@ -207,21 +207,35 @@ class ActorRegistry:
         return kept
 
     def state_entry(self, iso: str, role: str) -> ActorEntry:
+        dated = []
         for entry in self.entries.values():
-            if entry.country == iso and entry.role == role and entry.valid[1] is None:
-                return entry
+            if entry.country == iso and entry.role == role:
+                if entry.valid[1] is None:
+                    return entry
+                dated.append(entry)
+        if dated:
+            # only dated names ("... of the United States (2017-2021)"): the latest; resolve() picks the year's
+            return max(dated, key=lambda e: e.valid[0] or 0)
         country = self.countries.get(iso, iso)
         kind = "Police Forces" if role == "police" else "Military Forces"
         return ActorEntry(name=f"{kind} of {country}", inter=1, country=iso, role=role)
 
-    def resolve(self, mention: ActorMention, event_country: str | None, year: int | None, span_offset: int = 0) -> Actor:
-        """The contract Actor for a mention in an event in ``event_country`` (ISO) and ``year``."""
+    def resolve(
+        self, mention: ActorMention, event_country: str | None, year: int | None, span_offset: int = 0, place_country: str | None = None
+    ) -> Actor:
+        """The contract Actor for a mention in an event in ``event_country`` (ISO) and ``year``.
+
+        ``place_country`` (the country of the event's location, when known) decides whose "government
+        troops" or "regime forces" they are: a report mostly about France may tell of a strike in Syria.
+        """
         entry = mention.entry
         if entry.role and not entry.country and event_country:
             entry = self.state_entry(event_country, entry.role)  # "government forces" in a Syrian report
-        elif entry.role and entry.country and event_country and entry.country != event_country and mention.country is None and _names_no_state(mention.text):
+        elif entry.role and entry.country and mention.country is None and _names_no_state(mention.text):
             # "regime forces" is in syria.yaml, but in a report about Myanmar it is Myanmar's army
-            entry = self.state_entry(event_country, entry.role)
+            home = place_country or event_country
+            if home and home != entry.country:
+                entry = self.state_entry(home, entry.role)
         if year is not None and entry.country and entry.role:
             entry = self._for_year(entry, year)
         name = entry.name

@@ -582,8 +582,9 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         a2 = rest[0] if rest else None
         if d.sub == "Headquarters or base established":
             a2 = None
-    r1 = ctx.registry.resolve(a1, country, year, s.start) if a1 else None
-    r2 = ctx.registry.resolve(a2, country, year, s.start) if a2 else None
+    place_country = d.location.country_code if d.location else None
+    r1 = ctx.registry.resolve(a1, country, year, s.start, place_country) if a1 else None
+    r2 = ctx.registry.resolve(a2, country, year, s.start, place_country) if a2 else None
     if r1 is not None and r2 is not None and r1.name == r2.name:
         r2 = None  # "regime" and "warplanes" in one phrase are one side, not both
 
