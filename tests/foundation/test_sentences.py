@@ -55,3 +55,10 @@ def test_sentences_carry_their_section_kind():
 
 def test_numbers_and_decimals_do_not_split():
     assert sents("The toll rose to 3.5 thousand by No. 4 camp. Aid arrived.") == ["The toll rose to 3.5 thousand by No. 4 camp.", "Aid arrived."]
+
+
+def test_dateline_found_at_an_offset_after_a_title():
+    text = "Shelling kills seven\n\nBEIRUT, March 10 (Meridian Wire) - Government artillery shelled the town."
+    k = text.index("BEIRUT")
+    span = find_dateline(text, k)
+    assert span is not None and text[span[0] : span[1]].strip() == "BEIRUT, March 10 (Meridian Wire) -"

@@ -37,7 +37,7 @@ _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[ivxIVX]{1,4})\.\s*$")  # "3." opening
 _QUOTE_CAP = 1200  # a quote longer than this is probably an unbalanced quotation mark
 
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?)\s*"
+    r"\s*(?P<place>[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?)\s*"
     r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?\s*"
     r"(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[-–—:]+\s*"
 )
