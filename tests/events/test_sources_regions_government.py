@@ -136,3 +136,67 @@ def test_a_state_with_only_dated_names_gets_the_years_name():
     assert reg.resolve(mention, "SY", 2015).name == "Military Forces of the United States (2009-2017)"
     assert reg.resolve(mention, "SY", 2019).name == "Military Forces of the United States (2017-2021)"
     assert reg.resolve(mention, "SY", 2019).inter == 8
+
+
+def test_a_source_before_an_aside_still_says_it():
+    s = "The monitor, which counts the dead through contacts in the area, said 6 fighters were killed."
+    attr = attribution_for(find_attributions(s, fold(s)), s.index("6 fighters"))
+    assert attr is not None and attr.claimant == "monitor" and attr.modality == "reported"
+
+
+def test_dateline_date_is_the_reports_not_the_events():
+    # "ALEPPO, Feb. 5, 2020 (Agency) -" after a headline: the report's date; "on Monday" (February 3) is the event's
+    text = "Rebels claim gains\n\nALEPPO, Feb. 5, 2020 (Test Agency) - Syrian troops shelled Saraqib on Monday, killing 3 civilians."
+    events = events_of(text, published=None)
+    assert events and events[0].date.date == "2020-02-03"
+
+
+def test_a_denied_target_is_no_actor():
+    (e,) = events_of("On February 3, the Syrian ministry denied targeting civilians and said its forces struck positions in Saraqib.")
+    assert e.actor2 is None or e.actor2.inter != 7
+
+
+def test_casualties_in_the_next_paragraph_join_the_event():
+    text = (
+        "On February 3, Syrian troops shelled Saraqib, killing 2 civilians.\n\n"
+        "Rescuers from the civil defence said 11 people were wounded."
+    )
+    events = events_of(text)
+    assert len(events) == 1
+    assert {(c.quantity, c.low) for c in events[0].claims} == {("killed", 2), ("injured", 11)}
+
+
+def test_casualties_with_their_own_town_stay_apart():
+    text = "On February 3, Syrian troops shelled Saraqib, killing 2 civilians.\n\nIn Aleppo, 4 people were killed."
+    events = events_of(text)
+    assert {e.location.name for e in events} >= {"Saraqib", "Aleppo"}
+
+
+def test_the_shelling_told_again_is_the_same_event():
+    text = "On February 3, Syrian troops shelled Saraqib.\n\nResidents said the shelling began at dawn and lasted two hours."
+    events = events_of(text)
+    assert len(events) == 1 and events[0].location.name == "Saraqib"
+    assert len(events[0].evidence) == 2
+
+
+def test_habitual_background_is_no_event():
+    assert events_of("The town has been shelled repeatedly since the ceasefire.", published="2021-03-10") == ()
+
+
+def test_competing_tolls_from_two_sources_take_the_lower():
+    text = (
+        "On February 3, Syrian troops shelled Saraqib, killing at least 7 civilians, the monitor said. "
+        "Local activists put the toll higher, saying 9 people were killed."
+    )
+    (e,) = events_of(text)
+    assert e.fatalities == 7
+    # one source's own total may include its named dead: the author's "7 civilians", then "12 people in all"
+    (e,) = events_of("On February 3, Syrian troops shelled Saraqib, killing 7 civilians. In all 12 people were killed in the shelling.")
+    assert e.fatalities == 12
+
+
+def test_a_nearby_village_after_town_and_province_is_near_the_town():
+    text = "On February 3, Syrian troops shelled Kafr Nabl in southern Idlib.\n\nThey also shelled the nearby village of Hass."
+    doc = _with_region(text, "Kafr Nabl", "Idlib")
+    events = extract_events(doc, registry())
+    assert events and all(e.location.name == "Kafr Nabl" for e in events)

@@ -74,6 +74,10 @@ _EVENT_NEGATION = re.compile(
     r"(?:\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|hadn't|never|failed to|not)\s+(?:\w+\s+){0,2}$"
     r"|\bno\s+(?:\w+\s+)?$|\bwithout\s+(?:any\s+)?$)"
 )
+_HABITUAL = re.compile(
+    r"\b(?:has|have|had)\s+(?:been\s+)?(?:\w+\s+)?(?:repeatedly|regularly|frequently|routinely|constantly|often|almost daily|daily)\b"
+    r"|\b(?:has|have)\s+been\s+\w+ed\s+(?:\w+\s+)?(?:many|several|countless|numerous)\s+times\b"
+)
 _VAC = ("Attack", "Abduction/forced disappearance", "Sexual violence")
 _PROTEST_TYPES = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
 _RIOT_TYPES = ("Violent demonstration", "Mob violence")
@@ -119,7 +123,9 @@ class DocContext:
 
         body = next((s for s in self.doc.sections if s.kind == "body"), None)
         start = body.start if body else 0
-        self.dateline = find_dateline(self.text, start)
+        # on a slice: the dateline pattern is anchored with '^', which re.match(text, pos) only honours at 0
+        found_line = find_dateline(self.text[start : start + 300], 0)
+        self.dateline = (found_line[0] + start, found_line[1] + start) if found_line else None
         published = parse_iso(self.doc.metadata.published)
         if published:
             return published
@@ -247,6 +253,8 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             tier = 3
         if _EVENT_NEGATION.search(folded[max(c_start, trig.start - 40) : trig.start]):
             continue
+        if _HABITUAL.search(folded, c_start, c_end):
+            continue  # "the town has been shelled repeatedly since the ceasefire": background, not one event
         if all(t.text in WEAK_TRIGGERS for t in trigs if t.kind != "none"):
             figures_here = any(c_start <= c.start + s.start < c_end for c in counts_())
             dated = any(c_start <= m.start() < c_end for m in sentence_dates)
@@ -300,7 +308,13 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         attacker_hit = last.actor1 is not None and any(
             ctx.registry.resolve(m, ctx.country, None).name == last.actor1.name for ms in subjects for m in ms
         )
-        if same_paragraph and index - last.sentence_index <= 2 and not attacker_hit and not additional:
+        # wire copy puts one sentence per paragraph: the next paragraph still counts the same dead unless
+        # it names a town or a date of its own
+        lo_p, hi_p = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
+        own_town = any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo_p:hi_p])
+        own_date = bool(ctx.date_spans(index, sentences[index]))
+        follows = same_paragraph or (not own_town and not own_date)
+        if follows and index - last.sentence_index <= 2 and not attacker_hit and not additional:
             last.claims.extend(plain_claims)
             last.evidence.append(Span(s.start, s.end))
             return [], plain_claims
@@ -310,7 +324,11 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
     # "no civilians were harmed": a denied participant is no actor
-    mentions = [m for m in mentions if not re.search(r"\b(?:no|not|without|nor)\s+$", sent_f[max(0, m.start - 8) : m.start])]
+    # "denied targeting civilians": the denied target is no actor either
+    mentions = [
+        m for m in mentions
+        if not re.search(r"\b(?:no|not|without|nor)\s+$|\b(?:denied|denies|deny|denying)\s+(?:\w+ing\s+)?(?:any\s+)?$", sent_f[max(0, m.start - 30) : m.start])
+    ]
     # the drafts of up to three sentences back in the same paragraph; drafts come in sentence order,
     # so walking back from the end stops early (a scan of all earlier drafts made long documents quadratic)
     para_prev: list[_Draft] = []
@@ -322,6 +340,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             para_prev.append(e)
     para_prev.reverse()
     actor_spans = [(m.start + s.start, m.end + s.start) for m in mentions]
+    anaphors: list[_Draft] = []
     for d in made:
         d.location = _location(ctx, d, s, actor_spans)
         if d.location is not None and d.location.geo_precision in (2, 3) and d.location.span is not None:
@@ -338,6 +357,8 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         # the document's main country decides who is "abroad"; one odd geoparse must not make the army foreign
         country = ctx.country or (d.location.country_code if d.location else None)
         d.actor1, d.actor2 = _actors(ctx, d, mentions, s, country, year)
+        if d.actor1 is None and _anaphoric(ctx, d, s, index, sentences):
+            anaphors.append(d)
         if d.actor1 is None:
             # "A car bomb went off in the market": no actor named, so the paragraph's last one
             prior = None
@@ -383,11 +404,39 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     places_here = bisect.bisect_left(ctx.place_starts, s.end) > bisect.bisect_left(ctx.place_starts, s.start)
     kept = []
     for d in made:
+        if any(d is a for a in anaphors):
+            # "Troops shelled Kafr Nabl. Residents said the shelling began at dawn": the same shelling, told again
+            target = None
+            for e in reversed(earlier):  # drafts are in sentence order: stop three sentences back
+                if index - e.sentence_index > 3:
+                    break
+                if e.sub == d.sub and e.modality != "hypothetical":
+                    target = e
+                    break
+            if target is not None and d.modality != "hypothetical":
+                target.evidence.extend(d.evidence)
+                target.claims.extend(d.claims)
+                if target.actor2 is None and d.actor2 is not None:
+                    target.actor2 = d.actor2
+                continue
         # "the importance of the ongoing clashes": a bare event noun with nothing that anchors it
         anchored = d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here or d.date.span is not None and s.start <= d.date.span.start < s.end
         if anchored or d.actor1 is not None:
             kept.append(d)
     return kept, plain_claims
+
+
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[a-z\-]+\s+)?$")
+
+
+def _anaphoric(ctx: DocContext, d: _Draft, s: Sentence, index: int, sentences: list[Sentence]) -> bool:
+    """"the shelling", "the attack" with no attacker, town or date of its own: an event already told."""
+    if not _DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start]):
+        return False
+    lo, hi = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
+    if any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo:hi]):
+        return False
+    return not ctx.date_spans(index, sentences[index])
 
 
 def _place_at(ctx: DocContext, start: int):
@@ -450,17 +499,25 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
         # the last usable earlier mention that is not a country, else the last usable country; walking back
         # from here stops at the first hit (filtering every earlier place per event made long documents quadratic)
         place = fallback = None
-        for p in reversed(places[:lo]):
+        place_i = -1
+        for i in range(lo - 1, -1, -1):
+            p = places[i]
             if not _usable(ctx, p, ()):
                 continue
             if getattr(p, "feature", "town") != "country":
-                place = p
+                place, place_i = p, i
                 break
             if fallback is None:
                 fallback = p
         place = place or fallback
         if place is None:
             return None
+        if getattr(place, "feature", "town") in _REGION_FEATURES:
+            # "Kafr Nabl in southern Idlib. ... the nearby village": near the town, not somewhere in the province
+            for prev in reversed(places[max(0, place_i - 3) : max(0, place_i)]):
+                if _usable(ctx, prev, ()) and getattr(prev, "feature", "town") == "town" and _lies_in(prev, place):
+                    place = prev
+                    break
         reason = "the nearest earlier place mention"
     if getattr(place, "feature", None) == "unresolved" or getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None:
         return Location(name=getattr(place, "name", None) or place.text, country_code=getattr(place, "country_code", None),
@@ -519,7 +576,10 @@ def _event_date(m: DateMention, reason: str) -> EventDate:
     return EventDate(m.date.isoformat(), m.date_end.isoformat() if m.date_end else None, m.precision, Span(m.start, m.end), reason)
 
 
-_SOURCE_WORDS = re.compile(r"\b(?:ministry|sources?|officials?|spokes\w*|media|agency|statement|observatory|activists?|monitor|reports?|president|minister|leaders?)\b")
+_SOURCE_WORDS = re.compile(
+    r"\b(?:ministry|sources?|officials?|spokes\w*|media|agency|statement|observatory|activists?|monitor|reports?|president|minister|leaders?|"
+    r"residents|witnesses|eyewitnesses|locals|villagers|medics|doctors|rescuers|workers|council|defen[cs]e)\b"
+)
 _PATIENT_BEFORE = re.compile(
     r"(?:\b(?:against|on|(?:positions|points|strongholds|bases|posts|convoy|headquarters|territory|areas) of|at|targeting|targeted|hit|hitting|killing|killed|wounding|injuring|kidnapped|abducted|arrested|detained|captured|"
     r"attack(?:ed|ing)?|shell(?:ed|ing)|bomb(?:ed|ing)|struck|strik(?:e|ing)|from|break|stop|storm(?:ed|ing)?|ambush(?:ed|ing)?|repel(?:led)?|"
@@ -631,15 +691,22 @@ def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:
     so the total is the larger of the generic count and the sum of the named ones, never both added.
     """
     groups: dict[str | None, int] = {}
+    generic_sources: set[str | None] = set()
+    named_sources: set[str | None] = set()
     for c in claims:
         if c.quantity != "killed" or c.low is None or c.modality in ("hypothetical", "denied"):
             continue
         generic = not c.subject or c.subject.lower().split()[-1] in _GENERIC_DEAD
         key = None if generic else _subject_key(registry, c.subject)
         groups[key] = min(groups.get(key, c.low), c.low)
+        (generic_sources if generic else named_sources).add(c.claimant)
     if not groups:
         return None
     named = sum(v for k, v in groups.items() if k is not None)
+    if None in groups and named and generic_sources.isdisjoint(named_sources):
+        # "7 civilians" (the Observatory) and "9 people" (activists): two sources' tolls of the same dead,
+        # so the lower one; only one source's own total may include its named dead
+        return min(named, groups[None])
     return max(named, groups.get(None, 0))
 
 

@@ -122,6 +122,9 @@ def _tidy(text: str, at_sentence_start: bool) -> str:
     return text
 
 
+_ASIDE_BEFORE = re.compile(r",\s*(?:which|who|whose)\b[^,;:]{1,140},\s*$")
+
+
 def find_attributions(original: str, folded: str) -> list[Attribution]:
     """Every attribution cue in a sentence, left to right."""
     out: list[Attribution] = []
@@ -138,6 +141,11 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
         verb = m.group(1)
         # "Ankara calls the incident...", "the report" as a noun: only a verb after a noun phrase counts
         claimant, cstart = _claimant_before(original, folded, m.start())
+        if claimant is None:
+            # "The Observatory, which relies on sources on the ground, said": the source before the aside
+            aside = _ASIDE_BEFORE.search(folded, max(0, m.start() - 160), m.start())
+            if aside is not None:
+                claimant, cstart = _claimant_before(original, folded, aside.start())
         if claimant is None:
             # "it was claimed", "militants claim" (lower case source noun handled in _claimant_before)
             if verb in ("claimed", "alleged") and re.search(r"\b(?:it|was|were|is|are|been)\s+$", folded[max(0, m.start() - 12) : m.start()]):
