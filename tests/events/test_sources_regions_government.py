@@ -200,3 +200,10 @@ def test_a_nearby_village_after_town_and_province_is_near_the_town():
     doc = _with_region(text, "Kafr Nabl", "Idlib")
     events = extract_events(doc, registry())
     assert events and all(e.location.name == "Kafr Nabl" for e in events)
+
+
+def test_what_comes_before_saying_stays_the_authors():
+    s = "Syrian troops shelled Saraqib, saying 5 militants were killed."
+    attrs = find_attributions(s, fold(s))
+    assert attribution_for(attrs, s.index("shelled")) is None
+    assert attribution_for(attrs, s.index("5 militants")).claimant == "Syrian troops"

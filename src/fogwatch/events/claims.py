@@ -60,6 +60,7 @@ class Attribution:
     modality: str  # reported | claimed | denied
     start: int  # span of the attribution cue in the sentence (relative)
     end: int
+    forward: bool = False  # governs only what follows it (", saying ..."): the clause before it is the author's
 
 
 def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str | None, int]:
@@ -166,7 +167,7 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
     for m in _PARTICIPLE_SAY.finditer(folded):
         claimant = _clause_subject(original, folded, m.start())
         if claimant is not None:
-            out.append(Attribution(claimant, _SAY_VERBS.get(m.group(1), "reported"), m.start(), m.end()))
+            out.append(Attribution(claimant, _SAY_VERBS.get(m.group(1), "reported"), m.start(), m.end(), forward=True))
     for m in _REPORTEDLY.finditer(folded):
         out.append(Attribution(None, "reported", m.start(), m.end()))
     for m in _ALLEGEDLY.finditer(folded):
@@ -252,7 +253,7 @@ def attribution_for(attributions: list[Attribution], position: int) -> Attributi
         if best.claimant is None and named:
             return Attribution(named[-1].claimant, best.modality if best.modality != "reported" else named[-1].modality, best.start, best.end)
         return best
-    after = [a for a in attributions if a.start > position]
+    after = [a for a in attributions if a.start > position and not a.forward]
     return after[0] if after else None
 
 
