@@ -441,19 +441,12 @@ class Store:
     def events(self, filters: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         cols = [c for c in FE.c if c.name != "event_pk"]
         where = where_clauses(filters, self.dialect)
-        if self.dialect == "postgresql" and filters.bbox is not None:
-            # Rank the box's events on the narrow (pk, date) rows first, then read the page's full rows: the planner
-            # otherwise walks the date index backwards through the whole table when --since is far back.
-            hits = sa.select(FE.c.event_pk, FE.c.date_start, FE.c.event_id).where(*where).cte("bbox_hits").prefix_with("MATERIALIZED")
-            page = sa.select(hits.c.event_pk).order_by(hits.c.date_start.desc().nulls_last(), hits.c.event_id).offset(offset)
-            if limit is not None:
-                page = page.limit(limit)
-            q = sa.select(*cols).where(FE.c.event_pk.in_(page.scalar_subquery())).order_by(FE.c.date_start.desc().nulls_last(), FE.c.event_id)
-        else:  # (SQLite already sorts NULL last in a descending order, and NULLS LAST would keep it off the index)
-            newest = FE.c.date_start.desc().nulls_last() if self.dialect == "postgresql" else FE.c.date_start.desc()
-            q = sa.select(*cols).where(*where).order_by(newest, FE.c.event_id).offset(offset)
-            if limit is not None:
-                q = q.limit(limit)
+        # PostgreSQL sorts NULL first in a descending order; SQLite already puts it last (and NULLS LAST would
+        # keep SQLite off the index).
+        newest = FE.c.date_start.desc().nulls_last() if self.dialect == "postgresql" else FE.c.date_start.desc()
+        q = sa.select(*cols).where(*where).order_by(newest, FE.c.event_id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
         with self.engine.connect() as conn:
             return [_event_dict(r) for r in conn.execute(q).mappings()]
 
