@@ -207,3 +207,19 @@ def test_what_comes_before_saying_stays_the_authors():
     attrs = find_attributions(s, fold(s))
     assert attribution_for(attrs, s.index("shelled")) is None
     assert attribution_for(attrs, s.index("5 militants")).claimant == "Syrian troops"
+
+
+def test_coordinated_figures_share_the_casualty_verb():
+    from fogwatch.events.figures import find_counts
+
+    def counts(s):
+        return [(c.quantity, c.figure.low, c.subject) for c in find_counts(fold(s), s)]
+
+    assert counts("Shells hit the market, killing 7 civilians and 3 rebels.") == [("killed", 7, "civilians"), ("killed", 3, "rebels")]
+    assert counts("Gunmen attacked the post, killing 2 guards and wounding 5 others.") == [
+        ("killed", 2, "guards"), ("injured", 5, "guards")
+    ]
+    # things are not killed: "3 houses" is no casualty
+    assert ("killed", 3, "houses") not in counts("The raid killed 4 civilians and 3 houses were burned.")
+    (e,) = events_of("On February 3, Syrian troops shelled Saraqib, killing 7 civilians and 3 rebels.")
+    assert e.fatalities == 10

@@ -209,6 +209,15 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|[^\sa-z0-9]")
 _TOLL = re.compile(r"(?:death toll|toll|number of (?:the )?(?:dead|deaths|victims|fatalities))\b[^.;]{0,30}?\b(?:rose|risen|climbed|reached|stands|stood|is|was|at|to|of|hit)\s*(?:to|at)?\s*$")
 
 
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:at least\s+|some\s+|about\s+|around\s+|another\s+|up to\s+)?$")
+# what a coordinated figure may not share a casualty verb with: things, not people
+_THING_HEADS = frozenset(
+    """villages towns settlements localities targets vehicles tanks positions houses homes buildings checkpoints posts airstrikes
+    strikes raids sorties missiles rockets shells mortars bombs drones cars trucks shops days hours weeks months years times kilometres
+    kilometers miles metres meters""".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Count:
     """A figure attached to what it counts."""
@@ -300,8 +309,8 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
             event_subject = False
         if bm:
             verb, verb2 = bm.group(1), bm.group(2)
-            if verb2 is not None and verb2 not in ACTIVE_WORDS:
-                # "killed and another 20 wounded": the word right before the figure decides
+            if verb2 is not None and (verb2 not in ACTIVE_WORDS or verb not in ACTIVE_WORDS):
+                # "killed and another 20 wounded", "2 soldiers and wounding 5": the word right before the figure decides
                 verb, verb2 = verb2, None
             kind = ACTIVE_WORDS.get(verb)
             if kind == "?":
@@ -367,6 +376,12 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
             continue
         if found and event_subject and found[0] != "killed":
             continue
+        # "killing 7 civilians and 3 soldiers": a figure coordinated with the previous count shares its verb
+        if not found and not event_subject and subject and counts and head not in _THING_HEADS:
+            prev = counts[-1]
+            if prev.quantity in ("killed", "injured", "captured", "missing") and prev.end <= fig.start and _COORDINATED.match(folded, prev.end, fig.start):
+                counts.append(Count(fig, prev.quantity, subject, subject_span, fig.start, subject_span[1]))
+                continue
         # 4) no casualty word: a count of a conflict noun ("Up to 10 suicide bombers")
         if head in OTHER_HEADS and not fig.vague or head in ("bombers", "airstrikes", "strikes", "villages", "settlements", "vehicles", "targets"):
             counts.append(Count(fig, "other", subject, subject_span, fig.start, subject_span[1] if subject_span else fig.end))
