@@ -38,6 +38,8 @@ def test_saying_with_no_source_subject_stays_the_author_voice():
     assert _attributions("The market was shelled at dawn, leaving 4 dead.") == []
     # a place or a thing is not a source: "the bridge ... saying" is no claimant
     assert _attributions("The bridge collapsed, saying nothing about the 5 missing.") == []
+    # "adding to" is no saying verb
+    assert _attributions("The army shelled the town, adding to the 5 dead of last week.") == []
 
 
 def test_claims_in_events_carry_the_saying_claimant():

@@ -178,7 +178,7 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
 
 _TOLL_VERB = re.compile(r"\b(?:put|puts|putting|placed|places|placing|gave|gives|giving|raised|raises|raising|set|sets|revised|revises)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:death\s+|casualty\s+|overall\s+|final\s+)?(?:toll|figure|number of (?:dead|deaths|victims|casualties))\b")
 # a saying participle after a comma: its subject is the subject of the clause before it
-_PARTICIPLE_SAY = re.compile(r",\s*(?:and\s+)?(saying|claiming|alleging|insisting|adding|noting|reporting|stating|denying|announcing)\b")
+_PARTICIPLE_SAY = re.compile(r",\s*(?:and\s+)?(saying|claiming|alleging|insisting|adding|noting|reporting|stating|denying|announcing)\b(?!\s+(?:to|up|fuel|insult)\b)")
 _SAY_VERBS.update({"saying": "reported", "adding": "reported", "noting": "reported", "reporting": "reported", "stating": "reported",
                    "announcing": "reported", "claiming": "claimed", "alleging": "claimed", "insisting": "claimed", "denying": "denied"})
 # heads that make a clause's subject a source only when it speaks ("Syrian troops ..., saying")
