@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 
 from fogwatch.events.assemble import extract_events
 from fogwatch.events.claims import attribution_for, find_attributions
-from fogwatch.places.model import Place
 from fogwatch.text.normalize import fold
 
 from .helpers import events_of, make_doc, registry
