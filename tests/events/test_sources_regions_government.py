@@ -223,3 +223,16 @@ def test_coordinated_figures_share_the_casualty_verb():
     assert ("killed", 3, "houses") not in counts("The raid killed 4 civilians and 3 houses were burned.")
     (e,) = events_of("On February 3, Syrian troops shelled Saraqib, killing 7 civilians and 3 rebels.")
     assert e.fatalities == 10
+
+
+def test_doubt_touches_only_the_doubted_report():
+    text = (
+        "On February 3, Syrian troops shelled Saraqib, killing 3 civilians, the monitor said. "
+        "On February 3, rebels attacked army posts in Aleppo, and activists said 5 soldiers were killed. "
+        "If these claims are confirmed, the rebels will push on."
+    )
+    events = events_of(text)
+    by_place = {e.location.name: e for e in events}
+    assert by_place["Saraqib"].modality == "reported"
+    assert all(c.modality == "reported" for c in by_place["Saraqib"].claims)
+    assert any(c.modality == "claimed" and c.low == 5 for c in by_place["Aleppo"].claims)

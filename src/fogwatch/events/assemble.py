@@ -194,19 +194,23 @@ def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
             made, claims = _sentence_drafts(ctx, sentences, index, window, drafts)
             # "If these claims are confirmed": the previous sentence's report is put in doubt
             if doubts_previous(ctx.folded[w_start:w_end]) and prev_claims:
-                _doubt(drafts, prev_claims)
+                _doubt(drafts, prev_claims, index)
             prev_claims = claims
             drafts.extend(made)
     return drafts
 
 
-def _doubt(drafts: list[_Draft], claims: list[Claim]) -> None:
+def _doubt(drafts: list[_Draft], claims: list[Claim], index: int) -> None:
     ids = {id(c) for c in claims}
-    for d in drafts:
+    for d in reversed(drafts):
+        # the previous sentence's claims sit in drafts of the last few sentences: stop there (linear time)
+        if index - d.sentence_index > 4:
+            break
+        holds_doubted = any(id(c) in ids for c in d.claims)
         for i, c in enumerate(d.claims):
             if id(c) in ids and c.modality in ("asserted", "reported"):
                 d.claims[i] = Claim(c.quantity, c.low, c.high, c.claimant, "claimed", c.subject, c.evidence, c.figure)
-        if d.claims and any(id(c) in ids for c in claims) and d.modality in ("reported", "asserted") and d.attribution is not None:
+        if holds_doubted and d.modality in ("reported", "asserted") and d.attribution is not None:
             d.modality = "claimed"
 
 
