@@ -103,7 +103,8 @@ def test_one_phrase_is_never_both_sides():
 def test_long_documents_cost_linear_time():
     paragraph = (
         "On February 3, Syrian troops shelled Saraqib, killing 4 civilians, activists said. "
-        "Rebels attacked army positions near Idlib on Monday. The clashes left 6 fighters dead.\n\n"
+        "Rebels attacked army positions near Idlib on Monday. The clashes left 6 fighters dead. "
+        "If these claims are confirmed, the army will respond.\n\n"
     )
 
     def seconds(copies: int) -> float:
@@ -114,9 +115,10 @@ def test_long_documents_cost_linear_time():
 
     seconds(5)  # warm caches (dates, registry automaton)
     short = min(seconds(40) for _ in range(2))
-    long = seconds(1700)  # 5,100 sentences: 42.5 times as long
-    # linear: about 42x; quadratic would be ~1800x (17 s here before the fix). A wide margin for a shared, busy machine.
-    assert long < short * 42.5 * 4 + 0.5, (short, long)
+    long = seconds(1300)  # 5,200 sentences: 32.5 times as long
+    # linear: about 32x; quadratic would be ~1000x (the three-sentence version took 17 s against 0.03 s
+    # before the fix). A wide margin for a shared, busy machine.
+    assert long < short * 32.5 * 4 + 0.5, (short, long)
 
 
 def test_phrases_naming_no_state_follow_the_place_of_the_event():
