@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from fogwatch.errors import Code, FogwatchError, UsageError
+from fogwatch.events.dates import parse_iso
 from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
 from fogwatch.fusion.rules import can_merge, date_window, matches_event, preference
 from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
@@ -100,15 +101,6 @@ class BatchResult:
     near_duplicates: int = 0
     mentions: int = 0
     fused_touched: set[str] = field(default_factory=set)
-
-
-def _parse_published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _sqlite_path(db: str) -> Path | None:
@@ -267,7 +259,7 @@ class Store:
             mentions = [mention_from_contract(e, doc.doc_key, n) for n, e in enumerate(doc.events)]
             doc_rows.append(
                 {
-                    "doc_key": doc.doc_key, "doc_id": doc.doc_id, "title": doc.title, "published": _parse_published(doc.published),
+                    "doc_key": doc.doc_key, "doc_id": doc.doc_id, "title": doc.title, "published": parse_iso(doc.published),
                     "source": doc.source, "outlet": doc.outlet, "republisher": doc.republisher, "url": doc.url,
                     "origin": doc.origin, "source_key": source_key, "duplicate_of": duplicate_of,
                     "duplicate_similarity": round(similarity, 4) if similarity is not None else None,
