@@ -79,3 +79,11 @@ def test_parallel_run_keeps_input_order_and_matches_a_single_process():
     assert parallel == single
     assert [line.split('"doc_id":"', 1)[1].split('"', 1)[0] for line in parallel] == [d.doc_id for d in docs]
     assert sum('"E201"' in line for line in parallel) == len(range(0, 120, 7))
+
+
+def test_a_second_component_under_a_taken_name_is_refused():
+    def other(doc):  # pragma: no cover - never registered
+        return doc
+
+    with pytest.raises(PipelineError, match="E204"):
+        component("sections")(other)

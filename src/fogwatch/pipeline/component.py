@@ -57,10 +57,9 @@ def component(
 
     def register(func: Callable[..., object]) -> Callable[..., object]:
         existing = _REGISTRY.get(name)
-        if existing is not None and existing.func is not func:
-            qual = getattr(existing.func, "__qualname__", existing.func)
-            if getattr(func, "__qualname__", None) != qual:
-                raise PipelineError(f"a component named {name!r} is already registered", Code.DUPLICATE_STAGE)
+        # The same function registered again (its module imported twice) is fine; another one is not.
+        if existing is not None and _origin(existing.func) != _origin(func):
+            raise PipelineError(f"a component named {name!r} is already registered", Code.DUPLICATE_STAGE)
         _REGISTRY[name] = Component(
             name=name,
             requires=tuple(requires),
@@ -72,6 +71,10 @@ def component(
         return func
 
     return register
+
+
+def _origin(func: Callable[..., object]) -> tuple[str, str]:
+    return (getattr(func, "__module__", ""), getattr(func, "__qualname__", repr(func)))
 
 
 def _load_builtins() -> None:
