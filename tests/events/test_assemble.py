@@ -169,3 +169,21 @@ def test_without_any_anchor_yearless_dates_stay_unresolved():
     e = events_of("Russian warplanes struck Saraqib on Monday, killing 5 civilians.", published=None)[0]
     assert e.date.date is None and e.date.time_precision is None
     assert e.fatalities == 5 and e.location.name == "Saraqib"
+
+
+def test_a_location_listed_with_other_places_keeps_them_as_alternatives():
+    from fogwatch.pipeline import Pipeline
+    from fogwatch.records import Document
+
+    # Written for this test; the two villages are invented, so the gazetteer cannot know them.
+    text = ("Rebels launched counter-attacks near Saraqib, Qaryat Zurnabil 4 and Tall Mushmushan in Syria on 3 February 2020. "
+            "One of the attacks killed five Syrian soldiers, the rebels said.")
+    doc = Pipeline(["sections", "sentences", "places", "events"])(Document(doc_id="t", text=text))
+    located = [e.location for e in doc.events if e.location is not None]
+    assert located
+    for loc in located:
+        assert loc.name == "Saraqib" and loc.geonameid == 164816 and loc.geo_precision == 2
+        assert [a.name for a in loc.alternatives] == ["Qaryat Zurnabil 4", "Tall Mushmushan"]
+        assert all(a.geonameid is None and a.latitude is None for a in loc.alternatives)
+        alt = loc.to_contract()["alternatives"][0]
+        assert text[alt["evidence"]["start"] : alt["evidence"]["end"]] == "Qaryat Zurnabil 4"

@@ -107,3 +107,23 @@ def test_arabic_common_noun_heading_a_longer_name_is_not_the_town(geoparse):
     places = geoparse("Aid trucks crossed at Bab al-Hawa into Idlib, Syria.")
     assert not [p for p in places if p.text == "Bab"]
     assert [p for p in geoparse("Turkish-backed forces entered al-Bab in northern Aleppo.") if p.text == "al-Bab"][0].country_code == "SY"
+
+
+def test_names_listed_with_a_known_place_are_kept_unresolved_without_a_borrowed_point(geoparse):
+    # Invented villages: the gazetteer cannot know them.
+    places = _by_text(geoparse("Rebels staged counter-attacks near Saraqib, Qaryat Zurnabil 4 and Tall Mushmushan in Syria."))
+    assert places["Saraqib"].geonameid == 164816 and places["Saraqib"].precision == 2
+    for name in ("Qaryat Zurnabil 4", "Tall Mushmushan"):
+        p = places[name]
+        assert p.feature == "unresolved" and p.country_code == "SY"
+        # A list says where the event was, not that its names lie near Saraqib.
+        assert p.latitude is None and "listed with Saraqib" in p.reason
+
+
+def test_a_comma_after_a_fronted_place_or_a_title_ends_the_list(geoparse):
+    texts = {p.text for p in geoparse("In Chicago, Mayor Dalworth and Governor Pemberley spoke on Monday.")}
+    assert texts == {"Chicago"}
+    texts = {p.text for p in geoparse("Fighting raged near Saraqib, Hurras al-Din fighters said, and in Idlib.")}
+    assert "Hurras al-Din" not in texts and "Saraqib" in texts
+    texts = {p.text for p in geoparse("Shelling hit Saraqib, Zarbanawi Idris said on Tuesday.")}
+    assert texts == {"Saraqib"}

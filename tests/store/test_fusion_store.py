@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from fogwatch.store import EventFilter, IncomingDocument, content_key, open_store
 from fogwatch.store.query import BBox
-from store_fixtures import IDLIB, SYRIA, TURKEY, actor, claim, event, seed_000, seed_003, unrelated_report
+from store_fixtures import ALEPPO_SW, IDLIB, SARAQIB, SYRIA, TURKEY, ZAHRAA, actor, claim, event, seed_000, seed_003, unrelated_report
 
 
 def _by_sub(store):
@@ -180,3 +180,49 @@ def test_newest_first_undated_last_and_the_bbox_path_agrees(store):
     world = store.events(EventFilter(bbox=BBox(-180, -90, 180, 90)))
     assert [e["event_id"] for e in world] == [e["event_id"] for e in rows]  # every event here has coordinates
     assert [e["event_id"] for e in store.events(EventFilter(bbox=BBox(-180, -90, 180, 90)), limit=2, offset=1)] == [e["event_id"] for e in rows[1:3]]
+
+
+def _listed_report(doc_id, location, alternatives, fatalities):
+    """One clash listed "near" several places; alternatives are (name, geonameid, lat, lon) with None for unknown places."""
+    text = f"[test text written for fogwatch: {doc_id}] Counter-attacks near several villages killed Russian soldiers."
+    loc = dict(location, geo_precision=2, alternatives=[
+        {"name": n, "geonameid": g, "latitude": lat, "longitude": lon, "evidence": {"start": 0, "end": 5}}
+        for n, g, lat, lon in alternatives])
+    ev = event(f"{doc_id}-e1", "Armed clash", "Battles", "2020-02-01", loc, actor("Hayat Tahrir al-Sham", 2),
+               actor("Military Forces of Russia (2000-)", 8), fatalities,
+               [claim(fatalities, fatalities, None, "asserted", "Russian soldiers")] if fatalities else [], precision=2)
+    return IncomingDocument(doc_key=content_key(text), doc_id=doc_id, text=text, published="2020-02-05",
+                            source=doc_id, outlet=f"Outlet {doc_id}", events=(ev,))
+
+
+def _zahraa_report(doc_id, fatalities):
+    text = f"[test text written for fogwatch: {doc_id}] Four Russians were killed in the clashes near al-Zahraa."
+    ev = event(f"{doc_id}-e1", "Armed clash", "Battles", "2020-02-01", ZAHRAA, actor("Hayat Tahrir al-Sham", 2),
+               actor("Military Forces of Russia (2000-)", 8), fatalities,
+               [claim(fatalities, fatalities, "pro-militant sources", "claimed", "Russian service members")])
+    return IncomingDocument(doc_key=content_key(text), doc_id=doc_id, text=text, published="2020-02-04",
+                            source=doc_id, outlet=f"Outlet {doc_id}", events=(ev,))
+
+
+def test_a_mention_listed_at_several_places_fuses_on_any_of_them(store):
+    # Saraqib is ~50 km from al-Zahraa; Khan Tuman, listed with it, is ~12 km away.
+    store.add_batch([_listed_report("listed", SARAQIB, [("Khan Tuman", ALEPPO_SW["geonameid"], ALEPPO_SW["latitude"], ALEPPO_SW["longitude"])], 4)])
+    store.add_batch([_zahraa_report("zahraa", 4)])
+    events = store.events()
+    assert len(events) == 1 and events[0]["n_documents"] == 2 and events[0]["contested"]
+
+
+def test_a_mention_listed_at_unmapped_places_fuses_only_on_the_same_toll(db_url, tmp_path):
+    unmapped = [("Rashidin 4", None, None, None), ("Khan Touman", None, None, None)]
+    with open_store(db_url) as s:
+        s.add_batch([_listed_report("unmapped", SARAQIB, unmapped, 4)])
+        s.add_batch([_zahraa_report("same-toll", 4)])
+        events = s.events()
+        # 4 = 4 for the same actor pair, within one front's reach of Saraqib: one event.
+        assert len(events) == 1 and events[0]["n_documents"] == 2
+    # Another toll, or no unmapped names (Saraqib alone is ~50 km from al-Zahraa): two events.
+    for name, alternatives, toll in (("other-toll", unmapped, 3), ("plain", [], 4)):
+        with open_store(str(tmp_path / f"{name}.db")) as s:
+            s.add_batch([_listed_report(name, SARAQIB, alternatives, 4)])
+            s.add_batch([_zahraa_report("zahraa", toll)])
+            assert len(s.events()) == 2, name

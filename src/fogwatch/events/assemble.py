@@ -31,7 +31,7 @@ from fogwatch.events.claims import (
 from fogwatch.events.classify import WEAK_TRIGGERS, Trigger, clause_bounds, combine, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.figures import find_counts
-from fogwatch.events.model import Actor, Claim, Event, EventDate, Location
+from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
 from fogwatch.records import Document, Sentence, Span
 from fogwatch.text.normalize import fold
@@ -523,13 +523,26 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
                     place = prev
                     break
         reason = "the nearest earlier place mention"
-    if getattr(place, "feature", None) == "unresolved" or getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None:
+    listed = sorted([place, *_list_mates(ctx, place)], key=lambda p: p.start)
+    if len(listed) > 1 and _pointless(place):
+        known = [p for p in listed if not _pointless(p)]
+        if known:  # ACLED codes the listed place it can find; the others stay as alternatives
+            place = known[0]
+            reason += "; the first place of its list that the gazetteer knows"
+    alternatives = tuple(
+        AlternativePlace(getattr(p, "name", None) or p.text, getattr(p, "geonameid", None), getattr(p, "latitude", None),
+                         getattr(p, "longitude", None), Span(p.start, p.end))
+        for p in listed if p is not place
+    )
+    if _pointless(place):
         return Location(name=getattr(place, "name", None) or place.text, country_code=getattr(place, "country_code", None),
                         admin1=getattr(place, "admin1", None), admin2=getattr(place, "admin2", None), geo_precision=None,
-                        span=Span(place.start, place.end), reason=reason + " (not in the gazetteer)")
+                        span=Span(place.start, place.end), reason=reason + " (not in the gazetteer)", alternatives=alternatives)
     precision = getattr(place, "precision", 1)
     if reason != "named in the event's sentence" and precision == 1:
         precision = 2  # the event is near, not necessarily in, the last named town
+    if alternatives and precision == 1:
+        precision = 2  # one of several listed places
     return Location(
         name=place.name,
         geonameid=place.geonameid,
@@ -541,7 +554,30 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
         geo_precision=precision,
         span=Span(place.start, place.end),
         reason=reason,
+        alternatives=alternatives,
     )
+
+
+def _pointless(place) -> bool:
+    return getattr(place, "feature", None) == "unresolved" or (getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None)
+
+
+# Between two names of one list: ", ", " and ", ", or " (a district number may end a name: "Rashidin 4 and").
+_LIST_BETWEEN = re.compile(r"^(?: \d{1,4})?(?:, |,? and |,? or )$")
+
+
+def _list_mates(ctx: DocContext, place) -> list:
+    """The other places of the list ``place`` is in ("near Saraqib, Rashidin 4 and Khan Touman"), in text order."""
+    i = bisect.bisect_left(ctx.place_starts, place.start)
+    if i >= len(ctx.places) or ctx.places[i] is not place:
+        return []
+    lo = hi = i
+    text = ctx.doc.text
+    while lo > 0 and _LIST_BETWEEN.match(text[ctx.places[lo - 1].end : ctx.places[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ctx.places) and _LIST_BETWEEN.match(text[ctx.places[hi].end : ctx.places[hi + 1].start]):
+        hi += 1
+    return [p for p in ctx.places[lo : hi + 1] if p is not place and getattr(p, "feature", "town") not in ("country", "admin1")]
 
 
 def _date(ctx: DocContext, sentences: list[Sentence], index: int, d: _Draft) -> EventDate:

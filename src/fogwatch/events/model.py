@@ -28,6 +28,21 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class AlternativePlace:
+    """Another place the event may be at: a name listed with the location ("near Saraqib, Rashidin 4 and Khan Touman")."""
+
+    name: str  # the gazetteer's name, or the text's when the gazetteer lacks it
+    geonameid: int | None
+    latitude: float | None
+    longitude: float | None
+    span: Span
+
+    def to_contract(self) -> dict[str, Any]:
+        return {"name": self.name, "geonameid": self.geonameid, "latitude": self.latitude, "longitude": self.longitude,
+                "evidence": {"start": self.span.start, "end": self.span.end}}
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     name: str | None
     geonameid: int | None = None
@@ -39,6 +54,7 @@ class Location:
     geo_precision: int | None = None
     span: Span | None = None  # the place mention it came from
     reason: str | None = None  # "in the sentence" / "nearest earlier mention"
+    alternatives: tuple[AlternativePlace, ...] = ()  # the other names of a list the location came from
 
     def to_contract(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,6 +71,8 @@ class Location:
             out["evidence"] = {"start": self.span.start, "end": self.span.end}
         if self.reason:
             out["reason"] = self.reason
+        if self.alternatives:
+            out["alternatives"] = [a.to_contract() for a in self.alternatives]
         return out
 
 

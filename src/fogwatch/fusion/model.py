@@ -74,10 +74,19 @@ class Mention:
     confidence: float | None = None
     evidence: tuple[tuple[int, int], ...] = ()
     claims: tuple[Claim, ...] = ()
+    # Other places listed with the location ("near Saraqib, Rashidin 4 and Khan Touman"): the event may be at
+    # any of them. Only gazetteer places with a point: (geonameid, latitude, longitude).
+    alternatives: tuple[tuple[int, float, float], ...] = ()
+    unplaced: int = 0  # names listed with the location that the gazetteer lacks: the event may be there, unmapped
 
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    def points(self) -> list[tuple[int | None, float, float]]:
+        """The location's point, then its alternatives' points."""
+        own = [(self.geonameid, self.latitude, self.longitude)] if self.has_point else []
+        return own + list(self.alternatives)  # type: ignore[list-item]
 
 
 def mention_id_for(doc_key: str, index: int) -> str:
@@ -190,4 +199,18 @@ def mention_from_contract(event: dict[str, Any], doc_key: str, index: int) -> Me
         confidence=_float(event.get("confidence")),
         evidence=tuple(s for s in (_span(e) for e in (event.get("evidence") or ())) if s),
         claims=tuple(claims),
+        alternatives=alternatives_from_contract(loc.get("alternatives")),
+        unplaced=sum(1 for a in loc.get("alternatives") or () if isinstance(a, dict) and _int(a.get("geonameid")) is None),
     )
+
+
+def alternatives_from_contract(value: Any) -> tuple[tuple[int, float, float], ...]:
+    """The gazetteer points among a location's ``alternatives`` (names the gazetteer lacks have no point to compare)."""
+    out = []
+    for a in value if isinstance(value, list) else ():
+        if not isinstance(a, dict):
+            continue
+        gid, lat, lon = _int(a.get("geonameid")), _float(a.get("latitude")), _float(a.get("longitude"))
+        if gid is not None and lat is not None and lon is not None:
+            out.append((gid, lat, lon))
+    return tuple(out)

@@ -2,9 +2,11 @@
 
 All four must hold (the issue's definition, following ACLED's coding rules):
 the sub-types are the same or compatible; the date windows overlap once time
-precision is taken into account; the places are within 25 km, or share an
-admin2 when one of them is only known to precision 2-3; the actors fit one
-actor pair.
+precision is taken into account; the places are within 25 km (any of the
+places a mention was listed at), or share an admin2 when one of them is only
+known to precision 2-3; the actors fit one actor pair. A mention listed at
+places the gazetteer lacks cannot be measured: it matches on the same death
+toll for the same actor pair within one front's reach instead.
 """
 
 from __future__ import annotations
@@ -76,9 +78,11 @@ def _same(a: str | None, b: str | None) -> bool:
 def locations_compatible(a: Mention, b: Mention) -> bool:
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True
-    if a.has_point and b.has_point:
-        if haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= MAX_DISTANCE_KM:  # type: ignore[arg-type]
-            return True
+    # A mention listed at several places ("near Saraqib, Rashidin 4 and Khan Touman") may be at any of them.
+    for gid_a, lat_a, lon_a in a.points():
+        for gid_b, lat_b, lon_b in b.points():
+            if (gid_a is not None and gid_a == gid_b) or haversine_km(lat_a, lon_a, lat_b, lon_b) <= MAX_DISTANCE_KM:
+                return True
     coarse = (a.geo_precision or 1) >= 2 or (b.geo_precision or 1) >= 2
     if coarse and _same(a.admin2, b.admin2) and (a.country_code == b.country_code or not a.country_code or not b.country_code):
         return True
@@ -86,6 +90,30 @@ def locations_compatible(a: Mention, b: Mention) -> bool:
     if not a.has_point and not b.has_point and _same(a.location_name, b.location_name):
         return a.country_code == b.country_code or not a.country_code or not b.country_code
     return False
+
+
+# How far apart the known places of one front can be ("near Saraqib, Rashidin 4 and Khan Touman" spans ~50 km).
+MAX_LISTED_SPREAD_KM = 100.0
+
+
+def same_toll_on_an_unmapped_list(a: Mention, b: Mention) -> bool:
+    """The location rule for a mention listed at places the gazetteer lacks: where it was cannot be measured.
+
+    "Counter-attacks near Saraqib, Rashidin 4 and Khan Touman ... killed 4 Russian military personnel" may be at
+    an unmapped village far from Saraqib. Such a mention matches another when both give the same death toll for
+    the same actor pair and their known places lie within one front's reach (``MAX_LISTED_SPREAD_KM``). The
+    other three rules (sub-type, dates, actors) still apply.
+    """
+    if not (a.unplaced or b.unplaced):
+        return False
+    if not a.fatalities or a.fatalities != b.fatalities:
+        return False
+    pair_a, pair_b = actor_names([a]), actor_names([b])
+    if len(pair_a) != 2 or pair_a != pair_b:
+        return False
+    if a.country_code != b.country_code or not a.country_code:
+        return False
+    return any(haversine_km(p[1], p[2], q[1], q[2]) <= MAX_LISTED_SPREAD_KM for p in a.points() for q in b.points())
 
 
 def actor_key(name: str | None) -> str | None:
@@ -112,7 +140,10 @@ def actors_compatible(m: Mention, members: Iterable[Mention]) -> bool:
 
 def same_event(m: Mention, other: Mention) -> bool:
     """The pairwise test without actors (actors are checked against the whole fused event)."""
-    return sub_types_compatible(m, other) and windows_overlap(m, other) and locations_compatible(m, other)
+    return (
+        sub_types_compatible(m, other) and windows_overlap(m, other)
+        and (locations_compatible(m, other) or same_toll_on_an_unmapped_list(m, other))
+    )
 
 
 def matches_event(m: Mention, members: list[Mention]) -> bool:

@@ -28,6 +28,7 @@ from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, na
 from fogwatch.text.normalize import fold
 
 MAX_NAME_WORDS = 6
+LISTED_NOTE = "listed with a known place"  # a name in a list that a known place with a weak cue opens
 
 # A word, with inner apostrophes ("Dar'a", "Ma'arrat") but never a possessive "'s".
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`](?!s\b)[^\W\d_]+)*")
@@ -123,6 +124,15 @@ _PERSON_BEFORE = re.compile(
     r"councilwoman|commissioner|secretary|senator|governor|superintendent|principal|professor|prof|attorney)\.? $"
 )
 _LIST_GAP = re.compile(r"^(?:, |,? and |,? or |, and )$")
+# A list closes with "and"/"or" before the next capitalised name ("near Saraqib, Rashidin 4 and Khan
+# Touman"): checked on the original text after a name, so a comma before a clause ("near Saraqib, Hayat
+# Tahrir al-Sham fighters said") does not make a list.
+_LIST_CLOSES = re.compile(
+    r"^(?: \d{1,3}\b)?(?:, (?:(?:al|el|ad|an|ar|as|at|az|ash)-)?[A-Z][\w'’-]*(?: (?:[a-z]{1,3}[ -])?[A-Z0-9][\w'’-]*){0,4})*"
+    r",? (?:and|or) (?:(?:al|el|ad|an|ar|as|at|az|ash)-)?[A-Z]"
+)
+# A district or block number that is part of a name ("Rashidin 4", "Project 1070" after a list cue).
+_NUMBER_AFTER = re.compile(r"^ \d{1,4}\b(?![.,]\d)")
 
 
 @dataclass(slots=True)
@@ -200,6 +210,9 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
     demonyms: list[tuple[int, int, str]] = []
     actor_uses: list[tuple[int, int, str]] = []
     list_cue_end = -1  # end of the last mention that a strong plural cue introduced
+    weak_list_end = -1  # end of the last known place after "near"/"in": a list of places may follow
+    weak_list_cue: str | None = None  # that place's cue, which the list's other names share
+    weak_list_fronted = False  # that place opens its sentence ("In Chicago, …")
 
     spans = sorted(ranges) if ranges is not None else None
     span_starts = [s for s, _ in spans] if spans is not None else []
@@ -229,7 +242,20 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
         # After "the village of" / "villages, including" / inside such a list, the whole run is
         # one name: matched whole, or kept as unresolved, never cut into smaller namesakes.
         listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
-        if chain[-1].cap and (listed or _strong_before(folded[max(0, chain_start - 48) : chain_start])):
+        # "near Saraqib, Rashidin 4 and Khan Touman": names listed with a known place share its cue, and
+        # the ones the gazetteer lacks are kept as unresolved (the event may be at any of them).
+        gap = folded[weak_list_end:chain_start] if weak_list_end >= 0 else ""
+        number = _NUMBER_AFTER.match(gap)
+        gap = gap[number.end() :] if number else gap
+        weak_listed = (
+            not listed and bool(gap) and bool(_LIST_GAP.match(gap))
+            and (" and " in gap or " or " in gap or bool(_LIST_CLOSES.match(text[chain[-1].end : chain[-1].end + 160])))
+            # "In Chicago, Mayor Smith and …": a fronted place and its comma end the clause, and titles start names
+            and not (gap == ", " and weak_list_fronted) and chain[0].low not in _TITLE_WORDS
+        )
+        if weak_list_end >= 0 and not weak_listed:
+            weak_list_end = -1
+        if chain[-1].cap and (listed or weak_listed or _strong_before(folded[max(0, chain_start - 48) : chain_start])):
             # The name runs until a weekday, title or organisation word ("Tokhar Amnesty International").
             words = []
             for t in chain[:MAX_NAME_WORDS]:
@@ -251,15 +277,24 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 for t in words
                 if t.low not in ARABIC_COMMON_NOUNS
             ) if len(words) > 1 else False
-            if len(key) > 2 and not known and not gazetteer.lookup(key):
+            if len(key) > 2 and not known and not gazetteer.lookup(key) and not (weak_listed and _actor_like(folded, e)):
                 fuzzy = gazetteer.lookup_skeleton(key) if len(key) >= 5 else ()
                 mention = _read_context(text, folded, s, e, key, fuzzy) or Mention(s, e, text[s:e], key, ())
-                mention.cue = "strong"
+                number = _NUMBER_AFTER.match(text[mention.end : mention.end + 8]) if not fuzzy and (listed or weak_listed) else None
+                if number:
+                    mention.end += number.end()
+                    mention.text = text[mention.start : mention.end]
                 mention.fuzzy = bool(fuzzy)
                 mention.unresolved = not fuzzy
-                if listed:
-                    mention.notes.append("listed after a place cue")
-                list_cue_end = mention.end
+                if weak_listed:
+                    mention.cue = mention.cue or weak_list_cue
+                    mention.notes.append(LISTED_NOTE)
+                    weak_list_end = mention.end
+                else:
+                    mention.cue = "strong"
+                    if listed:
+                        mention.notes.append("listed after a place cue")
+                    list_cue_end = mention.end
                 mentions.append(mention)
                 continue
         i = 0
@@ -328,8 +363,15 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     if mention.cue is None and list_cue_end >= 0 and _LIST_GAP.match(folded[list_cue_end:s]):
                         mention.cue = "strong"
                         mention.notes.append("listed after a place cue")
+                    if weak_listed and s == chain_start and mention.cue is None:
+                        mention.cue = weak_list_cue
+                        mention.notes.append(LISTED_NOTE)
                     if mention.cue == "strong":
                         list_cue_end = mention.end
+                    elif mention.cue in ("near", "locative"):
+                        if not weak_listed:
+                            weak_list_fronted = _fronted(text, s)
+                        weak_list_end, weak_list_cue = mention.end, mention.cue
                     mentions.append(mention)
                 i = j
                 matched = True
@@ -373,6 +415,29 @@ def _state_abbreviations(text: str, gazetteer: Gazetteer, mentions: list[Mention
         mention.admin_suffix = "state"
         mention.notes.append("US state abbreviation")
         mentions.append(mention)
+
+
+_TITLE_WORDS = frozenset(
+    """mr mrs ms miss dr sen rep gov governor mayor officer judge justice president coach deputy chief sheriff
+    detective agent trooper pastor rev father sister brother commander colonel captain lieutenant sergeant
+    spokesman spokeswoman minister secretary senator ambassador councilman councilwoman commissioner""".split()
+)
+
+
+def _fronted(text: str, pos: int) -> bool:
+    """Whether the place at ``pos`` follows only a short cue at the start of its sentence ("In Chicago")."""
+    k = pos - 1
+    words = 0
+    while k >= 0 and text[k] not in ".!?\n":
+        if text[k] == " " and k + 1 < pos and text[k + 1] != " ":
+            words += 1
+        k -= 1
+    return words <= 1  # spaces between the words before the place: "In northern Aleppo" has one
+
+
+def _actor_like(folded: str, end: int) -> bool:
+    """A listed run followed by a group word ("… and Hurras al-Din fighters") names people, not a place."""
+    return bool(_ACTOR_AFTER.match(folded[end : end + 40]))
 
 
 def _sentence_initial(text: str, pos: int) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
 from fogwatch.places.model import Place
-from fogwatch.places.recognize import US_STATE_ABBREVIATIONS, Mention, Recognition
+from fogwatch.places.recognize import LISTED_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition
 
 _ABBREV_AFTER = re.compile(r"^, ((?:[NSWR]\. ?[A-Z][a-z]?)|[A-Z][a-z]{1,4})\.")
 _CONTEXT_GAP = re.compile(
@@ -365,7 +365,7 @@ def resolve(
         )
         confidence = _confidence(choice, m, supported, in_focus)
         if m.fuzzy and (confidence < FUZZY_FLOOR or in_focus < 0.5):
-            if m.cue == "strong":
+            if m.cue == "strong" or LISTED_NOTE in m.notes:
                 unresolved.append(m)
             continue
         if m.inner and not (m.cue or ctx_ok):
@@ -385,8 +385,9 @@ def resolve(
             and m.cue not in ("strong", "near") and not ctx_ok and not m.admin_suffix
         ):
             continue  # a small town abroad that nothing in the text places there: a name, not a place
+        listed = LISTED_NOTE in m.notes
         if (
-            m.cue == "strong" and own_focus and not ctx_ok and elsewhere < 0.5
+            (m.cue == "strong" or listed) and own_focus and not ctx_ok and elsewhere < 0.5
             and (not choice.primary or choice.entry.population < 100_000)
         ):
             unresolved.append(m)  # "the villages of … Amiriyah" are not small namesakes abroad
@@ -497,6 +498,14 @@ def _unresolved(m: Mention, places: list[Place], starts: list[int], focus: dict[
             break
         k -= 1
     context = after[0] if after else (before[-1] if before else None)
+    if context is not None and LISTED_NOTE in m.notes:
+        # "near Saraqib, Rashidin 4 and Khan Touman": a list says the event is at one of them, not that they lie
+        # near each other; keep the country, claim no point.
+        return Place(
+            start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=None, longitude=None,
+            country_code=context.country_code, admin1=None, admin2=None, score=0.3, feature="unresolved", precision=3,
+            reason=f"not in the gazetteer; listed with {context.name}, which says where the event was, not where this place lies",
+        )
     if context is None:
         return Place(
             start=m.start, end=m.end, text=m.text, name=None, geonameid=None, latitude=None, longitude=None,

@@ -367,15 +367,17 @@ class Store:
             )
         params: dict[str, Any] = {"w_lo": window[0], "w_hi": window[1], "cc": m.country_code, "any_cc": m.country_code is None,
                                   "admin2": m.admin2, "geonameid": m.geonameid, "lat_lo": None, "lat_hi": None, "lon_lo": None, "lon_hi": None}
-        if m.has_point:
-            dlon = _CANDIDATE_DEGREES / max(0.2, math.cos(math.radians(m.latitude)))  # type: ignore[arg-type]
-            params.update(lat_lo=m.latitude - _CANDIDATE_DEGREES, lat_hi=m.latitude + _CANDIDATE_DEGREES,  # type: ignore[operator]
-                          lon_lo=m.longitude - dlon, lon_hi=m.longitude + dlon)  # type: ignore[operator]
+        points = m.points()  # the location and the places listed with it
+        if points:
+            lats, lons = [p[1] for p in points], [p[2] for p in points]
+            dlon = _CANDIDATE_DEGREES / max(0.2, math.cos(math.radians(max(abs(x) for x in lats))))
+            params.update(lat_lo=min(lats) - _CANDIDATE_DEGREES, lat_hi=max(lats) + _CANDIDATE_DEGREES,
+                          lon_lo=min(lons) - dlon, lon_hi=max(lons) + dlon)
         return [(r[0], r[1]) for r in conn.execute(self._candidate_sql, params)]
 
     _MATCH_COLUMNS = ("mention_id", "doc_key", "event_index", "event_type", "sub_event_type", "date_start", "date_end",
                       "time_precision", "location_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
-                      "admin2", "geo_precision", "actor1", "actor2")
+                      "admin2", "geo_precision", "actor1", "actor2", "fatalities", "location_alternatives")
 
     def _match_members(self, conn: Connection, event_ids: list[str]) -> dict[str, list[Mention]]:
         """Members with only the fields the fusion rules read (no claims, no evidence): cheap to load many."""
@@ -384,7 +386,9 @@ class Store:
         for i in range(0, len(event_ids), 500):
             q = sa.select(M.c.fused_event_id, *cols).where(M.c.fused_event_id.in_(event_ids[i : i + 500]))
             for row in conn.execute(q.order_by(M.c.mention_id)):
-                out.setdefault(row[0], []).append(Mention(**dict(zip(self._MATCH_COLUMNS, row[1:]))))
+                fields = dict(zip(self._MATCH_COLUMNS, row[1:]))
+                fields.update(_alternatives(fields.pop("location_alternatives")))
+                out.setdefault(row[0], []).append(Mention(**fields))
         return out
 
     def _members(self, conn: Connection, event_ids: list[str], with_claims: bool = False) -> dict[str, list[Mention]]:
@@ -511,7 +515,16 @@ def _mention_row(m: Mention) -> dict[str, Any]:
         "fatalities": m.fatalities, "modality": m.modality, "attribution": m.attribution, "confidence": m.confidence,
         "evidence": json.dumps([{"start": s, "end": e} for s, e in m.evidence]), "fused_event_id": None,
         "window_start": window[0] if window else None, "window_end": window[1] if window else None,
+        "location_alternatives": json.dumps([list(a) for a in m.alternatives] + [[None, None, None]] * m.unplaced)
+        if m.alternatives or m.unplaced else None,
     }
+
+
+def _alternatives(value: str | None) -> dict[str, Any]:
+    """Mention fields from the ``location_alternatives`` column: gazetteer points, and a null row per unplaced name."""
+    rows = json.loads(value) if value else []
+    return {"alternatives": tuple((int(g), float(lat), float(lon)) for g, lat, lon in rows if g is not None),
+            "unplaced": sum(1 for g, _, _ in rows if g is None)}
 
 
 def _event_values(s: FusedSummary, now: str) -> dict[str, Any]:
@@ -560,8 +573,8 @@ def _claim_from_row(r: Any) -> Claim:
 
 def _mention_from_row(r: Any, claims: tuple[Claim, ...]) -> Mention:
     evidence = tuple((e["start"], e["end"]) for e in json.loads(r["evidence"] or "[]"))
-    fields = {k: r[k] for k in Mention.__slots__ if k not in ("evidence", "claims")}  # type: ignore[attr-defined]
-    return Mention(**fields, evidence=evidence, claims=claims)
+    fields = {k: r[k] for k in Mention.__slots__ if k not in ("evidence", "claims", "alternatives", "unplaced")}  # type: ignore[attr-defined]
+    return Mention(**fields, evidence=evidence, claims=claims, **_alternatives(r["location_alternatives"]))
 
 
 def _event_dict(r: Any) -> dict[str, Any]:

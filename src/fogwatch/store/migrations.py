@@ -128,10 +128,16 @@ def _v3_date_windows(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_fused_events_window_end ON fused_events (window_end)")
 
 
+def _v4_location_alternatives(conn: Connection) -> None:
+    """The other places a mention's location was listed with; older mentions have none."""
+    conn.exec_driver_sql("ALTER TABLE mentions ADD COLUMN location_alternatives TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, mentions, claims, fused_events", _v1_tables),
     Migration(2, "spatial index on fused_events (SQLite R*Tree / PostGIS GiST)", _v2_spatial_index),
     Migration(3, "date windows on mentions and fused_events (fusion candidates by date in SQL)", _v3_date_windows),
+    Migration(4, "places listed with a mention's location (fusion compares each)", _v4_location_alternatives),
 )
 LATEST = MIGRATIONS[-1].version
 

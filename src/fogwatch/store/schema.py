@@ -88,6 +88,8 @@ mentions = sa.Table(
     # The days the event may have happened on, widened by time precision (fusion.rules.date_window).
     sa.Column("window_start", sa.Date, info={"since": 3}),
     sa.Column("window_end", sa.Date, info={"since": 3}),
+    # Other gazetteer places listed with the location (JSON [[geonameid, lat, lon], …]): fusion compares them too.
+    sa.Column("location_alternatives", sa.Text, info={"since": 4}),
 )
 
 claims = sa.Table(
