@@ -41,6 +41,11 @@ def test_scores():
     assert denied.score == 1.0 and "denied by the ministry" in denied.reasons[0]
     agreed = score_group([_c(0, 5, 5, None, "asserted", "x"), _c(1, 5, 5, "monitor", "reported", "x")], labels)
     assert agreed.score == 0.0 and agreed.reasons == ()
+    # A ceiling ("up to 10") and a floor ("at least 3") agree; a ceiling under another's figure does not.
+    bounds = score_group([_c(0, None, 10, None, "asserted", "bombers"), _c(1, 3, None, None, "asserted", "bombers")], labels)
+    assert bounds.score == 0.0
+    exceeded = score_group([_c(0, None, 10, None, "asserted", "bombers"), _c(1, 12, 12, None, "asserted", "bombers")], labels)
+    assert exceeded.score == pytest.approx(2 / 12, abs=1e-3)
     groups = group_claims([_c(0, 9, 9, None, "asserted", "people"), _c(1, 14, 14, "ministry", "reported", "militants"),
                            _c(2, 7, None, "monitor", "reported", "civilians"), _c(3, 20, 20, None, "asserted", "people", "injured")])
     assert sorted(len(g) for g in groups) == [1, 1, 2]

@@ -165,7 +165,10 @@ def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
     if figures:
         lo = min(figures, key=lambda t: t[0])
         hi = max(figures, key=lambda t: t[0])
-        if hi[0] > lo[0]:  # type: ignore[operator]
+        # "up to 10" and "at least 3" bound the same count from both sides: no disagreement. Only a ceiling can
+        # be met this way; "8" against "at least 6" are still two different counts (the 6 vs 8).
+        ceiling_only = hi[1].low is None and all(c.figure <= hi[0] for _, c in figures)  # type: ignore[operator]
+        if hi[0] > lo[0] and not ceiling_only:  # type: ignore[operator]
             score = max(score, (hi[0] - lo[0]) / hi[0])  # type: ignore[operator]
             reasons.append(f"{what}: {_voice(hi[1], labels)} vs {_voice(lo[1], labels)}")
     modalities = {c.modality for c in claims if c.modality}
