@@ -49,6 +49,7 @@ class Code(str, Enum):
     STORE_NO_POSTGIS = "E503"
     FETCH_FAILED = "E504"
     FETCH_NOT_TEXT = "E505"
+    OUTLET_REGISTRY = "E506"
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
 

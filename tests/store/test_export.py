@@ -217,7 +217,7 @@ def test_outlet_registry_matches_names_domains_and_scales_by_event_country(tmp_p
     bad.write_text("outlets:\n  - {name: X News, scale: Global}\n")
     with pytest.raises(UsageError) as err:
         load_outlets([str(bad)], use_env=False)
-    assert err.value.code == Code.BAD_OPTION and "bad.yaml" in str(err.value) and "scale" in str(err.value)
+    assert err.value.code == Code.OUTLET_REGISTRY and "bad.yaml" in str(err.value) and "scale" in str(err.value)
 
 
 def test_export_uses_fogwatch_outlets_and_fails_before_writing(store, tmp_path, monkeypatch):

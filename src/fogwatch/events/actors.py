@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any, Iterable
 
 import ahocorasick
@@ -29,6 +28,7 @@ import yaml
 from fogwatch.errors import Code, UsageError
 from fogwatch.events.model import Actor
 from fogwatch.records import Span
+from fogwatch.registry_files import user_registry_texts
 from fogwatch.text.normalize import fold
 
 ENV_VAR = "FOGWATCH_ACTORS"
@@ -313,34 +313,13 @@ def _builtin_texts() -> Iterable[tuple[str, str]]:
             yield item.read_text(encoding="utf-8"), f"fogwatch/data/actors/{item.name}"
 
 
-def _user_files(paths: Iterable[str]) -> Iterable[Path]:
-    for raw in paths:
-        if not raw:
-            continue
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-        elif path.is_file():
-            yield path
-        else:
-            raise UsageError(f"actor registry {path}: no such file or directory", Code.ACTOR_REGISTRY)
-
-
 def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True) -> ActorRegistry:
     """The built-in registry, then ``$FOGWATCH_ACTORS``, then ``extra_paths``."""
     registry = ActorRegistry()
     for text, origin in _builtin_texts():
         registry.add_file(text, origin)
-    paths: list[str] = []
-    if use_env and os.environ.get(ENV_VAR):
-        paths.extend(os.environ[ENV_VAR].split(os.pathsep))
-    paths.extend(extra_paths)
-    for path in _user_files(paths):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"actor registry {path}: cannot read it ({exc})", Code.ACTOR_REGISTRY) from None
-        registry.add_file(text, str(path))
+    for text, origin in user_registry_texts(ENV_VAR, extra_paths, use_env, "actor registry", Code.ACTOR_REGISTRY):
+        registry.add_file(text, origin)
     return registry
 
 

@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 import yaml
 
 from fogwatch.errors import Code, UsageError
+from fogwatch.registry_files import user_registry_texts
 from fogwatch.text.normalize import fold
 
 ENV_VAR = "FOGWATCH_OUTLETS"
@@ -57,7 +57,7 @@ class OutletRegistry:
 
     def add_file(self, text: str, origin: str) -> None:
         def bad(why: str) -> UsageError:
-            return UsageError(f"outlet registry {origin}: {why}", Code.BAD_OPTION)
+            return UsageError(f"outlet registry {origin}: {why}", Code.OUTLET_REGISTRY)
 
         try:
             data = yaml.safe_load(text)
@@ -153,33 +153,12 @@ def _builtin_text() -> tuple[str, str]:
     return files("fogwatch").joinpath("data", "outlets.yaml").read_text(encoding="utf-8"), "fogwatch/data/outlets.yaml"
 
 
-def _user_files(paths: Iterable[str]) -> Iterable[Path]:
-    for raw in paths:
-        if not raw:
-            continue
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-        elif path.is_file():
-            yield path
-        else:
-            raise UsageError(f"outlet registry {path}: no such file or directory", Code.BAD_OPTION)
-
-
 def load_outlets(extra_paths: Iterable[str] = (), use_env: bool = True) -> OutletRegistry:
     """The built-in registry, then ``$FOGWATCH_OUTLETS``, then ``extra_paths``."""
     registry = OutletRegistry()
     registry.add_file(*_builtin_text())
-    paths: list[str] = []
-    if use_env and os.environ.get(ENV_VAR):
-        paths.extend(os.environ[ENV_VAR].split(os.pathsep))
-    paths.extend(extra_paths)
-    for path in _user_files(paths):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"outlet registry {path}: cannot read it ({exc})", Code.BAD_OPTION) from None
-        registry.add_file(text, str(path))
+    for text, origin in user_registry_texts(ENV_VAR, extra_paths, use_env, "outlet registry", Code.OUTLET_REGISTRY):
+        registry.add_file(text, origin)
     return registry
 
 
