@@ -2,7 +2,9 @@
 
 Each command lives in its own module and registers itself on :data:`app`;
 later subsystems (gazetteer, store, server) add theirs the same way, by one
-import line in :func:`_register`.
+line in :data:`COMMANDS`. :func:`main` imports only the module of the command
+being run (``fogwatch events`` must not pay for the extraction pipeline's
+imports); help and unknown commands import them all.
 """
 
 from __future__ import annotations
@@ -23,20 +25,46 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from fogwatch.cli import analyze, demo, extract  # noqa: F401  (each module registers its command)
+# Command name -> the module that registers it, in the order of `fogwatch --help`.
+COMMANDS = {
+    "analyze": "fogwatch.cli.analyze",
+    "demo": "fogwatch.cli.demo",
+    "extract": "fogwatch.cli.extract",
+    "ingest": "fogwatch.cli.store",
+    "events": "fogwatch.cli.store",
+    "claims": "fogwatch.cli.store",
+    "export": "fogwatch.cli.store",
+    "gazetteer": "fogwatch.cli.gazetteer",
+}
+_OPTIONAL = {"fogwatch.cli.gazetteer", "fogwatch.cli.store"}
 
-    for optional in ("fogwatch.cli.gazetteer", "fogwatch.cli.store"):
-        try:
-            __import__(optional)
-        except ModuleNotFoundError as exc:
-            if exc.name != optional:
-                raise
+
+@app.callback()
+def _root() -> None:
+    # A callback keeps `app` a command group even when only one command module is loaded
+    # (Typer runs a lone command as the whole program otherwise).
+    pass
+
+
+def _import(module: str) -> None:
+    try:
+        __import__(module)
+    except ModuleNotFoundError as exc:
+        if not (module in _OPTIONAL and exc.name == module):
+            raise
+
+
+def _register(argv: list[str] | None = None) -> None:
+    """Import the module of the command named in ``argv`` (all of them when there is none or it is unknown)."""
+    name = argv[0] if argv else None  # the root takes no options but --help, so a command comes first
+    modules = [COMMANDS[name]] if name in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        _import(module)
 
 
 def main() -> None:
     """Entry point: run the app; usage errors exit 2 with one clear line, never a traceback."""
-    _register()
+    _register(sys.argv[1:])
     try:
         app()
     except UsageError as exc:

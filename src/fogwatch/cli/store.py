@@ -11,17 +11,22 @@ import json
 import os
 import sys
 from enum import Enum
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fogwatch.cli import app
-from fogwatch.cli._progress import progress_over, stderr_console
 from fogwatch.errors import Code, UsageError
-from fogwatch.store import DEFAULT_DB, EventFilter, Store, open_store
-from fogwatch.store.query import parse_bbox, parse_country, parse_date
+from fogwatch.store.query import DEFAULT_DB, EventFilter, parse_bbox, parse_country, parse_date, read_events
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from fogwatch.store import Store
+
+# Rich, SQLAlchemy (fogwatch.store.backend) and the pipeline are imported where they are used: `events
+# --format json` over a current store needs none of them (see docs/benchmarks.md, Store).
 
 DB_HELP = "Store: a SQLite file, or postgresql://user@host/db (env FOGWATCH_DB)."
 
@@ -63,7 +68,15 @@ SOURCE = typer.Option(None, "--source", help="Part of a member report's outlet, 
 
 
 def _open(db: str, create: bool = False) -> Store:
+    from fogwatch.store.backend import open_store
+
     return open_store(db, create=create)
+
+
+def _stderr() -> Console:
+    from fogwatch.cli._progress import stderr_console
+
+    return stderr_console
 
 
 @app.command()
@@ -83,6 +96,7 @@ def ingest(
     from fogwatch.ingest.sources import ReadOptions, check_paths
     from fogwatch.pipeline import Pipeline, default_pipeline
     from fogwatch.pipeline.parallel import default_jobs
+    from fogwatch.cli._progress import progress_over
     from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
 
     if inputs == ["-"] and sys.stdin.isatty():
@@ -97,7 +111,7 @@ def ingest(
 
 
 def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None:
-    err = stderr_console
+    err = _stderr()
     for doc_id, code, message in report.failed[:20]:
         err.print(f"[yellow]skipped[/] {doc_id}: [{code}] {message}", markup=True, highlight=False)
     if len(report.failed) > 20:
@@ -124,6 +138,8 @@ def _fatalities(e: dict[str, Any]) -> str:
 
 
 def events_table(events: list[dict[str, Any]], title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, expand=True, show_lines=False)
     for col, kw in (("event", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type", {}), ("place", {}), ("actors", {}),
                     ("fatalities", {"no_wrap": True}), ("reports / sources", {}), ("outlets", {}), ("contested", {})):
@@ -149,21 +165,28 @@ def events(
 ) -> None:
     """List fused events, newest first."""
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
-    with _open(db) as store:
-        rows = store.events(flt, limit=limit or None)
+    # Straight to the database when the store is current; otherwise open_store migrates it or explains.
+    rows = read_events(db, flt, limit=limit or None)
+    if rows is None:
+        with _open(db) as store:
+            rows = store.events(flt, limit=limit or None)
     if format == ListFormat.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
     if not rows:
-        stderr_console.print("no fused events match (is the store empty? run `fogwatch ingest PATH`)", highlight=False)
+        _stderr().print("no fused events match (is the store empty? run `fogwatch ingest PATH`)", highlight=False)
         return
+    from rich.console import Console
+
     Console().print(events_table(rows))
     if limit and len(rows) == limit:
-        stderr_console.print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
+        _stderr().print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
 
 
 def claims_tables(store: Store, rows: list[dict[str, Any]]) -> list[Table]:
+    from rich.table import Table
+
     members = store.members([e["event_id"] for e in rows])
     tables = []
     for e in rows:
@@ -207,8 +230,10 @@ def claims(
             sys.stdout.write("\n")
             return
         if not rows:
-            stderr_console.print("no events match" + (" (none is contested)" if contested else ""), highlight=False)
+            _stderr().print("no events match" + (" (none is contested)" if contested else ""), highlight=False)
             return
+        from rich.console import Console
+
         console = Console()
         for table in claims_tables(store, rows):
             console.print(table)
@@ -241,4 +266,4 @@ def export(
         else:
             n = run_export(store, format.value, flt, out=sys.stdout)
             sys.stdout.flush()
-    stderr_console.print(f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else ""), highlight=False)
+    _stderr().print(f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else ""), highlight=False)

@@ -29,12 +29,11 @@ from fogwatch.fusion.rules import can_merge, date_window, matches_event, prefere
 from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
 from fogwatch.store import schema
 from fogwatch.store.migrations import migrate
-from fogwatch.store.query import EventFilter, where_clauses
+from fogwatch.store.query import DEFAULT_DB, EventFilter, where_clauses
 from fogwatch.text.normalize import fold
 
 D, M, C, FE = schema.documents, schema.mentions, schema.claims, schema.fused_events
 
-DEFAULT_DB = "fogwatch.db"
 _CANDIDATE_DEGREES = 1.0  # ~110 km: far beyond the 25 km rule, for members placed away from the event's representative point
 
 

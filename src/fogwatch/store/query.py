@@ -1,17 +1,43 @@
-"""Filters for ``fogwatch events``/``claims``/``export``, turned into SQL for either backend."""
+"""Filters for ``fogwatch events``/``claims``/``export``, turned into SQL for either backend.
+
+The filters are written once, as SQL text with named parameters (:func:`where_sql`):
+the store runs them through SQLAlchemy (:func:`where_clauses`), and
+:func:`read_events` runs the ``fogwatch events`` query on a plain DB-API
+connection, without importing SQLAlchemy or the fusion code (about 0.3 s of
+imports, against a query of tens of milliseconds). Nothing here imports them at
+module level.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from fogwatch.errors import Code, UsageError
-from fogwatch.store import schema
 
-fe = schema.fused_events
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+DEFAULT_DB = "fogwatch.db"
+
+# The schema versions whose fused_events read_events knows (exactly EVENT_COLUMNS; tests check each
+# against the migrations, and that migrations.LATEST is listed: a new migration adds its number here).
+# A store at any other version goes through open_store, which migrates it or refuses it (E502).
+READ_VERSIONS = (3, 4)
+
+# What Store.events returns per event: every fused_events column but the internal key (and PostGIS geom),
+# in the table's order (tests tie it to schema.fused_events).
+EVENT_COLUMNS = (
+    "event_id", "event_type", "sub_event_type", "event_date", "date_start", "date_end", "time_precision", "location_name",
+    "geonameid", "latitude", "longitude", "country_code", "admin1", "admin2", "geo_precision", "actor1", "actor1_inter",
+    "actor2", "actor2_inter", "fatalities_low", "fatalities_best", "fatalities_high", "n_mentions", "n_documents",
+    "n_sources", "sources", "contested", "discrepancy", "discrepancy_reasons", "updated_at", "window_start", "window_end",
+)
+_DATE_COLUMNS = ("event_date", "date_start", "date_end", "window_start", "window_end")
+_PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,49 +105,148 @@ def _like(value: str) -> str:
     return "%" + value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def where_clauses(f: EventFilter, dialect: str) -> list[sa.ColumnElement[bool]]:
-    out: list[sa.ColumnElement[bool]] = []
+def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
+    """The filter as SQL conditions on ``fused_events``, each with its named (``:name``) parameters."""
+    # SQLite keeps dates as ISO text; PostgreSQL has a date type.
+    day = (lambda d: d) if dialect == "postgresql" else (lambda d: d.isoformat())
+    out: list[tuple[str, dict[str, Any]]] = []
     if f.since:
-        out.append(fe.c.date_end >= f.since)
+        out.append(("fused_events.date_end >= :f_since", {"f_since": day(f.since)}))
     if f.until:
-        out.append(fe.c.date_start <= f.until)
+        out.append(("fused_events.date_start <= :f_until", {"f_until": day(f.until)}))
     if f.bbox:
         b = f.bbox
+        box = {"bw": b.west, "bs": b.south, "be": b.east, "bn": b.north}
         if dialect == "postgresql":
             # The && operator on the GiST-indexed geometry, then the exact test.
-            out.append(sa.text("fused_events.geom && ST_MakeEnvelope(:bw, :bs, :be, :bn, 4326)").bindparams(bw=b.west, bs=b.south, be=b.east, bn=b.north))
+            out.append(("fused_events.geom && ST_MakeEnvelope(:bw, :bs, :be, :bn, 4326)", box))
         else:
             # R*Tree candidates (stored as 32-bit floats, so rounded outward), then the exact test below.
-            rtree = sa.text(
+            out.append((
                 "fused_events.event_pk IN (SELECT event_pk FROM fused_events_rtree"
-                " WHERE max_lon >= :bw AND min_lon <= :be AND max_lat >= :bs AND min_lat <= :bn)"
-            ).bindparams(bw=b.west, bs=b.south, be=b.east, bn=b.north)
-            out.append(rtree)
-        out.append(fe.c.latitude.between(b.south, b.north))
-        out.append(fe.c.longitude.between(b.west, b.east))
+                " WHERE max_lon >= :bw AND min_lon <= :be AND max_lat >= :bs AND min_lat <= :bn)", box,
+            ))
+        out.append(("fused_events.latitude BETWEEN :lat_lo AND :lat_hi", {"lat_lo": b.south, "lat_hi": b.north}))
+        out.append(("fused_events.longitude BETWEEN :lon_lo AND :lon_hi", {"lon_lo": b.west, "lon_hi": b.east}))
     if f.country:
-        out.append(fe.c.country_code == f.country.upper())
+        out.append(("fused_events.country_code = :f_country", {"f_country": f.country.upper()}))
     if f.admin1:
-        out.append(sa.func.lower(fe.c.admin1) == f.admin1.lower())
+        out.append(("lower(fused_events.admin1) = :f_admin1", {"f_admin1": f.admin1.lower()}))
     if f.event_type:
-        t = f.event_type.lower()
-        out.append(sa.or_(sa.func.lower(fe.c.event_type) == t, sa.func.lower(fe.c.sub_event_type) == t))
+        out.append(("(lower(fused_events.event_type) = :f_type OR lower(fused_events.sub_event_type) = :f_type)",
+                    {"f_type": f.event_type.lower()}))
     if f.actor:
-        pat = _like(f.actor)
-        out.append(sa.or_(sa.func.lower(fe.c.actor1).like(pat, escape="\\"), sa.func.lower(fe.c.actor2).like(pat, escape="\\")))
+        out.append(("(lower(fused_events.actor1) LIKE :f_actor ESCAPE '\\' OR lower(fused_events.actor2) LIKE :f_actor ESCAPE '\\')",
+                    {"f_actor": _like(f.actor)}))
     if f.contested is not None:
-        out.append(fe.c.contested == f.contested)
+        out.append(("fused_events.contested = :f_contested", {"f_contested": bool(f.contested)}))
     if f.source:
-        m, d = schema.mentions, schema.documents
-        pat = _like(f.source)
-        out.append(
-            sa.exists(
-                sa.select(1)
-                .select_from(m.join(d, m.c.doc_key == d.c.doc_key))
-                .where(m.c.fused_event_id == fe.c.event_id)
-                .where(
-                    sa.or_(*(sa.func.lower(col).like(pat, escape="\\") for col in (d.c.outlet, d.c.republisher, d.c.source, d.c.url)))
-                )
-            )
-        )
+        like = " OR ".join(f"lower(documents.{col}) LIKE :f_source ESCAPE '\\'" for col in ("outlet", "republisher", "source", "url"))
+        out.append((
+            "EXISTS (SELECT 1 FROM mentions JOIN documents ON mentions.doc_key = documents.doc_key"
+            f" WHERE mentions.fused_event_id = fused_events.event_id AND ({like}))",
+            {"f_source": _like(f.source)},
+        ))
     return out
+
+
+def where_clauses(f: EventFilter, dialect: str) -> list[sa.ColumnElement[bool]]:
+    """:func:`where_sql` as SQLAlchemy clauses."""
+    import sqlalchemy as sa
+
+    return [sa.text(sql).bindparams(**params) for sql, params in where_sql(f, dialect)]
+
+
+def events_sql(f: EventFilter, dialect: str, limit: int | None = None, offset: int = 0) -> tuple[str, dict[str, Any]]:
+    """The statement behind Store.events / ``fogwatch events``: matching events, newest first."""
+    params: dict[str, Any] = {}
+    conds = []
+    for sql, p in where_sql(f, dialect):
+        conds.append(sql)
+        params.update(p)
+    cols = ", ".join(f"fused_events.{c}" for c in EVENT_COLUMNS)
+    # PostgreSQL sorts NULL first in a descending order; SQLite already puts it last (and NULLS LAST would
+    # keep SQLite off the index).
+    newest = "fused_events.date_start DESC NULLS LAST" if dialect == "postgresql" else "fused_events.date_start DESC"
+    sql = f"SELECT {cols} FROM fused_events"
+    if conds:
+        sql += " WHERE " + " AND ".join(conds)
+    sql += f" ORDER BY {newest}, fused_events.event_id"
+    if limit is not None:
+        sql += " LIMIT :q_limit"
+        params["q_limit"] = limit
+    if offset:
+        sql += " OFFSET :q_offset"
+        params["q_offset"] = offset
+    return sql, params
+
+
+def event_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """One fused_events row as Store.events returns it: ISO dates, a real bool, the reasons as a list."""
+    d = dict(row)
+    for k in _DATE_COLUMNS:
+        if isinstance(d.get(k), date):
+            d[k] = d[k].isoformat()
+    d["contested"] = bool(d["contested"])
+    d["discrepancy_reasons"] = json.loads(d["discrepancy_reasons"]) if d.get("discrepancy_reasons") else []
+    return d
+
+
+def read_events(db: str, f: EventFilter, limit: int | None = None) -> list[dict[str, Any]] | None:
+    """Run the ``fogwatch events`` query on a plain DB-API connection (sqlite3 or psycopg).
+
+    Returns None whenever this shortcut does not apply (no such file, the server is unreachable, the
+    store is at another schema version, any database error): the caller then goes through open_store,
+    which migrates, or explains the problem with its numbered error.
+    """
+    if db.startswith(_PG_PREFIXES):
+        return _read_postgresql(db, f, limit)
+    if db.startswith("sqlite:"):
+        return None
+    return _read_sqlite(db, f, limit)
+
+
+def _read_sqlite(db: str, f: EventFilter, limit: int | None) -> list[dict[str, Any]] | None:
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(db).expanduser()
+    if not path.is_file():
+        return None
+    try:
+        # mode=rw: never create a file here.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        if _version(conn.execute("SELECT max(version) FROM schema_version").fetchone()) not in READ_VERSIONS:
+            return None
+        sql, params = events_sql(f, "sqlite", limit)
+        cur = conn.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [event_dict(dict(zip(names, r))) for r in cur]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _read_postgresql(db: str, f: EventFilter, limit: int | None) -> list[dict[str, Any]] | None:
+    import psycopg
+
+    url = "postgresql://" + db.split("://", 1)[1]
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+            if _version(row) not in READ_VERSIONS:
+                return None
+            sql, params = events_sql(f, "postgresql", limit)
+            cur = conn.execute(re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql), params)
+            names = [c.name for c in cur.description]
+            return [event_dict(dict(zip(names, r))) for r in cur]
+    except psycopg.Error:
+        return None
+
+
+def _version(row: Any) -> int | None:
+    return row[0] if row else None
