@@ -120,6 +120,11 @@ def test_provenance_without_footer_falls_back_to_metadata():
     prov = find_provenance(ARTICLE, split_sections(ARTICLE), source="Wire Service", url=None)
     assert (prov.outlet, prov.republisher) == ("Wire Service", None)
     assert "metadata" in prov.reason
+    # A remark in brackets describes the document, not the outlet; a short qualifier is part of the name.
+    noted = find_provenance(ARTICLE, split_sections(ARTICLE), source="Wire Service (story with readers' remarks below)", url=None)
+    assert noted.outlet == "Wire Service" and "left out" in noted.reason
+    short = find_provenance(ARTICLE, split_sections(ARTICLE), source="The Courier (UK)", url=None)
+    assert short.outlet == "The Courier (UK)"
 
 
 def test_fakes_articles_are_almost_all_body(shared):

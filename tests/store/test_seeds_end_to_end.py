@@ -51,6 +51,8 @@ def test_turkish_dead_8_in_000_vs_at_least_6_per_the_ministry_in_003(seeds_db, r
     assert ("003", "at least 6", "Turkish Defense Ministry", "reported") in [c[:4] for c in claims]
     assert ("000", "8", None, "asserted") in [c[:4] for c in claims]
     assert turkish[0]["contested"] and any("at least 6" in r and "Turkish Defense Ministry" in r for r in turkish[0]["discrepancy_reasons"])
+    # 000 is South Front's own page, 003 Global Research's republication of South Front: one independent source.
+    assert turkish[0]["n_documents"] == 2 and turkish[0]["n_sources"] == 1
     table = run_cli_module("claims", "--contested", "--db", str(seeds_db)).stdout.decode()
     assert "Turkish Defense Ministry" in table and "at least 6" in table
 

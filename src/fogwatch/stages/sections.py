@@ -476,6 +476,9 @@ def _name_for_domain(domain: str, text: str) -> str | None:
     return None
 
 
+_TRAILING_NOTE = re.compile(r"\s*\([^()]{12,}\)\s*$")  # long enough to be a remark, not "(UK)" or "(Arabic)"
+
+
 def find_provenance(text: str, sections: tuple[Section, ...], source: str | None, url: str | None) -> Provenance:
     footer = [s for s in sections if s.kind == "boilerplate"]
     outlet: str | None = None
@@ -505,8 +508,9 @@ def find_provenance(text: str, sections: tuple[Section, ...], source: str | None
                 evidence.append(Span(sec.start + m.start("name"), sec.start + m.end("name")))
                 reasons.append("publisher from the copyright line")
     if site is None and source:
-        site = source
-        reasons.append("publisher from the input metadata")
+        # "South Front (article with reader comments appended)": a note about the document, not the outlet's name
+        site = _TRAILING_NOTE.sub("", source).strip() or source
+        reasons.append("publisher from the input metadata" + (" (its note in brackets left out)" if site != source.strip() else ""))
     if site is None and url:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0]
         if host:
