@@ -431,6 +431,8 @@ def _fronted(text: str, pos: int) -> bool:
     while k >= 0 and text[k] not in ".!?\n":
         if text[k] == " " and k + 1 < pos and text[k + 1] != " ":
             words += 1
+            if words > 1:
+                return False  # stop early: a long sentence without punctuation must not cost a scan per name
         k -= 1
     return words <= 1  # spaces between the words before the place: "In northern Aleppo" has one
 
