@@ -33,6 +33,7 @@ from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, p
 from fogwatch.events.figures import find_counts
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
+from fogwatch.places.recognize import list_gap
 from fogwatch.records import Document, Sentence, Span
 from fogwatch.text.normalize import fold
 
@@ -562,10 +563,6 @@ def _pointless(place) -> bool:
     return getattr(place, "feature", None) == "unresolved" or (getattr(place, "geonameid", None) is None and getattr(place, "latitude", None) is None)
 
 
-# Between two names of one list: ", ", " and ", ", or " (a district number may end a name: "Rashidin 4 and").
-_LIST_BETWEEN = re.compile(r"^(?: \d{1,4})?(?:, |,? and |,? or )$")
-
-
 def _list_mates(ctx: DocContext, place) -> list:
     """The other places of the list ``place`` is in ("near Saraqib, Rashidin 4 and Khan Touman"), in text order."""
     i = bisect.bisect_left(ctx.place_starts, place.start)
@@ -573,9 +570,9 @@ def _list_mates(ctx: DocContext, place) -> list:
         return []
     lo = hi = i
     text = ctx.doc.text
-    while lo > 0 and _LIST_BETWEEN.match(text[ctx.places[lo - 1].end : ctx.places[lo].start]):
+    while lo > 0 and list_gap(text[ctx.places[lo - 1].end : ctx.places[lo].start]) is not None:
         lo -= 1
-    while hi + 1 < len(ctx.places) and _LIST_BETWEEN.match(text[ctx.places[hi].end : ctx.places[hi + 1].start]):
+    while hi + 1 < len(ctx.places) and list_gap(text[ctx.places[hi].end : ctx.places[hi + 1].start]) is not None:
         hi += 1
     return [p for p in ctx.places[lo : hi + 1] if p is not place and getattr(p, "feature", "town") not in ("country", "admin1")]
 

@@ -199,18 +199,20 @@ def mention_from_contract(event: dict[str, Any], doc_key: str, index: int) -> Me
         confidence=_float(event.get("confidence")),
         evidence=tuple(s for s in (_span(e) for e in (event.get("evidence") or ())) if s),
         claims=tuple(claims),
-        alternatives=alternatives_from_contract(loc.get("alternatives")),
-        unplaced=sum(1 for a in loc.get("alternatives") or () if isinstance(a, dict) and _int(a.get("geonameid")) is None),
+        **alternatives_from_contract(loc.get("alternatives")),
     )
 
 
-def alternatives_from_contract(value: Any) -> tuple[tuple[int, float, float], ...]:
-    """The gazetteer points among a location's ``alternatives`` (names the gazetteer lacks have no point to compare)."""
-    out = []
+def alternatives_from_contract(value: Any) -> dict[str, Any]:
+    """Mention fields from a location's ``alternatives``: the gazetteer points (geonameid, lat, lon) to compare,
+    and how many listed names the gazetteer lacks (no point to compare)."""
+    points, unplaced = [], 0
     for a in value if isinstance(value, list) else ():
         if not isinstance(a, dict):
             continue
         gid, lat, lon = _int(a.get("geonameid")), _float(a.get("latitude")), _float(a.get("longitude"))
-        if gid is not None and lat is not None and lon is not None:
-            out.append((gid, lat, lon))
-    return tuple(out)
+        if gid is None:
+            unplaced += 1
+        elif lat is not None and lon is not None:
+            points.append((gid, lat, lon))
+    return {"alternatives": tuple(points), "unplaced": unplaced}

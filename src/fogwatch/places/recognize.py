@@ -244,11 +244,9 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
         listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
         # "near Saraqib, Rashidin 4 and Khan Touman": names listed with a known place share its cue, and
         # the ones the gazetteer lacks are kept as unresolved (the event may be at any of them).
-        gap = folded[weak_list_end:chain_start] if weak_list_end >= 0 else ""
-        number = _NUMBER_AFTER.match(gap)
-        gap = gap[number.end() :] if number else gap
+        gap = list_gap(folded[weak_list_end:chain_start]) if weak_list_end >= 0 else None
         weak_listed = (
-            not listed and bool(gap) and bool(_LIST_GAP.match(gap))
+            not listed and gap is not None
             and (" and " in gap or " or " in gap or bool(_LIST_CLOSES.match(text[chain[-1].end : chain[-1].end + 160])))
             # "In Chicago, Mayor Smith and …": a fronted place and its comma end the clause, and titles start names
             and not (gap == ", " and weak_list_fronted) and chain[0].low not in _TITLE_WORDS
@@ -422,6 +420,14 @@ _TITLE_WORDS = frozenset(
     detective agent trooper pastor rev father sister brother commander colonel captain lieutenant sergeant
     spokesman spokeswoman minister secretary senator ambassador councilman councilwoman commissioner""".split()
 )
+
+
+def list_gap(between: str) -> str | None:
+    """The separator of two names of one list (", ", " and ", ", or "), after an optional district number
+    that ends the first name ("Rashidin 4 and"); ``None`` when ``between`` is not one."""
+    number = _NUMBER_AFTER.match(between)
+    gap = between[number.end() :] if number else between
+    return gap if _LIST_GAP.match(gap) else None
 
 
 def _fronted(text: str, pos: int) -> bool:
