@@ -27,6 +27,17 @@ def test_ci_calls_the_readme_test_command_unchanged():
     _, test = _readme_commands()
     ci_lines = [line.strip() for line in (REPO / ".ci/run").read_text().splitlines()]
     assert test in ci_lines
+    # .ci/run only calls it: no package installs of its own, so a fresh machine running
+    # `./dev test` by hand gets exactly what CI gets
+    code = [line for line in ci_lines if line and not line.startswith("#")]
+    assert not any("apt-get" in line or "pip " in line for line in code), code
+
+
+def test_dev_test_installs_the_system_packages_its_tests_need():
+    dev = (REPO / "dev").read_text()
+    test_line = next(line for line in dev.splitlines() if line.strip().startswith("test)"))
+    assert "sysdeps" in test_line
+    assert "apt-get install" in dev and "postgis" in dev
 
 
 def test_every_error_code_is_documented():

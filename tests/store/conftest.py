@@ -3,8 +3,8 @@
 The PostgreSQL cluster is created once per session with ``initdb`` in a temp
 directory, started on a free port on 127.0.0.1 (its unix socket also in the
 temp directory) and stopped and deleted afterwards. When PostgreSQL is not
-installed the PostgreSQL tests FAIL with the command that installs it: CI
-(.ci/run) installs it, and a silent skip would hide a store that never ran there.
+installed the PostgreSQL tests FAIL with the command that installs it: ``./dev test``
+installs it first, and a silent skip would hide a store that never ran there.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL cluster for tests and benchmarks: ``initdb`` into a temp dir, a free port, torn down after.
 
-Needs the Debian packages ``postgresql`` and ``postgis`` (``.ci/run`` installs them).
+Needs the Debian packages ``postgresql`` and ``postgis`` (``./dev test`` installs them when missing).
 Run as root, the server runs as the ``postgres`` user (initdb refuses root).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 PG_ROOT = Path("/usr/lib/postgresql")
-INSTALL_HINT = "apt-get install -y postgresql postgis postgresql-postgis (what .ci/run does)"
+INSTALL_HINT = "apt-get install -y postgresql postgis postgresql-postgis (what ./dev test and ./dev sysdeps do)"
 
 
 class PostgresUnavailable(RuntimeError):
