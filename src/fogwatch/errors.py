@@ -43,6 +43,11 @@ class Code(str, Enum):
     GAZETTEER_DOWNLOAD = "E402"
     GAZETTEER_CHECKSUM = "E403"
     GAZETTEER_INDEX = "E404"
+    GAZETTEER_TOO_LARGE = "E405"  # a download or a zip member over its size cap
+    GAZETTEER_WRITE = "E406"  # a download could not be written (disk full, no permission); no .part file left
+    GAZETTEER_CORRUPT = "E407"  # a zip member that fails to decompress or its CRC check
+    GAZETTEER_FIELD = "E408"  # a CSV field or dump line over the length limit
+    GAZETTEER_MOVED_ID = "E409"  # a dump row that would move an existing GeoNames id: skipped without --replace
     # E5xx: the corpus store and fetching (fogwatch.store, fogwatch.ingest.fetch)
     STORE_UNREACHABLE = "E501"
     STORE_TOO_NEW = "E502"
@@ -50,6 +55,13 @@ class Code(str, Enum):
     FETCH_FAILED = "E504"
     FETCH_NOT_TEXT = "E505"
     OUTLET_REGISTRY = "E506"
+    FETCH_BLOCKED = "E513"  # an address refused by the fetch policy (loopback, private, link-local, ...)
+    FETCH_REDIRECTS = "E514"  # a redirect loop, too many redirects, or a redirect to a non-HTTP URL
+    FETCH_TOO_LARGE = "E515"  # a fetched body over the size cap
+    FETCH_DEADLINE = "E516"  # a fetch past its overall deadline
+    FETCH_BAD_BODY = "E517"  # a body that cannot be decoded (e.g. falsely labelled gzip) or a broken HTTP exchange
+    FEED_REFUSED = "E518"  # a feed the defused XML parser refuses (entity declarations, external references)
+    FETCH_BAD_URL = "E519"  # not an http(s) URL, or an invalid one
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
 

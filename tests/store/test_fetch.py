@@ -78,7 +78,7 @@ def server():
     httpd.server_close()
 
 
-FAST = FetchOptions(timeout=0.5, retries=2, backoff=0.05)
+FAST = FetchOptions(timeout=0.5, retries=2, backoff=0.05, allow_private=True)  # the test server is on 127.0.0.1
 
 
 def test_article_url_becomes_a_document(server):
@@ -110,11 +110,11 @@ def test_transient_errors_are_retried(server):
 
 def test_timeouts_unreachable_hosts_and_binary_content_are_errors_not_crashes(server):
     started = time.perf_counter()
-    slow, blob = iter_url_documents([f"{server}/slow.html", f"{server}/blob.bin"], FetchOptions(timeout=0.3, retries=1, backoff=0.05))
+    slow, blob = iter_url_documents([f"{server}/slow.html", f"{server}/blob.bin"], FetchOptions(timeout=0.3, retries=1, backoff=0.05, allow_private=True))
     assert slow.errors[0].code == "E504" and "timed out" in slow.errors[0].message and "2 attempts" in slow.errors[0].message
     assert time.perf_counter() - started < 3.0
     assert blob.errors[0].code == "E505"
-    (dead,) = iter_url_documents(["http://127.0.0.1:1/nothing"], FetchOptions(timeout=0.3, retries=0))
+    (dead,) = iter_url_documents(["http://127.0.0.1:1/nothing"], FetchOptions(timeout=0.3, retries=0, allow_private=True))
     assert dead.errors[0].code == "E504" and "connection failed" in dead.errors[0].message
 
 
@@ -125,7 +125,7 @@ def test_parse_feed_rejects_non_feeds():
 
 def test_cli_ingests_a_feed_into_the_store(server, run_cli, tmp_path):
     db = tmp_path / "feed.db"
-    proc = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--timeout", "10", "--retries", "0")
+    proc = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--timeout", "10", "--retries", "0", "--allow-private")
     err = proc.stderr.decode()
     assert proc.returncode == 0, err
     assert "ingested 2 new report(s)" in err and "1 unreadable" in err and "E504" in err
@@ -133,5 +133,5 @@ def test_cli_ingests_a_feed_into_the_store(server, run_cli, tmp_path):
 
     rows = sqlite3.connect(db).execute("SELECT url, source, published FROM documents ORDER BY url").fetchall()
     assert rows == [(f"{server}/a1.html", "Test Wire feed", "2021-03-09"), (f"{server}/a2.html", "Test Wire feed", "2021-03-10")]
-    again = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--retries", "0")
+    again = run_cli("ingest", f"{server}/feed.rss", "--db", str(db), "--stages", "sections,sentences", "-j", "1", "--retries", "0", "--allow-private")
     assert "ingested 0 new report(s) (2 already stored" in again.stderr.decode()

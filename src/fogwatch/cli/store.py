@@ -88,6 +88,9 @@ def ingest(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for extraction (0: one per available core)."),
     timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="HTTP timeout in seconds (connect and each read)."),
     retries: int = typer.Option(3, "--retries", min=0, help="Retries for transient HTTP failures."),
+    deadline: float = typer.Option(60.0, "--deadline", min=0.1, help="Overall seconds per fetched URL: every attempt, redirect and byte (E516 past it)."),
+    max_fetch_mb: float = typer.Option(20.0, "--max-fetch-mb", min=0.001, help="Largest body fetched for one URL, in MB after decompression (E515 past it)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Also fetch from loopback, private, link-local and other non-public addresses (refused by default, E513)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
 ) -> None:
     """Ingest reports into the store: extract events, link near-duplicates, fuse events across sources."""
@@ -104,7 +107,8 @@ def ingest(
     check_paths([p for p in inputs if not is_url(p)])  # usage errors before the pipeline loads its indexes
     with _open(db, create=True) as store:
         nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
-        docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(timeout=timeout, retries=retries))
+        docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(
+            timeout=timeout, retries=retries, deadline=deadline, max_bytes=int(max_fetch_mb * 1024 * 1024), allow_private=allow_private))
         report = run_ingest(store, progress_over(docs, "ingest", enabled=progress), nlp, batch_size=batch_size, jobs=jobs or default_jobs())
         stats = store.stats()
     _print_report(report, stats, db, nlp)

@@ -19,6 +19,7 @@ from fogwatch.errors import Code, UsageError
 from fogwatch.ingest.decode import BinaryContent, decode_bytes
 from fogwatch.ingest.html import HtmlExtractionError, extract_html
 from fogwatch.records import DocError, Document, Metadata
+from fogwatch.redact import strip_credentials
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -237,7 +238,9 @@ def _finish(doc_id: str, origin: str, text: str, is_html: bool, fields: dict[str
 def _metadata(fields: dict[str, Any]) -> Metadata:
     def s(key: str) -> str | None:
         v = fields.get(key)
-        return str(v) if v not in (None, "") else None
+        if v in (None, ""):
+            return None
+        return strip_credentials(str(v)) if key == "url" else str(v)  # a `user:pass@` in a URL is never kept
 
     extra = tuple((k, v) for k, v in fields.items() if k not in _RESERVED)
     return Metadata(**{k: s(k) for k in _META_KEYS}, extra=extra)
