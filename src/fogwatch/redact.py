@@ -70,12 +70,3 @@ def is_web_url(url: str | None) -> bool:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(host)
 
-
-def redact_url(url: str) -> str:
-    """A URL (or a store's ``postgresql://`` address) fit for a message: its password masked."""
-    return mask_credentials(url)
-
-
-def is_web_url(url: str | None) -> bool:
-    """True for an ``http://`` or ``https://`` URL (never ``javascript:``, ``data:``, ``file:``)."""
-    return isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
