@@ -64,6 +64,7 @@ class Code(str, Enum):
     FETCH_BAD_URL = "E519"  # not an http(s) URL, or an invalid one
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
+    LEXICON = "E602"
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
