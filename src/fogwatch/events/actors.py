@@ -26,6 +26,7 @@ import ahocorasick
 import yaml
 
 from fogwatch.errors import Code, UsageError
+from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor
 from fogwatch.records import Span
 from fogwatch.registry_files import user_registry_texts
@@ -64,6 +65,7 @@ class ActorRegistry:
     countries: dict[str, str] = field(default_factory=dict)  # ISO -> name
     country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
     sources: list[str] = field(default_factory=list)
+    lexicon: Lexicon | None = None  # whose ``group_heads`` make "<Group> militants" an actor (None: the packaged lexicon)
     _automaton: Any = None
     _generic_re: re.Pattern[str] | None = None
     _acronym_re: re.Pattern[str] | None = None
@@ -189,7 +191,8 @@ class ActorRegistry:
                 if m.group(1) == "IS" and not re.match(r"\s+(?:militants|fighters|group|jihadists|extremists)\b", original[m.end() :]):
                     continue  # "IS" alone is too ambiguous
                 found.append(ActorMention(m.start(), m.end(), m.group(1), self.entries[self.acronyms[m.group(1)]]))
-        for m in (_GROUP_RE.finditer(original) if _GROUP_HINT.search(folded) else ()):
+        group_hint, group_re = _group_patterns(self.lexicon or default_lexicon())
+        for m in (group_re.finditer(original) if group_hint.search(folded) else ()):
             group = m.group("group")
             if fold(group.split()[0]) in _GROUP_STOP or fold(group) in self.country_words or fold(group) in self.aliases:
                 continue
@@ -299,11 +302,15 @@ _GROUP_STOP = frozenset(
     moderate radical opposition rebel syrian kurdish all most more hundreds dozens thousands unidentified unknown suspected alleged
     masked allied backed pro-regime pro-government pro-assad pro-damascus""".split()
 )
-_GROUP_HINT = re.compile(r"militants|fighters|rebels|insurgents|jihadists|gunmen|militia|extremists|terrorists")
-_GROUP_RE = re.compile(
-    r"\b(?P<group>(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)(?:\s+(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+|al|bin|of|ul|e)){0,3})\s+"
-    r"(?:militants|fighters|rebels|insurgents|jihadists|gunmen|militia|militiamen|extremists|terrorists)\b"
-)
+_NAME_WORD = r"[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+"
+
+
+@lru_cache(maxsize=4)
+def _group_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "<Group> militants": a quick test for a head word anywhere, and the pattern; the heads are the lexicon's ``group_heads``."""
+    heads = "|".join(re.escape(h) for h in lexicon.cues["group_heads"])
+    group = r"(?P<group>(?:" + _NAME_WORD + r")(?:\s+(?:" + _NAME_WORD + r"|al|bin|of|ul|e)){0,3})"
+    return re.compile(heads), re.compile(r"\b" + group + r"\s+(?:" + heads + r")\b")
 
 
 def _builtin_texts() -> Iterable[tuple[str, str]]:
@@ -313,9 +320,9 @@ def _builtin_texts() -> Iterable[tuple[str, str]]:
             yield item.read_text(encoding="utf-8"), f"fogwatch/data/actors/{item.name}"
 
 
-def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True) -> ActorRegistry:
-    """The built-in registry, then ``$FOGWATCH_ACTORS``, then ``extra_paths``."""
-    registry = ActorRegistry()
+def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True, lexicon: Lexicon | None = None) -> ActorRegistry:
+    """The built-in registry, then ``$FOGWATCH_ACTORS``, then ``extra_paths``; ``lexicon`` gives the group head words."""
+    registry = ActorRegistry(lexicon=lexicon)
     for text, origin in _builtin_texts():
         registry.add_file(text, origin)
     for text, origin in user_registry_texts(ENV_VAR, extra_paths, use_env, "actor registry", Code.ACTOR_REGISTRY):

@@ -28,9 +28,10 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import WEAK_TRIGGERS, Trigger, clause_bounds, combine, find_triggers
+from fogwatch.events.classify import Trigger, clause_bounds, combine, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.figures import find_counts
+from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
 from fogwatch.places.recognize import list_gap
@@ -105,11 +106,12 @@ class _Draft:
 class DocContext:
     """What the assembly needs of one document, computed once."""
 
-    def __init__(self, doc: Document, registry: ActorRegistry) -> None:
+    def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None) -> None:
         self.doc = doc
         self.text = doc.text
         self.folded = fold(doc.text)
         self.registry = registry
+        self.lexicon = lexicon or default_lexicon()
         self.places = tuple(p for p in doc.places)
         self.place_starts = [p.start for p in self.places]
         codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
@@ -174,8 +176,9 @@ def _windows(sentence: Sentence) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_SENTENCE, sentence.end)) for s in range(sentence.start, sentence.end, MAX_SENTENCE)]
 
 
-def extract_events(doc: Document, registry: ActorRegistry) -> tuple[Event, ...]:
-    ctx = DocContext(doc, registry)
+def extract_events(doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None) -> tuple[Event, ...]:
+    """The events of a document's body sentences; ``lexicon``: the packaged one unless given."""
+    ctx = DocContext(doc, registry, lexicon)
     body = [s for s in doc.body_sentences() if s.section == "body"]
     drafts = _drafts_for(ctx, body)
     if not drafts:
@@ -217,7 +220,7 @@ def _doubt(drafts: list[_Draft], claims: list[Claim], index: int) -> None:
 
 def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
     folded, text = ctx.folded, ctx.text
-    triggers = find_triggers(folded, s.start, s.end, text)
+    triggers = find_triggers(folded, s.start, s.end, text, ctx.lexicon)
     if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
         return [], []
     if _WAR_TOLL.search(folded, s.start, s.end) or _is_cumulative_toll(folded[s.start : s.end]):
@@ -249,7 +252,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         trigs = [t for t in triggers if c_start <= t.start < c_end]
         if not trigs:
             continue
-        typed = combine(trigs, folded[c_start:c_end], c_start)
+        typed = combine(trigs, folded[c_start:c_end], c_start, ctx.lexicon)
         if not typed:
             continue
         sub, trig = typed[0]
@@ -260,7 +263,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             continue
         if _HABITUAL.search(folded, c_start, c_end):
             continue  # "the town has been shelled repeatedly since the ceasefire": background, not one event
-        if all(t.text in WEAK_TRIGGERS for t in trigs if t.kind != "none"):
+        if all(t.text in ctx.lexicon.weak_triggers for t in trigs if t.kind != "none"):
             figures_here = any(c_start <= c.start + s.start < c_end for c in counts_())
             dated = any(c_start <= m.start() < c_end for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))

@@ -1,7 +1,9 @@
 """Sub-event types from trigger words: a lexicon, a few composition rules, and ACLED's precedence.
 
-One Aho-Corasick automaton finds every trigger phrase in a folded text in a
-single pass, so the stage can skip sentences with no trigger at all. Each
+The phrases and cue word lists are data (``fogwatch/data/lexicon/*.yaml``, read by
+:mod:`fogwatch.events.lexicon`); every function here takes an optional ``lexicon``
+(default: the packaged one). One Aho-Corasick automaton finds every trigger phrase
+in a folded text in a single pass, so the stage can skip sentences with no trigger at all. Each
 trigger carries a sub-event type (or a pseudo-type the context resolves:
 ``territory`` becomes "Government regains territory" or "Non-state actor
 overtakes territory" by who took it; ``protest`` becomes a peaceful protest,
@@ -22,9 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import ahocorasick
+from fogwatch.events.lexicon import Lexicon, default_lexicon
 
 # Most specific / most severe first: the winner when tactics co-occur in one clause.
 PRECEDENCE: tuple[str, ...] = (
@@ -56,113 +57,6 @@ PRECEDENCE: tuple[str, ...] = (
 )
 _RANK = {s: i for i, s in enumerate(PRECEDENCE)}
 
-# (pseudo-)type -> tier -> phrases. A trailing "*" matches any word ending ("shell*": shelled, shelling).
-LEXICON: dict[str, dict[int, str]] = {
-    "Chemical weapon": {3: "chemical attack* | chemical weapon* | chemical strike* | chemical munition* | chemical agent* | sarin | chlorine | "
-                           "nerve agent* | nerve gas | mustard gas | toxic gas* | poison gas | poisonous gas* | gas attack* | toxic chemical* | "
-                           "chemical bomb* | toxic substance* | chemical shell*"},
-    "Suicide bomb": {3: "suicide bomb* | suicide attack* | suicide car* | suicide vest* | suicide truck* | suicide blast* | suicide explosion* | "
-                        "blew himself up | blew herself up | blew themselves up | self-detonat* | explosive vest* | explosive belt* | svbied* | "
-                        "suicide attacker* | suicide mission* | suicide-bomb* | detonated his vest | detonated her vest | kamikaze"},
-    "Remote explosive/landmine/IED": {3: "ied | ieds | improvised explosive* | roadside bomb* | landmine* | land mine* | car bomb* | "
-                                         "explosive device* | booby-trap* | booby trap* | bomb blast* | vbied* | motorcycle bomb* | "
-                                         "magnetic bomb* | sticky bomb* | planted bomb* | bomb exploded | bomb went off | bomb explosion* | "
-                                         "mine explosion* | mine blast* | remote-controlled bomb* | remotely detonated | bomb-laden | explosives-laden | "
-                                         "bomb attack* | explosion* | exploded | blast* | detonat* | explosive-laden | mines | tnt | ground mine* | mine | "
-                                         "anti-personnel mine* | anti-tank mine*", 1: "bombing*"},
-    "Grenade": {3: "grenade* | hand-grenade* | hand grenade*"},
-    "Air/drone strike": {3: "airstrike* | air strike* | air-strike* | air raid* | air-raid* | warplane* | war plane* | fighter jet* | jets | "
-                            "drone strike* | drone attack* | aerial bombardment* | aerial attack* | aerial bombing* | helicopter gunship* | "
-                            "barrel bomb* | air force | sorties | choppers | chopper | gunships | bombing raid* | aircraft | helicopter* | air power | airpower | air support | "
-                            "bombed | bomber jets | unmanned aerial | uav* | drones | drone | airstrikes | air bombardment* | aerial raid* | "
-                            "bombarded from the air | air attack*"},
-    "Shelling/artillery/missile attack": {3: "shell* | artillery | mortar* | rocket* | missile* | bombard* | howitzer* | grad | mlrs | "
-                                             "katyusha* | projectile* | tank fire | cannon* | atgm* | anti-tank | qassam* | heavy weapon* | "
-                                             "tank round* | launcher* | rocket-propelled grenade* | rocket propelled grenade*", 2: "strikes | strike on | strike against | struck"},
-    "Sexual violence": {3: "rape* | raped | sexual assault* | sexual violence | sexually assault* | sexual abuse* | sexually abus* | "
-                        "sexual slavery | sexual harassment | sexual exploitation | sexually harass* | molest* | gang-rape* | gangrape* | "
-                        "sex slave* | gang rape*"},
-    "Abduction/forced disappearance": {3: "abduct* | kidnap* | hostage* | forcibly disappeared | forced disappearance* | enforced disappearance* | "
-                                          "taken captive | went missing | were missing | whereabouts | disappeared"},
-    "territory": {2: "pushed back | recovered control | recover control | regain* | recaptur* | retook | retake* | re-took | re-captur* | liberat* | took back | took control | taken control | "
-                     "take control | taking control | seized control | seize control | gained control | gain control | restored control | "
-                     "captur* | seized | seize | seizing | cleared | overran | overrun | fell into the hands | fell to | fallen to | "
-                     "taken over | took over | take over | stormed | drove out | driven out | pushed out | expelled | advanced into | "
-                     "entered the town | entered the city | entered the village | under control | full control | control over | "
-                     "control of"},
-    "Armed clash": {2: "clash* | fighting | fought | battle* | exchange of fire | exchanged fire | exchanging fire | firefight* | gunfight* | "
-                       "gun battle* | gunbattle* | skirmish* | ambush* | counter-attack* | counterattack* | counter-offensive* | "
-                       "offensive | assault* | repelled | repulsed | combat | encounter* | shootout* | shoot-out* | gunfire | "
-                       "infiltration attempt* | fire exchange* | heavy fighting | raided | raid | raids | engaged | hostilities | frontline | front line | "
-                       "attack on positions | attacked positions | attacked the positions | positions of | counter attack*"},
-    "kill": {1: "killed | killing | kills | dead | died | death* | shot | shooting | shot dead | gunned down | murder* | massacre* | "
-                "stabbed | stabbing | hacked | beheaded | behead* | beaten to death | beat to death | executed | execution* | assassinat* | "
-                "slain | slaughter* | burned alive | burnt alive | tortur* | wounded | injured | injuring | wounding | opened fire | "
-                "fired at | fired on | shot at | attack* | targeted | hit | lives | casualties | victims | bodies | body of | "
-                "beaten | beat up | assault on | assaulted | lynch*"},
-    "protest": {2: "protest* | demonstrat* | rally | rallies | rallied | marched | marchers | marches | protest march | sit-in* | hunger strike* | "
-                   "general strike* | went on strike | on strike | strikers | picket* | took to the streets | take to the streets | "
-                   "chanting | chanted | vigil* | dharna* | bandh | gherao* | agitation* | agitating | agitators | slogans | placards | "
-                   "walkout | walk-out | boycott*"},
-    "intervention": {2: "tear gas | teargas | tear-gas | water cannon* | dispersed | disperse | dispersing | baton* | lathi* | "
-                        "rubber bullet* | broke up | cracked down | crackdown | pepper spray | stun grenade* | cane-charge* | "
-                        "cane charge* | charged the | used force | use of force | pellet* | plastic bullet* | pepper-spray* | pepper spray* | suppress* | detain*"},
-    "riot": {3: "riot* | violent protest* | violent demonstration* | stone pelting | stone-pelting | pelted stones | pelting stones | "
-                "stone-throwing | throwing stones | threw stones | hurled stones | pelted | petrol bomb* | molotov*"},
-    "Mob violence": {3: "mob | mobs | lynch* | vigilante* | communal clash* | communal violence | mob violence | angry crowd | "
-                        "communal riot* | sectarian violence | sectarian clash* | tribal clash* | ethnic clash*"},
-    "Agreement": {3: "agreement* | ceasefire* | cease-fire* | truce* | peace deal* | peace accord* | peace talks | accord | signed a | "
-                     "signed an | reconciliation | memorandum | prisoner exchange* | prisoner swap* | exchange of prisoners | "
-                     "swap deal* | agreed to | agreed on | negotiated | settlement | exchanged prisoners | exchange prisoners | "
-                     "prisoners exchange | released prisoners | peace agreement*"},
-    "Arrests": {3: "arrest* | detain* | detention* | custody | apprehend* | nabbed | rounded up | remand* | jailed | booked | "
-                   "sent to jail | picked up | held for questioning | handcuffed | imprisoned | prison sentence* | sentenced"},
-    "Change to group/activity": {3: "formed | formation | merge* | merger | dissolv* | defect* | pledged allegiance | recruit* | "
-                                    "training camp* | military exercise* | military drill* | drills | curfew* | state of emergency | "
-                                    "mobilis* | mobiliz* | reinforcement* | deployed | deploy* | sent troops | rebrand* | "
-                                    "surrender* | laid down | lay down | joined the | joined forces | appointed | new commander | "
-                                    "military buildup | build-up | buildup | redeploy* | troop movement* | moved troops | "
-                                    "sent reinforcements | banned | ban on | launched a campaign | announced the | reinforced | "
-                                    "military drill* | war games | mock | sortie | emergency sortie | air defence identification | "
-                                    "air defense identification | test-fired | test fired | missile test* | launched a satellite"},
-    "Disrupted weapons use": {3: "defus* | dismantl* | weapons cache* | arms cache* | arms depot* | ammunition depot* | weapon depot* | "
-                                 "shot down | downed | bomb disposal | controlled explosion* | arms haul | demining | mine clearance | cleared mines | "
-                                 "seized weapons | seized arms | seized ammunition | seized explosives | recovered weapons | "
-                                 "recovered explosives | recovered arms | weapons were seized | found an ied | found a bomb | "
-                                 "explosives were found | weapons and ammunition | cache of weapons | cache of arms | air defen*"},
-    "Headquarters or base established": {3: "established a base | established a new base | established positions | established several positions | "
-                                            "established a position | established a post | established an observation | established a military | "
-                                            "set up a base | set up a checkpoint | set up checkpoints | set up a military | set up an observation | "
-                                            "set up a post | set up positions | new base | new military base | new observation post* | "
-                                            "built a base | establish* a base | establish* a military | established | establish | set up | "
-                                            "opened a base | opened a new base | established a presence | establishing"},
-    "Non-violent transfer of territory": {3: "handed over | hand over | handover | hand-over | ceded | without a fight | without resistance | "
-                                             "without fighting | took over from | peacefully | not encountered any resistance | "
-                                             "no resistance | handed authority",
-                                          2: "withdr* | pulled out | pull out | pullout | evacuat* | retreat* | left the town | left the city | "
-                                             "left the area"},
-    "Looting/property destruction": {3: "loot* | plunder* | ransack* | torch* | set fire | set on fire | set ablaze | burnt down | burned down | "
-                                        "burn down | demolish* | bulldoz* | raze* | vandali* | arson | pillag* | destroyed homes | "
-                                        "destroyed houses | destroyed property | destroyed crops | destroyed shops | destruction of property | "
-                                        "confiscated land | seized property | stole | stolen | steal* | destruction of government propert* | "
-                                        "destruction of public propert* | destruction of propert* | attacks on propert* | attacks on the propert* | burned houses | burnt houses | "
-                                        "burned homes | burnt homes | burned shops"},
-    "weapon": {1: "ammunition* | ammo | firearm* | weapons | weapon | guns | pistols | rifles | kalashnikov* | explosives | cache | caches | "
-                  "arms | rounds of | detonators | machine guns | machine-guns | depot | depots"},
-    "none": {3: "earthquake* | flood* | cyclone* | hurricane* | typhoon* | landslide* | drought* | wildfire* | forest fire* | tsunami* | "
-                "heavy rain* | rainfall | storm* | covid* | coronavirus | pandemic | virus | infection* | vaccin* | outbreak | epidemic | "
-                "accident* | derail* | crash* | collapsed | collapse | capsiz* | stampede* | short circuit | gas leak* | leak | "
-                "fire broke out | blaze | caught fire | factory fire | fire tenders | firefighters | fire brigade | "
-                "drug* | smuggl* | traffick* | robbery | robbed | robber* | cartel* | extortion | heroin | cocaine | narcotic* | "
-                "fraud | theft | thieves | burglar* | dacoit* | gangster* | ganja | "
-                "claimed responsibility | claim responsibility | claims responsibility | responsible for | "
-                "met with | meeting | visit* | summit | foreign minister | ambassador* | diplomat* | condemn* | talks with | "
-                "phone call | bilateral | sanctions | delegation | accusation* | allegation* | transformer | gas cylinder* | "
-                "propane | boiler | gas cylinders | chemical plant | chemical factory | factory | warehouse | fertilizer plant | oil tank | power plant | "
-                "petroleum | tanker | refinery | inhaling | food poisoning | toxins | consuming | hospitalized | counterfeit | "
-                "migrants | cyber | hackers | hacked | urges | urged | called on | fake currency | demonetization"},
-}
-
 _TERRITORY_OBJECT = re.compile(
     r"^(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ \d+))?"
     r"(?:\s+(?:the|a|an|several|some|two|three|four|five|\d+|over|more than|at least|approximately|about|most of the|most of|parts of|part of|much of|all|several key))*"
@@ -171,44 +65,6 @@ _TERRITORY_OBJECT = re.compile(
     r"outskirts|road|highway|crossroads|junction|camp|checkpoint|quarter|suburb|suburbs|mountain|strongholds?|stronghold|bastion|capital|"
     r"farms|heights|valley|island|oil field|oilfield|border crossing|crossing|dam|bridge|square|compound|camps|port|ports|airfield|hilltop|"
     r"hilltops|fort|outpost|outposts|post|posts|headquarters|barracks|garrison|enclave|pocket|county|municipality|governorate)\b"
-)
-_NONSTATE_CUES = re.compile(
-    r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|isis|isil|daesh|islamic state|al-qaeda|al-shabaab|al shabaab|taliban|boko haram|"
-    r"houthis?|ansar|hts|nusra|tahrir|opposition|terrorists?|militias?|sdf|ypg|pkk|separatists?|guerrillas?|maoists?|naxal\w*|farc|eln|armed group|"
-    r"gunmen|tribesmen|mujahideen|free syrian army|fsa|syrian national army|turkish-backed|turkish proxies|shabaab|jnim|iswap|adf|m23|"
-    r"pro-militant|extremists?|tigray\w*|tplf|fano|amhara|arakan|kachin|karen|kia|rsf|rapid support)\b"
-)
-_STATE_CUES = re.compile(
-    r"\b(?:army|troops|soldiers|government forces|government troops|regime|military|security forces|saa|tiger forces|armed forces|"
-    r"pro-government|loyalist|police|national guard|federal forces|state forces|government|forces loyal to|iraqi forces|afghan forces|"
-    r"syrian forces|marines|gendarmes?|paramilitary|tatmadaw|fardc|idf|fanis|coalition|turkish|russian|iranian)\b"
-)
-_CIVILIAN_CUES = re.compile(
-    r"\b(?:civilians?|residents?|villagers?|people|children|child|women|woman|girls?|boys?|man|men|farmers?|shepherds?|students?|workers?|"
-    r"journalists?|doctors?|teachers?|worshippers?|pilgrims?|passengers?|family|families|wife|husband|daughter|son|mother|father|locals|"
-    r"trader|traders|shopkeeper|businessman|activist|priest|imam|elder|elders|villager|refugees?|displaced|innocent|unarmed|aid worker\w*|"
-    r"medic\w*|nurse\w*|pedestrians?|motorists?|driver|drivers|youth|youths|teenager|minor|minors|citizens?|dalit|tribal|labourers?|laborers?|"
-    r"civillians|mosque|church|temple|school|hospital|market|bus|wedding|concert|shop|restaurant|hotel|worshipers|congregation)\b"
-)
-_COMBATANT_VICTIM = re.compile(
-    r"\b(?:soldiers?|troops|militants?|rebels?|fighters|insurgents?|terrorists?|servicemen|service members|personnel|officers?|commanders?|"
-    r"policem[ae]n|police|guards?|jihadists?|militiam[ae]n|combatants|members of|army|forces)\b"
-)
-
-
-# Words that name a kind of event without saying one happened ("the frontline", "a ceasefire",
-# "observation posts"): in running text they type an event only when the clause also has a
-# date or a figure. In a short report (classify_text) they count as usual.
-WEAK_TRIGGERS = frozenset(
-    t.strip()
-    for t in """frontline | front line | positions of | offensive | combat | hostilities | air force | air power | air support | aircraft |
-    jets | warplanes | warplane | helicopter | helicopters | observation post | observation posts | headquarters | checkpoint |
-    checkpoints | outpost | outposts | military base | base in | base near | ceasefire | truce | agreement | agreements | accord |
-    settlement | casualties | victims | bodies | lives | attack | attacks | deployed | deploy | deployment | reinforcements | convoy |
-    convoys | formation | formed | joined the | appointed | announced the | established | establish | set up | engaged | raid | raids |
-    death | deaths | dead | hit | targeted | drones | drone | banned | ban on | assault | assaults | battle | battles | missile |
-    missiles | rocket | rockets | artillery | mortar | mortars | shells | negotiated | reconciliation | memorandum | redeploy |
-    redeployed | offensives | operation | operations | control of | under control | control over | full control""".split("|")
 )
 
 
@@ -221,36 +77,19 @@ class Trigger:
     text: str
 
 
-@lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for kind, tiers in LEXICON.items():
-        for tier, phrases in tiers.items():
-            for phrase in phrases.split("|"):
-                phrase = phrase.strip()
-                if not phrase:
-                    continue
-                stem = phrase.endswith("*")
-                key = phrase.rstrip("*")
-                prev = automaton.get(key, None)
-                value = (kind, tier, stem, len(key))
-                # a phrase listed twice keeps the most specific reading (higher tier)
-                if prev is None or prev[1] < tier:
-                    automaton.add_word(key, value)
-    automaton.make_automaton()
-    return automaton
-
-
-def find_triggers(folded: str, start: int = 0, end: int | None = None, original: str | None = None) -> list[Trigger]:
+def find_triggers(
+    folded: str, start: int = 0, end: int | None = None, original: str | None = None, lexicon: Lexicon | None = None
+) -> list[Trigger]:
     """Trigger phrases in ``folded[start:end]`` (offsets relative to ``folded``), longest wins on overlap.
 
     ``original`` (the unfolded text, same offsets) lets "captured Saraqib" count as taking a place.
     """
+    automaton = (lexicon or default_lexicon()).automaton
     end = len(folded) if end is None else end
     raw: list[Trigger] = []
     # iterate over a slice: pyahocorasick's iter(text, start, end) reads the whole string on every call,
     # which made one long document quadratic (one call per sentence)
-    for last, (kind, tier, stem, length) in _automaton().iter(folded[start:end]):
+    for last, (kind, tier, stem, length) in automaton.iter(folded[start:end]):
         last += start
         s, e = last - length + 1, last + 1
         if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] == "-" and kind != "none"):
@@ -340,14 +179,16 @@ def clause_bounds(folded: str) -> list[tuple[int, int]]:
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s|\s+(?:while|whereas|and then|and later|but)\s|\s+and\s+(?=(?:also\s+|later\s+|then\s+|even\s+)?[a-z]+(?:ed|ok|ew|ught|ain|ot|ade)\s+(?:the|a|an|by|in|on|at|to|from|with|over|into|\d|several|two|three|more|his|her|their|its|control|back|off|out|up|down|dozens|hundreds)\b)")
 
 
-def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
+def resolve_kind(kind: str, clause: str, trig_pos: int, lexicon: Lexicon | None = None) -> str | None:
     """A pseudo-type in its clause -> an ACLED sub-event type (None: not an event)."""
+    lex = lexicon or default_lexicon()
+    nonstate_cues, state_cues = lex.cue("nonstate"), lex.cue("state")
     if kind == "territory":
         before, after = clause[:trig_pos], clause[trig_pos:]
         if re.search(r"\b(?:were|was|been|being)\s+$", before) and not re.match(r"^[a-z\-]+\s+by\b", after):
             # "the Nusra terrorists were pushed back": the subject lost the ground
             near = before[-40:]
-            ns, st = _NONSTATE_CUES.search(near), _STATE_CUES.search(near)
+            ns, st = nonstate_cues.search(near), state_cues.search(near)
             if ns and (not st or ns.start() < st.start()):
                 return "Government regains territory"
             if st:
@@ -355,53 +196,50 @@ def resolve_kind(kind: str, clause: str, trig_pos: int) -> str | None:
         taker = re.match(r"^[a-z\-]*(?:\s+\w+){0,6}?\s+(?:by|into the hands of|to|of)\s+(?:the\s+)?(?:[\w\-']+\s+){0,2}", after)
         if taker:
             tail = after[taker.start() : taker.end() + 30]
-            ns_after, st_after = _NONSTATE_CUES.search(tail), _STATE_CUES.search(tail)
+            ns_after, st_after = nonstate_cues.search(tail), state_cues.search(tail)
             if re.search(r"\b(?:by|hands of|fell to|fallen to)\b", tail[:60]) and (ns_after or st_after):
                 if ns_after and (not st_after or ns_after.start() < st_after.start()):
                     return "Non-state actor overtakes territory"
                 return "Government regains territory"
-        ns = _NONSTATE_CUES.search(before)
-        st = _STATE_CUES.search(before)
+        ns = nonstate_cues.search(before)
+        st = state_cues.search(before)
         if ns and (not st or ns.start() < st.start()):
             return "Non-state actor overtakes territory"
         if st:
             return "Government regains territory"
-        if _NONSTATE_CUES.search(after) and re.search(r"\bfrom\b", after):
+        if nonstate_cues.search(after) and re.search(r"\bfrom\b", after):
             return "Government regains territory"
-        if _STATE_CUES.search(after) and re.search(r"\bfrom\b", after):
+        if state_cues.search(after) and re.search(r"\bfrom\b", after):
             return "Non-state actor overtakes territory"
         return "Government regains territory"
     if kind == "protest":
-        if _LETHAL.search(clause):
+        if lex.cue("lethal").search(clause):
             return "Excessive force against protesters"
         return "Peaceful protest"
     if kind == "kill":
-        return "Attack" if _victims_civilian(clause) else "Armed clash"
+        return "Attack" if _victims_civilian(clause, lex) else "Armed clash"
     if kind in ("intervention", "riot", "none", "weapon"):
         return None
     return kind
 
 
-_HARM_VERB = re.compile(r"\b(?:killed|killing|kills|shot|shooting|murdered|executed|massacred|wounding|wounded|injuring|injured|opened fire|fired on|stabbed|beheaded|attacked|scattering|targeting)\b")
-_LETHAL = re.compile(r"\b(?:killed|killing|shot dead|live ammunition|live fire|live rounds|opened fire|fired (?:at|on|into)|died|dead|deaths|bullets)\b")
-
-
-def _victims_civilian(clause: str) -> bool:
+def _victims_civilian(clause: str, lex: Lexicon) -> bool:
     """Were the people hurt civilians? Look at who follows a killing verb ("killing 6 civilians") or precedes a passive one."""
+    civilian_cues, combatant_cues = lex.cue("civilian"), lex.cue("combatant_victim")
     civ_votes = comb_votes = 0
-    for m in _HARM_VERB.finditer(clause):
+    for m in lex.cue("harm_verbs").finditer(clause):
         after = clause[m.end() : m.end() + 50]
         before = clause[max(0, m.start() - 50) : m.start()]
         passive = re.search(r"\b(?:were|was|been|are|is)\s+$", before)
         window = before if passive else after
-        c, k = _CIVILIAN_CUES.search(window), _COMBATANT_VICTIM.search(window)
+        c, k = civilian_cues.search(window), combatant_cues.search(window)
         if c and (not k or c.start() < k.start()):
             civ_votes += 1
         elif k:
             comb_votes += 1
     if civ_votes or comb_votes:
         return civ_votes >= comb_votes
-    return bool(_CIVILIAN_CUES.search(clause)) and not _COMBATANT_VICTIM.search(clause)
+    return bool(civilian_cues.search(clause)) and not combatant_cues.search(clause)
 
 
 _WEAPONS = r"(?:weapons?|arms|guns?|firearms?|pistols?|rifles?|kalashnikovs?|ammunitions?|ammo|rounds|bullets|explosives?|explosive devices?|ieds?|vbieds?|(?:land)?mines|grenades?|rockets?|missiles?|bombs?|mortars|caches?|depots?|launchers?|detonators?|tnt|devices)"
@@ -411,7 +249,6 @@ _DISRUPT = re.compile(
     r"\b[^.;]{0,60}?\b(?:were|was|have been|had been|being)\s+(?:\w+\s+)?(?:seized|found|discovered|recovered|confiscated|defused|dismantled|"
     r"cleared|destroyed|intercepted|uncovered|captured|shot down)\b"
 )
-_CASUALTY = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured|injuring|casualties|victims)\b")
 _PROTESTER_VIOLENCE = re.compile(
     r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
     r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|turned violent|turn violent|violent clashes|"
@@ -419,18 +256,16 @@ _PROTESTER_VIOLENCE = re.compile(
     r"block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
 )
 _INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
-_EXCESSIVE = re.compile(r"\b(?:violently|brutally|brutal|violent crackdown|excessive force|excessive use of force|live ammunition|live fire|live rounds|gunfire|shot dead|opened fire|serious injuries|seriously injured|critically injured)\b")
-_CHANGE_CONTEXT = re.compile(r"\b(?:drills?|exercises?|mock|war games|formed|formation|test-fired|test fired|missile tests?|sortie|identification zone|reinforced)\b")
-_ATTACK_VERBS = re.compile(r"\b(?:struck|strikes? on|hit|bombed|bombing|pounded|targeted|shelled|killed|killing|attacked|raided)\b")
 
 
-def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple[str, Trigger]]:
+def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexicon | None = None) -> list[tuple[str, Trigger]]:
     """The sub-event types one clause supports, best first, with the trigger that typed each.
 
     Composition: a protest with intervention words is a protest with intervention, with
     lethal force it is excessive force, with rioting it is a violent demonstration; riot
     words alone are a violent demonstration.
     """
+    lex = lexicon or default_lexicon()
     kinds = {t.kind for t in triggers}
     out: list[tuple[str, Trigger]] = []
     protest = next((t for t in triggers if t.kind == "protest"), None)
@@ -438,11 +273,11 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
     mob = next((t for t in triggers if t.kind == "Mob violence"), None)
     if protest or riot:
         anchor = protest or riot
-        lethal = _LETHAL.search(clause)
+        lethal = lex.cue("lethal").search(clause)
         if re.search(r"\battack\w*\s+(?:a|the|an)\s+(?:peaceful\s+)?(?:rally|protest|demonstration|march|sit-in)", clause) or mob:
             out.append(("Mob violence", anchor))
         elif (lethal and re.search(r"\b(?:police|security forces|troops|soldiers|army|forces|guards|gunfire|shot|bullets)\b", clause)) or (
-            _EXCESSIVE.search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities|government|regime)\b", clause)
+            lex.cue("excessive_force").search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities|government|regime)\b", clause)
         ):
             out.append(("Excessive force against protesters", anchor))
         elif riot or _PROTESTER_VIOLENCE.search(clause):
@@ -458,15 +293,15 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0) -> list[tuple
             continue
         if (protest or riot) and t.kind in ("Shelling/artillery/missile attack", "Grenade", "Air/drone strike", "kill"):
             continue  # "projectiles", "stun grenades", "rubber bullets" around a protest are its story, not another event
-        sub = resolve_kind(t.kind, clause, t.start - offset)
+        sub = resolve_kind(t.kind, clause, t.start - offset, lex)
         if sub:
             out.append((sub, t))
-    if _DISRUPT.search(clause) and not _CASUALTY.search(clause) and triggers and not any(
+    if _DISRUPT.search(clause) and not lex.cue("casualty").search(clause) and triggers and not any(
         t.kind == "Air/drone strike" and t.tier == 3 for t in triggers
     ):
         out.insert(0, ("Disrupted weapons use", triggers[0]))
         return [out[0]] + [o for o in out[1:] if o[0] != "Disrupted weapons use"]
-    if any(sub == "Change to group/activity" for sub, _ in out) and _CHANGE_CONTEXT.search(clause) and not _ATTACK_VERBS.search(clause):
+    if any(sub == "Change to group/activity" for sub, _ in out) and lex.cue("change_context").search(clause) and not lex.cue("attack_verbs").search(clause):
         change = next(o for o in out if o[0] == "Change to group/activity")
         return [change] + [o for o in out if o is not change]
     if not out:
@@ -492,17 +327,19 @@ def _tier(sub: str, t: Trigger) -> int:
 # --- a snippet -> one label (the CASE 2021 evaluation) -------------------------------------
 
 
-def classify_text(text: str) -> tuple[str | None, float]:
+def classify_text(text: str, lexicon: Lexicon | None = None) -> tuple[str | None, float]:
     """The main sub-event type of a short report, or None when it reports no ACLED event.
 
     Scores each candidate over the whole snippet: tier first, then how often it is
     triggered, then precedence. Non-event words (disasters, crime, diplomacy) win only
-    when nothing of tier 3 fires.
+    when nothing of tier 3 fires. ``lexicon``: the packaged one unless given (:func:`load_lexicon`).
     """
     from fogwatch.text.normalize import fold
 
+    lex = lexicon or default_lexicon()
+    casualty, air_attack, responsibility = lex.cue("casualty"), lex.cue("air_attack"), lex.cue("responsibility")
     folded = fold(text)
-    triggers = find_triggers(folded, original=text)
+    triggers = find_triggers(folded, original=text, lexicon=lex)
     if not triggers:
         return None, 0.0
     scores: dict[str, float] = {}
@@ -510,7 +347,7 @@ def classify_text(text: str) -> tuple[str | None, float]:
     for start, end in clause_bounds(folded):
         clause_trigs = [t for t in triggers if start <= t.start < end]
         none_score += sum(1.0 for t in clause_trigs if t.kind == "none")
-        for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start)):
+        for rank, (sub, t) in enumerate(combine(clause_trigs, folded[start:end], start, lex)):
             tier = _tier(sub, t)
             scores[sub] = scores.get(sub, 0.0) + tier * (1.0 if rank == 0 else 0.5)
     kinds = {t.kind for t in triggers}
@@ -519,17 +356,17 @@ def classify_text(text: str) -> tuple[str | None, float]:
     if "Non-violent transfer of territory" in kinds and not violent:
         # "entered the town after the YPG pulled out": ground changed hands without a fight
         scores["Non-violent transfer of territory"] = scores.get("Non-violent transfer of territory", 0.0) + 3.0
-    whole = combine([t for t in triggers if t.kind != "none"], folded, 0)
+    whole = combine([t for t in triggers if t.kind != "none"], folded, 0, lex)
     if whole:
         sub, t = whole[0]
         scores[sub] = scores.get(sub, 0.0) + 1.5
-    if _DISRUPT.search(folded) and not _CASUALTY.search(folded) and "Disrupted weapons use" not in scores:
+    if _DISRUPT.search(folded) and not casualty.search(folded) and "Disrupted weapons use" not in scores:
         scores["Disrupted weapons use"] = 3.0
-    if _RESPONSIBILITY.search(folded):
+    if responsibility.search(folded):
         return None, 0.3
-    if _DISRUPT.search(folded) and not _CASUALTY.search(folded) and not _AIR_ATTACK.search(folded):
+    if _DISRUPT.search(folded) and not casualty.search(folded) and not air_attack.search(folded):
         return "Disrupted weapons use", 0.6  # weapons found, seized, defused, destroyed in their caches
-    if _DIPLOMACY.search(folded) and not _CASUALTY.search(folded):
+    if _DIPLOMACY.search(folded) and not casualty.search(folded):
         return None, 0.3  # sanctions, expulsions, appeals: CASE's DIPLO, no ACLED event
     if _ACCIDENT.search(folded) and scores and max(scores, key=lambda s: (scores[s], -_RANK[s])) in (
         "Remote explosive/landmine/IED", "Attack", "Armed clash", "Chemical weapon", "Non-violent transfer of territory", "Shelling/artillery/missile attack"
@@ -545,10 +382,8 @@ def classify_text(text: str) -> tuple[str | None, float]:
     return best, min(1.0, scores[best] / 6.0)
 
 
-_AIR_ATTACK = re.compile(r"\b(?:airstrikes?|air strikes?|air raids?|warplanes|fighter jets|jets (?:struck|bombed|hit|destroyed)|drone strikes?)\b")
 _DIPLOMACY = re.compile(r"\b(?:sanctions?|expell?(?:ed|s)? (?:\w+ )?diplomats|diplomats? (?:were |was )?expelled|foreign minister|urged? (?:his|her|the) counterpart|ambassadors?)\b")
 _ACCIDENT = re.compile(
     r"\b(?:(?:chemical|fertili[sz]er|power|gas|oil|nuclear)\s+plant|factory|warehouse|refinery|transformer|propane|gas cylinders?|boiler|"
     r"crash\w*|collision|derail\w*|flood\w*|torrential|heavy rain\w*|earthquake\w*|landslide\w*|rubble|disaster|storm|cyclone|typhoon|wildfire)\b"
 )
-_RESPONSIBILITY = re.compile(r"\b(?:claim(?:ed|s|ing)? responsibility|responsibility for|responsible for|rejected (?:the )?allegations|denied (?:any )?responsibility)\b")

@@ -1,26 +1,33 @@
-"""The ``events`` component: ACLED-typed events with actors, dates, fatalities and claims.
+"""The ``events`` component: ACLED events with actors, dates, fatalities and claims.
 
 Reads only ``doc.body_sentences()`` (never boilerplate or reader comments) and
-the places found by the ``places`` stage. The actor registry is loaded once,
-when the pipeline is built: the built-in YAML files plus ``$FOGWATCH_ACTORS``.
+the places found by the ``places`` stage. The actor registry and the event
+lexicon are loaded once, when the pipeline is built: the built-in YAML files
+plus ``$FOGWATCH_ACTORS``, and the packaged lexicon plus ``lexicon_paths``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from fogwatch.events.actors import registry_from_env
+from fogwatch.events.actors import load_registry, registry_from_env
 from fogwatch.events.assemble import extract_events
+from fogwatch.events.lexicon import load_lexicon
 from fogwatch.pipeline import component
 from fogwatch.records import Document
 
 
 @component("events", requires=("sentences", "places"), assigns=("events",), factory=True)
-def make_events_stage():
-    """ACLED events and claims from the body sentences, located on the places found."""
-    registry = registry_from_env()
+def make_events_stage(lexicon_paths: Sequence[str] = ()):
+    """ACLED events and claims from the body sentences, located on the places found.
+
+    ``lexicon_paths``: the user's lexicon files or folders (``data/lexicon/README.md``), added to the packaged lexicon.
+    """
+    lexicon = load_lexicon(lexicon_paths)
+    registry = load_registry(lexicon=lexicon) if lexicon_paths else registry_from_env()
 
     def events_stage(doc: Document) -> Document:
-        return replace(doc, events=extract_events(doc, registry))
+        return replace(doc, events=extract_events(doc, registry, lexicon))
 
     return events_stage
