@@ -41,16 +41,21 @@ def add(
     source: str = typer.Argument(..., help=f"A GeoNames dump (SY.zip, SY.txt, allCountries.zip), alternateNamesV2, a CSV (name,lat,lon,country,admin1,aliases), a URL to one, or a dump's name (SY, allCountries, alternateNamesV2) to download from {GEONAMES_DUMP_URL}"),
     sha256: Optional[str] = typer.Option(None, "--sha256", help="Refuse the file unless its SHA-256 is this."),
     index: Optional[Path] = typer.Option(None, "--index", help=_INDEX_HELP),
+    replace: bool = typer.Option(False, "--replace", help="Apply rows that move a GeoNames id the index already has to another country or more than 25 km away (skipped and counted otherwise)."),
+    max_download_mb: float = typer.Option(2048.0, "--max-download-mb", min=0.001, help="Refuse a download larger than this (E405)."),
 ) -> None:
     """Add places (or alternate names) to the gazetteer index."""
     if sha256 is not None and (len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256)):
         raise UsageError("--sha256 takes 64 hexadecimal digits", Code.BAD_OPTION)
     path = _index(index)
-    result = add_source(path, source, sha256=sha256)
+    result = add_source(path, source, sha256=sha256, replace=replace, max_download_bytes=int(max_download_mb * 1024 * 1024))
     if result.kind == "alternate-names":
         typer.echo(f"added {result.names} alternate names from {result.source}")
     else:
         typer.echo(f"added {result.places} places ({result.names} names) from {result.source} [{result.kind}]")
+    if result.moved_skipped:
+        typer.echo(f"skipped {result.moved_skipped} row(s) that would move a GeoNames id the index already has to another "
+                   f"country or more than 25 km away [{Code.GAZETTEER_MOVED_ID}]; give --replace to apply them")
 
 
 @gazetteer_app.command("info")
