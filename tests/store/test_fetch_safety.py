@@ -45,6 +45,9 @@ SCRIPT_ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w
 &lt;p&gt;Police dispersed them.&lt;/p&gt;</content></entry></feed>"""
 
 
+_BOMB = gzip.compress(b"\0" * (50 << 20), 6)  # about 50 kB that inflate to 50 MB
+
+
 class Handler(BaseHTTPRequestHandler):
     hits: dict[str, int] = {}
     auth: list[str | None] = []
@@ -117,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/big-chunked":
             self._send(200, b"word " * 400_000, "text/plain", length=False)  # 2 MB, not announced (HTTP/1.0 close-delimited)
         elif path == "/gzip-bomb":
-            self._send(200, gzip.compress(b"\0" * (50 << 20), 9), "text/plain", {"Content-Encoding": "gzip"})
+            self._send(200, _BOMB, "text/plain", {"Content-Encoding": "gzip"})
         elif path == "/laughs.rss":
             self._send(200, LAUGHS.encode(), "application/rss+xml")
         elif path == "/xxe.rss":
@@ -183,6 +186,13 @@ def test_loopback_is_refused_by_default_without_connecting(server):
     assert Handler.hits.get("/article.html", 0) == before, "a refused address must never be connected to"
     (doc,) = iter_url_documents([f"{server}/article.html"], OPEN)
     assert not doc.errors and "seven civilians" in doc.text
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "[::1]", "0.0.0.0", "[::ffff:127.0.0.1]", "[::]"])
+def test_loopback_in_disguise_is_refused(server, host):
+    port = server.rsplit(":", 1)[1]
+    (doc,) = iter_url_documents([f"http://{host}:{port}/article.html"], FetchOptions(timeout=1.0, retries=0))
+    assert doc.text == "" and doc.errors[0].code == "E513", doc.errors
 
 
 def test_a_host_name_resolving_to_loopback_is_refused(server):

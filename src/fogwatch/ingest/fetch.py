@@ -323,6 +323,14 @@ def _fetch_document(client: httpx.Client, url: str, opts: FetchOptions, fields: 
         return None, _failed(url, Code.FETCH_FAILED, f"cannot fetch {what}{mask_credentials(url)}: {type(exc).__name__}: {exc}", meta)
 
 
+def _read_fetched(fetched: Fetched, requested: str, fields: dict[str, str | None], read_opts: ReadOptions) -> Document:
+    """:func:`_to_document`, except that whatever a hostile body makes the readers raise becomes this URL's coded error."""
+    try:
+        return _to_document(fetched, requested, fields, read_opts)
+    except Exception as exc:  # noqa: BLE001 - one body must never stop the batch
+        return _failed(requested, Code.FETCH_BAD_BODY, f"{mask_credentials(requested)}: the body cannot be read: {type(exc).__name__}: {exc}")
+
+
 def iter_url_documents(urls: list[str], opts: FetchOptions | None = None, read_opts: ReadOptions | None = None) -> Iterator[Document]:
     """Documents for each URL: the page itself, or every item of a feed. A URL that fails gives one coded Document."""
     opts = opts or FetchOptions()
@@ -339,7 +347,7 @@ def iter_url_documents(urls: list[str], opts: FetchOptions | None = None, read_o
                 yield _failed(url, Code.FEED_REFUSED, f"{mask_credentials(url)}: {exc}")
                 continue
             if feed is None:
-                yield _to_document(got, url, {}, read_opts)
+                yield _read_fetched(got, url, {}, read_opts)
                 continue
             feed_title, items = feed
             for n, item in enumerate(items[: opts.max_feed_items]):
@@ -349,7 +357,7 @@ def iter_url_documents(urls: list[str], opts: FetchOptions | None = None, read_o
                     if page is None:
                         yield failed  # type: ignore[misc]
                         continue
-                    yield _to_document(page, item.link, fields, read_opts)
+                    yield _read_fetched(page, item.link, fields, read_opts)
                 elif item.content:
                     ident = f"{strip_credentials(url)}#{item.title or n + 1}"
                     text = _fragment_text(item.content)  # a feed's inline body is an HTML fragment, too short for trafilatura

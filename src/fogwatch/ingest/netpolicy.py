@@ -96,7 +96,7 @@ class AddressPolicy:
             reason = None if self._allowed(ip) else refused_reason(ip)
             if reason:
                 shown = host if host == addr else f"{host} ({addr})"
-                raise BlockedAddress(f"refused to connect to {shown}: a {reason} address (use --allow-private to fetch from it)")
+                raise BlockedAddress(f"refused to connect to {shown}: {reason} address (use --allow-private to fetch from it)")
         return addresses
 
 
