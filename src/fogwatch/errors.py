@@ -29,6 +29,9 @@ class Code(str, Enum):
     UNREADABLE = "E108"
     HTML_EXTRACTION = "E109"
     BAD_METADATA = "E110"
+    CHARS_REPAIRED = "E111"
+    BAD_PUBLISHED = "E112"
+    URL_DROPPED = "E113"
     # E2xx: the pipeline
     STAGE_FAILED = "E201"
     MISSING_REQUIREMENT = "E202"
@@ -62,6 +65,9 @@ class Code(str, Enum):
     FETCH_BAD_BODY = "E517"  # a body that cannot be decoded (e.g. falsely labelled gzip) or a broken HTTP exchange
     FEED_REFUSED = "E518"  # a feed the defused XML parser refuses (entity declarations, external references)
     FETCH_BAD_URL = "E519"  # not an http(s) URL, or an invalid one
+    NOT_A_STORE = "E507"
+    EXPORT_WRITE = "E508"
+    STORE_BUSY = "E509"
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
     LEXICON = "E602"
