@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
+
+import yaml
 
 from fogwatch.errors import Code, UsageError
 
@@ -22,10 +24,87 @@ def user_registry_texts(env_var: str, extra_paths: Iterable[str], use_env: bool,
     paths.extend(extra_paths)
     for path in _files(paths, what, code):
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise UsageError(f"{what} {path}: larger than {MAX_FILE_BYTES // 2**20} MB; registry files are small", code)
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{what} {path}: cannot read it ({exc})", code) from None
+        check_yaml(text, str(path), what, code)
         yield text, str(path)
+
+
+MAX_FILE_BYTES = 10 * 2**20
+
+
+def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
+    """Refuse what a registry file must not hold, before anything builds objects from it.
+
+    - YAML aliases (``*name``): a 411-byte file of nested aliases ("billion laughs") expands to gigabytes
+      when loaded; registry files have no need for them. Found by reading parser events, which never expands.
+    - For the actor registry, values of the wrong type (``countries: [SY]``, ``aliases: 5``): a message naming
+      the file and the key, instead of a traceback from deep inside the loader.
+
+    Text that is not valid YAML is left to the registry's own loader (which reports it with its code).
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise UsageError(f"{what} {origin}: uses a YAML alias (*{event.anchor}) at line {event.start_mark.line + 1};"
+                                 " registry files may not use anchors and aliases: write the values out", code)
+        data = yaml.safe_load(text) if code == Code.ACTOR_REGISTRY else None  # no aliases: loading is linear
+    except yaml.YAMLError:
+        return
+    if code == Code.ACTOR_REGISTRY:
+        problem = actor_file_problem(data)
+        if problem:
+            raise UsageError(f"{what} {origin}: {problem}", code)
+
+
+_SCALAR = (str, int, float)
+
+
+def _list_of_scalars(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, _SCALAR) and not isinstance(v, bool) for v in value))
+
+
+def actor_file_problem(data: Any) -> str | None:
+    """What is wrong with the shape of an actor registry file (see data/actors/README.md), or None."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        return "expected a mapping with `actors:` or `countries:`"
+    countries = data.get("countries")
+    if countries is not None:
+        if not isinstance(countries, dict):
+            return f"`countries` must be a mapping of ISO codes to {{name: ..., words: [...]}}, not {type(countries).__name__}"
+        for iso, info in countries.items():
+            if not isinstance(info, dict) or not isinstance(info.get("name"), _SCALAR):
+                return f"country {iso!r} needs a mapping with a `name`"
+            if not _list_of_scalars(info.get("words")):
+                return f"country {iso!r}: `words` must be a list of names"
+    actors = data.get("actors")
+    if actors is not None:
+        if not isinstance(actors, list):
+            return f"`actors` must be a list of actors, not {type(actors).__name__}"
+        for i, raw in enumerate(actors):
+            if not isinstance(raw, dict) or not raw.get("name") or not isinstance(raw["name"], _SCALAR):
+                return f"actor #{i + 1} needs a `name`"
+            name = raw["name"]
+            for key in ("aliases", "acronyms", "subunits"):
+                if not _list_of_scalars(raw.get(key)):
+                    return f"actor {name!r}: `{key}` must be a list of names, not {type(raw[key]).__name__}"
+            for key in ("country", "role"):
+                if raw.get(key) is not None and not isinstance(raw[key], str):
+                    return f"actor {name!r}: `{key}` must be text, not {type(raw[key]).__name__}"
+            valid = raw.get("valid")
+            if valid is not None and not (
+                isinstance(valid, list) and 1 <= len(valid) <= 2 and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in valid)
+            ):
+                return f"actor {name!r}: `valid` must be [first year, last year or null]"
+            for key in ("label", "localized"):
+                if raw.get(key) is not None and not isinstance(raw[key], bool):
+                    return f"actor {name!r}: `{key}` must be true or false"
+    return None
 
 
 def _files(paths: Iterable[str], what: str, code: Code) -> Iterator[Path]:

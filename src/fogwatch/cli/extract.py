@@ -14,6 +14,7 @@ from fogwatch.cli._progress import progress_over
 from fogwatch.contract import to_json_line
 from fogwatch.errors import Code, UsageError
 from fogwatch.events.actors import ENV_VAR as ACTORS_ENV
+from fogwatch.ingest.repair import repair_document
 from fogwatch.ingest.sources import DEFAULT_MAX_DOC_BYTES, ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline, default_pipeline
 from fogwatch.pipeline.parallel import default_jobs, pipe_parallel
@@ -48,12 +49,15 @@ def extract(
     targets = list(paths or ["-"])
     if targets == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give a PATH, or pipe JSONL into standard input", Code.STDIN_IS_TTY)
+    if jobs > 256:
+        raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
     use_actor_files(actors)
     nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
-    docs = iter_documents(targets, stdin=sys.stdin.buffer, options=opts)
+    # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.
+    docs = map(repair_document, iter_documents(targets, stdin=sys.stdin.buffer, options=opts))
     out = sys.stdout
     try:
         lines = pipe_parallel(nlp, docs, jobs or default_jobs(), finish=to_json_line)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, Sequence
 
 from fogwatch.ingest.fetch import FetchOptions, is_url, iter_url_documents
+from fogwatch.ingest.repair import repair_document
 from fogwatch.ingest.sources import ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline
 from fogwatch.pipeline.parallel import pipe_parallel
@@ -39,14 +40,19 @@ class IngestReport:
 
 def iter_inputs(inputs: Sequence[str], stdin: IO[bytes] | None = None, read_opts: ReadOptions | None = None,
                 fetch_opts: FetchOptions | None = None) -> Iterator[Document]:
-    """Documents from each input in the order given: files, directories, ``-``, URLs and feeds."""
+    """Documents from each input in the order given: files, directories, ``-``, URLs and feeds.
+
+    Each passes :func:`~fogwatch.ingest.repair.repair_document`: characters no store can hold become U+FFFD (E111).
+    """
     check_paths([p for p in inputs if not is_url(p)])
     opts = read_opts or ReadOptions()
     for item in inputs:
         if is_url(item):
-            yield from iter_url_documents([item], fetch_opts, opts)
+            docs = iter_url_documents([item], fetch_opts, opts)
         else:
-            yield from iter_documents([item], stdin=stdin, options=opts)
+            docs = iter_documents([item], stdin=stdin, options=opts)
+        for doc in docs:
+            yield repair_document(doc)
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
