@@ -14,6 +14,7 @@ import sys
 import typer
 
 from fogwatch.errors import FogwatchError, UsageError
+from fogwatch.redact import redact_text
 
 app = typer.Typer(
     name="fogwatch",
@@ -68,10 +69,10 @@ def main() -> None:
     try:
         app()
     except UsageError as exc:
-        print(f"fogwatch: error: {exc}", file=sys.stderr)
+        print(f"fogwatch: error: {redact_text(str(exc))}", file=sys.stderr)
         raise SystemExit(2) from None
     except FogwatchError as exc:
-        print(f"fogwatch: error: {exc}", file=sys.stderr)
+        print(f"fogwatch: error: {redact_text(str(exc))}", file=sys.stderr)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         print("fogwatch: interrupted", file=sys.stderr)

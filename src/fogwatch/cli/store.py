@@ -49,11 +49,29 @@ class ExportFormat(str, Enum):
 
 def _filters(since: str | None, until: str | None, bbox: str | None, country: str | None, admin1: str | None,
              type_: str | None, actor: str | None, contested: bool, source: str | None) -> EventFilter:
+    for option, value in (("--since", since), ("--until", until), ("--bbox", bbox), ("--country", country), ("--admin1", admin1),
+                          ("--type", type_), ("--actor", actor), ("--source", source)):
+        if value is not None and len(value) > MAX_FILTER_CHARS:
+            raise UsageError(f"{option} is {len(value):,} characters long; at most {MAX_FILTER_CHARS:,} are accepted", Code.BAD_OPTION)
     return EventFilter(
         since=parse_date(since, "--since"), until=parse_date(until, "--until"), bbox=parse_bbox(bbox),
         country=parse_country(country), admin1=admin1, event_type=type_, actor=actor,
         contested=True if contested else None, source=source,
     )
+
+
+# Filter text longer than this is a mistake (SQLite refuses LIKE patterns over 50,000 bytes); counts beyond
+# MAX_COUNT overflow the databases' integers.
+MAX_FILTER_CHARS = 1000
+MAX_COUNT = 10**12
+MAX_JOBS = 256
+
+
+def check_count(value: int, option: str, maximum: int = MAX_COUNT) -> int:
+    """A usage error (exit 2, E302) for a count no database or machine can take (``--limit 99999999999999999999``)."""
+    if value > maximum:
+        raise UsageError(f"{option} {value} is too large; at most {maximum:,}", Code.BAD_OPTION)
+    return value
 
 
 # Filter options shared by events / claims / export.
@@ -67,10 +85,10 @@ ACTOR = typer.Option(None, "--actor", help="Part of an actor's name.")
 SOURCE = typer.Option(None, "--source", help="Part of a member report's outlet, republisher or URL.")
 
 
-def _open(db: str, create: bool = False) -> Store:
+def _open(db: str, create: bool = False, read_only: bool = False) -> Store:
     from fogwatch.store.backend import open_store
 
-    return open_store(db, create=create)
+    return open_store(db, create=create, read_only=read_only)
 
 
 def _stderr() -> Console:
@@ -104,8 +122,18 @@ def ingest(
 
     if inputs == ["-"] and sys.stdin.isatty():
         raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
+    check_count(batch_size, "--batch-size", 1_000_000)
+    check_count(jobs, "--jobs", MAX_JOBS)
+    check_count(retries, "--retries", 100)
     check_paths([p for p in inputs if not is_url(p)])  # usage errors before the pipeline loads its indexes
-    with _open(db, create=True) as store:
+    from fogwatch.redact import redact_url
+    from fogwatch.store.lock import ingest_lock
+
+    def waiting() -> None:
+        _stderr().print(f"another ingest is writing to {redact_url(db)}; waiting for it to finish (one ingest at a time per store)",
+                        highlight=False, soft_wrap=True)
+
+    with ingest_lock(db, on_wait=waiting), _open(db, create=True) as store:
         nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
         docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(
             timeout=timeout, retries=retries, deadline=deadline, max_bytes=int(max_fetch_mb * 1024 * 1024), allow_private=allow_private))
@@ -115,9 +143,13 @@ def ingest(
 
 
 def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None:
+    from rich.markup import escape
+
+    from fogwatch.redact import redact_text, redact_url
+
     err = _stderr()
     for doc_id, code, message in report.failed[:20]:
-        err.print(f"[yellow]skipped[/] {doc_id}: [{code}] {message}", markup=True, highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(redact_text(doc_id))}: [{code}] {escape(redact_text(message))}", markup=True, highlight=False)
     if len(report.failed) > 20:
         err.print(f"… and {len(report.failed) - 20} more unreadable inputs")
     err.print(
@@ -127,7 +159,7 @@ def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None
         highlight=False, soft_wrap=True,
     )
     err.print(
-        f"store {db}: {stats['documents']} reports, {stats['mentions']} mentions, {stats['fused_events']} fused events "
+        f"store {redact_url(db)}: {stats['documents']} reports, {stats['mentions']} mentions, {stats['fused_events']} fused events "
         f"({stats['contested_events']} contested)",
         highlight=False, soft_wrap=True,
     )
@@ -168,11 +200,12 @@ def events(
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json (one array)."),
 ) -> None:
     """List fused events, newest first."""
+    check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     # Straight to the database when the store is current; otherwise open_store migrates it or explains.
     rows = read_events(db, flt, limit=limit or None)
     if rows is None:
-        with _open(db) as store:
+        with _open(db, read_only=True) as store:
             rows = store.events(flt, limit=limit or None)
     if format == ListFormat.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -225,8 +258,9 @@ def claims(
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json."),
 ) -> None:
     """Every source's figure for each event, with claimant and modality side by side."""
+    check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
-    with _open(db) as store:
+    with _open(db, read_only=True) as store:
         rows = store.events(flt, limit=limit or None)
         if format == ListFormat.json:
             members = store.members([e["event_id"] for e in rows])
@@ -259,15 +293,72 @@ def export(
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     if format == ExportFormat.parquet and (not output or output == "-"):
         raise UsageError("--format parquet writes a binary file: give --output FILE.parquet", Code.BAD_OPTION)
-    if output and output != "-" and os.path.isdir(output):
-        raise UsageError(f"--output {output} is a directory", Code.BAD_OPTION)
-    with _open(db) as store:
-        if format == ExportFormat.parquet:
-            n = run_export(store, format.value, flt, path=output)
-        elif output and output != "-":
-            with open(output, "w", encoding="utf-8", newline="") as fh:
-                n = run_export(store, format.value, flt, out=fh)
+    to_file = bool(output and output != "-")
+    if to_file:
+        _check_output(output)  # type: ignore[arg-type]
+    with _open(db, read_only=True) as store:
+        if to_file:
+            n = _export_atomically(output, lambda tmp, fh: run_export(store, format.value, flt, out=fh, path=tmp),  # type: ignore[arg-type]
+                                   binary=format == ExportFormat.parquet)
         else:
             n = run_export(store, format.value, flt, out=sys.stdout)
             sys.stdout.flush()
     _stderr().print(f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else ""), highlight=False)
+
+
+def _check_output(output: str) -> None:
+    """Usage errors about ``--output`` before the store is opened: exit 2 with a code, never a traceback."""
+    if os.path.isdir(output):
+        raise UsageError(f"--output {output} is a directory", Code.BAD_OPTION)
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--output {output}: folder {folder} does not exist", Code.NO_SUCH_PATH)
+
+
+def _export_atomically(output: str, write: Any, binary: bool) -> int:
+    """Write to a temporary file beside ``output`` and rename it over ``output`` only when complete.
+
+    A failed export (an invalid registry file, a full disk, an interruption) leaves a previous ``output`` as it was.
+    """
+    import tempfile
+
+    from fogwatch.errors import FogwatchError
+
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise FogwatchError(f"cannot write --output {output}: {exc.strerror}", Code.EXPORT_WRITE) from None
+    try:
+        if binary:
+            os.close(fd)
+            n = write(tmp, None)
+        else:
+            with open(fd, "w", encoding="utf-8", newline="") as fh:
+                n = write(tmp, fh)
+        try:
+            mode = os.stat(output).st_mode & 0o777 if os.path.exists(output) else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+        except OSError:
+            pass
+        os.replace(tmp, output)
+    except OSError as exc:
+        _unlink(tmp)
+        raise FogwatchError(f"cannot write --output {output}: {exc.strerror or exc}; nothing was replaced", Code.EXPORT_WRITE) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

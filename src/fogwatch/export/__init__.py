@@ -16,6 +16,9 @@ ACLED columns fogwatch derives rather than stores (rules in docs/store.md, "Expo
   (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
 - ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
 - ``admin3``: the store holds no third-level division, so it stays empty.
+
+Every format shows only http(s) source URLs, without credentials (:func:`safe_url`); in the
+CSV a text cell that a spreadsheet would run as a formula is neutralised (:func:`csv_cell`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 from fogwatch.export.outlets import OutletRegistry, combine, outlets_from_env, scale_for
 from fogwatch.fusion.model import Claim
 from fogwatch.fusion.summary import COMMITTED_MODALITIES, group_claims
+from fogwatch.redact import is_web_url, strip_credentials
 from fogwatch.store import EventFilter, Store
 from fogwatch.text.normalize import fold
 
@@ -248,7 +252,7 @@ def acled_row(
         stamp = int(datetime.fromisoformat(e["updated_at"]).timestamp())
     except (TypeError, ValueError):
         stamp = None
-    urls = sorted({m["url"] for m in members if m.get("url")})
+    urls = sorted({u for m in members if (u := safe_url(m.get("url")))})
     return {
         "event_id_cnty": e["event_id"],
         "event_date": day,
@@ -321,6 +325,9 @@ def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> It
     def flush() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
         members = store.members([e["event_id"] for e in buf])
         add_member_actors(store, members)
+        for ms in members.values():
+            for m in ms:
+                m["url"] = safe_url(m.get("url"))
         for e in buf:
             yield e, members.get(e["event_id"], [])
 
@@ -333,6 +340,30 @@ def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> It
         yield from flush()
 
 
+def safe_url(url: str | None) -> str | None:
+    """A member's URL as exports show it: http(s) only (never ``javascript:``/``data:``), without ``user:password@``."""
+    return strip_credentials(url) if is_web_url(url) else None
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run (OWASP: a text cell starting with = + - @ tab or CR gets a leading ').
+
+    Numbers stay numbers: a float or int is written as is, and so is text that reads as a number ("-3.5").
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def write_acled_csv(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=[*ACLED_COLUMNS, *EXTRA_COLUMNS], lineterminator="\n")
     writer.writeheader()
@@ -340,7 +371,7 @@ def write_acled_csv(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
     for e, members in rows:
         row = acled_row(e, members)
         row["contested"] = "true" if row["contested"] else "false"
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         n += 1
     return n
 
@@ -432,5 +463,5 @@ def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = N
     return writer(rows, out)
 
 
-__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "TAG_QUANTITIES", "acled_row", "add_member_actors", "assoc_actors", "export",
-           "source_scale", "tags"]
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "TAG_QUANTITIES", "acled_row", "add_member_actors", "assoc_actors", "csv_cell",
+           "export", "safe_url", "source_scale", "tags"]

@@ -27,8 +27,9 @@ from fogwatch.events.dates import parse_iso
 from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
 from fogwatch.fusion.rules import can_merge, date_window, matches_event, preference
 from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
+from fogwatch.redact import is_web_url, redact_text, redact_url, strip_credentials
 from fogwatch.store import schema
-from fogwatch.store.migrations import migrate
+from fogwatch.store.migrations import LATEST, migrate
 from fogwatch.store.query import DEFAULT_DB, EventFilter, where_clauses
 from fogwatch.text.normalize import fold
 
@@ -39,6 +40,11 @@ _CANDIDATE_DEGREES = 1.0  # ~110 km: far beyond the 25 km rule, for members plac
 
 def content_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def _strip_in(value: str | None) -> str | None:
+    """A doc id or origin that is a URL (fetched reports) loses its ``user:password@`` too."""
+    return strip_credentials(value) if value and "://" in value else value
 
 
 def _now() -> str:
@@ -67,19 +73,26 @@ class IncomingDocument:
         from fogwatch.contract import to_record
 
         record = to_record(doc)
+        errors = list(record["errors"])
+        # Stored URLs carry no credentials, and only http(s) links are kept (never javascript:, data:, file:).
+        url = strip_credentials(doc.provenance.url or doc.metadata.url)
+        if url and not is_web_url(url):
+            errors.append({"code": str(Code.URL_DROPPED), "message": f"url {redact_text(url)[:80]!r} is not an http(s) link: not stored",
+                           "stage": "store"})
+            url = None
         return cls(
             doc_key=content_key(doc.text),
-            doc_id=doc.doc_id,
+            doc_id=_strip_in(doc.doc_id),
             text=doc.text,
             title=doc.metadata.title,
             published=doc.metadata.published,
             source=doc.metadata.source,
             outlet=doc.provenance.outlet,
             republisher=doc.provenance.republisher,
-            url=doc.provenance.url or doc.metadata.url,
-            origin=doc.origin,
+            url=url,
+            origin=_strip_in(doc.origin),
             events=tuple(e for e in record["events"] if isinstance(e, dict)),
-            errors=tuple(record["errors"]),
+            errors=tuple(errors),
         )
 
     @property
@@ -110,9 +123,11 @@ def _sqlite_path(db: str) -> Path | None:
     return None if db.startswith("sqlite:") else Path(db).expanduser()
 
 
-def _engine_for(db: str) -> Engine:
+def _engine_for(db: str, read_only: bool = False) -> Engine:
     if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         url = "postgresql+psycopg://" + db.split("://", 1)[1]
+        if read_only:  # every transaction read-only: a query command cannot write, whatever it runs
+            return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c default_transaction_read_only=on"})
         return sa.create_engine(url, pool_pre_ping=True)
     if db.startswith("sqlite:"):
         url = db
@@ -138,14 +153,22 @@ def _engine_for(db: str) -> Engine:
     return engine
 
 
-def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True, create: bool = True) -> "Store":
+def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True, create: bool = True, read_only: bool = False) -> "Store":
     """Open (and create/migrate) the store at ``db``: a SQLite file path or a postgresql:// URL.
 
     ``create=False`` refuses to create a missing SQLite file (the query commands: a typo must not make an empty store).
+    ``read_only=True`` (the query commands) never writes: a database without fogwatch's ``schema_version`` table is
+    refused with E507 instead of receiving the tables, and a current store is opened read-only (SQLite ``mode=ro``,
+    so a store in a read-only folder can be read; PostgreSQL read-only transactions). Only a store an older
+    fogwatch wrote is still migrated on open, as before.
     """
     path = _sqlite_path(db)
     if not create and path is not None and not path.exists():
         raise UsageError(f"no store at {db}: run `fogwatch ingest PATH --db {db}` first", Code.NO_SUCH_PATH)
+    if read_only:
+        store = _open_read_only(db, path)
+        if store is not None:
+            return store
     engine = _engine_for(db)
     try:
         if upgrade:
@@ -156,21 +179,79 @@ def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True, create: bool = Tru
     except sa.exc.OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise FogwatchError(f"cannot open the store {_redact(db)}: {reason}", Code.STORE_UNREACHABLE) from None
+        raise FogwatchError(f"cannot open the store {_redact(db)}: {redact_text(reason)}", Code.STORE_UNREACHABLE) from None
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise FogwatchError(f"{_redact(db)} is not a usable fogwatch store: {reason}", Code.STORE_UNREACHABLE) from None
+        raise FogwatchError(f"{_redact(db)} is not a usable fogwatch store: {redact_text(reason)}", Code.STORE_UNREACHABLE) from None
     return Store(engine, db)
 
 
+def _not_a_store(db: str, tables: list[str]) -> UsageError:
+    what = f"its tables: {', '.join(sorted(tables)[:8])}{' …' if len(tables) > 8 else ''}" if tables else "it is empty"
+    return UsageError(f"{_redact(db)} is not a fogwatch store ({what}); read commands never add fogwatch's tables to it",
+                         Code.NOT_A_STORE)
+
+
+def _too_new(version: int) -> FogwatchError:
+    return FogwatchError(f"this database is at schema version {version}, newer than this fogwatch knows ({LATEST}); upgrade fogwatch",
+                         Code.STORE_TOO_NEW)
+
+
+def _open_read_only(db: str, path: Path | None) -> "Store | None":
+    """A read-only Store when ``db`` is a current fogwatch store; None when it needs migrating (the caller migrates)."""
+    import sqlite3
+
+    from fogwatch.store.query import connect_sqlite_read_only
+
+    if path is not None and not db.startswith("sqlite:"):
+        if path.is_dir():
+            raise UsageError(f"--db {db}: is a directory; give a file name such as {path / DEFAULT_DB}", Code.BAD_OPTION)
+        try:
+            conn = connect_sqlite_read_only(path)
+            try:
+                tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] if "schema_version" in tables else None
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise FogwatchError(f"{db} is not a usable fogwatch store: {exc}", Code.STORE_UNREACHABLE) from None
+        if version is None:
+            raise _not_a_store(db, tables)
+        if version > LATEST:
+            raise _too_new(version)
+        if version < LATEST:
+            return None
+        resolved = path.resolve()
+        engine = sa.create_engine(f"sqlite:///{resolved}", creator=lambda: connect_sqlite_read_only(resolved))
+        return Store(engine, db)
+    if path is None and db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        engine = _engine_for(db, read_only=True)
+        try:
+            with engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                if not inspector.has_table("schema_version"):
+                    tables = inspector.get_table_names()
+                    raise _not_a_store(db, tables)
+                version = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar() or 0
+        except sa.exc.DBAPIError as exc:
+            engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise FogwatchError(f"cannot open the store {_redact(db)}: {redact_text(reason)}", Code.STORE_UNREACHABLE) from None
+        except BaseException:
+            engine.dispose()
+            raise
+        if version == LATEST:
+            return Store(engine, db)
+        engine.dispose()
+        if version > LATEST:
+            raise _too_new(version)
+    return None
+
+
 def _redact(db: str) -> str:
-    """Never echo a password from a URL into a message."""
-    if "://" in db and "@" in db:
-        scheme, rest = db.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else db
-    return db
+    """Never echo a password from a URL into a message (fogwatch.redact, shared with the CLI and the fetchers)."""
+    return redact_url(db)
 
 
 class Store:
@@ -223,6 +304,20 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 self._add_batch(conn, docs, result)
+        except sa.exc.IntegrityError as exc:
+            self._index = None  # the in-memory LSH may hold keys of the rolled-back batch
+            # Never the statement or its parameters (they hold report texts): the database's one-line reason.
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise FogwatchError(
+                f"another process wrote the same reports to {_redact(self.db)} at the same time ({redact_text(reason)}); this batch "
+                "was rolled back: run the ingest again, it skips what is stored", Code.STORE_BUSY) from None
+        except sa.exc.OperationalError as exc:
+            self._index = None
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            if "locked" not in reason and "busy" not in reason:
+                raise
+            raise FogwatchError(f"the store {_redact(self.db)} stayed locked by another writer ({reason}); this batch was rolled back: "
+                                "run the ingest again, it skips what is stored", Code.STORE_BUSY) from None
         except BaseException:
             self._index = None  # the in-memory LSH may hold keys of the rolled-back batch
             raise

@@ -214,8 +214,7 @@ def _read_sqlite(db: str, f: EventFilter, limit: int | None) -> list[dict[str, A
     if not path.is_file():
         return None
     try:
-        # mode=rw: never create a file here.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+        conn = connect_sqlite_read_only(path)  # never creates a file, never writes, works in a read-only folder
     except sqlite3.Error:
         return None
     try:
@@ -229,6 +228,30 @@ def _read_sqlite(db: str, f: EventFilter, limit: int | None) -> list[dict[str, A
         return None
     finally:
         conn.close()
+
+
+def connect_sqlite_read_only(path: Any, timeout: float = 30) -> Any:
+    """A read-only sqlite3 connection to ``path`` (``mode=ro``: no file is created, nothing is written).
+
+    In a folder the user cannot write to, SQLite cannot create the shared-memory file a WAL database needs
+    ("attempt to write a readonly database"); nobody can write the store there either, so it is then opened
+    ``immutable=1`` (no locking, no WAL).
+    """
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(path).expanduser().resolve()
+    uri = path.as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy: this is where it fails
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, check_same_thread=False)
 
 
 def _read_postgresql(db: str, f: EventFilter, limit: int | None) -> list[dict[str, Any]] | None:
