@@ -146,9 +146,9 @@ def test_acled_csv_neutralises_formulas_keeps_negative_numbers_and_drops_non_htt
     assert row["longitude"] == "-3.5" and row["latitude"] == "-12.5"  # numbers stay numbers
     assert row["location"].startswith("'=") and row["admin1"] == "'+SUM(A1:A9)" and row["admin2"] == "'@evil"
     assert row["source_urls"] == "https://example.org/report"  # no javascript:, no credentials
-    for fmt in ("jsonl", "geojson"):
-        out = run_cli("export", "--format", fmt, "--db", db).stdout.decode()
-        assert "javascript:" not in out and "secret" not in out, fmt
+    for args in (("export", "--format", "jsonl"), ("export", "--format", "geojson"), ("claims", "--format", "json")):
+        out = run_cli(*args, "--db", db).stdout.decode()
+        assert "javascript:" not in out and "secret" not in out and "example.org/report" in out, args
 
 
 def _is_number(cell: str) -> bool:

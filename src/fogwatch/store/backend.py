@@ -699,7 +699,7 @@ def _member_dict(m: Mention, doc: dict[str, Any]) -> dict[str, Any]:
         "published": published.isoformat() if isinstance(published, date) else published,
         "outlet": doc.get("outlet") or doc.get("source"),
         "republisher": doc.get("republisher"),
-        "url": doc.get("url"),
+        "url": strip_credentials(doc.get("url")) if is_web_url(doc.get("url")) else None,  # stores written before issue 11 may hold either
         "duplicate_of": doc.get("duplicate_of"),
         "source_key": doc.get("source_key"),
         "event_type": m.event_type,
