@@ -336,3 +336,26 @@ def test_two_concurrent_ingests_into_a_brand_new_file(tmp_path):
     assert text.count("ingested 40 new report(s)") == 1 and "ingested 0 new report(s) (40 already stored" in text, text
     with open_store(db) as store:
         assert store.stats()["documents"] == 40
+
+
+def test_a_write_conflict_is_one_coded_line_without_the_batch_texts(db_url):
+    """Should two writers still collide, the database's constraint error becomes E509: no statement, no parameters, no texts."""
+    from fogwatch.errors import FogwatchError
+
+    secret_text = "[test text written for fogwatch] PRIVATE-EXCERPT " * 4
+    base = seed_000()
+    # Two reports whose keys share the first 24 hex digits: their mention ids collide, as a concurrent writer's would.
+    a = IncomingDocument(**{**_fields(base), "doc_key": "a" * 24 + "1" * 40, "text": secret_text, "doc_id": "one"})
+    b = IncomingDocument(**{**_fields(base), "doc_key": "a" * 24 + "2" * 40, "text": secret_text + "2", "doc_id": "two"})
+    with open_store(db_url) as store:
+        with pytest.raises(FogwatchError) as info:
+            store.add_batch([a, b])
+        assert str(info.value).startswith("[E509]")
+        assert "PRIVATE-EXCERPT" not in str(info.value) and "INSERT" not in str(info.value)
+        assert store.stats()["documents"] == 0  # the batch was rolled back
+        store.add_batch([a])  # and the store is usable afterwards
+        assert store.stats()["documents"] == 1
+
+
+def _fields(doc: IncomingDocument) -> dict:
+    return {name: getattr(doc, name) for name in IncomingDocument.__dataclass_fields__}
