@@ -97,9 +97,8 @@ def actor_file_problem(data: Any) -> str | None:
                 if raw.get(key) is not None and not isinstance(raw[key], str):
                     return f"actor {name!r}: `{key}` must be text, not {type(raw[key]).__name__}"
             valid = raw.get("valid")
-            if valid is not None and not (
-                isinstance(valid, list) and 1 <= len(valid) <= 2 and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in valid)
-            ):
+            years = isinstance(valid, list) and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in valid)
+            if valid is not None and not (years and 1 <= len(valid) <= 2):
                 return f"actor {name!r}: `valid` must be [first year, last year or null]"
             for key in ("label", "localized"):
                 if raw.get(key) is not None and not isinstance(raw[key], bool):

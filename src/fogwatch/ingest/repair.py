@@ -62,7 +62,8 @@ def check_published(value: str | None) -> tuple[str | None, DocError | None]:
     try:
         day = date.fromisoformat(value.strip()[:10])
     except ValueError:
-        return value, DocError(str(Code.BAD_PUBLISHED), f"published {value[:80]!r} is not a date (YYYY-MM-DD): ignored for dating events", "reader")
+        return value, DocError(str(Code.BAD_PUBLISHED),
+                               f"published {value[:80]!r} is not a date (YYYY-MM-DD): ignored for dating events", "reader")
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         return None, DocError(
             str(Code.BAD_PUBLISHED),
@@ -99,9 +100,9 @@ def repair_document(doc: Document) -> Document:
             repaired.append(f"other fields ({n})")
     errors = [e if not _BAD.search(e.message) else replace(e, message=repair_text(e.message)[0]) for e in doc.errors]
     if repaired:
+        what = ", ".join(repaired)
         errors.append(DocError(str(Code.CHARS_REPAIRED),
-                               "characters that cannot be stored (lone surrogates, NUL) replaced by U+FFFD in " + ", ".join(repaired),
-                               "reader"))
+                               f"characters that cannot be stored (lone surrogates, NUL) replaced by U+FFFD in {what}", "reader"))
     published, warning = check_published(meta_changes.get("published", meta.published))
     if warning is not None:
         errors.append(warning)
