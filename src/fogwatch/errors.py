@@ -32,6 +32,7 @@ class Code(str, Enum):
     CHARS_REPAIRED = "E111"
     BAD_PUBLISHED = "E112"
     URL_DROPPED = "E113"
+    STORE_REFUSED = "E114"
     # E2xx: the pipeline
     STAGE_FAILED = "E201"
     MISSING_REQUIREMENT = "E202"

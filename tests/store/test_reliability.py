@@ -359,3 +359,27 @@ def test_a_write_conflict_is_one_coded_line_without_the_batch_texts(db_url):
 
 def _fields(doc: IncomingDocument) -> dict:
     return {name: getattr(doc, name) for name in IncomingDocument.__dataclass_fields__}
+
+
+def test_a_report_the_database_refuses_is_reported_alone_and_the_batch_is_stored(db_url):
+    """Per-record isolation behind the input boundary: documents handed to `ingest()` without the repair."""
+    from fogwatch.pipeline import Pipeline
+    from fogwatch.records import Document
+    from fogwatch.store.ingest import ingest
+
+    docs = [
+        Document(doc_id="good-1", text="A first report written for fogwatch tests."),
+        Document(doc_id="surrogate", text="PRIVATE x \ud83d y, a report no UTF-8 encoder takes."),
+        Document(doc_id="nul", text="PRIVATE a NUL \x00 inside, which PostgreSQL refuses."),
+        Document(doc_id="good-2", text="The last report written for fogwatch tests."),
+    ]
+    with open_store(db_url) as store:
+        report = ingest(store, docs, Pipeline(["sections", "sentences"]), batch_size=10, jobs=1)
+        stored = {d["doc_id"] for d in _documents(db_url)}
+    refused = {doc_id for doc_id, code, _ in report.failed if code == "E114"}
+    assert {"good-1", "good-2"} <= stored and "surrogate" in refused
+    # SQLite stores NUL; PostgreSQL refuses it. Either way every report is accounted for, once.
+    assert stored | refused == {"good-1", "surrogate", "nul", "good-2"} and not stored & refused
+    assert ("nul" in refused) == db_url.startswith("postgresql")
+    assert report.stored == len(stored)
+    assert all("PRIVATE" not in message for _, _, message in report.failed)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, Sequence
 
 from fogwatch.ingest.fetch import FetchOptions, is_url, iter_url_documents
-from fogwatch.ingest.repair import repair_document
+from fogwatch.errors import Code
+from fogwatch.ingest.repair import repair_document, repair_text
 from fogwatch.ingest.sources import ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline
 from fogwatch.pipeline.parallel import pipe_parallel
 from fogwatch.records import Document
-from fogwatch.store.backend import IncomingDocument, Store, content_key
+from fogwatch.store.backend import BatchResult, IncomingDocument, Store, content_key
 
 DEFAULT_BATCH = 50
 
@@ -84,6 +85,40 @@ def _fresh(store: Store, docs: Iterable[Document], report: IngestReport, chunk: 
                 yield d
 
 
+def _refusal(exc: BaseException) -> str:
+    """Why the database refused a value, in a line that quotes no report text."""
+    if isinstance(exc, UnicodeError):
+        return f"{type(exc).__name__}: {getattr(exc, 'reason', '')}".rstrip(": ")
+    orig = getattr(exc, "orig", None)
+    first = (str(orig) if orig is not None else str(exc)).strip().splitlines()
+    return f"{type(orig or exc).__name__}: {first[0] if first else ''}".rstrip(": ")
+
+
+def _store_isolated(store: Store, batch: list[IncomingDocument], report: IngestReport) -> list[BatchResult]:
+    """Store ``batch`` in one transaction; if the database refuses a value, store its reports one by one.
+
+    A report the database cannot hold (text the driver cannot encode, a value the server rejects) is
+    rolled back alone and reported as E114; the rest of the batch is stored. The input boundary
+    (:mod:`fogwatch.ingest.repair`) already removes the known causes, so this is the last line.
+    """
+    import sqlalchemy as sa
+
+    try:
+        return [store.add_batch(batch)]
+    except (UnicodeError, sa.exc.DataError, sa.exc.StatementError) as exc:
+        if isinstance(exc, sa.exc.DBAPIError) and not isinstance(exc, sa.exc.DataError):
+            raise  # a connection or integrity problem is not about one report
+        if len(batch) == 1:
+            doc = batch[0]
+            report.failed.append((repair_text(doc.doc_id)[0], str(Code.STORE_REFUSED),
+                                  f"the store cannot hold this report ({_refusal(exc)}); not stored, the rest of its batch is"))
+            return []
+    results: list[BatchResult] = []
+    for doc in batch:
+        results.extend(_store_isolated(store, [doc], report))
+    return results
+
+
 def ingest(store: Store, docs: Iterable[Document], pipeline: Pipeline, batch_size: int = DEFAULT_BATCH, jobs: int = 1) -> IngestReport:
     """Run ``pipeline`` over the documents the store lacks and store them, one transaction per ``batch_size``."""
     report = IngestReport()
@@ -91,11 +126,11 @@ def ingest(store: Store, docs: Iterable[Document], pipeline: Pipeline, batch_siz
     size = max(1, batch_size)
     processed = pipe_parallel(pipeline, _fresh(store, docs, report, size), jobs, finish=IncomingDocument.from_document)
     for batch in _batches(processed, size):
-        result = store.add_batch(batch)
-        report.stored += result.stored
-        report.already_stored += result.already_stored  # the same text twice in one run
-        report.near_duplicates += result.near_duplicates
-        report.mentions += result.mentions
-        report.fused_events_touched += len(result.fused_touched)
+        for result in _store_isolated(store, batch, report):
+            report.stored += result.stored
+            report.already_stored += result.already_stored  # the same text twice in one run
+            report.near_duplicates += result.near_duplicates
+            report.mentions += result.mentions
+            report.fused_events_touched += len(result.fused_touched)
     report.seconds = time.perf_counter() - started
     return report
