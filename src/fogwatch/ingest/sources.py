@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Sequence
@@ -67,9 +68,14 @@ def _walk(root: Path, opts: ReadOptions) -> Iterator[Document]:
     while stack:
         current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            _skip(opts, str(current), f"cannot list directory: {exc.strerror}")
+            # Not a silent skip: the directory gets a record of its own with E108, and the walk goes on.
+            rel = current.relative_to(root).as_posix()
+            where = str(current)
+            yield _failed(current.name if rel == "." else rel, where, Code.UNREADABLE,
+                          f"cannot list directory {where}: {exc.strerror or exc}; its files were not read")
             continue
         subdirs = []
         for entry in entries:
@@ -83,8 +89,33 @@ def _walk(root: Path, opts: ReadOptions) -> Iterator[Document]:
                 _skip(opts, entry.path, "not a .txt, .html or .jsonl file")
                 continue
             rel = path.relative_to(root).as_posix()
+            kind = _not_regular(entry)
+            if kind:  # opening a FIFO blocks until a writer comes, maybe never: not read, recorded
+                yield _failed(rel[: -len(path.suffix)], entry.path, Code.UNREADABLE, f"{entry.path} is {kind}, not a regular file; not read")
+                continue
             yield from read_file(path, opts, doc_id=rel[: -len(path.suffix)])
         stack.extend(reversed(subdirs))
+
+
+def _not_regular(entry: os.DirEntry[str]) -> str | None:
+    """What a directory entry is when it is not a regular file (symbolic links followed); None for a regular file."""
+    try:
+        mode = entry.stat(follow_symlinks=True).st_mode
+    except OSError:
+        return None  # a dangling link or a vanished file: read_file reports why it cannot be read
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _skip(opts: ReadOptions, path: str, reason: str) -> None:
@@ -130,6 +161,12 @@ def _read_sidecar(path: Path) -> tuple[dict[str, Any], list[DocError]]:
         meta_path = path.with_suffix(SIDECAR_SUFFIX)
         if not meta_path.exists():
             return {}, []
+    try:
+        kind = _kind(meta_path.stat().st_mode)
+    except OSError:
+        kind = None
+    if kind:  # a FIFO sidecar would block the read forever
+        return {}, [DocError(str(Code.BAD_METADATA), f"sidecar {meta_path.name} ignored: it is {kind}", "reader")]
     try:
         data = json.loads(meta_path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
