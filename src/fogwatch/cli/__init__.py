@@ -9,11 +9,12 @@ imports); help and unknown commands import them all.
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import typer
 
-from fogwatch.errors import FogwatchError, UsageError
+from fogwatch.errors import Code, FogwatchError, UsageError
 from fogwatch.redact import redact_text
 
 app = typer.Typer(
@@ -63,8 +64,62 @@ def _register(argv: list[str] | None = None) -> None:
         _import(module)
 
 
+# OSError numbers that mean the store's (or the output's) file system failed under the command.
+_FS_FAULTS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted",
+              errno.EROFS: "the file system is read-only", errno.EIO: "an input/output error"}
+
+
+def _database_error(exc: BaseException) -> bool:
+    """An error raised by SQLAlchemy, sqlite3 or psycopg (only those already imported: the check imports nothing)."""
+    classes = []
+    if "sqlalchemy" in sys.modules:
+        classes.append(sys.modules["sqlalchemy"].exc.SQLAlchemyError)
+    if "sqlite3" in sys.modules:
+        classes.append(sys.modules["sqlite3"].Error)
+    if "psycopg" in sys.modules:
+        classes.append(sys.modules["psycopg"].Error)
+    return bool(classes) and isinstance(exc, tuple(classes))
+
+
+def _fault_hint(reason: str) -> str:
+    low = reason.lower()
+    if "no such table" in low or "does not exist" in low or "no such column" in low:
+        return "the store lacks part of its schema: restore it from a backup or ingest into a new store"
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return "the store file is damaged: restore it from a backup or ingest into a new store"
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return "the store cannot be written: check the file's and its folder's permissions"
+    if "disk" in low and ("full" in low or "space" in low):
+        return "free some space and run the command again; an ingest resumes where it stopped"
+    if "disk i/o" in low or "input/output" in low:
+        return "the store's disk is full or failing: free some space or check the disk, then run again; an ingest resumes where it stopped"
+    if any(w in low for w in ("terminat", "server closed", "connection", "shutdown", "shutting down", "admin_shutdown")):
+        return "the database server went away: start it and run the command again; an ingest resumes where it stopped"
+    return "nothing of the failed transaction was kept; an ingest resumes where it stopped when run again"
+
+
+def store_fault(exc: BaseException) -> FogwatchError | None:
+    """E510 for a database or file-system failure under a command, in one line without SQL or parameters; else None."""
+    if isinstance(exc, OSError) and exc.errno in _FS_FAULTS and not _database_error(exc):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return FogwatchError(f"{_FS_FAULTS[exc.errno]}{where}: {_fault_hint('disk is full')}", Code.STORE_FAULT)
+    if not _database_error(exc):
+        return None
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error; its text holds SQL and parameters
+    lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
+    reason = lines[0] if lines else type(orig).__name__
+    if isinstance(orig, OSError) and orig.errno in _FS_FAULTS:
+        reason = _FS_FAULTS[orig.errno]
+    if len(reason) > 300:
+        reason = reason[:300] + "…"
+    return FogwatchError(f"the store failed: {type(orig).__name__}: {reason}; {_fault_hint(reason)}", Code.STORE_FAULT)
+
+
 def main() -> None:
-    """Entry point: run the app; usage errors exit 2 with one clear line, never a traceback."""
+    """Entry point: run the app; usage errors exit 2 with one clear line, never a traceback.
+
+    Store faults (a missing table, a corrupt file, a read-only store, the server gone, a full disk) are E510, exit 1.
+    """
     _register(sys.argv[1:])
     try:
         app()
@@ -77,3 +132,9 @@ def main() -> None:
     except KeyboardInterrupt:
         print("fogwatch: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    except Exception as exc:
+        fault = store_fault(exc)
+        if fault is None:
+            raise
+        print(f"fogwatch: error: {redact_text(str(fault))}", file=sys.stderr)
+        raise SystemExit(1) from None

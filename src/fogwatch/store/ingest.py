@@ -8,8 +8,9 @@ re-ingesting the same corpus) skips stored reports at the cost of hashing them.
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Iterable, Iterator, Sequence, TypeVar
 
 from fogwatch.ingest.fetch import FetchOptions, is_url, iter_url_documents
 from fogwatch.errors import Code
@@ -56,8 +57,11 @@ def iter_inputs(inputs: Sequence[str], stdin: IO[bytes] | None = None, read_opts
             yield repair_document(doc)
 
 
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+_T = TypeVar("_T")
+
+
+def _batches(docs: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    batch: list[_T] = []
     for doc in docs:
         batch.append(doc)
         if len(batch) >= size:
@@ -125,12 +129,14 @@ def ingest(store: Store, docs: Iterable[Document], pipeline: Pipeline, batch_siz
     started = time.perf_counter()
     size = max(1, batch_size)
     processed = pipe_parallel(pipeline, _fresh(store, docs, report, size), jobs, finish=IncomingDocument.from_document)
-    for batch in _batches(processed, size):
-        for result in _store_isolated(store, batch, report):
-            report.stored += result.stored
-            report.already_stored += result.already_stored  # the same text twice in one run
-            report.near_duplicates += result.near_duplicates
-            report.mentions += result.mentions
-            report.fused_events_touched += len(result.fused_touched)
+    # closing(): a store fault (E510) or an interrupt stops the pool's workers at once, not when the generator is collected.
+    with closing(processed):
+        for batch in _batches(processed, size):
+            for result in _store_isolated(store, batch, report):
+                report.stored += result.stored
+                report.already_stored += result.already_stored  # the same text twice in one run
+                report.near_duplicates += result.near_duplicates
+                report.mentions += result.mentions
+                report.fused_events_touched += len(result.fused_touched)
     report.seconds = time.perf_counter() - started
     return report
