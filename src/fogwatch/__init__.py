@@ -11,14 +11,14 @@ underscore, and every name not listed in ``__all__``, may change.
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, Any, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator, Sequence, Unpack
 
 from fogwatch.errors import Code, FogwatchError, InputError, PipelineError, UsageError
 
 if TYPE_CHECKING:
     from fogwatch.contract import to_record
     from fogwatch.pipeline import Pipeline, component, default_pipeline
-    from fogwatch.records import Document, Metadata, Section, Sentence, Span
+    from fogwatch.records import Document, Metadata, MetadataFields, Section, Sentence, Span
 
 # Loaded on first use (PEP 562): `import fogwatch` must stay cheap for the query commands,
 # which never touch the pipeline.
@@ -72,7 +72,9 @@ __all__ = [
 ]
 
 
-def analyze_text(text: str, doc_id: str = "doc", pipeline: Pipeline | None = None, **metadata: str) -> Document:
+def analyze_text(
+    text: str, doc_id: str = "doc", pipeline: Pipeline | None = None, **metadata: Unpack[MetadataFields]
+) -> Document:
     """Run the pipeline over one text; ``metadata`` takes title, published, source, url, author."""
     from fogwatch.pipeline import default_pipeline
     from fogwatch.records import Document, Metadata

@@ -11,7 +11,11 @@ these types stay free of JSON concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
+
+if TYPE_CHECKING:  # the record modules import this one: no import at run time
+    from fogwatch.events.model import Event
+    from fogwatch.places.model import Place
 
 SectionKind = Literal["title", "body", "boilerplate", "comments"]
 SECTION_KINDS: tuple[str, ...] = ("title", "body", "boilerplate", "comments")
@@ -105,6 +109,17 @@ class Metadata:
     extra: tuple[tuple[str, Any], ...] = ()
 
 
+class MetadataFields(TypedDict, total=False):
+    """The :class:`Metadata` fields a caller names as keywords (``fogwatch.analyze_text(text, title=...)``)."""
+
+    title: str | None
+    author: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    language: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One input report as it moves through the pipeline.
@@ -125,9 +140,10 @@ class Document:
     sentences: tuple[Sentence, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
     # Filled by later stages (places, events, slant); plain tuples of records.
-    places: tuple[Any, ...] = ()
-    events: tuple[Any, ...] = ()
-    slant: tuple[Any, ...] = ()
+    places: tuple[Place, ...] = ()
+    events: tuple[Event, ...] = ()
+    # No slant record type yet: any record with to_contract(), or a dataclass (contract._item).
+    slant: tuple[object, ...] = ()
     errors: tuple[DocError, ...] = ()
 
     def with_error(self, error: DocError) -> "Document":
