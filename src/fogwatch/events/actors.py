@@ -161,14 +161,14 @@ class ActorRegistry:
                 if not _boundary_before(folded, start) or not _boundary_after(folded, end):
                     continue
                 found.append(ActorMention(start, end, original[start:end], self.entries[name], subunit=subunit))
-        starts = []
+        starts: list[int] = []
         if self._generic_re is not None and len(self._country_automaton):
             for end_idx, length in self._country_automaton.iter(folded):
                 start = end_idx - length + 1
                 if (start == 0 or not folded[start - 1].isalnum()) and (not starts or starts[-1] != start):
                     starts.append(start)
         for start in sorted(set(starts)):
-            m = self._generic_re.match(folded, start)
+            m = self._generic_re.match(folded, start) if self._generic_re is not None else None
             if m is not None:
                 role_words = m.group("role")
                 role = "police" if "police" in role_words or "gendarm" in role_words else "military"

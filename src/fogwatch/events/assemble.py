@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
+from typing import Sequence
 
 from fogwatch.events.actors import ActorMention, ActorRegistry
 from fogwatch.events.claims import (
@@ -34,6 +35,7 @@ from fogwatch.events.figures import find_counts
 from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
+from fogwatch.places.model import Place
 from fogwatch.places.recognize import list_gap
 from fogwatch.records import Document, Sentence, Span
 from fogwatch.text.normalize import fold
@@ -452,7 +454,7 @@ def _place_at(ctx: DocContext, start: int):
     return ctx.places[i] if i < len(ctx.places) and ctx.places[i].start == start else None
 
 
-def _usable(ctx: DocContext, place, actor_spans: list[tuple[int, int]]) -> bool:
+def _usable(ctx: DocContext, place, actor_spans: Sequence[tuple[int, int]]) -> bool:
     """Not a country other than the report's own, and not a word inside an actor's name ("Hayat Tahrir al-Sham")."""
     if any(a <= place.start < b for a, b in actor_spans):
         return False
@@ -481,7 +483,7 @@ def _lies_in(town, region) -> bool:
     return True  # a named region of the same country ("the Ghouta", "the north"): the town is the finer place
 
 
-def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[int, int]] = ()) -> Location | None:
+def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: Sequence[tuple[int, int]] = ()) -> Location | None:
     places = ctx.places
     if not places:
         return None
@@ -494,6 +496,7 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
     if towns:
         in_sentence = [p for p in in_sentence if not any(_lies_in(t, p) for t in towns)]
     reason = "named in the event's sentence"
+    place: Place | None
     if in_sentence:
         place = min(
             in_sentence,
@@ -506,7 +509,8 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: list[tuple[i
     else:
         # the last usable earlier mention that is not a country, else the last usable country; walking back
         # from here stops at the first hit (filtering every earlier place per event made long documents quadratic)
-        place = fallback = None
+        place = None
+        fallback: Place | None = None
         place_i = -1
         for i in range(lo - 1, -1, -1):
             p = places[i]
@@ -642,7 +646,10 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     in_clause = [m for m in mentions if d.clause[0] <= m.start + s.start < d.clause[1]]
     pool = in_clause or mentions
     folded = ctx.folded
-    agents, patients, cued_patients, cued_agents = [], [], [], []
+    agents: list[ActorMention] = []
+    patients: list[ActorMention] = []
+    cued_patients: list[ActorMention] = []
+    cued_agents: list[ActorMention] = []
     for m in pool:
         before = folded[max(s.start, m.start + s.start - 40) : m.start + s.start]
         after = folded[m.end + s.start : m.end + s.start + 50]

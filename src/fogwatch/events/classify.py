@@ -164,7 +164,7 @@ def _looks_like_place(original: str | None, pos: int) -> bool:
     if original is None:
         return False
     m = _CAPITALISED.match(original, pos)
-    return bool(m) and m.group(0).split()[-1] not in _NOT_PLACE_WORDS
+    return m is not None and m.group(0).split()[-1] not in _NOT_PLACE_WORDS
 
 
 def clause_bounds(folded: str) -> list[tuple[int, int]]:
@@ -271,8 +271,7 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
     protest = next((t for t in triggers if t.kind == "protest"), None)
     riot = next((t for t in triggers if t.kind == "riot"), None)
     mob = next((t for t in triggers if t.kind == "Mob violence"), None)
-    if protest or riot:
-        anchor = protest or riot
+    if anchor := protest or riot:
         lethal = lex.cue("lethal").search(clause)
         if re.search(r"\battack\w*\s+(?:a|the|an)\s+(?:peaceful\s+)?(?:rally|protest|demonstration|march|sit-in)", clause) or mob:
             out.append(("Mob violence", anchor))

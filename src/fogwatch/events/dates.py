@@ -50,12 +50,15 @@ DATE_RE = re.compile(
 )
 
 
+Day = date  # the field ``DateMention.date`` hides the type's name in the class body
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     start: int  # relative to the string searched
     end: int
-    date: date
-    date_end: date | None
+    date: Day
+    date_end: Day | None
     precision: int  # 1 day, 2 week, 3 month
     reason: str
 
@@ -243,7 +246,8 @@ def resolve_match(m: re.Match[str], anchor: date | None) -> DateMention | None:
                 resolved = (anchor.replace(day=min(15, anchor.day)), None, 3, "this month")
         elif g["month"]:
             month = _MONTH_NAMES.get(g["month"].rstrip("."))
-            year = int(re.search(r"\d{4}", g["month_year"]).group(0)) if g["month_year"] else None
+            year_match = re.search(r"\d{4}", g["month_year"]) if g["month_year"] else None
+            year = int(year_match.group(0)) if year_match else None
             if month and g["month"] == "may" and not g["month_year"]:
                 return None  # "may" is nearly always the verb
             if month and (year or anchor):

@@ -162,7 +162,7 @@ _NOT_ARREST = _re.compile(
 
 def evaluate_police(folder: Path, part: str = "all") -> dict[str, dict[str, float]]:
     """Precision/recall/F1 of KILL, ARREST, FORCE per sentence; ``part`` is all|tune|held-out (split by document id)."""
-    counts = {lab: Counter() for lab in POLICE_LABELS}
+    counts: dict[str, Counter[str]] = {lab: Counter() for lab in POLICE_LABELS}
     n = 0
     with open(folder / "sents.jsonl", encoding="utf-8") as fh:
         for line in fh:

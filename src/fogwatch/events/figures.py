@@ -338,8 +338,7 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
                     counts.append(Count(fig, kind, subject, subject_span, ev_start, ev_end))
                 continue
         # 2) a death toll: "the death toll rose to 16"
-        if _TOLL.search(folded, max(0, fig.start - 60), fig.start):
-            toll = _TOLL.search(folded, max(0, fig.start - 60), fig.start)
+        if toll := _TOLL.search(folded, max(0, fig.start - 60), fig.start):
             counts.append(Count(fig, "killed", subject, subject_span, toll.start(), fig.end))
             continue
         # 3) the casualty word after the figure: "17 militants were captured", "two dead", "8 ... and died"
@@ -377,7 +376,7 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
         if found and event_subject and found[0] != "killed":
             continue
         # "killing 7 civilians and 3 soldiers": a figure coordinated with the previous count shares its verb
-        if not found and not event_subject and subject and counts and head not in _THING_HEADS:
+        if not found and not event_subject and subject and subject_span and counts and head not in _THING_HEADS:
             prev = counts[-1]
             if prev.quantity in ("killed", "injured", "captured", "missing") and prev.end <= fig.start and _COORDINATED.match(folded, prev.end, fig.start):
                 counts.append(Count(fig, prev.quantity, subject, subject_span, fig.start, subject_span[1]))
