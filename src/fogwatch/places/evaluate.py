@@ -45,6 +45,14 @@ class GoldArticle:
     toponyms: tuple[GoldToponym, ...]
 
 
+def _field(el: ET.Element, tag: str) -> str:
+    """The text of a required child element (a gold file without it is malformed)."""
+    value = el.findtext(tag)
+    if value is None:
+        raise ValueError(f"<{el.tag}> without <{tag}>")
+    return value
+
+
 def read_lgl(path: Path) -> list[GoldArticle]:
     out = []
     for n, art in enumerate(ET.parse(path).getroot().iter("article")):
@@ -54,8 +62,8 @@ def read_lgl(path: Path) -> list[GoldArticle]:
             gaz = t.find("gaztag")
             if gaz is None or gaz.findtext("lat") is None:
                 continue  # LGL leaves a few toponyms without a gazetteer entry
-            tops.append(GoldToponym(int(t.findtext("start")), int(t.findtext("end")), t.findtext("phrase") or "",
-                                    float(gaz.findtext("lat")), float(gaz.findtext("lon"))))
+            tops.append(GoldToponym(int(_field(t, "start")), int(_field(t, "end")), t.findtext("phrase") or "",
+                                    float(_field(gaz, "lat")), float(_field(gaz, "lon"))))
         out.append(GoldArticle(art.get("docid") or f"lgl-{n}", text, tuple(tops)))
     return out
 
@@ -67,8 +75,8 @@ def read_geovirus(path: Path) -> list[GoldArticle]:
         tops = []
         for loc in art.iter("location"):
             # GeoVirus offsets are one too high (both ends).
-            s, e = int(loc.findtext("start")) - 1, int(loc.findtext("end")) - 1
-            tops.append(GoldToponym(s, e, loc.findtext("name") or "", float(loc.findtext("lat")), float(loc.findtext("lon"))))
+            s, e = int(_field(loc, "start")) - 1, int(_field(loc, "end")) - 1
+            tops.append(GoldToponym(s, e, loc.findtext("name") or "", float(_field(loc, "lat")), float(_field(loc, "lon"))))
         out.append(GoldArticle(f"geovirus-{n}", text, tuple(tops)))
     return out
 

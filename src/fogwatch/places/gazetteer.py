@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TypedDict
 
 from fogwatch.errors import Code, FogwatchError
 from fogwatch.places.keys import name_key
@@ -100,6 +100,26 @@ _ADMIN_SUFFIXES = frozenset(
 
 class GazetteerError(FogwatchError):
     code = Code.GAZETTEER_INDEX
+
+
+class SourceInfo(TypedDict):
+    name: str
+    added: str | None
+    detail: str | None
+
+
+class GazetteerInfo(TypedDict):
+    """What :meth:`Gazetteer.info` reports (``fogwatch gazetteer info``)."""
+
+    path: str
+    size_mb: float
+    meta: dict[str, str]
+    sources: list[SourceInfo]
+    places: int
+    names: int
+    by_feature: dict[str, int]
+    by_country: dict[str, int]
+    by_source: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +290,8 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     pop_admin1: dict[str, int] = defaultdict(int)
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     town_by_key: dict[tuple[str, str], tuple[float, float, int]] = {}
+    lat: float | None
+    lon: float | None
     for city in cities.values():
         cc, a1 = city["countrycode"], city.get("admin1code") or ""
         lat, lon, pop = float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0)
@@ -329,21 +351,23 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     for line in _facts("countries.tsv").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        cc, gid, name, lat, lon, pop, _demonym, alts = (line.split("\t") + [""] * 8)[:8]
+        cc, gid_text, name, lat_text, lon_text, pop_text, _demonym, alts_text = (line.split("\t") + [""] * 8)[:8]
+        plat: float | None
+        plon: float | None
         if cc in CENTROID_OVERRIDES:
             plat, plon = CENTROID_OVERRIDES[cc]
-        elif lat and lon:
-            plat, plon = float(lat), float(lon)
+        elif lat_text and lon_text:
+            plat, plon = float(lat_text), float(lon_text)
         elif by_country.get(cc):
             plat, plon = _core_centre(by_country[cc])
         else:
             plat = plon = None
-        names = [a for a in alts.split("|") if a]
+        names = [a for a in alts_text.split("|") if a]
         # The short names people write ("UK", "the Netherlands" without "The") are the country's own
         # names, not alternates that a town called "Uk" could outrank.
         short = [name[4:]] if name.startswith("The ") else []
         writer.place(
-            Entry(int(gid), name, plat, plon, cc, None, None, int(pop or 0), "country"),
+            Entry(int(gid_text), name, plat, plon, cc, None, None, int(pop_text or 0), "country"),
             names=names,
             primary_names=(name, *short, *COUNTRY_ALIASES.get(cc, ())),
         )
@@ -537,13 +561,14 @@ class Gazetteer:
             self._admin1 = {r[5]: Entry(*r) for r in self.conn.execute(f"{_SELECT} FROM place p WHERE p.feature = 'admin1'")}
         return self._admin1.get(code)
 
-    def info(self) -> dict[str, object]:
+    def info(self) -> GazetteerInfo:
         c = self.conn
         return {
             "path": str(self.path),
             "size_mb": round(self.path.stat().st_size / 1e6, 1),
             "meta": dict(c.execute("SELECT key, value FROM meta")),
-            "sources": [dict(zip(("name", "added", "detail"), r)) for r in c.execute("SELECT name, added, detail FROM source ORDER BY name")],
+            "sources": [{"name": name, "added": added, "detail": detail}
+                        for name, added, detail in c.execute("SELECT name, added, detail FROM source ORDER BY name")],
             "places": c.execute("SELECT COUNT(*) FROM place").fetchone()[0],
             "names": c.execute("SELECT COUNT(*) FROM name").fetchone()[0],
             "by_feature": dict(c.execute("SELECT feature, COUNT(*) FROM place GROUP BY feature ORDER BY 2 DESC")),

@@ -213,6 +213,7 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
     weak_list_end = -1  # end of the last known place after "near"/"in": a list of places may follow
     weak_list_cue: str | None = None  # that place's cue, which the list's other names share
     weak_list_fronted = False  # that place opens its sentence ("In Chicago, …")
+    mention: Mention | None
 
     spans = sorted(ranges) if ranges is not None else None
     span_starts = [s for s, _ in spans] if spans is not None else []

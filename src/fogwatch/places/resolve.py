@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
@@ -78,8 +78,9 @@ class FocusVotes:
     """
 
     def __init__(self, recognition: Recognition, outlet_hint: str | None = None) -> None:
-        self.total: Counter[str] = Counter()
-        self.by_key: dict[str, Counter[str]] = defaultdict(Counter)
+        # Votes are fractional (0.3 shares), so plain float tallies rather than Counter (int counts).
+        self.total: defaultdict[str, float] = defaultdict(float)
+        self.by_key: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
         for _s, _e, cc in recognition.demonyms:
             self.total[cc] += 1.0
         for m in recognition.mentions:
@@ -100,7 +101,8 @@ class FocusVotes:
                 for c in m.candidates:
                     votes[c.entry.country_code or ""] += 0.3 * _pop_prior(c.entry.population) / weights
         for votes in self.by_key.values():
-            self.total.update(votes)
+            for cc, v in votes.items():
+                self.total[cc] += v
         if outlet_hint:
             self.total[outlet_hint] += 1.5
         self._cache: dict[str | None, dict[str, float]] = {}
@@ -111,9 +113,10 @@ class FocusVotes:
         hit = self._cache.get(exclude_key)
         if hit is not None:
             return hit
-        votes = Counter(self.total)
-        if exclude_key in self.by_key:
-            votes.subtract(self.by_key[exclude_key])
+        votes = defaultdict(float, self.total)
+        if exclude_key is not None and exclude_key in self.by_key:
+            for cc, v in self.by_key[exclude_key].items():
+                votes[cc] -= v
         votes.pop("", None)
         positive = {cc: v for cc, v in votes.items() if v > 1e-9}
         top = max(positive.values(), default=0.0)
@@ -174,8 +177,8 @@ def _doc_admins(mentions: list[Mention]) -> set[str]:
             out.add(admins[0].admin1_code)
         elif m.admin_suffix in ADMIN2_WORDS or m.text.rsplit(" ", 1)[-1].lower() in ADMIN2_WORDS:
             codes = {c.entry.admin1_code for c in m.candidates if c.entry.feature == "admin2"}
-            if len(codes) == 1 and None not in codes:
-                out |= codes
+            if len(codes) == 1 and (code := next(iter(codes))) is not None:
+                out.add(code)
     return out
 
 
@@ -243,12 +246,12 @@ def _score(
         if e.admin1_code in states:
             score += W_DOC_ADMIN
             reasons.append("in the province of the document's other places")
-    if anchors and e.latitude is not None and e.feature not in ("country",):
+    if anchors and e.latitude is not None and e.longitude is not None and e.feature not in ("country",):
         best_d, near_key = None, None
         lat, lon = e.latitude, e.longitude
         coslat = math.cos(math.radians(lat))
         for k, a in anchors:
-            if k == own_key or a.latitude is None:
+            if k == own_key or a.latitude is None or a.longitude is None:
                 continue
             # Equirectangular distance: exact enough where the bonus matters (under ~1,000 km).
             dx, dy = (a.longitude - lon) * coslat, a.latitude - lat
@@ -287,7 +290,8 @@ def _choose(
     best_total, best, reasons = scored[0]
     # The runner-up that is a different place (not the same town's district or province).
     runner = next(
-        (t for t, c, _ in scored[1:] if c.entry.latitude is None or best.entry.latitude is None
+        (t for t, c, _ in scored[1:] if c.entry.latitude is None or c.entry.longitude is None
+         or best.entry.latitude is None or best.entry.longitude is None
          or haversine_km(c.entry.latitude, c.entry.longitude, best.entry.latitude, best.entry.longitude) > 50),
         None,
     )
@@ -447,10 +451,11 @@ def _place(m: Mention, choice: _Choice, confidence: float, gazetteer: Gazetteer,
     if m.fuzzy:
         reasons.insert(0, "loose spelling match")
     if lat is None and e.feature == "admin2":
-        inside = [t for t in towns if t.admin1_code == e.admin1_code and t.latitude is not None]
+        inside = [(t.latitude, t.longitude) for t in towns
+                  if t.admin1_code == e.admin1_code and t.latitude is not None and t.longitude is not None]
         if inside:
-            lat = round(sum(t.latitude for t in inside) / len(inside), 5)
-            lon = round(sum(t.longitude for t in inside) / len(inside), 5)
+            lat = round(sum(p[0] for p in inside) / len(inside), 5)
+            lon = round(sum(p[1] for p in inside) / len(inside), 5)
             reasons.append("point from the document's towns in that province")
         elif e.admin1_code:
             a1 = gazetteer.admin1_entry(e.admin1_code)

@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Callable, Iterator, cast
 
 import httpx
 
@@ -34,6 +34,9 @@ from fogwatch.errors import Code, FogwatchError
 from fogwatch.places.gazetteer import Entry, Gazetteer, _Writer, _latin, haversine_km, strip_admin_suffix
 from fogwatch.places.keys import name_key
 from fogwatch.redact import redact_url, strip_credentials
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 log = logging.getLogger(__name__)
 
@@ -196,13 +199,13 @@ class _Retry(Exception):
 class _Capped(io.RawIOBase):
     """A zip member's bytes, counted as they are decompressed: past ``limit`` it is an E405, whatever the header claimed."""
 
-    def __init__(self, raw: IO[bytes], limit: int, label: str) -> None:
+    def __init__(self, raw: io.BufferedIOBase, limit: int, label: str) -> None:
         self._raw, self._limit, self._label, self.total = raw, limit, label, 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         n = self._raw.readinto(buffer)
         self.total += n or 0
         if self.total > self._limit:
@@ -237,7 +240,7 @@ def _open_text(path: Path, max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES) -> 
             raise SourceError(f"{label} is {zf.getinfo(member).file_size:,} bytes unzipped, over the {max_member_bytes:,}-byte limit",
                               Code.GAZETTEER_TOO_LARGE)
         try:
-            raw = zf.open(member)
+            raw = cast(zipfile.ZipExtFile, zf.open(member))  # what ZipFile.open returns; typeshed says IO[bytes]
         except _ZIP_ERRORS as exc:
             raise SourceError(f"{label} cannot be read from the archive: {exc}", Code.GAZETTEER_CORRUPT) from None
         binary = io.BufferedReader(_Capped(raw, max_member_bytes, label), 1 << 16)
