@@ -9,6 +9,7 @@ the user name and masks the password (``user:***@``) for messages;
 from __future__ import annotations
 
 import re
+from typing import overload
 from urllib.parse import urlsplit, urlunsplit
 
 # scheme://userinfo@ — userinfo is everything up to the last "@" before the host part.
@@ -22,8 +23,12 @@ def _split(url: str):
         return None
 
 
-def strip_credentials(url: str) -> str:
-    """``url`` without any ``user[:password]@`` part."""
+@overload
+def strip_credentials(url: str) -> str: ...
+@overload
+def strip_credentials(url: None) -> None: ...
+def strip_credentials(url: str | None) -> str | None:
+    """``url`` without any ``user[:password]@`` part (None stays None)."""
     if not isinstance(url, str) or "@" not in url:
         return url
     parts = _split(url)

@@ -189,7 +189,7 @@ def tags(members: list[dict[str, Any]]) -> str:
             continue
         committed = [c.figure for c in group if c.figure is not None and (c.modality or "asserted") in COMMITTED_MODALITIES]
         if committed:
-            totals[q] = totals.get(q, 0) + min(committed)  # type: ignore[type-var]
+            totals[q] = totals.get(q, 0) + min(committed)
     return "; ".join(f"{q}={totals[q]}" for q in TAG_QUANTITIES if q in totals)
 
 

@@ -85,8 +85,10 @@ class Mention:
 
     def points(self) -> list[tuple[int | None, float, float]]:
         """The location's point, then its alternatives' points."""
-        own = [(self.geonameid, self.latitude, self.longitude)] if self.has_point else []
-        return own + list(self.alternatives)  # type: ignore[list-item]
+        own: list[tuple[int | None, float, float]] = []
+        if self.latitude is not None and self.longitude is not None:  # has_point
+            own.append((self.geonameid, self.latitude, self.longitude))
+        return own + list(self.alternatives)
 
 
 def mention_id_for(doc_key: str, index: int) -> str:
@@ -139,12 +141,16 @@ def _span(v: Any) -> tuple[int, int] | None:
     return None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def mention_from_contract(event: dict[str, Any], doc_key: str, index: int) -> Mention:
     """Flatten one extract-contract event record; unknown or malformed fields become None, never an error."""
     mid = mention_id_for(doc_key, index)
-    loc = event.get("location") if isinstance(event.get("location"), dict) else {}
-    a1 = event.get("actor1") if isinstance(event.get("actor1"), dict) else {}
-    a2 = event.get("actor2") if isinstance(event.get("actor2"), dict) else {}
+    loc = _dict(event.get("location"))
+    a1 = _dict(event.get("actor1"))
+    a2 = _dict(event.get("actor2"))
     claims = []
     for n, c in enumerate(event.get("claims") or ()):
         if not isinstance(c, dict):

@@ -18,7 +18,6 @@ Figures are compared within *claim groups*: claims about the same quantity
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
@@ -161,15 +160,15 @@ def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
     subject = next((c.subject for c in claims if c.subject), None)
     what = f"{q} {subject}" if subject else q
     score, reasons = 0.0, []
-    figures = [(c.figure, c) for c in claims if c.figure is not None and c.modality != "denied"]
+    figures = [(fig, c) for c in claims if (fig := c.figure) is not None and c.modality != "denied"]
     if figures:
         lo = min(figures, key=lambda t: t[0])
         hi = max(figures, key=lambda t: t[0])
         # "up to 10" and "at least 3" bound the same count from both sides: no disagreement. Only a ceiling can
         # be met this way; "8" against "at least 6" are still two different counts (the 6 vs 8).
-        ceiling_only = hi[1].low is None and all(c.figure <= hi[0] for _, c in figures)  # type: ignore[operator]
-        if hi[0] > lo[0] and not ceiling_only:  # type: ignore[operator]
-            score = max(score, (hi[0] - lo[0]) / hi[0])  # type: ignore[operator]
+        ceiling_only = hi[1].low is None and all(fig <= hi[0] for fig, _ in figures)
+        if hi[0] > lo[0] and not ceiling_only:
+            score = max(score, (hi[0] - lo[0]) / hi[0])
             reasons.append(f"{what}: {_voice(hi[1], labels)} vs {_voice(lo[1], labels)}")
     modalities = {c.modality for c in claims if c.modality}
     factual = {"asserted", "reported"} & modalities
@@ -187,10 +186,10 @@ def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
 
 
 def _vote(values: Iterable[str | None], weights: Iterable[float], precedence: tuple[str, ...] = ()) -> str | None:
-    tally: Counter[str] = Counter()
+    tally: dict[str, float] = {}
     for v, w in zip(values, weights):
         if v:
-            tally[v] += w
+            tally[v] = tally.get(v, 0) + w
     if not tally:
         return None
     rank = {name: i for i, name in enumerate(precedence)}
@@ -219,7 +218,7 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
 
     a1 = _vote((m.actor1 for m in members), weights)
     a2 = _vote((n for m in members for n in (m.actor2, m.actor1) if n and n != a1), [w for m, w in zip(members, weights) for _ in (0, 1)])
-    inter = {}
+    inter: dict[str, int] = {}
     for m in members:
         for name, code in ((m.actor1, m.actor1_inter), (m.actor2, m.actor2_inter)):
             if name and code is not None:
@@ -229,16 +228,18 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
     killed = [g for g in groups if g.quantity == "killed"]
     low = high = best = None
     if killed:
-        lows, highs, bests = [], [], []
+        lows: list[int] = []
+        highs: list[int] = []
+        bests: list[int] = []
         for g in killed:
-            figs = [c for c in g.claims if c.modality != "denied" and c.figure is not None]
+            figs = [(fig, c) for c in g.claims if c.modality != "denied" and (fig := c.figure) is not None]
             if not figs:
                 continue
-            lows.append(min(c.figure for c in figs))  # type: ignore[type-var]
-            highs.append(max(c.high if c.high is not None else c.figure for c in figs))  # type: ignore[type-var]
-            committed = [c.figure for c in figs if (c.modality or "asserted") in COMMITTED_MODALITIES]
+            lows.append(min(fig for fig, _ in figs))
+            highs.append(max(c.high if c.high is not None else fig for fig, c in figs))
+            committed = [fig for fig, c in figs if (c.modality or "asserted") in COMMITTED_MODALITIES]
             if committed:
-                bests.append(min(committed))  # type: ignore[type-var]
+                bests.append(min(committed))
         if lows:
             low, high = sum(lows), sum(highs)
             best = sum(bests) if bests else None
@@ -259,7 +260,7 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
         sub_event_type=sub,
         event_date=day.date_start if day else None,
         date_start=min(starts) if starts else None,
-        date_end=max(ends) if ends else None,  # type: ignore[type-var]
+        date_end=max(ends) if ends else None,
         time_precision=day.time_precision if day else None,
         location_name=place.location_name,
         geonameid=place.geonameid,

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -42,6 +42,10 @@ def content_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
+@overload
+def _strip_in(value: str) -> str: ...
+@overload
+def _strip_in(value: None) -> None: ...
 def _strip_in(value: str | None) -> str | None:
     """A doc id or origin that is a URL (fetched reports) loses its ``user:password@`` too."""
     return strip_credentials(value) if value and "://" in value else value
@@ -332,7 +336,9 @@ class Store:
         for i in range(0, len(keys), 500):
             present.update(conn.execute(sa.select(D.c.doc_key).where(D.c.doc_key.in_(keys[i : i + 500]))).scalars())
         now = _now()
-        doc_rows, mention_rows, claim_rows = [], [], []
+        doc_rows: list[dict[str, Any]] = []
+        mention_rows: list[dict[str, Any]] = []
+        claim_rows: list[dict[str, Any]] = []
         new_mentions: list[Mention] = []
         for doc in docs:
             if doc.doc_key in present:
@@ -523,7 +529,7 @@ class Store:
         if inserts:
             conn.execute(FE.insert(), inserts)
         if updates:
-            cols = {k: sa.bindparam(k) for k in updates[0] if k != "b_event_id"}
+            cols: dict[str, sa.BindParameter[Any]] = {k: sa.bindparam(k) for k in updates[0] if k != "b_event_id"}
             conn.execute(FE.update().where(FE.c.event_id == sa.bindparam("b_event_id")).values(cols), updates)
 
     # --- reading ----------------------------------------------------------------------------
@@ -667,7 +673,7 @@ def _claim_from_row(r: Any) -> Claim:
 
 def _mention_from_row(r: Any, claims: tuple[Claim, ...]) -> Mention:
     evidence = tuple((e["start"], e["end"]) for e in json.loads(r["evidence"] or "[]"))
-    fields = {k: r[k] for k in Mention.__slots__ if k not in ("evidence", "claims", "alternatives", "unplaced")}  # type: ignore[attr-defined]
+    fields = {k: r[k] for k in Mention.__slots__ if k not in ("evidence", "claims", "alternatives", "unplaced")}
     return Mention(**fields, evidence=evidence, claims=claims, **_alternatives(r["location_alternatives"]))
 
 

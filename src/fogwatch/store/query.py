@@ -150,7 +150,7 @@ def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def where_clauses(f: EventFilter, dialect: str) -> list[sa.ColumnElement[bool]]:
+def where_clauses(f: EventFilter, dialect: str) -> list[sa.TextClause]:
     """:func:`where_sql` as SQLAlchemy clauses."""
     import sqlalchemy as sa
 
@@ -265,7 +265,7 @@ def _read_postgresql(db: str, f: EventFilter, limit: int | None) -> list[dict[st
                 return None
             sql, params = events_sql(f, "postgresql", limit)
             cur = conn.execute(re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql), params)
-            names = [c.name for c in cur.description]
+            names = [c.name for c in cur.description or ()]
             return [event_dict(dict(zip(names, r))) for r in cur]
     except psycopg.Error:
         return None
