@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +19,7 @@ from fogwatch.records import Document
 _KIND_STYLE = {"title": "bold cyan", "body": "green", "boilerplate": "yellow", "comments": "magenta"}
 
 # Later stages append a renderer: (doc) -> a rich renderable or None.
-RENDERERS: list[Callable[[Document], object | None]] = []
+RENDERERS: list[Callable[[Document], RenderableType | None]] = []
 
 from fogwatch.events.render import render_events  # noqa: E402  (events and claims)
 
@@ -35,7 +35,7 @@ def _preview(text: str, width: int = 90) -> str:
 
 
 def render_document(doc: Document, show_sentences: bool = True) -> Group:
-    parts: list[object] = []
+    parts: list[RenderableType] = []
     meta = doc.metadata
     head = Text()
     head.append(doc.doc_id, style="bold")
@@ -67,8 +67,9 @@ def render_document(doc: Document, show_sentences: bool = True) -> Group:
         sents.add_column("section")
         sents.add_column("span", justify="right", style="dim")
         sents.add_column("sentence", ratio=1)
-        for i, s in enumerate(doc.sentences, 1):
-            sents.add_row(str(i), Text(s.section, style=_KIND_STYLE.get(s.section, "")), f"{s.start}-{s.end}", doc.text[s.start : s.end])
+        for i, sent in enumerate(doc.sentences, 1):
+            sents.add_row(str(i), Text(sent.section, style=_KIND_STYLE.get(sent.section, "")), f"{sent.start}-{sent.end}",
+                          doc.text[sent.start : sent.end])
         parts.append(sents)
 
     for render in RENDERERS:

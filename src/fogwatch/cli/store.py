@@ -177,8 +177,10 @@ def events_table(events: list[dict[str, Any]], title: str | None = None) -> Tabl
     from rich.table import Table
 
     table = Table(title=title, expand=True, show_lines=False)
-    for col, kw in (("event", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type", {}), ("place", {}), ("actors", {}),
-                    ("fatalities", {"no_wrap": True}), ("reports / sources", {}), ("outlets", {}), ("contested", {})):
+    columns: list[tuple[str, dict[str, Any]]] = [
+        ("event", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type", {}), ("place", {}), ("actors", {}),
+        ("fatalities", {"no_wrap": True}), ("reports / sources", {}), ("outlets", {}), ("contested", {})]
+    for col, kw in columns:
         table.add_column(col, **kw)
     for e in events:
         place = ", ".join(x for x in (e["location_name"], e["admin1"], e["country_code"]) if x) or "?"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -26,7 +26,7 @@ def _bounds(low: int | None, high: int | None) -> str:
     return "?"
 
 
-def render_events(doc: Document) -> object | None:
+def render_events(doc: Document) -> RenderableType | None:
     """Two tables: the events (type, date, place, actors, fatalities, modality) and the claims behind them."""
     if not doc.sentences:
         return None

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Iterator
+from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -314,7 +314,8 @@ def _to_document(fetched: Fetched, requested: str, fields: dict[str, str | None]
 def _fetch_document(client: httpx.Client, url: str, opts: FetchOptions, fields: dict[str, str | None], read_opts: ReadOptions,
                     what: str) -> tuple[Fetched | None, Document | None]:
     """(fetched, None), or (None, a failed Document) when ``url`` cannot be fetched; never raises for one bad URL."""
-    meta = Metadata(**{k: (strip_credentials(v) if k == "url" and v else v) for k, v in fields.items()}) if fields else None
+    meta_fields: dict[str, Any] = {k: (strip_credentials(v) if k == "url" and v else v) for k, v in fields.items()}
+    meta = Metadata(**meta_fields) if fields else None
     try:
         return fetch(client, url, opts), None
     except FetchError as exc:

@@ -36,7 +36,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generator, Iterable, TypeVar
 
 from fogwatch.errors import Code
 from fogwatch.pipeline.pipeline import Pipeline
@@ -147,7 +147,7 @@ def pipe_parallel(
     jobs: int,
     finish: Callable[[Document], T] = _identity,  # type: ignore[assignment]
     batch_size: int = 16,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:  # a generator: callers may close() it to stop the pool at once
     """Yield ``finish(nlp(doc))`` for each document, in input order.
 
     ``finish`` runs in the worker (e.g. serialising to a JSON line), so only
@@ -205,7 +205,7 @@ def pipe_parallel(
                     except BrokenProcessPool:
                         _stop(pool)
                         pool = new_pool(1)
-                        results.append(finish(worker_died_error(doc)))  # type: ignore[arg-type]
+                        results.append(finish(worker_died_error(doc)))
                 _stop(pool)
                 pool = new_pool(jobs)
                 for again in rest:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import cast
 
 from fogwatch.pipeline import component
-from fogwatch.records import Document, Provenance, Section, Span
+from fogwatch.records import Document, Provenance, Section, SectionKind, Span
 from fogwatch.text.normalize import fold
 
 # --- boilerplate cues --------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def split_sections(text: str, title: str | None = None, hints: tuple[Section, ..
     reasons: list[str | None] = [None] * len(lines)
 
     # Lines inside a hint keep the hint's kind.
-    hinted = [None] * len(lines)
+    hinted: list[Section | None] = [None] * len(lines)
     for i, ln in enumerate(lines):
         for h in hints:
             if h.start <= ln.start and ln.end <= h.end:
@@ -304,13 +305,16 @@ def split_sections(text: str, title: str | None = None, hints: tuple[Section, ..
 
     title_line = _title_line(lines, labels, title)
     sections: list[Section] = []
+    kind: SectionKind
     for i, ln in enumerate(lines):
-        if hinted[i] is not None:
-            kind, reason = hinted[i].kind, hinted[i].reason
+        hint = hinted[i]
+        if hint is not None:
+            kind, reason = hint.kind, hint.reason
         elif i == title_line:
             kind, reason = "title", "short first line set off by a blank line" if not title else "matches the metadata title"
         else:
-            kind, reason = labels[i], reasons[i]
+            # By now every label is a section kind (the tail labeller's working marks are resolved).
+            kind, reason = cast(SectionKind, labels[i]), reasons[i]
         if sections and sections[-1].kind == kind:
             last = sections[-1]
             sections[-1] = Section(last.start, ln.end, kind, last.reason or reason)
