@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from itertools import groupby
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, overload
@@ -379,7 +380,14 @@ class Store:
         if claim_rows:
             conn.execute(C.insert(), claim_rows)
         result.mentions = len(new_mentions)
-        result.fused_touched = self._fuse(conn, new_mentions)
+        # Fused one report at a time, each seeing the events the reports before it left in the database: the same
+        # steps as --batch-size 1, so the fused events do not depend on the batch size (docs/reliability.md).
+        touched: set[str] = set()
+        for _, doc_mentions in groupby(new_mentions, key=lambda m: m.doc_key):
+            touched |= self._fuse(conn, list(doc_mentions))
+        ids = sorted(touched)  # less those a later report's mention merged into another
+        for i in range(0, len(ids), 500):
+            result.fused_touched.update(conn.execute(sa.select(FE.c.event_id).where(FE.c.event_id.in_(ids[i : i + 500]))).scalars())
 
     # --- fusion ---------------------------------------------------------------------------
 
@@ -443,7 +451,9 @@ class Store:
                 M.update().where(M.c.mention_id == sa.bindparam("m_id")).values(fused_event_id=sa.bindparam("f_id")),
                 [{"m_id": mid, "f_id": eid} for mid, eid in assign.items()],
             )
-        self._refresh_events(conn, sorted(dirty), new_ids=set(created))
+        # New events are inserted in the order they were created, so their event_pk (the age that breaks ties
+        # between matches in later batches) is the same order as within this batch: --batch-size changes nothing.
+        self._refresh_events(conn, [*created, *sorted(dirty - set(created))], new_ids=set(created))
         return dirty
 
     def _candidates(self, conn: Connection, m: Mention, window: tuple[date, date]) -> list[tuple[str, int]]:
