@@ -38,8 +38,8 @@ class Code(str, Enum):
     MISSING_REQUIREMENT = "E202"
     UNKNOWN_STAGE = "E203"
     DUPLICATE_STAGE = "E204"
-    # E3xx: usage
     WORKER_DIED = "E205"  # the worker process analysing a document died, also when it was retried alone
+    # E3xx: usage
     NO_SUCH_PATH = "E301"
     BAD_OPTION = "E302"
     STDIN_IS_TTY = "E303"
@@ -70,8 +70,8 @@ class Code(str, Enum):
     NOT_A_STORE = "E507"
     EXPORT_WRITE = "E508"
     STORE_BUSY = "E509"
-    # E6xx: events and claims (fogwatch.events)
     STORE_FAULT = "E510"  # the store failed under the command (missing table, corrupt file, read-only, server gone, disk full)
+    # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
     LEXICON = "E602"
 
