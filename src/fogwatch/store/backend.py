@@ -15,8 +15,8 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from itertools import groupby
 from datetime import date, datetime, timezone
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, overload
 
