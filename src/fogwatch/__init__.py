@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any, Iterator, Sequence, Unpack
 
-from fogwatch.errors import Code, FogwatchError, InputError, PipelineError, UsageError
+from fogwatch.errors import Code, FogwatchError, InputError, ModelError, PipelineError, UsageError
 
 if TYPE_CHECKING:
     from fogwatch.contract import to_record
@@ -58,6 +58,7 @@ __all__ = [
     "FogwatchError",
     "InputError",
     "Metadata",
+    "ModelError",
     "Pipeline",
     "PipelineError",
     "Section",

@@ -5,11 +5,12 @@ Hierarchy (everything a caller needs to catch is a :class:`FogwatchError`)::
     FogwatchError
     ├── UsageError          bad arguments or configuration; the CLI exits with 2
     ├── PipelineError       a pipeline that cannot be built (missing inputs, unknown stage)
-    └── InputError          one document could not be read; recorded in its ``errors``
+    ├── InputError          one document could not be read; recorded in its ``errors``
+    └── ModelError          a trained artefact that is missing or corrupt (the rules answer instead)
 
 Codes are stable strings ("E101"). They appear in a document's ``errors`` and
 in messages, so users can search for them. ``E1xx`` are input problems,
-``E2xx`` pipeline/stage problems, ``E3xx`` usage problems.
+``E2xx`` pipeline/stage problems, ``E3xx`` usage problems, ``E7xx`` trained models.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ class Code(str, Enum):
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
     LEXICON = "E602"
+    # E7xx: trained models (fogwatch.learn)
+    MODEL_MISSING = "E701"  # a model artefact that is not there; the rules answer instead
+    MODEL_CORRUPT = "E702"  # a model artefact that cannot be read or fails its checksum; the rules answer instead
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
@@ -108,3 +112,9 @@ class InputError(FogwatchError):
     """One document could not be read; the batch goes on."""
 
     code = Code.UNREADABLE
+
+
+class ModelError(FogwatchError):
+    """A trained artefact that is missing or cannot be read; callers fall back to the rules."""
+
+    code = Code.MODEL_CORRUPT

@@ -13,15 +13,26 @@ from fogwatch.events.taxonomy import SUB_EVENT_TYPES
 pytestmark = pytest.mark.gate
 
 
-def test_case2021_weighted_and_macro_f1(shared):
+def test_case2021_weighted_and_macro_f1_of_the_rules(shared):
+    """The lexicon alone (the model's fallback and features): floors from before the model."""
     path = shared / "eval" / "case2021" / "dev.tsv"
-    all_scores, items = evaluate_case(path, "all")
-    held, held_items = evaluate_case(path, "held-out")
+    all_scores, items = evaluate_case(path, "all", typer="rules")
+    held, held_items = evaluate_case(path, "held-out", typer="rules")
     assert all_scores.n == 503 and 100 < held.n < 160
     assert all_scores.weighted_f1 >= 0.79 and all_scores.macro_f1 >= 0.76
     assert held.weighted_f1 >= 0.70 and held.macro_f1 >= 0.67
     # the metric is over the 25 ACLED classes only
     assert set(all_scores.per_class) == set(SUB_EVENT_TYPES)
+
+
+def test_case2021_held_out_f1_of_the_shipped_typer(shared):
+    """The trained model with the rules (what fogwatch ships). It was trained on the tune part,
+    so only the held-out quarter is gated: measured 0.735 weighted / 0.709 macro (models/event_types/card.md)."""
+    path = shared / "eval" / "case2021" / "dev.tsv"
+    held, _ = evaluate_case(path, "held-out", typer="model")
+    rules, _ = evaluate_case(path, "held-out", typer="rules")
+    assert held.weighted_f1 >= 0.72 and held.macro_f1 >= 0.69
+    assert held.weighted_f1 >= rules.weighted_f1  # the model must not make the shipped typing worse than its fallback
 
 
 def test_score_labels_counts_non_acled_predictions_as_errors():

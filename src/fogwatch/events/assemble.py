@@ -35,6 +35,7 @@ from fogwatch.events.figures import find_counts
 from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
+from fogwatch.events.typer import EventTyper
 from fogwatch.places.model import Place
 from fogwatch.places.recognize import list_gap
 from fogwatch.records import Document, Sentence, Span
@@ -103,13 +104,15 @@ class _Draft:
     claims: list[Claim] = field(default_factory=list)
     evidence: list[Span] = field(default_factory=list)
     tier: int = 1
+    type_reason: str = "rules"
 
 
 class DocContext:
     """What the assembly needs of one document, computed once."""
 
-    def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None) -> None:
         self.doc = doc
+        self.typer = typer
         self.text = doc.text
         self.folded = fold(doc.text)
         self.registry = registry
@@ -178,9 +181,12 @@ def _windows(sentence: Sentence) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_SENTENCE, sentence.end)) for s in range(sentence.start, sentence.end, MAX_SENTENCE)]
 
 
-def extract_events(doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None) -> tuple[Event, ...]:
-    """The events of a document's body sentences; ``lexicon``: the packaged one unless given."""
-    ctx = DocContext(doc, registry, lexicon)
+def extract_events(doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None) -> tuple[Event, ...]:
+    """The events of a document's body sentences; ``lexicon``: the packaged one unless given.
+
+    ``typer``: the trained sub-event model that may retype a clause the rules typed (None: the rules alone).
+    """
+    ctx = DocContext(doc, registry, lexicon, typer)
     body = [s for s in doc.body_sentences() if s.section == "body"]
     drafts = _drafts_for(ctx, body)
     if not drafts:
@@ -204,6 +210,24 @@ def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
             prev_claims = claims
             drafts.extend(made)
     return drafts
+
+
+def _retype(
+    ctx: DocContext, sub: str, tier: int, clause: tuple[int, int], s: Sentence, clauses: list[tuple[int, int]], triggers: list[Trigger]
+) -> tuple[str, str]:
+    """Let the trained model confirm or change the rules' type of one event clause.
+
+    The model reads the whole sentence when this is its only clause with triggers (the
+    context it was trained on), else the clause alone, so two events of one sentence
+    are not forced to one type.
+    """
+    if ctx.typer is None:
+        return sub, "rules"
+    typed_clauses = sum(1 for a, b in clauses if any(a <= t.start < b for t in triggers))
+    start, end = (s.start, s.end) if typed_clauses == 1 else clause
+    # protest and riot types get tier 3 from the assembler, but telling them apart is where the rules are weak
+    tactic = tier >= 3 and sub not in _PROTEST_TYPES + _RIOT_TYPES
+    return ctx.typer.retype(ctx.text[start:end], sub, tactic)
 
 
 def _doubt(drafts: list[_Draft], claims: list[Claim], index: int) -> None:
@@ -271,6 +295,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
             if not (figures_here or dated or targeted):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
+        sub, type_reason = _retype(ctx, sub, tier, (c_start, c_end), s, clauses, triggers)
         clause_f = folded[c_start:c_end]
         hypothetical = hyp_sentence or is_hypothetical(clause_f)
         attribution = attribution_for(attributions_(), trig.start - s.start)
@@ -281,7 +306,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             continue
         if made and made[-1].sub == sub:
             continue
-        made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier))
+        made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
     if not made and not (casualty_only and earlier):
         return [], []
     attributions = attributions_()
@@ -851,6 +876,7 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
                 confidence=_confidence(d),
                 evidence=evidence,
                 trigger=ctx.text[d.trigger.start : d.trigger.end],
+                type_reason=d.type_reason,
             )
         )
     return events

@@ -81,10 +81,19 @@ def score_labels(gold: list[str], predicted: list[str], classes: tuple[str, ...]
     return Scores(len(gold), weighted / total_support if total_support else 0.0, macro, acc, per_class, confusion)
 
 
-def evaluate_case(path: Path, part: str = "all") -> tuple[Scores, list[tuple[str, str, str, str]]]:
-    """Score :func:`fogwatch.events.classify.classify_text` on CASE 2021 dev; ``part`` is all|tune|held-out."""
-    from fogwatch.events.classify import classify_text
+def evaluate_case(path: Path, part: str = "all", typer: str = "model") -> tuple[Scores, list[tuple[str, str, str, str]]]:
+    """Score sub-event typing on CASE 2021 dev; ``part`` is all|tune|held-out.
 
+    ``typer`` "model" scores :func:`fogwatch.events.typer.type_text` (the trained model with
+    the rules as features and fallback), "rules" the lexicon alone
+    (:func:`fogwatch.events.classify.classify_text`). The model was trained on the tune
+    part, so only its held-out figure is honest.
+    """
+    from fogwatch.events.typer import EventTyper
+
+    if typer not in ("model", "rules"):
+        raise ValueError(f"typer must be 'model' or 'rules', not {typer!r}")
+    classify = EventTyper(use_model=typer == "model")
     rows = read_case(path)
     if part == "tune":
         rows = [r for r in rows if not is_held_out(r[0])]
@@ -92,8 +101,7 @@ def evaluate_case(path: Path, part: str = "all") -> tuple[Scores, list[tuple[str
         rows = [r for r in rows if is_held_out(r[0])]
     gold, pred, items = [], [], []
     for item_id, text, label in rows:
-        p, _ = classify_text(text)
-        p = p or NONE_LABEL
+        p = classify(text).label or NONE_LABEL
         gold.append(label)
         pred.append(p)
         items.append((item_id, text, label, p))

@@ -127,6 +127,7 @@ class Event:
     confidence: float
     evidence: tuple[Span, ...]
     trigger: str = ""  # the words that typed the event ("shelled")
+    type_reason: str = "rules"  # what decided sub_event_type: "rules", "rules+model" (they agree) or "model (rules: <type>)"
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -146,6 +147,7 @@ class Event:
             "confidence": round(self.confidence, 3),
             "evidence": [{"start": s.start, "end": s.end} for s in self.evidence],
             "trigger": self.trigger,
+            "type_reason": self.type_reason,
             "date_evidence": (
                 {"start": self.date.span.start, "end": self.date.span.end} if self.date.span is not None else None
             ),

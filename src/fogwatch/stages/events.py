@@ -14,20 +14,25 @@ from dataclasses import replace
 from fogwatch.events.actors import load_registry, registry_from_env
 from fogwatch.events.assemble import extract_events
 from fogwatch.events.lexicon import load_lexicon
+from fogwatch.events.typer import EventTyper
 from fogwatch.pipeline import component
 from fogwatch.records import Document
 
 
 @component("events", requires=("sentences", "places"), assigns=("events",), factory=True)
-def make_events_stage(lexicon_paths: Sequence[str] = ()):
+def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True):
     """ACLED events and claims from the body sentences, located on the places found.
 
     ``lexicon_paths``: the user's lexicon files or folders (``data/lexicon/README.md``), added to the packaged lexicon.
+    ``use_model``: let the trained sub-event model (``models/event_types``) confirm or change the rules'
+    type of each event clause; a missing or corrupt artefact leaves the rules alone (each event's
+    ``type_reason`` says which decided).
     """
     lexicon = load_lexicon(lexicon_paths)
     registry = load_registry(lexicon=lexicon) if lexicon_paths else registry_from_env()
+    typer = EventTyper(use_model=True, lexicon=lexicon) if use_model else None
 
     def events_stage(doc: Document) -> Document:
-        return replace(doc, events=extract_events(doc, registry, lexicon))
+        return replace(doc, events=extract_events(doc, registry, lexicon, typer))
 
     return events_stage

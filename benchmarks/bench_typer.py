@@ -1,0 +1,70 @@
+"""What the trained sub-event model costs: events stage with and without it, and snippets per second.
+
+    .venv/bin/python benchmarks/bench_typer.py [N_DOCS]     # FA-KES documents from ../shared (default 300)
+
+Runs the pipeline up to places once, then times ``extract_events`` over the same
+documents with the rules alone and with the model (``EventTyper``), and the
+typer alone over the 503 CASE dev snippets. Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+
+
+def main(argv: list[str]) -> int:
+    import fogwatch
+    from fogwatch.events.actors import registry_from_env
+    from fogwatch.events.assemble import extract_events
+    from fogwatch.events.evaluation import read_case
+    from fogwatch.events.typer import EventTyper
+    from fogwatch.pipeline import default_pipeline
+
+    n = int(argv[0]) if argv else 300
+    rows = [json.loads(line) for line in open(SHARED / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8")][:n]
+    nlp = default_pipeline()
+    docs = []
+    for i, r in enumerate(rows):
+        doc = fogwatch.analyze_text(r["text"], doc_id=str(i), pipeline=nlp, published=str(r.get("published") or r.get("date") or ""))
+        docs.append(replace(doc, events=()))
+    registry = registry_from_env()
+    t0 = time.process_time()
+    t_load = time.perf_counter()
+    typer = EventTyper()
+    load_s = time.perf_counter() - t_load
+    words = sum(len(d.text.split()) for d in docs)
+    timings, reasons = {}, Counter()
+    for name, tp in (("rules alone", None), ("rules + model", typer)):
+        t = time.process_time()
+        for d in docs:
+            for e in extract_events(d, registry, None, tp):
+                if tp is not None:
+                    reasons[e.type_reason.split(" (")[0]] += 1
+        timings[name] = time.process_time() - t
+    snippets = [text for _, text, _ in read_case(SHARED / "eval" / "case2021" / "dev.tsv")]
+    t = time.process_time()
+    for text in snippets:
+        typer(text)
+    snip_s = time.process_time() - t
+    print(f"{len(docs)} FA-KES documents, {words} words; model load {load_s:.2f} s wall\n")
+    print("| events stage | CPU s | words/s |")
+    print("|---|---|---|")
+    for name, sec in timings.items():
+        print(f"| {name} | {sec:.2f} | {words / sec:,.0f} |")
+    print(f"\nCASE snippets typed by rules + model: {len(snippets) / snip_s:,.0f}/s CPU")
+    print(f"type_reason of the events with the model: {dict(reasons)}")
+    print(f"(total CPU {time.process_time() - t0:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO / "src"))
+    raise SystemExit(main(sys.argv[1:]))

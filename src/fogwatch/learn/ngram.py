@@ -1,0 +1,181 @@
+"""A linear classifier over TF-IDF word n-grams plus named extra features, run with numpy alone.
+
+The artefact is a folder holding ``model.npz`` (per block a vocabulary and its
+idf; the weights) and ``meta.json`` (classes, the feature blocks, the names of
+the extra features, the SHA-256 of ``model.npz``). Each block reproduces
+scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with ``analyzer="word"``
+or ``"char_wb"`` exactly (token pattern, lower-casing, smoothed idf, L2 norm),
+so a model trained there scores the same here; a test checks the probabilities
+against scikit-learn's when it is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from fogwatch.errors import Code, ModelError
+
+FORMAT = "fogwatch-ngram-linear/1"
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+
+
+def models_dir() -> Path:
+    """Where the packaged artefacts live (``src/fogwatch/models``)."""
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+_SPACES = re.compile(r"\s\s+")
+
+
+def ngrams(text: str, max_n: int = 2) -> Counter[str]:
+    """Word 1..max_n-grams of lower-cased text, as scikit-learn's ``analyzer="word"`` makes them."""
+    tokens = _TOKEN.findall(text.lower())
+    grams: Counter[str] = Counter(tokens)
+    for n in range(2, max_n + 1):
+        grams.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_ngrams(text: str, min_n: int = 3, max_n: int = 5) -> Counter[str]:
+    """Character n-grams inside word boundaries, as scikit-learn's ``analyzer="char_wb"`` makes them."""
+    grams: Counter[str] = Counter()
+    for word in _SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            grams[w[offset : offset + n]] += 1
+            while offset + n < len(w):
+                offset += 1
+                grams[w[offset : offset + n]] += 1
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return grams
+
+
+@dataclass(frozen=True)
+class TfidfBlock:
+    """One TF-IDF feature block: ``kind`` "word" (1..max_n-grams) or "char_wb" (min_n..max_n characters)."""
+
+    kind: str
+    min_n: int
+    max_n: int
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def grams(self, text: str) -> Counter[str]:
+        return ngrams(text, self.max_n) if self.kind == "word" else char_ngrams(text, self.min_n, self.max_n)
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, values) of the L2-normalised, sublinear TF-IDF vector of ``text``."""
+        idx, vals = [], []
+        for gram, count in self.grams(text).items():
+            j = self.vocabulary.get(gram)
+            if j is not None:
+                idx.append(j)
+                vals.append((1.0 + math.log(count)) * float(self.idf[j]))
+        v = np.asarray(vals, dtype=np.float64)
+        norm = float(np.sqrt((v * v).sum())) if len(v) else 0.0
+        return np.asarray(idx, dtype=np.int64), (v / norm if norm else v)
+
+
+@dataclass(frozen=True)
+class NgramModel:
+    """Multinomial logistic regression over TF-IDF n-grams and named extra features."""
+
+    name: str
+    classes: tuple[str, ...]
+    extra_features: tuple[str, ...]
+    blocks: tuple[TfidfBlock, ...]  # word and character n-gram blocks, in column order
+    weights: np.ndarray  # (n_classes, sum of block sizes + n_extra)
+    bias: np.ndarray  # (n_classes,)
+    meta: dict
+
+    def predict_proba(self, text: str, extra: dict[str, float] | None = None) -> dict[str, float]:
+        """Class -> probability; ``extra`` gives the named extra features (absent names are 0)."""
+        scores = self.bias.astype(np.float64).copy()
+        base = 0
+        for block in self.blocks:
+            idx, vals = block.features(text)
+            if len(idx):
+                scores += self.weights[:, base + idx].astype(np.float64) @ vals
+            base += len(block.vocabulary)
+        if extra:
+            for k, name in enumerate(self.extra_features):
+                value = extra.get(name, 0.0)
+                if value:
+                    scores += self.weights[:, base + k].astype(np.float64) * value
+        scores -= scores.max()
+        p = np.exp(scores)
+        p /= p.sum()
+        return {c: float(x) for c, x in zip(self.classes, p)}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_meta(folder: Path) -> dict:
+    meta_path, npz_path = folder / "meta.json", folder / "model.npz"
+    if not meta_path.is_file() or not npz_path.is_file():
+        raise ModelError(f"model artefact missing: {folder} needs meta.json and model.npz (rebuild: python scripts/train_event_types.py)", Code.MODEL_MISSING)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model artefact {meta_path} is unreadable: {exc}", Code.MODEL_CORRUPT) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelError(f"model artefact {meta_path}: format is not {FORMAT}", Code.MODEL_CORRUPT)
+    if meta.get("sha256") != _sha256(npz_path):
+        raise ModelError(f"model artefact {npz_path} fails its SHA-256 check (corrupt or replaced; rebuild it)", Code.MODEL_CORRUPT)
+    return meta
+
+
+def load_model_folder(folder: Path) -> NgramModel:
+    """Load and check one artefact folder; raises :class:`ModelError` (E701 missing, E702 corrupt)."""
+    meta = _read_meta(folder)
+    try:
+        blocks = []
+        with np.load(folder / "model.npz", allow_pickle=False) as npz:
+            for k, spec in enumerate(meta["blocks"]):
+                vocab = [str(x) for x in npz[f"vocabulary_{k}"]]
+                idf = npz[f"idf_{k}"].astype(np.float32)
+                if idf.shape != (len(vocab),):
+                    raise ValueError(f"block {k}: idf and vocabulary sizes differ")
+                blocks.append(TfidfBlock(str(spec["kind"]), int(spec["min_n"]), int(spec["max_n"]), {g: i for i, g in enumerate(vocab)}, idf))
+            weights = npz["weights"]
+            bias = npz["bias"].astype(np.float64)
+        classes = tuple(str(c) for c in meta["classes"])
+        extra = tuple(str(c) for c in meta.get("extra_features", []))
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"model artefact {folder} cannot be read: {exc}", Code.MODEL_CORRUPT) from None
+    width = sum(len(b.vocabulary) for b in blocks) + len(extra)
+    if any(b.kind not in ("word", "char_wb") for b in blocks) or weights.shape != (len(classes), width) or bias.shape != (len(classes),):
+        raise ModelError(f"model artefact {folder}: blocks or array shapes do not match its meta.json", Code.MODEL_CORRUPT)
+    return NgramModel(
+        name=str(meta.get("name", folder.name)),
+        classes=classes,
+        extra_features=extra,
+        blocks=tuple(blocks),
+        weights=weights,
+        bias=bias,
+        meta=meta,
+    )
+
+
+@lru_cache(maxsize=8)
+def load_ngram_model(name: str, folder: str | None = None) -> NgramModel:
+    """The packaged artefact ``models/<name>/`` (or ``folder``), loaded once per process."""
+    return load_model_folder(Path(folder) if folder else models_dir() / name)

@@ -1,0 +1,84 @@
+"""Sub-event typing by the trained model with the rules as features and fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogwatch.errors import Code, ModelError
+from fogwatch.events.classify import classify_text
+from fogwatch.events.typer import EventTyper, rule_features, type_text
+
+# written for these tests: clear cases any typer must get
+CLEAR = [
+    ("Warplanes bombed a market in the town on Tuesday, killing nine people.", "Air/drone strike"),
+    ("Police arrested four men suspected of planning attacks in the capital.", "Arrests"),
+    ("Hundreds of teachers marched peacefully to parliament to demand unpaid wages.", "Peaceful protest"),
+    ("Gunmen abducted two aid workers from their car near the border crossing.", "Abduction/forced disappearance"),
+    ("A roadside bomb exploded under a military truck, wounding three soldiers.", "Remote explosive/landmine/IED"),
+]
+
+
+@pytest.mark.parametrize("text,expected", CLEAR)
+def test_clear_reports_are_typed(text, expected):
+    decision = type_text(text)
+    assert decision.label == expected, decision
+    assert decision.reason in ("model", "rules (model below threshold)")
+    assert decision.rules_label == classify_text(text)[0]
+
+
+def test_a_missing_model_falls_back_to_the_rules_and_says_so():
+    missing = ModelError("model artefact missing: /nowhere", Code.MODEL_MISSING)
+    typer = EventTyper(use_model=True)
+    typer.model, typer.error = None, missing
+    text, expected = CLEAR[0]
+    decision = typer(text)
+    assert decision.label == classify_text(text)[0] == expected
+    assert decision.reason.startswith("rules (model unavailable: [E701]")
+
+
+def test_abstention_below_the_threshold_gives_the_rules_answer():
+    typer = EventTyper(threshold=1.01)  # the model can never be that sure: it always abstains
+    for text, _ in CLEAR:
+        d = typer(text)
+        assert d.reason == "rules (model below threshold)"
+        assert d.label == classify_text(text)[0]
+
+
+def test_rules_only_typer():
+    d = EventTyper(use_model=False)(CLEAR[1][0])
+    assert d.reason == "rules" and d.label == "Arrests"
+
+
+def test_rule_features_name_the_rules_decision_and_the_trigger_tiers():
+    feats = rule_features("Warplanes bombed a market.")
+    assert feats["rule=Air/drone strike"] == 1.0
+    assert any(k.startswith("trigger=Air/drone strike/3") for k in feats)
+    assert rule_features("The weather was fine.") == {"rule=(none)": 1.0}
+
+
+def test_every_extracted_event_says_what_typed_it():
+    import fogwatch
+
+    doc = fogwatch.analyze_text(
+        "Warplanes bombed a market in the town of Maarat on Tuesday, killing nine people. "
+        "Police arrested four men in the capital on Wednesday.",
+        doc_id="t",
+        published="2020-02-05",
+    )
+    assert doc.events
+    for event in doc.events:
+        assert event.type_reason in ("rules", "rules+model", "rules (tactic word)") or event.type_reason.startswith("model (rules: ")
+        assert event.to_contract()["type_reason"] == event.type_reason
+
+
+def test_without_the_model_the_assembler_is_the_rules_alone():
+    import fogwatch
+    from fogwatch.events.actors import registry_from_env
+    from fogwatch.events.assemble import extract_events
+
+    text = "Warplanes bombed a market in the town of Maarat on Tuesday, killing nine people."
+    doc = fogwatch.analyze_text(text, doc_id="t", published="2020-02-05")
+    rules_only = extract_events(doc, registry_from_env(), None, None)
+    assert rules_only and all(e.type_reason == "rules" for e in rules_only)
+    with_model = extract_events(doc, registry_from_env(), None, EventTyper())
+    assert with_model and {e.evidence[0].start for e in with_model} <= {e.evidence[0].start for e in rules_only}  # retypes, never adds
