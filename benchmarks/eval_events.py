@@ -20,20 +20,23 @@ def main(argv: list[str]) -> int:
     t = time.perf_counter()
     case = SHARED / "eval" / "case2021" / "dev.tsv"
     print("### CASE 2021 dev (sub-event type of a snippet; F1 over the 25 ACLED classes)\n")
-    print("| part | n | weighted F1 | macro F1 | accuracy (all 30 classes) |")
-    print("|---|---|---|---|---|")
+    print("| typer | part | n | weighted F1 | macro F1 | accuracy (all 30 classes) |")
+    print("|---|---|---|---|---|---|")
     results = {}
-    for part in ("all", "tune", "held-out"):
-        scores, items = evaluate_case(case, part)
-        results[part] = (scores, items)
-        print(f"| {part} | {scores.n} | {scores.weighted_f1:.3f} | {scores.macro_f1:.3f} | {scores.accuracy:.3f} |")
-    scores = results["all"][0]
-    print("\nPer class (all 503):\n")
+    for typer in ("rules", "model"):
+        for part in ("all", "tune", "held-out"):
+            scores, items = evaluate_case(case, part, typer=typer)
+            results[typer, part] = (scores, items)
+            note = " (trained on the tune part)" if typer == "model" and part != "held-out" else ""
+            print(f"| {'rules + model' if typer == 'model' else 'rules alone'} | {part}{note} | {scores.n} | {scores.weighted_f1:.3f} | {scores.macro_f1:.3f} | {scores.accuracy:.3f} |")
+    results["tune"] = results["rules", "tune"]
+    scores = results["model", "held-out"][0]
+    print(f"\nPer class, rules + model, held-out ({scores.n} rows; the support column says how thin each figure is):\n")
     print("| class | precision | recall | F1 | support |")
     print("|---|---|---|---|---|")
     for label, (p, r, f, n) in sorted(scores.per_class.items(), key=lambda kv: -kv[1][3]):
         print(f"| {label} | {p:.2f} | {r:.2f} | {f:.2f} | {n} |")
-    print("\nMost frequent confusions (all 503; `(none)` = no ACLED event predicted):\n")
+    print("\nMost frequent confusions (rules + model, held-out; `(none)` = no ACLED event predicted):\n")
     print(confusion_table(scores, 25))
     print("\n### IndiaPoliceEvents (sentence labels about police)\n")
     print("| part | label | precision | recall | F1 | positives |")
