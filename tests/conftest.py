@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,19 @@ def run_cli():
         return subprocess.run([str(FOGWATCH), *args], input=stdin, capture_output=True, timeout=timeout, env=full_env, cwd=REPO)
 
     return run
+
+
+def as_other_user() -> list[str]:
+    """A command prefix that runs as `nobody`: root ignores file permissions, so tests of
+    unreadable folders and read-only stores need another user (setpriv, from util-linux)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.fail("running as root without setpriv (util-linux): cannot test file permissions")
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+@pytest.fixture(scope="session")
+def other_user() -> list[str]:
+    """:func:`as_other_user` as a fixture."""
+    return as_other_user()

@@ -48,16 +48,8 @@ def test_a_fifo_in_a_directory_is_a_coded_record_not_a_hang(tmp_path):
     assert _codes(records[3]) == ["E110"] and records[3]["sections"]  # the report is read, its FIFO sidecar is not
 
 
-def _as_other_user() -> list[str]:
-    """Root ignores permissions: the unreadable-directory test runs the command as `nobody` then."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.fail("running as root without setpriv (util-linux): cannot test an unreadable directory")
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
-
-def test_an_unreadable_directory_is_a_coded_record_and_the_rest_goes_on():
+def test_an_unreadable_directory_is_a_coded_record_and_the_rest_goes_on(other_user):
     folder = Path(tempfile.mkdtemp(prefix="fogwatch-walk-"))  # not under pytest's private tmp: `nobody` must reach it
     locked = folder / "b-locked"
     try:
@@ -70,13 +62,13 @@ def test_an_unreadable_directory_is_a_coded_record_and_the_rest_goes_on():
         folder.chmod(0o755)
         locked.chmod(0o000)
         env = {**os.environ, "HOME": str(folder)}
-        proc = subprocess.run([*_as_other_user(), FOGWATCH, "extract", str(folder), *STAGES], capture_output=True, timeout=120, env=env)
+        proc = subprocess.run([*other_user, FOGWATCH, "extract", str(folder), *STAGES], capture_output=True, timeout=120, env=env)
         records = _records(proc)
         assert [r["doc_id"] for r in records] == ["a", "c", "b-locked"]  # files first, then subdirectories, as always
         assert _codes(records[2]) == ["E108"] and "cannot list directory" in records[2]["errors"][0]["message"]
         assert "not .txt, .html or .jsonl" not in proc.stderr.decode()  # the old, wrong message
         # The same directory given as the path itself: one record, exit 0 (the contract's "a document failed").
-        proc = subprocess.run([*_as_other_user(), FOGWATCH, "extract", str(locked), *STAGES], capture_output=True, timeout=120, env=env)
+        proc = subprocess.run([*other_user, FOGWATCH, "extract", str(locked), *STAGES], capture_output=True, timeout=120, env=env)
         records = _records(proc)
         assert [(r["doc_id"], _codes(r)) for r in records] == [("b-locked", ["E108"])]
     finally:

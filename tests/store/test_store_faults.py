@@ -95,15 +95,8 @@ def test_corrupted_pages_are_one_coded_line(filled, tmp_path):
         assert "malformed" in line and "damaged" in line, (args, line)
 
 
-def _as_other_user() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.fail("running as root without setpriv (util-linux): cannot test a read-only store")
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
-
-def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled):
+def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled, other_user):
     full, more = filled
     folder = Path(tempfile.mkdtemp(prefix="fogwatch-rostore-"))  # `nobody` must reach it; the folder is writable, the file not
     try:
@@ -114,7 +107,7 @@ def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled):
         corpus = folder / "more.jsonl"
         shutil.copy(more, corpus)
         corpus.chmod(0o644)
-        proc = subprocess.run([*_as_other_user(), FOGWATCH, "ingest", str(corpus), "--db", str(db), *STAGES], capture_output=True,
+        proc = subprocess.run([*other_user, FOGWATCH, "ingest", str(corpus), "--db", str(db), *STAGES], capture_output=True,
                               timeout=300, env={**os.environ, "HOME": str(folder)})
         line = _one_coded_line(proc)
         assert "readonly database" in line and "permissions" in line, line

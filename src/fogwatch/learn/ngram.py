@@ -11,7 +11,6 @@ against scikit-learn's when it is installed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
 
 FORMAT = "fogwatch-ngram-linear/1"
@@ -120,14 +120,6 @@ class NgramModel:
         return {c: float(x) for c, x in zip(self.classes, p)}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _read_meta(folder: Path) -> dict:
     meta_path, npz_path = folder / "meta.json", folder / "model.npz"
     if not meta_path.is_file() or not npz_path.is_file():
@@ -138,7 +130,7 @@ def _read_meta(folder: Path) -> dict:
         raise ModelError(f"model artefact {meta_path} is unreadable: {exc}", Code.MODEL_CORRUPT) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelError(f"model artefact {meta_path}: format is not {FORMAT}", Code.MODEL_CORRUPT)
-    if meta.get("sha256") != _sha256(npz_path):
+    if meta.get("sha256") != sha256_file(npz_path):
         raise ModelError(f"model artefact {npz_path} fails its SHA-256 check (corrupt or replaced; rebuild it)", Code.MODEL_CORRUPT)
     return meta
 

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import os
@@ -30,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterator, cast
 
 import httpx
 
+from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, FogwatchError
 from fogwatch.places.gazetteer import Entry, Gazetteer, _Writer, _latin, haversine_km, strip_admin_suffix
 from fogwatch.places.keys import name_key
@@ -127,7 +127,7 @@ def download(
             try:
                 _fetch_to(client, url, part, shown, expected_size, max_bytes, deadline_s, progress)
                 if sha256:
-                    digest = _sha256_file(part)
+                    digest = sha256_file(part)
                     if digest != sha256.lower():
                         raise ChecksumError(f"{shown}: SHA-256 {digest} does not match the expected {sha256}")
                 if name.lower().endswith(".zip") and not zipfile.is_zipfile(part):
@@ -179,14 +179,6 @@ def _fetch_to(client: httpx.Client, url: str, part: Path, shown: str, expected_s
                     raise DownloadError(f"cannot download {shown}: not finished within {deadline_s:g}s ({got:,} bytes so far)")
         if want is not None and got != want:
             raise _Retry(f"got {got} bytes, expected {want}")
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _Retry(Exception):
@@ -446,7 +438,7 @@ def add_source(
             raise SourceError(f"no such file: {source} (give a GeoNames dump, alternateNamesV2, a CSV or a URL)")
         if sha256:
             try:
-                digest = _sha256_file(path)
+                digest = sha256_file(path)
             except OSError as exc:
                 raise SourceError(f"cannot read {source}: {exc.strerror}") from None
             if digest != sha256.lower():
