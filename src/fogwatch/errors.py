@@ -40,6 +40,7 @@ class Code(str, Enum):
     UNKNOWN_STAGE = "E203"
     DUPLICATE_STAGE = "E204"
     WORKER_DIED = "E205"  # the worker process analysing a document died, also when it was retried alone
+    STAGE_SETTINGS = "E206"  # settings given to a stage that does not take them
     # E3xx: usage
     NO_SUCH_PATH = "E301"
     BAD_OPTION = "E302"

@@ -31,6 +31,23 @@ def use_actor_files(paths: list[str] | None) -> None:
     os.environ[ACTORS_ENV] = os.pathsep.join([*paths, *([existing] if existing else [])])
 
 
+def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bool) -> Pipeline:
+    """The pipeline of ``--stages`` (default: every installed stage) with the events stage's settings."""
+    names = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
+    events: dict[str, object] = {}
+    if lexicon:
+        for path in lexicon:
+            if not os.path.exists(path):
+                raise UsageError(f"event lexicon {path}: no such file or directory", Code.LEXICON)
+        events["lexicon_paths"] = tuple(lexicon)
+    if rules_only:
+        events["use_model"] = False
+    if events and names is not None and "events" not in names:
+        raise UsageError("--lexicon and --rules-only set the events stage, which --stages leaves out", Code.BAD_OPTION)
+    settings = {"events": events} if events else None
+    return Pipeline(names, settings) if names is not None else default_pipeline(settings=settings)
+
+
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
 
@@ -44,6 +61,8 @@ def extract(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per available core)."),
     actors: Optional[list[str]] = typer.Option(None, "--actors", help="An actor registry YAML file or folder to add (repeatable); see src/fogwatch/data/actors/README.md."),
+    lexicon: Optional[list[str]] = typer.Option(None, "--lexicon", help="An event lexicon YAML file or folder to add (repeatable); see src/fogwatch/data/lexicon/README.md."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Type events by the lexicon alone, without the trained sub-event model."),
 ) -> None:
     """Extract one JSON record per input document to standard output."""
     targets = list(paths or ["-"])
@@ -53,7 +72,7 @@ def extract(
         raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
     use_actor_files(actors)
-    nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+    nlp = build_pipeline(stages, lexicon, rules_only)
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
     # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.

@@ -7,12 +7,16 @@ Register with the decorator::
 
 Stages that need set-up (a gazetteer index, a model) register a *factory*
 with ``factory=True``: it is called once when the pipeline is built and
-returns the per-document callable. Plugins register the same way; the entry
+returns the per-document callable; its keyword arguments are the stage's
+settings (``Pipeline(names, settings={"events": {"use_model": False}})``),
+checked when the pipeline is built. Plugins register the same way; the entry
 point group ``fogwatch.components`` is imported on first lookup.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -33,8 +37,19 @@ class Component:
     factory: bool = False
     doc: str = ""
 
-    def build(self) -> StageFn:
-        return self.func() if self.factory else self.func  # type: ignore[return-value]
+    def build(self, settings: Mapping[str, object] | None = None) -> StageFn:
+        """The stage function; ``settings`` are keyword arguments of a factory (E206 when it takes none or other ones)."""
+        if not self.factory:
+            if settings:
+                raise PipelineError(f"component {self.name!r} takes no settings (given: {', '.join(sorted(settings))})", Code.STAGE_SETTINGS)
+            return self.func  # type: ignore[return-value]
+        params = inspect.signature(self.func).parameters
+        unknown = sorted(set(settings or {}) - set(params))
+        if unknown:
+            raise PipelineError(
+                f"component {self.name!r} has no setting {', '.join(unknown)} (its settings: {', '.join(params) or 'none'})", Code.STAGE_SETTINGS
+            )
+        return self.func(**(settings or {}))  # type: ignore[return-value]
 
 
 _REGISTRY: dict[str, Component] = {}

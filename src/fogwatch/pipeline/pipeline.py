@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from fogwatch.errors import Code, PipelineError
 from fogwatch.pipeline.component import Component, StageFn, get_component
@@ -26,10 +26,15 @@ class Pipeline:
     >>> doc = nlp(Document(doc_id="x", text="Hello."))
     """
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], settings: Mapping[str, Mapping[str, object]] | None = None) -> None:
+        """``settings``: component name -> keyword arguments of its factory (E206 for a stage not in ``names``)."""
         self.components: tuple[Component, ...] = tuple(get_component(n) for n in names)
         self._check()
-        self._stages: tuple[tuple[Component, StageFn], ...] = tuple((c, c.build()) for c in self.components)
+        settings = settings or {}
+        stray = sorted(set(settings) - set(self.names))
+        if stray:
+            raise PipelineError(f"settings for {', '.join(stray)}, which the pipeline does not run ({' -> '.join(self.names)})", Code.STAGE_SETTINGS)
+        self._stages: tuple[tuple[Component, StageFn], ...] = tuple((c, c.build(settings.get(c.name))) for c in self.components)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -82,10 +87,11 @@ def _unreadable(doc: Document) -> bool:
     return not doc.text and bool(doc.errors)
 
 
-def default_pipeline(exclude: Iterable[str] = ()) -> Pipeline:
+def default_pipeline(exclude: Iterable[str] = (), settings: Mapping[str, Mapping[str, object]] | None = None) -> Pipeline:
+    """Every installed default stage but ``exclude``; ``settings`` as for :class:`Pipeline`."""
     from fogwatch.pipeline.component import registered_components
 
     known = registered_components()
     skip = set(exclude)
-    return Pipeline([n for n in DEFAULT_STAGES if n in known and n not in skip])
+    return Pipeline([n for n in DEFAULT_STAGES if n in known and n not in skip], settings)
 
