@@ -138,6 +138,9 @@ class Document:
     hints: tuple[Section, ...] = ()
     sections: tuple[Section, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+    # Wire datelines ("BEIRUT (AP) —") opening the body sections: where and when the report was
+    # filed, not an event's place or date. Found once, by the sentences stage.
+    datelines: tuple[Span, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
     # Filled by later stages (places, events, slant); plain tuples of records.
     places: tuple[Place, ...] = ()

@@ -62,3 +62,24 @@ def test_dateline_found_at_an_offset_after_a_title():
     k = text.index("BEIRUT")
     span = find_dateline(text, k)
     assert span is not None and text[span[0] : span[1]].strip() == "BEIRUT, March 10 (Meridian Wire) -"
+
+
+def test_the_sentences_stage_finds_the_datelines_once_for_every_later_stage():
+    from fogwatch.pipeline import Pipeline
+    from fogwatch.records import Document, Span
+
+    text = "BEIRUT (AP) — Rockets hit the port on Monday.\n\nDAMASCUS, Feb 3 (Reuters) - Shelling resumed."  # written for this test
+    doc = Pipeline(["sections", "sentences"])(Document(doc_id="d", text=text))
+    assert doc.datelines and doc.datelines[0] == Span(0, text.index("Rockets"))
+    assert all(text[d.start : d.end].strip()[0].isupper() for d in doc.datelines)
+
+
+def test_events_and_places_import_nothing_from_the_stages_layer():
+    """Imports go down the layers: stages use events and places, never the reverse."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "fogwatch"
+    for package in ("events", "places", "learn"):
+        for path in (src / package).glob("*.py"):
+            assert not re.search(r"^\s*(?:from|import) fogwatch\.stages\b", path.read_text(), re.M), path

@@ -127,13 +127,11 @@ class DocContext:
         self._in_actor: dict[tuple[int, int], bool] = {}
 
     def _anchor(self) -> date | None:
-        from fogwatch.stages.sentences import find_dateline
-
         body = next((s for s in self.doc.sections if s.kind == "body"), None)
         start = body.start if body else 0
-        # on a slice: the dateline pattern is anchored with '^', which re.match(text, pos) only honours at 0
-        found_line = find_dateline(self.text[start : start + 300], 0)
-        self.dateline = (found_line[0] + start, found_line[1] + start) if found_line else None
+        # the dateline opening the first body section (the sentences stage found every one)
+        first = next((d for d in self.doc.datelines if start <= d.start < start + 300), None)
+        self.dateline = (first.start, first.end) if first else None
         published = parse_iso(self.doc.metadata.published)
         if published:
             return published

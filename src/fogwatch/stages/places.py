@@ -17,7 +17,6 @@ from fogwatch.places.gazetteer import Gazetteer
 from fogwatch.places.recognize import recognize
 from fogwatch.places.resolve import resolve
 from fogwatch.records import Document
-from fogwatch.stages.sentences import find_dateline
 
 _HOST = re.compile(r"^(?:[a-z]+://)?([^/:?#]+)", re.I)
 
@@ -48,24 +47,10 @@ def place_ranges(doc: Document) -> list[tuple[int, int]] | None:
     return [(s.start, s.end) for s in doc.body_sentences()]
 
 
-def _datelines(doc: Document) -> list[tuple[int, int]]:
-    """Dateline spans at the start of the body sections ("BEIRUT (AP) —")."""
-    starts = {s.start for s in doc.sections if s.kind == "body"} or {0}
-    spans = []
-    for start in starts:
-        k = start
-        while k < len(doc.text) and doc.text[k] in " \t\r\n":
-            k += 1
-        span = find_dateline(doc.text, k)
-        if span:
-            spans.append(span)
-    return spans
-
-
 def geoparse(doc: Document, gazetteer: Gazetteer) -> Document:
     recognition = recognize(doc.text, gazetteer, place_ranges(doc))
     places = resolve(recognition, doc.text, gazetteer, outlet_country(doc))
-    datelines = _datelines(doc)
+    datelines = [(d.start, d.end) for d in doc.datelines]
     if datelines:
         # Where the report was filed, not where things happened: said so, for the events stage and readers.
         places = tuple(
@@ -76,7 +61,7 @@ def geoparse(doc: Document, gazetteer: Gazetteer) -> Document:
     return replace(doc, places=places)
 
 
-@component("places", requires=("text", "sections", "sentences"), assigns=("places",), factory=True)
+@component("places", requires=("text", "sections", "sentences", "datelines"), assigns=("places",), factory=True)
 def places_component():
     """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason."""
     gazetteer = Gazetteer.open_default()

@@ -11,7 +11,8 @@ Rule-based and fast (regular expressions over each line):
 - a boundary inside an open double quote is skipped, so a quoted statement of
   several sentences stays with its "he said" (up to a length cap);
 - a dateline ("DAMASCUS, Feb. 3 (Reuters) -") stays attached to the first
-  sentence; :func:`find_dateline` returns its span for date anchoring.
+  sentence; the stage also assigns ``datelines``, the dateline spans opening
+  the body sections, which the places and events stages read (never recompute).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from dataclasses import replace
 
 from fogwatch.pipeline import component
-from fogwatch.records import Document, Section, Sentence
+from fogwatch.records import Document, Section, Sentence, Span
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm brig cmdr cdr gov sen rep rev hon pres
@@ -111,7 +112,21 @@ def split_sentences(text: str, sections: tuple[Section, ...]) -> tuple[Sentence,
     return tuple(out)
 
 
-@component("sentences", requires=("text", "sections"), assigns=("sentences",))
+def find_datelines(text: str, sections: tuple[Section, ...]) -> tuple[Span, ...]:
+    """Dateline spans opening the body sections (the text's start when there is none), in text order."""
+    starts = sorted({s.start for s in sections if s.kind == "body"} or {0})
+    spans = []
+    for start in starts:
+        k = start
+        while k < len(text) and text[k] in " \t\r\n":
+            k += 1
+        span = find_dateline(text, k)
+        if span:
+            spans.append(Span(*span))
+    return tuple(spans)
+
+
+@component("sentences", requires=("text", "sections"), assigns=("sentences", "datelines"))
 def sentencizer(doc: Document) -> Document:
-    """Sentence spans in every section, labelled with the section's kind."""
-    return replace(doc, sentences=split_sentences(doc.text, doc.sections))
+    """Sentence spans in every section, labelled with the section's kind; the body's datelines."""
+    return replace(doc, sentences=split_sentences(doc.text, doc.sections), datelines=find_datelines(doc.text, doc.sections))
