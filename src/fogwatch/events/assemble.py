@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import date
 from typing import Sequence
 
@@ -242,36 +242,73 @@ def _doubt(drafts: list[_Draft], claims: list[Claim], index: int) -> None:
             d.modality = "claimed"
 
 
+class _SentenceCtx:
+    """One sentence as the passes see it: its text, triggers and clauses; figures and attributions read on first use."""
+
+    def __init__(self, ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, triggers: list[Trigger]) -> None:
+        self.sentences, self.index, self.s, self.triggers = sentences, index, s, triggers
+        self.sent_f, self.sent_o = ctx.folded[s.start : s.end], ctx.text[s.start : s.end]
+        self.clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(self.sent_f)]
+        self.hypothetical = bool(re.match(r"\W*(?:if|unless|should)\b", self.sent_f))
+        self.casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
+
+    @cached_property
+    def counts(self) -> list:
+        return find_counts(self.sent_f, self.sent_o)
+
+    @cached_property
+    def attributions(self) -> list[Attribution]:
+        return find_attributions(self.sent_o, self.sent_f)
+
+
 def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
+    """One sentence's event drafts and its claims, in named passes.
+
+    news triggers -> type clauses -> read claims -> (a casualty count extends the previous
+    event) -> actors mentioned -> place, date and actors of each draft -> claims to drafts ->
+    sides from the claims -> anaphora and unanchored drafts dropped.
+    """
+    triggers = _news_triggers(ctx, s)
+    if not triggers:
+        return [], []
+    sc = _SentenceCtx(ctx, sentences, index, s, triggers)
+    made = _type_clauses(ctx, sc)
+    if not made and not (sc.casualty_only and earlier):
+        return [], []
+    claims = _read_claims(ctx, sc)
+    plain_claims = [c for _, c in claims]
+    if sc.casualty_only and claims and earlier and _extends_previous(ctx, sc, claims, plain_claims, earlier[-1]):
+        return [], plain_claims
+    if not made:
+        return [], plain_claims
+    mentions = _actor_mentions(ctx, sc)
+    para_prev = _paragraph_drafts(ctx, sc, earlier)
+    anaphors = _place_date_actors(ctx, sc, made, mentions, para_prev)
+    _attach_claims(made, claims)
+    _sides_from_claims(ctx, made)
+    return _keep_anchored(ctx, sc, made, anaphors, earlier), plain_claims
+
+
+def _news_triggers(ctx: DocContext, s: Sentence) -> list[Trigger]:
+    """The sentence's triggers, or none when it cannot report this report's news."""
     folded, text = ctx.folded, ctx.text
     triggers = find_triggers(folded, s.start, s.end, text, ctx.lexicon)
     if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
-        return [], []
+        return []
     if _WAR_TOLL.search(folded, s.start, s.end) or _is_cumulative_toll(folded[s.start : s.end]):
-        return [], []  # "the war has killed more than 400000 people since 2011": a running total, not an event
+        return []  # "the war has killed more than 400000 people since 2011": a running total, not an event
     if ctx.anchor is not None:
         for m in _BACKGROUND_YEAR.finditer(folded, s.start, s.end):
             if int(m.group(1)) < ctx.anchor.year:
-                return [], []  # "the war began in 2011 with protests": background, not this report's news
-    sent_f, sent_o = folded[s.start : s.end], text[s.start : s.end]
-    # figures and attributions are read only when the sentence can yield or extend an event
-    lazy: dict[str, object] = {}
+                return []  # "the war began in 2011 with protests": background, not this report's news
+    return triggers
 
-    def counts_() -> list:
-        if "counts" not in lazy:
-            lazy["counts"] = find_counts(sent_f, sent_o)
-        return lazy["counts"]  # type: ignore[return-value]
 
-    def attributions_() -> list[Attribution]:
-        if "attr" not in lazy:
-            lazy["attr"] = find_attributions(sent_o, sent_f)
-        return lazy["attr"]  # type: ignore[return-value]
-
-    clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(sent_f)]
-    hyp_sentence = bool(re.match(r"\W*(?:if|unless|should)\b", sent_f))
+def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
+    """One draft per clause that reports an event, typed by the rules (and the model, see :func:`_retype`)."""
+    folded, s, index, triggers, clauses = ctx.folded, sc.s, sc.index, sc.triggers, sc.clauses
     made: list[_Draft] = []
-    casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
-    sentence_dates = ctx.date_spans(index, sentences[index])
+    sentence_dates = ctx.date_spans(index, sc.sentences[index])
     for c_start, c_end in clauses:
         trigs = [t for t in triggers if c_start <= t.start < c_end]
         if not trigs:
@@ -288,15 +325,15 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         if _HABITUAL.search(folded, c_start, c_end):
             continue  # "the town has been shelled repeatedly since the ceasefire": background, not one event
         if all(t.text in ctx.lexicon.weak_triggers for t in trigs if t.kind != "none"):
-            figures_here = any(c_start <= c.start + s.start < c_end for c in counts_())
+            figures_here = any(c_start <= c.start + s.start < c_end for c in sc.counts)
             dated = any(c_start <= m.start() < c_end for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
             if not (figures_here or dated or targeted):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
         sub, type_reason = _retype(ctx, sub, tier, (c_start, c_end), s, clauses, triggers)
         clause_f = folded[c_start:c_end]
-        hypothetical = hyp_sentence or is_hypothetical(clause_f)
-        attribution = attribution_for(attributions_(), trig.start - s.start)
+        hypothetical = sc.hypothetical or is_hypothetical(clause_f)
+        attribution = attribution_for(sc.attributions, trig.start - s.start)
         modality = "hypothetical" if hypothetical else (attribution.modality if attribution else "asserted")
         # a generic word ("killed", "attack") in a clause next to a typed one belongs to that event
         if tier == 1 and made and made[-1].tier > 1:
@@ -305,14 +342,18 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         if made and made[-1].sub == sub:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
-    if not made and not (casualty_only and earlier):
-        return [], []
-    attributions = attributions_()
+    return made
+
+
+def _read_claims(ctx: DocContext, sc: _SentenceCtx) -> list[tuple[int, Claim]]:
+    """Every figure of the sentence as a claim (its document offset, the claim), with claimant and modality."""
+    folded, s, sent_f, sent_o, clauses = ctx.folded, sc.s, sc.sent_f, sc.sent_o, sc.clauses
+    attributions = sc.attributions
     claims: list[tuple[int, Claim]] = []
-    for c in counts_():
+    for c in sc.counts:
         attr = attribution_for(attributions, c.start)
         clause = next(((a, b) for a, b in clauses if a <= c.start + s.start < b), (s.start, s.end))
-        hyp = hyp_sentence or is_hypothetical(folded[clause[0] : clause[1]])
+        hyp = sc.hypothetical or is_hypothetical(folded[clause[0] : clause[1]])
         modality = "hypothetical" if hyp else (attr.modality if attr else "asserted")
         if modality == "asserted" and re.search(r"\b(?:denied|denies|deny)\b", sent_f):
             modality = "denied"
@@ -331,28 +372,34 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
                 ),
             )
         )
-    plain_claims = [c for _, c in claims]
-    # a sentence that only counts casualties extends the latest event of its paragraph
-    if casualty_only and claims and earlier:
-        last = earlier[-1]
-        same_paragraph = _paragraph(text, sentences[last.sentence_index].start) == _paragraph(text, s.start)
-        subjects = [ctx.registry.find(c.subject) for _, c in claims if c.subject]
-        additional = any(c.subject and c.subject.lower().split()[0] in ("others", "another", "more") for _, c in claims)
-        attacker_hit = last.actor1 is not None and any(
-            ctx.registry.resolve(m, ctx.country, None).name == last.actor1.name for ms in subjects for m in ms
-        )
-        # wire copy puts one sentence per paragraph: the next paragraph still counts the same dead unless
-        # it names a town or a date of its own
-        lo_p, hi_p = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
-        own_town = any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo_p:hi_p])
-        own_date = bool(ctx.date_spans(index, sentences[index]))
-        follows = same_paragraph or (not own_town and not own_date)
-        if follows and index - last.sentence_index <= 2 and not attacker_hit and not additional:
-            last.claims.extend(plain_claims)
-            last.evidence.append(Span(s.start, s.end))
-            return [], plain_claims
-    if not made:
-        return [], plain_claims
+    return claims
+
+
+def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]], plain_claims: list[Claim], last: _Draft) -> bool:
+    """A sentence that only counts casualties extends the latest event of its paragraph (True: it did)."""
+    text, s, index, sentences = ctx.text, sc.s, sc.index, sc.sentences
+    same_paragraph = _paragraph(text, sentences[last.sentence_index].start) == _paragraph(text, s.start)
+    subjects = [ctx.registry.find(c.subject) for _, c in claims if c.subject]
+    additional = any(c.subject and c.subject.lower().split()[0] in ("others", "another", "more") for _, c in claims)
+    attacker_hit = last.actor1 is not None and any(
+        ctx.registry.resolve(m, ctx.country, None).name == last.actor1.name for ms in subjects for m in ms
+    )
+    # wire copy puts one sentence per paragraph: the next paragraph still counts the same dead unless
+    # it names a town or a date of its own
+    lo_p, hi_p = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
+    own_town = any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo_p:hi_p])
+    own_date = bool(ctx.date_spans(index, sentences[index]))
+    follows = same_paragraph or (not own_town and not own_date)
+    if follows and index - last.sentence_index <= 2 and not attacker_hit and not additional:
+        last.claims.extend(plain_claims)
+        last.evidence.append(Span(s.start, s.end))
+        return True
+    return False
+
+
+def _actor_mentions(ctx: DocContext, sc: _SentenceCtx) -> list:
+    """Actors named in the sentence, less the claimants' names and the denied participants."""
+    sent_o, sent_f, attributions = sc.sent_o, sc.sent_f, sc.attributions
     mentions = ctx.registry.find(sent_o, sent_f)
     claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
@@ -362,6 +409,12 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         m for m in mentions
         if not re.search(r"\b(?:no|not|without|nor)\s+$|\b(?:denied|denies|deny|denying)\s+(?:\w+ing\s+)?(?:any\s+)?$", sent_f[max(0, m.start - 30) : m.start])
     ]
+    return mentions
+
+
+def _paragraph_drafts(ctx: DocContext, sc: _SentenceCtx, earlier: list[_Draft]) -> list[_Draft]:
+    """The drafts of up to three sentences back in the same paragraph, in order."""
+    text, s, index, sentences = ctx.text, sc.s, sc.index, sc.sentences
     # the drafts of up to three sentences back in the same paragraph; drafts come in sentence order,
     # so walking back from the end stops early (a scan of all earlier drafts made long documents quadratic)
     para_prev: list[_Draft] = []
@@ -372,6 +425,12 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         if _paragraph(text, sentences[e.sentence_index].start) == here:
             para_prev.append(e)
     para_prev.reverse()
+    return para_prev
+
+
+def _place_date_actors(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], mentions: list, para_prev: list[_Draft]) -> list[_Draft]:
+    """Each draft's location, date and actors; returns the anaphoric drafts ("the shelling" told again)."""
+    s, index, sentences = sc.s, sc.index, sc.sentences
     actor_spans = [(m.start + s.start, m.end + s.start) for m in mentions]
     anaphors: list[_Draft] = []
     for d in made:
@@ -410,9 +469,18 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
             else:
                 d.actor1 = _default_actors(ctx, d, country)[0]  # ACLED's placeholders ("Unidentified Armed Group")
         d.evidence.insert(0, Span(s.start, s.end))
+    return anaphors
+
+
+def _attach_claims(made: list[_Draft], claims: list[tuple[int, Claim]]) -> None:
+    """Each claim to the draft of its clause, else the nearest one."""
     for pos, claim in claims:
         best = min(made, key=lambda d: 0 if d.clause[0] <= pos < d.clause[1] else min(abs(pos - d.clause[0]), abs(pos - d.clause[1])))
         best.claims.append(claim)
+
+
+def _sides_from_claims(ctx: DocContext, made: list[_Draft]) -> None:
+    """A missing side named by the claims: the other side's dead, or the victims."""
     for d in made:
         if d.actor1 is None and d.actor2 is not None:
             # "14 militants were killed and 3 soldiers were wounded in clashes": the soldiers are the other side
@@ -434,6 +502,11 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
                         if victim.name != d.actor1.name:
                             d.actor2 = Actor(victim.name, c.subject, victim.inter, victim.subunit, None)
                             break
+
+
+def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anaphors: list[_Draft], earlier: list[_Draft]) -> list[_Draft]:
+    """Anaphoric drafts join the event they retell; bare event nouns with nothing to anchor them are dropped."""
+    s, index = sc.s, sc.index
     places_here = bisect.bisect_left(ctx.place_starts, s.end) > bisect.bisect_left(ctx.place_starts, s.start)
     kept = []
     for d in made:
@@ -456,7 +529,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
         anchored = d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here or d.date.span is not None and s.start <= d.date.span.start < s.end
         if anchored or d.actor1 is not None:
             kept.append(d)
-    return kept, plain_claims
+    return kept
 
 
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[a-z\-]+\s+)?$")
