@@ -34,6 +34,8 @@ def user_registry_texts(env_var: str, extra_paths: Iterable[str], use_env: bool,
 
 
 MAX_FILE_BYTES = 10 * 2**20
+# Registry files nest four levels at most (a mapping of lists of mappings of lists).
+MAX_DEPTH = 32
 
 
 def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
@@ -43,17 +45,30 @@ def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
       when loaded; registry files have no need for them. Found by reading parser events, which never expands.
     - For the actor registry, values of the wrong type (``countries: [SY]``, ``aliases: 5``): a message naming
       the file and the key, instead of a traceback from deep inside the loader.
+    - Nesting deeper than :data:`MAX_DEPTH`: PyYAML's composer recurses per level (RecursionError at about
+      1,000 levels; libyaml's, which the lexicon uses, crashes the process at about 100,000). The parser's
+      events, which count the depth, come one at a time, so the check stops at the first level too deep.
 
     Text that is not valid YAML is left to the registry's own loader (which reports it with its code).
     """
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # the loader the registries use (libyaml refuses more)
             if isinstance(event, yaml.AliasEvent):
                 raise UsageError(f"{what} {origin}: uses a YAML alias (*{event.anchor}) at line {event.start_mark.line + 1};"
                                  " registry files may not use anchors and aliases: write the values out", code)
-        data = yaml.safe_load(text) if code == Code.ACTOR_REGISTRY else None  # no aliases: loading is linear
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UsageError(f"{what} {origin}: nested more than {MAX_DEPTH} levels deep at line {event.start_mark.line + 1};"
+                                     " registry files need a few", code)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+        data = yaml.safe_load(text)  # no aliases, bounded depth: loading is linear
     except yaml.YAMLError:
         return
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's limit on int from text)
+        raise UsageError(f"{what} {origin}: a value fogwatch cannot read ({exc})", code) from None
     if code == Code.ACTOR_REGISTRY:
         problem = actor_file_problem(data)
         if problem:

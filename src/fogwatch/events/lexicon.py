@@ -34,7 +34,7 @@ import yaml
 
 from fogwatch.errors import Code, UsageError
 from fogwatch.events.taxonomy import SUB_EVENT_TYPES
-from fogwatch.registry_files import user_registry_texts
+from fogwatch.registry_files import MAX_DEPTH, user_registry_texts
 from fogwatch.text.normalize import fold
 
 # Kinds a trigger may carry besides the 25 sub-event types; classify.resolve_kind reads them in their clause.
@@ -174,6 +174,8 @@ def parse_file(text: str, origin: str) -> Mapping[str, Any]:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise _error(origin, f"not valid YAML ({exc})") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's limit on int from text)
+        raise _error(origin, f"a value fogwatch cannot read ({exc})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -188,9 +190,18 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _refuse_anchors(events: Iterable[yaml.Event], origin: str) -> None:
+    """Anchors, aliases and nesting deeper than MAX_DEPTH (libyaml's composer, called next, recurses per
+    level and crashes the process at about 100,000), found in the parser's events one at a time."""
+    depth = 0
     for event in events:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _error(origin, "YAML anchors and aliases (&, *) are not allowed; write each phrase out")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _error(origin, f"nested more than {MAX_DEPTH} levels deep at line {event.start_mark.line + 1}")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _refuse_duplicate_keys(node: yaml.Node | None, origin: str) -> None:

@@ -171,6 +171,8 @@ def _read_sidecar(path: Path) -> tuple[dict[str, Any], list[DocError]]:
         data = json.loads(meta_path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return {}, [DocError(str(Code.BAD_METADATA), f"sidecar {meta_path.name} ignored: {exc}", "reader")]
+    except RecursionError:  # json.loads recurses per level
+        return {}, [DocError(str(Code.BAD_METADATA), f"sidecar {meta_path.name} ignored: JSON nested too deeply", "reader")]
     if not isinstance(data, dict):
         return {}, [DocError(str(Code.BAD_METADATA), f"sidecar {meta_path.name} ignored: not a JSON object", "reader")]
     return data, []
@@ -193,6 +195,9 @@ def read_jsonl_stream(fh: IO[bytes], origin: str, opts: ReadOptions) -> Iterator
             continue
         except json.JSONDecodeError as exc:
             yield _failed(where, where, Code.NOT_JSON, f"line {lineno} is not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except RecursionError:  # json.loads recurses per level: "[[[[…" a few thousand deep
+            yield _failed(where, where, Code.NOT_JSON, f"line {lineno} is JSON nested too deeply to read")
             continue
         if not isinstance(record, dict):
             yield _failed(where, where, Code.NOT_JSON, f"line {lineno} is JSON but not an object")

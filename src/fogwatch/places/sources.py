@@ -295,6 +295,9 @@ def _moves(conn: sqlite3.Connection, gid: int, cc: str | None, lat: float, lon: 
     return None
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _add_geonames(writer: _Writer, lines: Iterator[str], origin: str, replace: bool = False) -> tuple[int, int]:
     """Rows of a GeoNames dump (19 tab-separated columns): (rows kept, rows skipped because they would move a known id)."""
     rows = moved = 0
@@ -306,6 +309,8 @@ def _add_geonames(writer: _Writer, lines: Iterator[str], origin: str, replace: b
             gid, lat, lon, pop = int(cols[0]), float(cols[4]), float(cols[5]), int(cols[14] or 0)
         except ValueError:
             raise SourceError(f"{origin}:{lineno}: bad number in a GeoNames row") from None
+        if not (_INT64_MIN <= gid <= _INT64_MAX and _INT64_MIN <= pop <= _INT64_MAX):  # SQLite's INTEGER (OverflowError before)
+            raise SourceError(f"{origin}:{lineno}: a GeoNames id or population too large for the index")
         fclass, fcode, cc = cols[6], cols[7], cols[8] or None
         if fclass not in _KEEP_CLASSES:
             continue
