@@ -177,3 +177,24 @@ def test_postgresql_stopped_mid_ingest_is_one_coded_line_without_the_password(tm
         assert "server" in line or "connection" in line, line
     finally:
         cluster.__exit__(None, None, None)
+
+
+def test_a_disk_that_fills_up_during_export_is_one_coded_line_and_keeps_the_previous_file(filled, tmp_path):
+    """Export writes a temporary file and renames it: a full disk (the file-size limit standing in) costs the new
+    file only; the previous output stays whole and no temporary file is left."""
+    full, _ = filled
+    out = tmp_path / "events.jsonl"
+    first = subprocess.run([FOGWATCH, "export", "--format", "jsonl", "--db", str(full), "-o", str(out)], capture_output=True, timeout=300)
+    assert first.returncode == 0 and out.stat().st_size > 256 * 1024, first.stderr.decode()[-2000:]
+    before = out.read_bytes()
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of the signal, as ENOSPC would be
+        resource.setrlimit(resource.RLIMIT_FSIZE, (128 * 1024, 128 * 1024))  # room for the store's shared memory, not the export
+
+    proc = subprocess.run([FOGWATCH, "export", "--format", "jsonl", "--db", str(full), "-o", str(out)], capture_output=True,
+                          timeout=300, preexec_fn=limited)
+    err = proc.stderr.decode(errors="replace")
+    assert proc.returncode == 1 and "Traceback" not in err and ("[E508]" in err or "[E510]" in err), err[-2000:]
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.jsonl"]
