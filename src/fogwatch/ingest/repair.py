@@ -73,26 +73,25 @@ def check_published(value: str | None) -> tuple[str | None, DocError | None]:
     return value, None
 
 
-def repair_document(doc: Document) -> Document:
-    """``doc`` made storable: see the module's docstring. A document needing nothing is returned as is."""
-    repaired: list[str] = []
+def _repair_fields(record: object, names: tuple[str, ...], repaired: list[str]) -> dict[str, Any]:
+    """The repaired values of ``record``'s string fields among ``names``; each repair noted in ``repaired``."""
     changes: dict[str, Any] = {}
-    for name in ("doc_id", "text", "origin"):
-        value = getattr(doc, name)
+    for name in names:
+        value = getattr(record, name)
         if isinstance(value, str):
             fixed, n = repair_text(value)
             if n:
                 changes[name] = fixed
                 repaired.append(f"{name} ({n})")
+    return changes
+
+
+def repair_document(doc: Document) -> Document:
+    """``doc`` made storable: see the module's docstring. A document needing nothing is returned as is."""
+    repaired: list[str] = []
+    changes = _repair_fields(doc, ("doc_id", "text", "origin"), repaired)
     meta = doc.metadata
-    meta_changes: dict[str, Any] = {}
-    for name in ("title", "author", "published", "source", "url", "language"):
-        value = getattr(meta, name)
-        if isinstance(value, str):
-            fixed, n = repair_text(value)
-            if n:
-                meta_changes[name] = fixed
-                repaired.append(f"{name} ({n})")
+    meta_changes = _repair_fields(meta, ("title", "author", "published", "source", "url", "language"), repaired)
     if meta.extra:
         extra, n = _repair_any(meta.extra)
         if n:
