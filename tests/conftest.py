@@ -35,13 +35,16 @@ def run_cli():
 
 
 def as_other_user() -> list[str]:
-    """A command prefix that runs as `nobody`: root ignores file permissions, so tests of
-    unreadable folders and read-only stores need another user (setpriv, from util-linux)."""
+    """A command prefix under which file permissions apply: root ignores them, so the tests of unreadable
+    folders and read-only stores run the command as root without the capabilities that override them
+    (setpriv, from util-linux). Staying root keeps the checkout reachable however its folders are
+    permitted (a clone under a 0700 `mktemp -d` folder is out of another user's reach)."""
     if os.geteuid() != 0:
         return []
     if shutil.which("setpriv") is None:
         pytest.fail("running as root without setpriv (util-linux): cannot test file permissions")
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,7 @@ def test_a_fifo_in_a_directory_is_a_coded_record_not_a_hang(tmp_path):
 
 
 def test_an_unreadable_directory_is_a_coded_record_and_the_rest_goes_on(other_user):
-    folder = Path(tempfile.mkdtemp(prefix="fogwatch-walk-"))  # not under pytest's private tmp: `nobody` must reach it
+    folder = Path(tempfile.mkdtemp(prefix="fogwatch-walk-"))
     locked = folder / "b-locked"
     try:
         (folder / "a.txt").write_text("The first report. It is short.")

@@ -242,7 +242,7 @@ def test_read_commands_refuse_a_postgresql_database_without_fogwatch_tables(run_
 
 def test_read_commands_work_on_a_store_in_a_read_only_folder(other_user):
     """Before: `events` failed in a read-only folder (it opened the store read-write and wanted a WAL journal)."""
-    folder = Path(tempfile.mkdtemp(prefix="fogwatch-ro-"))  # not under pytest's private tmp: `nobody` must reach it
+    folder = Path(tempfile.mkdtemp(prefix="fogwatch-ro-"))
     try:
         folder.chmod(0o755)
         db = _fill(str(folder / "store.db"))

@@ -98,7 +98,7 @@ def test_corrupted_pages_are_one_coded_line(filled, tmp_path):
 
 def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled, other_user):
     full, more = filled
-    folder = Path(tempfile.mkdtemp(prefix="fogwatch-rostore-"))  # `nobody` must reach it; the folder is writable, the file not
+    folder = Path(tempfile.mkdtemp(prefix="fogwatch-rostore-"))  # the folder is writable, the file not
     try:
         folder.chmod(0o777)
         db = folder / "s.db"
