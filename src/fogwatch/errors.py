@@ -41,6 +41,7 @@ class Code(str, Enum):
     DUPLICATE_STAGE = "E204"
     WORKER_DIED = "E205"  # the worker process analysing a document died, also when it was retried alone
     STAGE_SETTINGS = "E206"  # settings given to a stage that does not take them
+    STAGE_MODULE_MISSING = "E207"  # a built-in stage's module is not installed (a broken installation)
     # E3xx: usage
     NO_SUCH_PATH = "E301"
     BAD_OPTION = "E302"
@@ -79,6 +80,10 @@ class Code(str, Enum):
     # E7xx: trained models (fogwatch.learn)
     MODEL_MISSING = "E701"  # a model artefact that is not there; the rules answer instead
     MODEL_CORRUPT = "E702"  # a model artefact that cannot be read or fails its checksum; the rules answer instead
+    # E710-E719: the slant stage (fogwatch.slant)
+    SLANT_MODEL_MISSING = "E710"  # the slant model artefact is not there: the document gets no slant, the pipeline goes on
+    SLANT_MODEL_CORRUPT = "E711"  # the slant model artefact cannot be read or fails its checksum: no slant, the pipeline goes on
+    SLANT_LEXICON = "E712"  # a slant cue file (data/slant/*.yaml or a user's) is invalid
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value

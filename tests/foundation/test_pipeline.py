@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import replace
 
 import pytest
 
-from fogwatch import Document, Pipeline, PipelineError, analyze_text, component
+from fogwatch import Document, FogwatchError, Pipeline, PipelineError, analyze_text, component
 from fogwatch.errors import Code
 
 
@@ -87,3 +88,47 @@ def test_a_second_component_under_a_taken_name_is_refused():
 
     with pytest.raises(PipelineError, match="E204"):
         component("sections")(other)
+
+
+def test_on_error_raise_lets_the_stage_exception_out_with_a_note():
+    nlp = Pipeline(["sections", "sentences", "test_explodes"], on_error="raise")
+    with pytest.raises(RuntimeError, match="synthetic failure") as err:
+        nlp(Document("bad", "It went boom."))
+    assert any("test_explodes" in note and "'bad'" in note for note in err.value.__notes__)
+    assert nlp(Document("good", "All calm.")).errors == ()
+    with pytest.raises(FogwatchError, match="E302"):
+        Pipeline(["sections"], on_error="ignore")  # type: ignore[arg-type]
+
+
+def test_a_pipeline_takes_plain_texts_with_metadata():
+    nlp = Pipeline(["sections", "sentences"])
+    doc = nlp("Shelling hit the town. Two died.", doc_id="a", published=datetime.date(2020, 2, 3), source="Wire")
+    assert doc.doc_id == "a" and doc.metadata.published == "2020-02-03" and doc.metadata.source == "Wire"
+    assert len(doc.sentences) == 2
+    docs = list(nlp.pipe(["One. Two.", Document("mine", "Three.")]))
+    assert [d.doc_id for d in docs] == ["text-1", "mine"] and len(docs[0].sentences) == 2
+    # the readers' boundary checks apply to texts too: a lone surrogate is repaired (E111), a bad date flagged (E112)
+    odd = nlp("Bad \ud83d char.", published="garbage")
+    assert odd.text == "Bad \ufffd char." and [e.code for e in odd.errors] == ["E111", "E112"]
+    with pytest.raises(FogwatchError, match="E302"):
+        nlp("text", publisher="x")  # type: ignore[call-arg]
+    with pytest.raises(FogwatchError, match="E302"):
+        nlp(Document("d", "text"), published="2020-01-01")
+
+
+def test_a_missing_built_in_stage_module_stops_the_build_with_E207(monkeypatch):
+    import sys
+
+    import fogwatch.pipeline.component
+
+    registry = sys.modules["fogwatch.pipeline.component"]
+
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_BUILTIN_MODULES", (*registry._BUILTIN_MODULES, "fogwatch.stages.no_such_stage_module"))
+    with pytest.raises(PipelineError) as err:
+        registry.get_component("sections")
+    assert err.value.code == Code.STAGE_MODULE_MISSING and "fogwatch.stages.no_such_stage_module" in str(err.value)
+    assert "fogwatch.stages.no_such_stage_module" not in sys.modules
+    # a stage the design names but nobody has written yet is not an error
+    monkeypatch.setattr(registry, "NOT_YET_WRITTEN", registry.NOT_YET_WRITTEN | {"fogwatch.stages.no_such_stage_module"})
+    assert registry.get_component("sections").name == "sections"
