@@ -72,6 +72,30 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class SlantSpan:
+    """A span using a propaganda technique (PTC names, ../shared/CONTRACT.md); context, never a change to a figure.
+
+    ``score`` in [0, 1]: the tagger's mean token probability of propaganda times the technique head's
+    probability of ``technique``. ``reason``: which model decided (assigned by the ``slant`` stage).
+    """
+
+    start: int
+    end: int
+    technique: str
+    score: float
+    reason: str = "model"
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"invalid slant span [{self.start}, {self.end})")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"slant score {self.score} outside [0, 1]")
+
+    def to_contract(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "technique": self.technique, "score": round(self.score, 4), "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class DocError:
     """A coded problem recorded on one document; the batch goes on."""
 
@@ -145,8 +169,7 @@ class Document:
     # Filled by later stages (places, events, slant); plain tuples of records.
     places: tuple[Place, ...] = ()
     events: tuple[Event, ...] = ()
-    # No slant record type yet: any record with to_contract(), or a dataclass (contract._item).
-    slant: tuple[object, ...] = ()
+    slant: tuple[SlantSpan, ...] = ()  # assigned by the slant stage, body sections only
     errors: tuple[DocError, ...] = ()
 
     def with_error(self, error: DocError) -> "Document":
