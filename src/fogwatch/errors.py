@@ -84,6 +84,16 @@ class Code(str, Enum):
     SLANT_MODEL_MISSING = "E710"  # the slant model artefact is not there: the document gets no slant, the pipeline goes on
     SLANT_MODEL_CORRUPT = "E711"  # the slant model artefact cannot be read or fails its checksum: no slant, the pipeline goes on
     SLANT_LEXICON = "E712"  # a slant cue file (data/slant/*.yaml or a user's) is invalid
+    # E801-E819: the workbench server (fogwatch serve)
+    API_BAD_REQUEST = "E801"  # a query parameter or request body the API refuses (HTTP 400/422)
+    API_NOT_FOUND = "E802"  # no such event, report or route (HTTP 404)
+    API_UNAUTHORIZED = "E803"  # a write endpoint without the right bearer token (HTTP 401)
+    API_READ_ONLY = "E804"  # a write endpoint on a server started without FOGWATCH_TOKEN (HTTP 403)
+    API_TOO_LARGE = "E805"  # a request body over the size limit (HTTP 413)
+    API_TIMEOUT = "E806"  # a request past the time limit (HTTP 503)
+    API_STORE_FAULT = "E807"  # the store failed under a request (HTTP 503), in one line without SQL
+    API_METHOD = "E808"  # a method the route does not take (HTTP 405)
+    SERVE_OPTION = "E809"  # `fogwatch serve`: an address that cannot be bound, or a token that is too short
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
