@@ -56,6 +56,7 @@ class Code(str, Enum):
     GAZETTEER_CORRUPT = "E407"  # a zip member that fails to decompress or its CRC check
     GAZETTEER_FIELD = "E408"  # a CSV field or dump line over the length limit
     GAZETTEER_MOVED_ID = "E409"  # a dump row that would move an existing GeoNames id: skipped without --replace
+    PLACE_TABLES = "E410"  # a place-roles or ACLED admin-name YAML file (data/places/) that is invalid
     # E5xx: the corpus store and fetching (fogwatch.store, fogwatch.ingest.fetch)
     STORE_UNREACHABLE = "E501"
     STORE_TOO_NEW = "E502"
@@ -77,6 +78,7 @@ class Code(str, Enum):
     # E6xx: events and claims (fogwatch.events)
     ACTOR_REGISTRY = "E601"
     LEXICON = "E602"
+    CLAIMANT_REGISTRY = "E603"  # a claimant registry file (data/claimants, $FOGWATCH_CLAIMANTS) that is invalid
     # E7xx: trained models (fogwatch.learn)
     MODEL_MISSING = "E701"  # a model artefact that is not there; the rules answer instead
     MODEL_CORRUPT = "E702"  # a model artefact that cannot be read or fails its checksum; the rules answer instead
@@ -94,6 +96,7 @@ class Code(str, Enum):
     API_STORE_FAULT = "E807"  # the store failed under a request (HTTP 503), in one line without SQL
     API_METHOD = "E808"  # a method the route does not take (HTTP 405)
     SERVE_OPTION = "E809"  # `fogwatch serve`: an address that cannot be bound, or a token that is too short
+    API_INTERNAL = "E810"  # an unexpected failure inside the server (HTTP 500); the server goes on
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
