@@ -54,3 +54,23 @@ def test_extract_rules_only_and_lexicon_options(run_cli, tmp_path):
 
     proc = run_cli("extract", "--lexicon", str(tmp_path / "missing.yaml"), str(src))
     assert proc.returncode == 2 and b"E602" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_actor_files_are_a_setting_of_the_events_stage_not_an_environment_variable(tmp_path, monkeypatch):
+    import os
+
+    from fogwatch.cli.extract import build_pipeline
+
+    monkeypatch.delenv("FOGWATCH_ACTORS", raising=False)
+    registry = tmp_path / "mine.yaml"
+    registry.write_text("actors:\n  - name: Northern Shield Brigade\n    inter: 3\n    aliases: [Northern Shield fighters]\n", encoding="utf-8")
+    text = "Northern Shield fighters attacked an army checkpoint near Tal Tamr on 3 May 2021, killing two soldiers."
+    before = dict(os.environ)
+    nlp = build_pipeline(None, None, False, [str(registry)])
+    assert dict(os.environ) == before  # nothing rewritten: settings travel as arguments
+    assert nlp.config["events"] == {"actor_paths": (str(registry),)}
+    names = {a.name for e in nlp(text).events for a in (e.actor1, e.actor2) if a}
+    assert "Northern Shield Brigade" in names
+    # a pipeline built without the setting does not know the actor: nothing leaked into the process
+    plain = {a.name for e in default_pipeline()(text).events for a in (e.actor1, e.actor2) if a}
+    assert "Northern Shield Brigade" not in plain

@@ -13,28 +13,21 @@ from fogwatch.cli import app
 from fogwatch.cli._progress import progress_over
 from fogwatch.contract import to_json_line
 from fogwatch.errors import Code, UsageError
-from fogwatch.events.actors import ENV_VAR as ACTORS_ENV
 from fogwatch.ingest.repair import repair_document
 from fogwatch.ingest.sources import DEFAULT_MAX_DOC_BYTES, ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import Pipeline, default_pipeline
 from fogwatch.pipeline.parallel import default_jobs, pipe_parallel
 
 
-def use_actor_files(paths: list[str] | None) -> None:
-    """Put user registry files ahead of ``$FOGWATCH_ACTORS``, where the events stage looks when it is built."""
-    if not paths:
-        return
-    for path in paths:
-        if not os.path.exists(path):
-            raise UsageError(f"actor registry {path}: no such file or directory", Code.ACTOR_REGISTRY)
-    existing = os.environ.get(ACTORS_ENV)
-    os.environ[ACTORS_ENV] = os.pathsep.join([*paths, *([existing] if existing else [])])
-
-
-def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bool) -> Pipeline:
-    """The pipeline of ``--stages`` (default: every installed stage) with the events stage's settings."""
+def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bool, actors: list[str] | None = None) -> Pipeline:
+    """The pipeline of ``--stages`` (default: every installed stage) with the events stage's settings as arguments."""
     names = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
     events: dict[str, object] = {}
+    if actors:
+        for path in actors:
+            if not os.path.exists(path):
+                raise UsageError(f"actor registry {path}: no such file or directory", Code.ACTOR_REGISTRY)
+        events["actor_paths"] = tuple(actors)
     if lexicon:
         for path in lexicon:
             if not os.path.exists(path):
@@ -43,9 +36,9 @@ def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bo
     if rules_only:
         events["use_model"] = False
     if events and names is not None and "events" not in names:
-        raise UsageError("--lexicon and --rules-only set the events stage, which --stages leaves out", Code.BAD_OPTION)
-    settings = {"events": events} if events else None
-    return Pipeline(names, settings) if names is not None else default_pipeline(settings=settings)
+        raise UsageError("--actors, --lexicon and --rules-only set the events stage, which --stages leaves out", Code.BAD_OPTION)
+    config = {"events": events} if events else None
+    return Pipeline(names, config) if names is not None else default_pipeline(config=config)
 
 
 class OutputFormat(str, Enum):
@@ -71,8 +64,7 @@ def extract(
     if jobs > 256:
         raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
-    use_actor_files(actors)
-    nlp = build_pipeline(stages, lexicon, rules_only)
+    nlp = build_pipeline(stages, lexicon, rules_only, actors)
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
     # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.

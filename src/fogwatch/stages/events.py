@@ -3,7 +3,7 @@
 Reads only ``doc.body_sentences()`` (never boilerplate or reader comments) and
 the places found by the ``places`` stage. The actor registry and the event
 lexicon are loaded once, when the pipeline is built: the built-in YAML files
-plus ``$FOGWATCH_ACTORS``, and the packaged lexicon plus ``lexicon_paths``.
+plus ``$FOGWATCH_ACTORS`` plus ``actor_paths``, and the packaged lexicon plus ``lexicon_paths``.
 """
 
 from __future__ import annotations
@@ -20,16 +20,18 @@ from fogwatch.records import Document
 
 
 @component("events", requires=("sentences", "places"), assigns=("events",), factory=True)
-def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True):
+def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True, actor_paths: Sequence[str] = ()):
     """ACLED events and claims from the body sentences, located on the places found.
 
     ``lexicon_paths``: the user's lexicon files or folders (``data/lexicon/README.md``), added to the packaged lexicon.
+    ``actor_paths``: the user's actor registry files or folders (``data/actors/README.md``), added after the
+    built-in registry and ``$FOGWATCH_ACTORS``.
     ``use_model``: let the trained sub-event model (``models/event_types``) confirm or change the rules'
     type of each event clause; a missing or corrupt artefact leaves the rules alone (each event's
     ``type_reason`` says which decided).
     """
     lexicon = load_lexicon(lexicon_paths)
-    registry = load_registry(lexicon=lexicon) if lexicon_paths else registry_from_env()
+    registry = load_registry(tuple(actor_paths), lexicon=lexicon) if lexicon_paths or actor_paths else registry_from_env()
     typer = EventTyper(use_model=True, lexicon=lexicon) if use_model else None
 
     def events_stage(doc: Document) -> Document:
