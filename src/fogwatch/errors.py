@@ -82,6 +82,7 @@ class Code(str, Enum):
     # E7xx: trained models (fogwatch.learn)
     MODEL_MISSING = "E701"  # a model artefact that is not there; the rules answer instead
     MODEL_CORRUPT = "E702"  # a model artefact that cannot be read or fails its checksum; the rules answer instead
+    MODEL_RUNTIME = "E703"  # a model artefact whose run-time library (onnxruntime, tokenizers) is not installed; the rules answer instead
     # E710-E719: the slant stage (fogwatch.slant)
     SLANT_MODEL_MISSING = "E710"  # the slant model artefact is not there: the document gets no slant, the pipeline goes on
     SLANT_MODEL_CORRUPT = "E711"  # the slant model artefact cannot be read or fails its checksum: no slant, the pipeline goes on
