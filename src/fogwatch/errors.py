@@ -98,6 +98,8 @@ class Code(str, Enum):
     API_METHOD = "E808"  # a method the route does not take (HTTP 405)
     SERVE_OPTION = "E809"  # `fogwatch serve`: an address that cannot be bound, or a token that is too short
     API_INTERNAL = "E810"  # an unexpected failure inside the server (HTTP 500); the server goes on
+    # E9xx: the command line and packaging (fogwatch.cli)
+    DB_SCHEME = "E901"  # --db names a database fogwatch cannot use (mysql://, ...)
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
