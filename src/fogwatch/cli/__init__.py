@@ -37,6 +37,7 @@ COMMANDS = {
     "claims": "fogwatch.cli.store",
     "export": "fogwatch.cli.store",
     "gazetteer": "fogwatch.cli.gazetteer",
+    "serve": "fogwatch.cli.serve",
 }
 _OPTIONAL = {"fogwatch.cli.gazetteer", "fogwatch.cli.store"}
 

@@ -16,14 +16,16 @@ import bisect
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from datetime import date
 from typing import Sequence
 
 from fogwatch.events.actors import ActorMention, ActorRegistry
+from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
     Attribution,
+    _claimant_before,
     attribution_for,
     doubts_previous,
     find_attributions,
@@ -110,8 +112,10 @@ class _Draft:
 class DocContext:
     """What the assembly needs of one document, computed once."""
 
-    def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None) -> None:
+    def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None,
+                 claimants: ClaimantRegistry | None = None) -> None:
         self.doc = doc
+        self.claimants = claimants if claimants is not None else claimants_from_env()
         self.typer = typer
         self.text = doc.text
         self.folded = fold(doc.text)
@@ -237,7 +241,7 @@ def _doubt(drafts: list[_Draft], claims: list[Claim], index: int) -> None:
         holds_doubted = any(id(c) in ids for c in d.claims)
         for i, c in enumerate(d.claims):
             if id(c) in ids and c.modality in ("asserted", "reported"):
-                d.claims[i] = Claim(c.quantity, c.low, c.high, c.claimant, "claimed", c.subject, c.evidence, c.figure)
+                d.claims[i] = replace(c, modality="claimed")
         if holds_doubted and d.modality in ("reported", "asserted") and d.attribution is not None:
             d.modality = "claimed"
 
@@ -357,6 +361,7 @@ def _read_claims(ctx: DocContext, sc: _SentenceCtx) -> list[tuple[int, Claim]]:
         modality = "hypothetical" if hyp else (attr.modality if attr else "asserted")
         if modality == "asserted" and re.search(r"\b(?:denied|denies|deny)\b", sent_f):
             modality = "denied"
+        claimant, source = _claimant(ctx, sc, attr)
         claims.append(
             (
                 c.start + s.start,
@@ -364,15 +369,98 @@ def _read_claims(ctx: DocContext, sc: _SentenceCtx) -> list[tuple[int, Claim]]:
                     quantity=c.quantity,
                     low=c.figure.low,
                     high=c.figure.high,
-                    claimant=attr.claimant if attr else None,
+                    claimant=claimant,
                     modality=modality,
                     subject=c.subject,
                     evidence=Span(c.start + s.start, c.end + s.start),
                     figure=sent_o[c.figure.start : c.figure.end],
+                    source=source.name if source else None,
+                    source_kind=source.kind if source else None,
                 ),
             )
         )
     return claims
+
+
+def _claimant(ctx: DocContext, sc: _SentenceCtx, attr: Attribution | None) -> tuple[str | None, ClaimantSource | None]:
+    """The claimant of a claim, as the text names it, and its registered source; (None, None) when it is no source.
+
+    The claimant registry cuts dates, adverbs and places ("Idleb Meanwhile civil sources" -> "civil sources")
+    and refuses events and places ("Last month bombings"); a claimant the document's geoparser read as a
+    place ("Paris", "rural Idlib") is no source either.
+    """
+    if attr is None or not attr.claimant or attr.claimant in _PRONOUN_CLAIMANTS:
+        return (attr.claimant if attr else None), None
+    claimant, source = ctx.claimants.clean(attr.claimant)
+    if claimant is None or source is not None:
+        return claimant, source
+    at = sc.s.start + attr.start
+    found = ctx.text.find(claimant, at, at + 160)
+    if found < 0:
+        return claimant, None
+    if re.search(r"\b[A-Z][\w'\-]*\s+(?:and|or)\s+$", ctx.text[max(sc.s.start, found - 40) : found]):
+        return None, None  # "Washington and Paris say": half of a coordinated subject is not the source
+    if _is_place(ctx, found, found + len(claimant)):
+        # "Activists in Idlib said": the source is the phrase before the place, if there is one
+        before = re.search(r"\s+(?:in|at|from|near)\s+$", ctx.text[max(sc.s.start, found - 12) : found])
+        if before is None:
+            return None, None
+        cut = found - len(before.group(0))
+        lo = sc.s.start
+        phrase, _ = _claimant_before(ctx.text[lo:cut], ctx.folded[lo:cut], cut - lo)
+        if phrase is None:
+            return None, None
+        return ctx.claimants.clean(phrase)
+    return claimant, None
+
+
+_PRONOUN_CLAIMANTS = frozenset("he she they it we".split())
+_PLACE_FILLER = frozenset("rural eastern western northern southern central east west north south the of countryside countrys country's".split())
+
+
+def _is_place(ctx: DocContext, start: int, end: int) -> bool:
+    """Are the words of ``text[start:end]`` a place name (with compass words), as the geoparser or the country words read them?"""
+    words = list(re.finditer(r"[\w'’\-]+", ctx.text[start:end]))
+    if not words:
+        return False
+    # every place mention the geoparser found, metonyms included ("Paris said"): none of them is a source
+    spans = [(p.start, p.end) for p in ctx.doc.places if p.start < end and p.end > start]
+    for w in words:
+        a, b = start + w.start(), start + w.end()
+        word = ctx.folded[a:b]
+        if word in _PLACE_FILLER or word in ctx.registry.country_words:
+            continue
+        if not any(pa <= a and b <= pb for pa, pb in spans):
+            return False
+    return True
+
+
+def _judge_claims(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
+    """Which of the sentence's figures may set fatalities (:func:`fogwatch.events.counting.judge_claim`)."""
+    s = sc.s
+
+    def is_party(claimant: str) -> bool:
+        return bool(ctx.lexicon.cue("party").search(fold(claimant)) or any(m.entry.inter in (1, 2, 3, 4, 8) for m in ctx.registry.find(claimant)))
+
+    return [(pos, judge_claim(c, sc.sent_f, c.evidence.start - s.start, ctx.lexicon, is_party)) for pos, c in claims]
+
+
+def _count_pass(ctx: DocContext, drafts: list[_Draft]) -> None:
+    """Report-wide counting: background mentions, types without fatalities, the same dead in two events."""
+    seen: set[tuple[str, str | None, int | None]] = set()
+    for d in drafts:
+        sentence = d.evidence[0] if d.evidence else Span(d.clause[0], d.clause[1])
+        d.background = background_reason(ctx.folded[sentence.start : sentence.end], d.trigger.start - sentence.start, d.date, ctx.anchor, ctx.lexicon)
+        for i, c in enumerate(d.claims):
+            if c.quantity != "killed" or not c.counted:
+                continue
+            if d.sub in NO_FATALITY_TYPES:
+                d.claims[i] = replace(c, counted=False, count_reason=f"no fatalities in a {d.sub.lower()} by ACLED's definition")
+                continue
+            key = (d.sub, _subject_key(ctx.registry, c.subject), c.low)
+            if key in seen and not any(c is e for e in d.claims[:i]):
+                d.claims[i] = replace(c, counted=False, count_reason="repeat: the same dead are counted in an earlier event of this report")
+            seen.add(key)
 
 
 def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]], plain_claims: list[Claim], last: _Draft) -> bool:
@@ -942,7 +1030,7 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
                 actor2=d.actor2,
                 fatalities=_fatalities(d.claims, ctx.registry),
                 claims=tuple(d.claims),
-                attribution=d.attribution.claimant if d.attribution else None,
+                attribution=ctx.claimants.clean(d.attribution.claimant)[0] if d.attribution else None,
                 modality=d.modality,
                 confidence=_confidence(d),
                 evidence=evidence,

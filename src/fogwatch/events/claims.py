@@ -98,8 +98,9 @@ def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str |
     folded_words = folded[start:end].split()
     if not folded_words:
         return None, verb_start
+    # a lone capitalised word opening the sentence is no name ("Witnesses said"), unless it is an acronym ("SOHR said")
     has_name = any(w.group(0)[:1].isupper() for w in picked) and not (
-        len(picked) == 1 and start == _sentence_start(original)
+        len(picked) == 1 and start == _sentence_start(original) and not (len(picked[0].group(0)) > 1 and picked[0].group(0).isupper())
     )
     head = folded_words[-1].rstrip(".")
     if head in _PRONOUNS:

@@ -88,6 +88,8 @@ class Claim:
     subject: str | None
     evidence: Span  # contains the figure's text
     figure: str = ""  # the figure as written ("between 30 and 35")
+    source: str | None = None  # the claimant registry's canonical source ("Syrian Observatory for Human Rights")
+    source_kind: str | None = None  # its kind: monitor | government | armed group | media | witness | organisation
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -99,6 +101,8 @@ class Claim:
             "subject": self.subject,
             "evidence": {"start": self.evidence.start, "end": self.evidence.end},
             "figure": self.figure,
+            # contract extension (issue 10): the registered source the claimant names, or null
+            "claimant_source": {"name": self.source, "kind": self.source_kind} if self.source else None,
         }
 
 
