@@ -38,6 +38,39 @@ def _db_default() -> str:
 class ListFormat(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
+
+
+# URL schemes --db understands; anything else with "://" is refused (E901) instead of being taken for a file name.
+_DB_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite")
+
+
+def check_db(db: str) -> str:
+    """``db`` when it names a store fogwatch can use: a SQLite file path, ``sqlite:///PATH`` or ``postgresql://``; else E901."""
+    import re
+
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*)://", db)
+    if m and m.group(1).lower() not in _DB_SCHEMES:
+        from fogwatch.redact import redact_url
+
+        raise UsageError(
+            f"--db {redact_url(db)}: the {m.group(1)!r} scheme is not supported; fogwatch stores into SQLite "
+            "(a file path, or sqlite:///PATH) or PostgreSQL (postgresql://user@host/db)",
+            Code.DB_SCHEME,
+        )
+    return db
+
+
+def _nothing_matches(db: str, what: str, filtered: bool) -> str:
+    """Why a listing is empty: the filters (the store holds events), or an empty store."""
+    from fogwatch.redact import redact_url
+
+    if filtered:
+        with _open(db, read_only=True) as store:
+            total = store.count_events()
+        if total:
+            return f"no {what} match these filters (the store holds {total:,} fused event(s); fewer filters show more)"
+    return f"the store {redact_url(db)} holds no events yet: run `fogwatch ingest PATH --db {redact_url(db)}`"
 
 
 class ExportFormat(str, Enum):
@@ -117,9 +150,10 @@ def ingest(
     from fogwatch.ingest.sources import ReadOptions, check_paths
     from fogwatch.pipeline import Pipeline, default_pipeline
     from fogwatch.pipeline.parallel import default_jobs
-    from fogwatch.cli._progress import progress_over
+    from fogwatch.cli._progress import count_documents, progress_over
     from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
 
+    check_db(db)
     if inputs == ["-"] and sys.stdin.isatty():
         raise UsageError("no input on standard input: give a PATH or URL, or pipe JSONL in", Code.STDIN_IS_TTY)
     check_count(batch_size, "--batch-size", 1_000_000)
@@ -137,7 +171,9 @@ def ingest(
         nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
         docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(
             timeout=timeout, retries=retries, deadline=deadline, max_bytes=int(max_fetch_mb * 1024 * 1024), allow_private=allow_private))
-        report = run_ingest(store, progress_over(docs, "ingest", enabled=progress), nlp, batch_size=batch_size, jobs=jobs or default_jobs())
+        total = count_documents(inputs) if progress is not False else None
+        report = run_ingest(store, progress_over(docs, "ingest", total=total, enabled=progress), nlp, batch_size=batch_size,
+                            jobs=jobs or default_jobs())
         stats = store.stats()
     _print_report(report, stats, db, nlp)
 
@@ -199,9 +235,10 @@ def events(
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
     source: Optional[str] = SOURCE,
     limit: int = typer.Option(100, "--limit", min=0, help="At most this many events, newest first (0: all)."),
-    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json (one array)."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (cards under 120 columns), json (one array) or csv."),
 ) -> None:
     """List fused events, newest first."""
+    check_db(db)
     check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     # Straight to the database when the store is current; otherwise open_store migrates it or explains.
@@ -213,12 +250,20 @@ def events(
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
+    if format == ListFormat.csv:
+        from fogwatch.cli._listing import EVENT_CSV_COLUMNS, write_csv
+
+        write_csv(rows, EVENT_CSV_COLUMNS, sys.stdout)
+        return
     if not rows:
-        _stderr().print("no fused events match (is the store empty? run `fogwatch ingest PATH`)", highlight=False)
+        _stderr().print(_nothing_matches(db, "fused events", flt != EventFilter()), highlight=False, soft_wrap=True)
         return
     from rich.console import Console
 
-    Console().print(events_table(rows))
+    from fogwatch.cli._listing import events_view
+
+    console = Console()
+    console.print(events_view(rows, console.width))
     if limit and len(rows) == limit:
         _stderr().print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
 
@@ -257,9 +302,10 @@ def claims(
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR, source: Optional[str] = SOURCE,
     limit: int = typer.Option(50, "--limit", min=0, help="At most this many events (0: all)."),
-    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (rich) or json."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (cards under 120 columns), json, or csv (one row per claim)."),
 ) -> None:
     """Every source's figure for each event, with claimant and modality side by side."""
+    check_db(db)
     check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     with _open(db, read_only=True) as store:
@@ -269,14 +315,21 @@ def claims(
             json.dump([{**e, "members": members[e["event_id"]]} for e in rows], sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return
+        if format == ListFormat.csv:
+            from fogwatch.cli._listing import CLAIM_CSV_COLUMNS, claim_rows, write_csv
+
+            write_csv(claim_rows(rows, store.members([e["event_id"] for e in rows])), CLAIM_CSV_COLUMNS, sys.stdout)
+            return
         if not rows:
-            _stderr().print("no events match" + (" (none is contested)" if contested else ""), highlight=False)
+            _stderr().print(_nothing_matches(db, "events", flt != EventFilter()), highlight=False, soft_wrap=True)
             return
         from rich.console import Console
 
+        from fogwatch.cli._listing import claims_views
+
         console = Console()
-        for table in claims_tables(store, rows):
-            console.print(table)
+        for view in claims_views(store, rows, console.width):
+            console.print(view)
 
 
 @app.command()
@@ -291,6 +344,8 @@ def export(
 ) -> None:
     """Export fused events (ACLED CSV, GeoJSON, JSON lines or Parquet)."""
     from fogwatch.export import export as run_export
+
+    check_db(db)
 
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     if format == ExportFormat.parquet and (not output or output == "-"):
