@@ -435,34 +435,6 @@ def _is_place(ctx: DocContext, start: int, end: int) -> bool:
     return True
 
 
-def _judge_claims(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
-    """Which of the sentence's figures may set fatalities (:func:`fogwatch.events.counting.judge_claim`)."""
-    s = sc.s
-
-    def is_party(claimant: str) -> bool:
-        return bool(ctx.lexicon.cue("party").search(fold(claimant)) or any(m.entry.inter in (1, 2, 3, 4, 8) for m in ctx.registry.find(claimant)))
-
-    return [(pos, judge_claim(c, sc.sent_f, c.evidence.start - s.start, ctx.lexicon, is_party)) for pos, c in claims]
-
-
-def _count_pass(ctx: DocContext, drafts: list[_Draft]) -> None:
-    """Report-wide counting: background mentions, types without fatalities, the same dead in two events."""
-    seen: set[tuple[str, str | None, int | None]] = set()
-    for d in drafts:
-        sentence = d.evidence[0] if d.evidence else Span(d.clause[0], d.clause[1])
-        d.background = background_reason(ctx.folded[sentence.start : sentence.end], d.trigger.start - sentence.start, d.date, ctx.anchor, ctx.lexicon)
-        for i, c in enumerate(d.claims):
-            if c.quantity != "killed" or not c.counted:
-                continue
-            if d.sub in NO_FATALITY_TYPES:
-                d.claims[i] = replace(c, counted=False, count_reason=f"no fatalities in a {d.sub.lower()} by ACLED's definition")
-                continue
-            key = (d.sub, _subject_key(ctx.registry, c.subject), c.low)
-            if key in seen and not any(c is e for e in d.claims[:i]):
-                d.claims[i] = replace(c, counted=False, count_reason="repeat: the same dead are counted in an earlier event of this report")
-            seen.add(key)
-
-
 def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]], plain_claims: list[Claim], last: _Draft) -> bool:
     """A sentence that only counts casualties extends the latest event of its paragraph (True: it did)."""
     text, s, index, sentences = ctx.text, sc.s, sc.index, sc.sentences
