@@ -47,8 +47,11 @@ def test_country_name_resolves_to_the_country_not_its_capital(geoparse):
 
 def test_actor_and_adjective_uses_are_not_places(geoparse):
     text = "Idlib groups rejected the deal. The Aleppo Front said Turkish and Syrian officials met. Pro-Damascus media agreed."
-    texts = {p.text for p in geoparse(text)}
+    places = geoparse(text)
+    texts = {p.text for p in places if p.role == "toponym"}
     assert not texts & {"Idlib", "Aleppo", "Turkish", "Syrian", "Damascus"}
+    # Demonyms are reported with their role (issue 12), never as toponyms.
+    assert {(p.text, p.country_code) for p in places if p.role == "demonym"} == {("Turkish", "TR"), ("Syrian", "SY")}
 
 
 def test_locative_front_is_a_place(geoparse):
@@ -60,7 +63,7 @@ def test_demonyms_set_the_country_focus(geoparse):
     # "Tadef" is ambiguous in the gazetteer only by spelling; Syrian context must keep it in Syria.
     places = _by_text(geoparse("Syrian troops and Syrian rebels clashed in Al-Bab."))
     assert places["Al-Bab"].country_code == "SY"
-    assert "Syrian" not in places
+    assert places["Syrian"].role == "demonym" and not places["Syrian"].locates
 
 
 def test_unresolved_village_is_reported_with_its_province(geoparse):

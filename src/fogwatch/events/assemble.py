@@ -121,7 +121,8 @@ class DocContext:
         self.folded = fold(doc.text)
         self.registry = registry
         self.lexicon = lexicon or default_lexicon()
-        self.places = tuple(p for p in doc.places)
+        # Only a toponym locates an event: a demonym, a metonym ("Moscow denied") or an organisation never does (issue 12).
+        self.places = tuple(p for p in doc.places if getattr(p, "role", "toponym") == "toponym")
         self.place_starts = [p.start for p in self.places]
         codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
         self.country = codes.most_common(1)[0][0] if codes else None

@@ -497,6 +497,7 @@ class Gazetteer:
         self._cache: dict[str, tuple[Candidate, ...]] = {}
         self._skel_cache: dict[str, tuple[Candidate, ...]] = {}
         self._admin1: dict[str, Entry] | None = None
+        self._countries: dict[str, Entry] | None = None
         self.demonyms = _demonyms()
 
     @property
@@ -560,6 +561,14 @@ class Gazetteer:
         if self._admin1 is None:  # one scan on first use beats an index nobody else needs
             self._admin1 = {r[5]: Entry(*r) for r in self.conn.execute(f"{_SELECT} FROM place p WHERE p.feature = 'admin1'")}
         return self._admin1.get(code)
+
+    def country_entry(self, code: str) -> Entry | None:
+        """The country with this ISO code (the base gazetteer's entry, with its point)."""
+        if self._countries is None:
+            self._countries = {}
+            for r in self.conn.execute(f"{_SELECT} FROM place p WHERE p.feature = 'country' ORDER BY p.population"):
+                self._countries[r[4]] = Entry(*r)
+        return self._countries.get(code)
 
     def info(self) -> GazetteerInfo:
         c = self.conn

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 Feature = Literal["town", "admin1", "admin2", "country", "region", "unresolved"]
 FEATURES: tuple[str, ...] = ("town", "admin1", "admin2", "country", "region", "unresolved")
+# What the mention stands for (issue 12): only a toponym can locate an event.
+ROLES: tuple[str, ...] = ("toponym", "demonym", "metonym", "organisation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,11 @@ class Place:
     region is known (its representative point stands in). An ``unresolved``
     place was found by a strong locative pattern but is not in the gazetteer;
     it keeps the admin area the text gives, when any.
+
+    ``role`` says what the mention stands for: ``toponym`` (the place itself),
+    ``demonym`` ("Russian", resolved to its country), ``metonym`` ("Moscow denied":
+    the government) or ``organisation`` ("EU": the place it stands for). Only a
+    toponym locates an event (:attr:`locates`).
     """
 
     start: int
@@ -34,6 +41,7 @@ class Place:
     feature: str
     precision: int
     reason: str
+    role: str = "toponym"
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
@@ -42,10 +50,17 @@ class Place:
             raise ValueError(f"unknown place feature {self.feature!r}")
         if self.precision not in (1, 2, 3):
             raise ValueError(f"geo precision must be 1, 2 or 3, not {self.precision}")
+        if self.role not in ROLES:
+            raise ValueError(f"unknown place role {self.role!r}")
 
     @property
     def resolved(self) -> bool:
         return self.feature != "unresolved"
+
+    @property
+    def locates(self) -> bool:
+        """Whether this mention may be an event's location: the place itself, not a people, government or body."""
+        return self.role == "toponym"
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -63,4 +78,5 @@ class Place:
             "feature": self.feature,
             "precision": self.precision,
             "reason": self.reason,
+            "role": self.role,
         }

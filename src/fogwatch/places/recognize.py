@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from fogwatch.places.gazetteer import Candidate, Gazetteer
 from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, name_key
+from fogwatch.places.roles import RoleTables, load_roles
 from fogwatch.text.normalize import fold
 
 MAX_NAME_WORDS = 6
@@ -39,6 +40,7 @@ _CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am 
 _INSTITUTION_WORDS = frozenset(
     """county parish city town village police fire department sheriff sheriff's school schools high elementary
     middle university college hospital council board court courthouse airport library church park road street
+    mayor public
     avenue boulevard highway river lake valley bay beach area region district state province governorate
     government army military forces officials times post herald tribune news daily journal gazette
     chamber commission authority center centre club stadium mall station international regional metropolitan"""
@@ -154,11 +156,24 @@ class Mention:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class RoleMention:
+    """A demonym ("Russian") or an organisation ("EU") and what it stands for: a country code or a place name."""
+
+    start: int
+    end: int
+    role: str  # "demonym" | "organisation"
+    country: str | None  # ISO code, when it stands for a country (or the place's country)
+    place: str | None  # a gazetteer name, when it stands for a place that is not a country
+
+
 @dataclass(slots=True)
 class Recognition:
     mentions: list[Mention]
-    demonyms: list[tuple[int, int, str]]  # (start, end, country code): focus evidence only
+    demonyms: list[tuple[int, int, str]]  # (start, end, country code): focus evidence
     actor_uses: list[tuple[int, int, str]]  # (start, end, key): a place name used for an actor
+    roles: list[RoleMention] = field(default_factory=list)  # demonyms and organisations, reported with their role
+    not_places: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, why): names inside other names
 
 
 @dataclass(slots=True)
@@ -201,14 +216,43 @@ def _chains(text: str, folded: str) -> list[list[_Tok]]:
     return chains
 
 
-def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | None = None) -> Recognition:
+_FORMS: dict[tuple[int, int], tuple[Gazetteer, RoleTables, dict[str, str]]] = {}
+
+
+def _demonym_forms(gazetteer: Gazetteer, roles: RoleTables) -> dict[str, str]:
+    """Cached per (gazetteer, tables) pair: built once, read for every capitalised run."""
+    hit = _FORMS.get((id(gazetteer), id(roles)))
+    if hit is None or hit[0] is not gazetteer or hit[1] is not roles:  # the objects are kept, so an id is never reused
+        hit = _FORMS[(id(gazetteer), id(roles))] = (gazetteer, roles, _build_demonym_forms(gazetteer, roles))
+    return hit[2]
+
+
+def _build_demonym_forms(gazetteer: Gazetteer, roles: RoleTables) -> dict[str, str]:
+    """Every people/adjectival form: the countries table's and the roles file's (a code or a place name)."""
+    forms = dict(gazetteer.demonyms)
+    for form, code in gazetteer.demonyms.items():
+        if form.endswith(("an", "i")) and " " not in form:
+            forms.setdefault(form + "s", code)  # "Georgians", "Israelis"
+    return {**forms, **roles.demonyms}
+
+
+def _is_code(target: str) -> bool:
+    return len(target) == 2 and target.isupper()
+
+
+def recognize(
+    text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | None = None, roles: RoleTables | None = None,
+) -> Recognition:
     """Find place mentions in ``text`` (only inside ``ranges`` when given)."""
     folded = fold(text)
     commons = common_words()
-    demonym_of = gazetteer.demonyms
+    roles = roles or load_roles()
+    demonym_of = _demonym_forms(gazetteer, roles)
     mentions: list[Mention] = []
     demonyms: list[tuple[int, int, str]] = []
     actor_uses: list[tuple[int, int, str]] = []
+    role_mentions: list[RoleMention] = []
+    not_places: list[tuple[int, int, str]] = []
     list_cue_end = -1  # end of the last mention that a strong plural cue introduced
     weak_list_end = -1  # end of the last known place after "near"/"in": a list of places may follow
     weak_list_cue: str | None = None  # that place's cue, which the list's other names share
@@ -240,6 +284,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
             continue
         n = len(chain)
         chain_start = chain[0].start
+        ending = roles.ends_name(text[chain_start : chain[-1].end]) if n > 1 else None
+        if ending is not None:
+            # "US State Department", "The New York Times", "Leeds United": an organisation's name, no place in it.
+            not_places.append((chain_start, chain[-1].end, f"inside a name ending in '{ending}'"))
+            continue
         # After "the village of" / "villages, including" / inside such a list, the whole run is
         # one name: matched whole, or kept as unresolved, never cut into smaller namesakes.
         listed = list_cue_end >= 0 and bool(_LIST_GAP.match(folded[list_cue_end:chain_start]))
@@ -308,8 +357,20 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     continue
                 s, e = first.start, last.end
                 span_text = text[s:e]
-                if j - i == 1 and span_text in demonym_of:
-                    demonyms.append((s, e, demonym_of[span_text]))
+                if j - i <= 2 and span_text in demonym_of and not (j < n and chain[j].low in roles.not_demonym_before):
+                    target = demonym_of[span_text]
+                    if _is_code(target):
+                        demonyms.append((s, e, target))
+                    if not roles.name_after(folded[e : e + 12]):
+                        role_mentions.append(
+                            RoleMention(s, e, "demonym", target if _is_code(target) else None, None if _is_code(target) else target)
+                        )
+                    i = j
+                    matched = True
+                    break
+                org = roles.organisation(span_text) if j - i <= 3 else None
+                if org is not None:
+                    role_mentions.append(RoleMention(s, e, "organisation", org.country, org.place))
                     i = j
                     matched = True
                     break
@@ -324,8 +385,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     i = j
                     matched = True
                     break
-                mention = _read_context(text, folded, s, e, key, cands)
-                if mention is None:
+                event_word = roles.name_after(folded[e : e + 12]) if j == n else None
+                mention = None if event_word else _read_context(text, folded, s, e, key, cands)
+                if event_word:
+                    not_places.append((s, e, f"names the {event_word}, not a place"))
+                elif mention is None:
                     actor_uses.append((s, e, key))
                 else:
                     # Words around the match that are not titles, months or connectors make it part of a longer name.
@@ -337,6 +401,11 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                     # Supreme Court", "U.S. Attorney"); a town after other names ("Hayat Tahrir al-Sham")
                     # needs a cue, and before them ("Paris Public Library") it needs the document's support.
                     big = any(c.entry.feature in ("country", "admin1") for c in cands)
+                    if before_words and i >= 2 and chain[i - 1].low == "of" and chain[i - 2].cap and mention.cue is None:
+                        # "Edward Moayyad of Southlake", "the Mayor of Fargo": "of" puts the place after a name.
+                        mention.cue = "locative"
+                        mention.notes.append("'of' after a name")
+                        before_words = []
                     if before_words and not big:
                         mention.weak = mention.inner = True
                         mention.notes.append("inside a longer name")
@@ -379,7 +448,8 @@ def recognize(text: str, gazetteer: Gazetteer, ranges: list[tuple[int, int]] | N
                 i += 1
     _state_abbreviations(text, gazetteer, mentions, inside)
     mentions.sort(key=lambda m: m.start)
-    return Recognition(mentions, demonyms, actor_uses)
+    role_mentions = [r for r in role_mentions if inside(r.start)]
+    return Recognition(mentions, demonyms, actor_uses, role_mentions, not_places)
 
 
 # AP-style abbreviations of US states after a town ("Springfield, Ill.", "Wheeling, W. Va.").

@@ -21,10 +21,14 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
+from fogwatch.places.keys import name_key
 from fogwatch.places.model import Place
-from fogwatch.places.recognize import LISTED_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition
+from fogwatch.places.recognize import LISTED_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition, RoleMention
+from fogwatch.places.roles import RoleTables, capital_keys, load_roles
+from fogwatch.text.normalize import fold
 
 _ABBREV_AFTER = re.compile(r"^, ((?:[NSWR]\. ?[A-Z][a-z]?)|[A-Z][a-z]{1,4})\.")
 _CONTEXT_GAP = re.compile(
@@ -42,6 +46,8 @@ PROXIMITY_KM = 250.0
 W_PRIMARY = 0.12
 W_WORLD_CITY = 0.3
 W_ALT_WHEN_PRIMARY = 0.3
+# A national capital when the sentence speaks of governments ("Washington" with "officials", "talks").
+W_CAPITAL = 0.6
 FEATURE_PRIOR = {"country": 0.4, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
 ADMIN1_WORDS = frozenset("province governorate region state oblast prefecture muhafazah".split())
 ADMIN2_WORDS = frozenset("district county parish subdistrict municipality".split())
@@ -193,10 +199,17 @@ def _score(
     sibling_town_admins: set[str],
     any_primary: bool = False,
     primary_countries: frozenset[str] = frozenset(),
+    capital_cue: str | None = None,
 ) -> tuple[float, list[str]]:
     e = cand.entry
     reasons: list[str] = []
     score = W_POPULATION * _pop_prior(e.population)
+    if capital_cue and e.feature == "town" and cand.primary and is_capital(e) and (
+        capital_cue == "metonym" or focus.get(e.country_code or "", 0.0) > 0
+    ):
+        # Only a capital of a country the document speaks of ("Paris" police in a Texas paper is not France's).
+        score += W_CAPITAL
+        reasons.append(f"the national capital ('{capital_cue}' beside it)")
     if e.feature == "town" and e.population >= 1_000_000 and cand.primary:
         score += W_WORLD_CITY  # "Paris" in a Texas paper is still usually the French one
     score += FEATURE_PRIOR.get(e.feature, 0.0)
@@ -272,6 +285,7 @@ def _choose(
     local: set[str],
     doc_admins: set[str],
     anchors: list[tuple[str, Entry]],
+    capital_cue: str | None = None,
 ) -> _Choice | None:
     cands = group[0].candidates
     if not cands:
@@ -284,7 +298,7 @@ def _choose(
     primary_countries = frozenset(c.entry.country_code for c in cands if c.primary and c.entry.feature == "country" and c.entry.country_code)
     scored = []
     for cand in cands:
-        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries)
+        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries, capital_cue)
         scored.append((total, cand, reasons))
     scored.sort(key=lambda t: -t[0])
     best_total, best, reasons = scored[0]
@@ -308,7 +322,9 @@ def resolve(
     text: str,
     gazetteer: Gazetteer,
     outlet_country: str | None = None,
+    roles: RoleTables | None = None,
 ) -> tuple[Place, ...]:
+    roles = roles or load_roles()
     mentions = recognition.mentions
     votes = FocusVotes(recognition, outlet_country)
     focus = votes.weights()
@@ -331,11 +347,17 @@ def resolve(
             local: set[str] = set()
             for i in idxs:
                 local |= local_ctx.get(i, set())
-            choice = _choose([mentions[i] for i in idxs], focus, local, doc_admins - {c.admin1_code for c in _admin_entries(mentions[idxs[0]])}, anchors)
+            cue = capital_cues.get(key[0]) if key[0] in capital_cues else _capital_cue(text, [mentions[i] for i in idxs], roles)
+            capital_cues[key[0]] = cue
+            choice = _choose(
+                [mentions[i] for i in idxs], focus, local, doc_admins - {c.admin1_code for c in _admin_entries(mentions[idxs[0]])},
+                anchors, cue,
+            )
             if choice:
                 out[key] = choice
         return out
 
+    capital_cues: dict[str, str | None] = {}
     first = run([])
     anchors = [
         (k[0], c.entry)
@@ -368,6 +390,11 @@ def resolve(
             or (m.cue == "locative" and (in_focus >= 0.5 or not m.weak))
         )
         confidence = _confidence(choice, m, supported, in_focus)
+        if _stands_for_government(text, m, choice.entry, roles):
+            # "Ankara and Washington did not address": the government; kept (a place in the text), never a location.
+            place = _place(m, choice, confidence, gazetteer, resolved_towns)
+            places.append(_replace(place, role="metonym", reason=f"{place.reason}; metonym: the government, not the place"))
+            continue
         if m.fuzzy and (confidence < FUZZY_FLOOR or in_focus < 0.5):
             if m.cue == "strong" or LISTED_NOTE in m.notes:
                 unresolved.append(m)
@@ -402,12 +429,67 @@ def resolve(
         if (not supported or only_in) and elsewhere < 0.1 and own_focus and confidence < 0.5:
             continue  # "in the Zawiyah …" of a Syrian report is not a Libyan town at 0.45
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
+    places += [p for r in recognition.roles if (p := _role_place(r, text, gazetteer)) is not None]
     places.sort(key=lambda p: (p.start, p.end))
     if unresolved:
         starts = [p.start for p in places]
         places += [_unresolved(m, places, starts, focus) for m in unresolved]
         places.sort(key=lambda p: (p.start, p.end))
     return tuple(places)
+
+
+def is_capital(e: Entry) -> bool:
+    """A national capital (GeoNames' country info names it), by the town's own name."""
+    return e.feature == "town" and e.country_code is not None and (e.country_code, name_key(e.name)) in capital_keys()
+
+
+def _sentence_window(text: str, start: int, end: int) -> str:
+    """The folded text of the sentence around ``text[start:end]`` (at most 200 characters each side)."""
+    lo = max(0, start - 200)
+    cut = max(text.rfind(". ", lo, start), text.rfind("\n", lo, start))
+    hi = min(len(text), end + 200)
+    stop = [k for k in (text.find(". ", end, hi), text.find("\n", end, hi)) if k >= 0]
+    return fold(text[(cut + 1 if cut >= 0 else lo) : (min(stop) if stop else hi)])
+
+
+def _capital_cue(text: str, group: list[Mention], roles: RoleTables) -> str | None:
+    """A government word in the sentence of any mention of a name that can be a capital (one sense per document)."""
+    if not any(c.primary and is_capital(c.entry) for c in group[0].candidates):
+        return None
+    for m in group:
+        if roles.metonym_after(fold(text[m.end : m.end + 40])):
+            return "metonym"
+        cue = roles.capital_context(_sentence_window(text, m.start, m.end))
+        if cue:
+            return cue
+    return None
+
+
+def _stands_for_government(text: str, m: Mention, e: Entry, roles: RoleTables) -> bool:
+    """ "Moscow denied", "Ankara and Washington did not address": a country or capital as its government."""
+    if m.cue is not None or (e.feature != "country" and not is_capital(e)):
+        return False  # "officials in Washington said": the place where they spoke
+    return roles.metonym_after(fold(text[m.end : m.end + 40]))
+
+
+def _role_place(r: RoleMention, text: str, gazetteer: Gazetteer) -> Place | None:
+    """A demonym or organisation, resolved to the country or place it stands for."""
+    entry: Entry | None = None
+    if r.place is not None:
+        cands = [c.entry for c in gazetteer.lookup(name_key(r.place)) if r.country is None or c.entry.country_code == r.country]
+        entry = next(iter(cands), None)
+    elif r.country is not None:
+        entry = gazetteer.country_entry(r.country)
+    if entry is None:
+        return None
+    what = "a people or adjectival form" if r.role == "demonym" else "an organisation standing for a place"
+    feature = entry.feature if entry.feature in ("town", "admin1", "admin2", "country") else "region"
+    admin1 = entry.name if entry.feature == "admin1" else gazetteer.admin_name(entry.admin1_code)
+    return Place(
+        start=r.start, end=r.end, text=text[r.start : r.end], name=entry.name, geonameid=entry.geonameid, latitude=entry.latitude,
+        longitude=entry.longitude, country_code=entry.country_code, admin1=admin1, admin2=None, score=0.9,
+        feature=feature, precision=3, reason=f"{r.role}: {what} ({entry.name}); never an event's location", role=r.role,
+    )
 
 
 def _sense(m: Mention) -> tuple[str, str]:
