@@ -9,10 +9,15 @@ Figures are compared within *claim groups*: claims about the same quantity
 - ``fatalities_best``: ACLED's conservative figure, the lowest figure per group
   that a report commits to (asserted, reported or claimed; not hypothetical or
   denied), summed; without any claims, the lowest member ``fatalities``.
-- ``contested``/``discrepancy``: a group whose figures differ scores
-  (max - min) / max; a group where one report asserts what another only
-  claims or puts conditionally scores 0.5, and a denial against an assertion 1.0.
-  The event's discrepancy is its worst group's score; contested when > 0.
+- ``contested``/``discrepancy``: contested means two *claimants* disagree about the same
+  people (issue 10). Within a group, each claimant's latest figure stands: an earlier
+  figure of the same claimant (the same registered source, or the same outlet's own
+  voice) is an *update*, noted in the reasons but never a dispute. A subset ("6 women"
+  beside "at least 23 civilians") is no disagreement and never adds to the toll.
+  Between claimants, figures that differ score (max - min) / max; one claimant
+  asserting what another only claims or puts conditionally scores 0.5, and a denial
+  against another claimant's claim 1.0. The event's discrepancy is its worst group's
+  score; contested when > 0, and each reason names the two claimants and their figures.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Callable, Iterable
 
 from fogwatch.fusion.model import Claim, Mention
 from fogwatch.fusion.rules import date_window
@@ -36,6 +41,8 @@ _COMBATANT_WORDS = frozenset(
     "rebel terrorist member officer army force military commander guard police policeman policemen".split()
 )
 _CIVILIAN_WORDS = frozenset("civilian people person resident child children woman women villager worker student patient family passenger".split())
+# Words that count part of a group ("6 women" among "23 civilians", "4 children" among "10 people"): a subset
+_SUBSET_WORDS = frozenset("woman women child children kid kids boy boys girl girls baby babies infant infants minor minors elderly teenager teenagers".split())
 _FILLER_WORDS = frozenset("the a an of and or at least some other others more than about around nearly service specialist men man".split())
 
 # ACLED's sub-type precedence when members disagree and the vote ties: the battle that framed it comes first.
@@ -52,6 +59,7 @@ class DocSource:
 
     source_key: str  # same key = not independent (same outlet, or a republication/near-copy of it)
     label: str  # outlet name shown to people
+    published: date | None = None  # orders a claimant's figures: the latest one stands (an update)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +163,90 @@ def _voice(c: Claim, labels: dict[str, str]) -> str:
     return f"{c.describe()} ({who}, {c.modality or 'unknown modality'})"
 
 
-def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
+ClaimantKey = Callable[[str | None], str | None]
+
+
+def _registry_key() -> ClaimantKey:
+    """The claimant registry's canonical key (``fogwatch.events.claimants``), loaded on first use."""
+    from fogwatch.events.claimants import claimants_from_env
+
+    return claimants_from_env().key
+
+
+def is_subset(subject: str | None) -> bool:
+    """ "6 women", "4 children": a part of the victims another figure may count in full."""
+    if not subject:
+        return False
+    words = re.findall(r"[a-z]+", fold(subject))
+    words += [w[:-1] for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")]
+    return any(w in _SUBSET_WORDS for w in words) and not any(
+        w in _CIVILIAN_WORDS - _SUBSET_WORDS or w in _COMBATANT_WORDS for w in words
+    )
+
+
+def wholes(claims: list[Claim]) -> list[Claim]:
+    """The claims that count the whole group: subsets ("6 women") drop out when a whole figure is there."""
+    whole = [c for c in claims if not is_subset(c.subject)]
+    return whole or claims
+
+
+@dataclass(frozen=True, slots=True)
+class _Voice:
+    """Who stands behind a claim, for telling an update from a dispute."""
+
+    key: str  # the claimant registry's canonical source, or "author:<source_key>" for an outlet's own voice
+    order: tuple  # (published, doc_key, evidence_start): later is larger
+
+
+def _voice_of(c: Claim, sources: dict[str, DocSource], key: ClaimantKey) -> _Voice:
+    src = sources.get(c.doc_key)
+    who = key(c.claimant) if c.claimant else None
+    if who is None:
+        who = "author:" + (src.source_key if src else c.doc_key)
+    published = src.published if src and src.published else date.min
+    return _Voice(who, (published, c.doc_key, c.evidence_start or 0))
+
+
+def latest_per_claimant(
+    claims: list[Claim], sources: dict[str, DocSource], key: ClaimantKey, labels: dict[str, str]
+) -> tuple[list[Claim], list[str]]:
+    """Each claimant's latest figure (earlier figures of the same claimant are updates), and the update notes."""
+    by_voice: dict[str, list[tuple[tuple, Claim]]] = {}
+    for c in claims:
+        v = _voice_of(c, sources, key)
+        by_voice.setdefault(v.key, []).append((v.order, c))
+    kept: list[Claim] = []
+    notes: list[str] = []
+    for voice, items in by_voice.items():
+        items.sort(key=lambda t: t[0])
+        latest = items[-1][1]
+        figured = [c for _, c in items if c.figure is not None and c.modality != "denied"]
+        if latest.figure is None and figured:
+            latest = figured[-1]  # "a number of people died" after "toll rises to 61": the figure stands
+        kept.append(latest)
+        for _, earlier in items:
+            if earlier is not latest and earlier.figure != latest.figure and earlier.figure is not None and latest.figure is not None:
+                way = "update" if latest.figure > earlier.figure else "revised down"
+                notes.append(f"{way}, not a dispute: {_voice(latest, labels)} after {earlier.describe()} from the same claimant")
+    kept.sort(key=lambda c: c.claim_id)
+    return kept, notes
+
+
+def score_group(
+    claims: list[Claim], labels: dict[str, str], sources: dict[str, DocSource] | None = None, key: ClaimantKey | None = None
+) -> ClaimGroup:
+    """How much the claimants of one group (the same quantity of the same people) disagree, and why.
+
+    Subsets never count against the whole; each claimant's latest figure stands for it; only figures
+    of different claimants are compared.
+    """
     q = claims[0].quantity or "other"
     subject = next((c.subject for c in claims if c.subject), None)
     what = f"{q} {subject}" if subject else q
+    sources = sources or {}
+    standing, notes = latest_per_claimant(wholes(claims), sources, key or _registry_key(), labels)
     score, reasons = 0.0, []
-    figures = [(fig, c) for c in claims if (fig := c.figure) is not None and c.modality != "denied"]
+    figures = [(fig, c) for c in standing if (fig := c.figure) is not None and c.modality != "denied"]
     if figures:
         lo = min(figures, key=lambda t: t[0])
         hi = max(figures, key=lambda t: t[0])
@@ -170,18 +256,19 @@ def score_group(claims: list[Claim], labels: dict[str, str]) -> ClaimGroup:
         if hi[0] > lo[0] and not ceiling_only:
             score = max(score, (hi[0] - lo[0]) / hi[0])
             reasons.append(f"{what}: {_voice(hi[1], labels)} vs {_voice(lo[1], labels)}")
-    modalities = {c.modality for c in claims if c.modality}
+    modalities = {c.modality for c in standing if c.modality}
     factual = {"asserted", "reported"} & modalities
     if "denied" in modalities and (modalities - {"denied"}):
         score = max(score, 1.0)
-        denier = next(c for c in claims if c.modality == "denied")
-        other = next(c for c in claims if c.modality != "denied")
+        denier = next(c for c in standing if c.modality == "denied")
+        other = next(c for c in standing if c.modality != "denied")
         reasons.append(f"{what}: {_voice(other, labels)} vs denied by {denier.claimant or labels.get(denier.doc_key, 'the author')}")
     elif factual and HEDGED_MODALITIES & modalities:
         score = max(score, 0.5)
-        firm = next(c for c in claims if c.modality in factual)
-        hedged = next(c for c in claims if c.modality in HEDGED_MODALITIES)
+        firm = next(c for c in standing if c.modality in factual)
+        hedged = next(c for c in standing if c.modality in HEDGED_MODALITIES)
         reasons.append(f"{what}: {_voice(firm, labels)} vs {_voice(hedged, labels)}")
+    reasons.extend(f"{what}: {n}" for n in notes)
     return ClaimGroup(q, subject, tuple(claims), round(score, 4), tuple(reasons))
 
 
@@ -196,8 +283,11 @@ def _vote(values: Iterable[str | None], weights: Iterable[float], precedence: tu
     return min(tally, key=lambda v: (-tally[v], rank.get(v, len(rank)), v))
 
 
-def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSummary:
-    """The fused view of ``members`` (every mention of one event); ``sources`` maps doc_key to its source."""
+def summarize(members: list[Mention], sources: dict[str, DocSource], claimant_key: ClaimantKey | None = None) -> FusedSummary:
+    """The fused view of ``members`` (every mention of one event); ``sources`` maps doc_key to its source.
+
+    ``claimant_key`` says which claimants are one (default: the claimant registry's canonical sources).
+    """
     if not members:
         raise ValueError("a fused event needs at least one mention")
     members = sorted(members, key=lambda m: m.mention_id)
@@ -224,7 +314,8 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
             if name and code is not None:
                 inter.setdefault(name, code)
 
-    groups = [score_group(g, labels) for g in group_claims(c for m in members for c in m.claims)]
+    key = claimant_key or _registry_key()
+    groups = [score_group(g, labels, sources, key) for g in group_claims(c for m in members for c in m.claims)]
     killed = [g for g in groups if g.quantity == "killed"]
     low = high = best = None
     if killed:
@@ -232,7 +323,9 @@ def summarize(members: list[Mention], sources: dict[str, DocSource]) -> FusedSum
         highs: list[int] = []
         bests: list[int] = []
         for g in killed:
-            figs = [(fig, c) for c in g.claims if c.modality != "denied" and (fig := c.figure) is not None]
+            # the whole group's figures, each claimant's latest (a subset or an earlier figure of the same claimant never counts)
+            standing, _ = latest_per_claimant(wholes(list(g.claims)), sources, key, labels)
+            figs = [(fig, c) for c in standing if c.modality != "denied" and (fig := c.figure) is not None]
             if not figs:
                 continue
             lows.append(min(fig for fig, _ in figs))

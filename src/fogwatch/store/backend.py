@@ -517,8 +517,8 @@ class Store:
         return out
 
     def _sources(self, conn: Connection, doc_keys: list[str]) -> dict[str, DocSource]:
-        rows = conn.execute(sa.select(D.c.doc_key, D.c.source_key, D.c.outlet, D.c.source, D.c.doc_id).where(D.c.doc_key.in_(doc_keys)))
-        return {r.doc_key: DocSource(r.source_key, r.outlet or r.source or r.doc_id) for r in rows}
+        rows = conn.execute(sa.select(D.c.doc_key, D.c.source_key, D.c.outlet, D.c.source, D.c.doc_id, D.c.published).where(D.c.doc_key.in_(doc_keys)))
+        return {r.doc_key: DocSource(r.source_key, r.outlet or r.source or r.doc_id, r.published) for r in rows}
 
     def _refresh_events(self, conn: Connection, event_ids: list[str], new_ids: set[str]) -> None:
         """Recompute and write the summaries of ``event_ids`` (inserting those in ``new_ids``), in a few statements."""
