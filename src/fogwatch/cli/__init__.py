@@ -21,9 +21,10 @@ app = typer.Typer(
     name="fogwatch",
     help="Turn conflict reporting into verifiable, ACLED-typed event data with provenance.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    suggest_commands=False,  # click already says "Did you mean ...?"; typer's own suggestion repeated it
 )
 
 
@@ -42,11 +43,29 @@ COMMANDS = {
 _OPTIONAL = {"fogwatch.cli.gazetteer", "fogwatch.cli.store"}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from fogwatch.cli._logging import print_version
+
+        print_version()
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
-    # A callback keeps `app` a command group even when only one command module is loaded
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print fogwatch's version and exit."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False,
+                                 help="More on standard error: -v progress messages, -vv debugging."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only on standard error: no progress bars, warnings or summaries."),
+) -> None:
+    """Options before the command apply to every command: `fogwatch -v ingest ...`, `fogwatch -q extract ...`."""
+    # The callback also keeps `app` a command group when only one command module is loaded
     # (Typer runs a lone command as the whole program otherwise).
-    pass
+    from fogwatch.cli._logging import setup_logging
+
+    if verbose and quiet:
+        raise UsageError("-v/--verbose and -q/--quiet contradict each other: give one", Code.BAD_OPTION)
+    setup_logging(verbose, quiet)
 
 
 def _import(module: str) -> None:
@@ -59,7 +78,8 @@ def _import(module: str) -> None:
 
 def _register(argv: list[str] | None = None) -> None:
     """Import the module of the command named in ``argv`` (all of them when there is none or it is unknown)."""
-    name = argv[0] if argv else None  # the root takes no options but --help, so a command comes first
+    # The command is the first argument that is not a root option (-v, -vv, -q, --verbose, --quiet).
+    name = next((a for a in argv if not a.startswith("-")), None) if argv else None
     modules = [COMMANDS[name]] if name in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module in modules:
         _import(module)

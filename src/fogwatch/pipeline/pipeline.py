@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from itertools import count
 from typing import Iterable, Iterator, Literal, Mapping, Sequence, Unpack
@@ -62,7 +63,9 @@ class Pipeline:
         stray = sorted(set(settings) - set(self.names))
         if stray:
             raise PipelineError(f"settings for {', '.join(stray)}, which the pipeline does not run ({' -> '.join(self.names)})", Code.STAGE_SETTINGS)
+        started = time.perf_counter()
         self._stages: tuple[tuple[Component, StageFn], ...] = tuple((c, c.build(settings.get(c.name))) for c in self.components)
+        log.info("pipeline %s built in %.2f s", " -> ".join(self.names), time.perf_counter() - started)
 
     @property
     def names(self) -> tuple[str, ...]:
