@@ -52,6 +52,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # on first use: importlib.metadata costs ~25 ms, which `fogwatch events` must not pay
+        globals()[name] = _version()
+        return globals()[name]
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'fogwatch' has no attribute {name!r}")
@@ -63,7 +66,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
 
 
 def _version() -> str:
@@ -76,7 +79,8 @@ def _version() -> str:
         return "0+unknown"
 
 
-__version__ = _version()
+if TYPE_CHECKING:
+    __version__: str
 
 # The public API; tests/foundation/test_api.py guards it (a name added or removed here is a decision).
 __all__ = [
