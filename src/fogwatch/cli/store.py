@@ -295,6 +295,24 @@ def claims_tables(store: Store, rows: list[dict[str, Any]]) -> list[Table]:
     return tables
 
 
+def by_claimant(store: Store, rows: list[dict[str, Any]], name: str, limit: int) -> list[dict[str, Any]]:
+    """The events (at most ``limit``, 0: all) where the claimant ``name`` gives a figure, compared through the claimant registry."""
+    from fogwatch.events.claimants import claimants_from_env
+
+    registry = claimants_from_env()
+    want = registry.key(name)
+    kept: list[dict[str, Any]] = []
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        members = store.members([e["event_id"] for e in chunk])
+        for e in chunk:
+            if any(c["claimant"] and registry.key(c["claimant"]) == want for m in members.get(e["event_id"], []) for c in m["claims"]):
+                kept.append(e)
+                if limit and len(kept) >= limit:
+                    return kept
+    return kept
+
+
 @app.command()
 def claims(
     db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
@@ -303,13 +321,16 @@ def claims(
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR, source: Optional[str] = SOURCE,
     limit: int = typer.Option(50, "--limit", min=0, help="At most this many events (0: all)."),
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (cards under 120 columns), json, or csv (one row per claim)."),
+    claimant: Optional[str] = typer.Option(
+        None, "--claimant", help="Only events where this source gives a figure: its name or any spelling the claimant registry knows "
+        "(\"SOHR\", \"the monitor\"); the other claimants' figures are shown beside it."),
 ) -> None:
     """Every source's figure for each event, with claimant and modality side by side."""
     check_db(db)
     check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
     with _open(db, read_only=True) as store:
-        rows = store.events(flt, limit=limit or None)
+        rows = store.events(flt, limit=limit or None) if not claimant else by_claimant(store, store.events(flt, limit=None), claimant, limit)
         if format == ListFormat.json:
             members = store.members([e["event_id"] for e in rows])
             json.dump([{**e, "members": members[e["event_id"]]} for e in rows], sys.stdout, ensure_ascii=False, indent=1)
