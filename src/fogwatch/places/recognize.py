@@ -423,7 +423,10 @@ def recognize(
                     ):
                         mention.weak = True  # "SANA", "AP": an acronym far more often than a place
                         mention.notes.append("acronym")
-                    if s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons:
+                    if (
+                        s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons
+                        and not any(c.entry.feature == "country" and c.primary for c in cands)  # "Turkey's first case"
+                    ):
                         mention.weak = True
                     if one_word and first.low in surnames and not longer and not big and max(c.entry.population for c in cands) < 500_000:
                         mention.weak = mention.inner = True

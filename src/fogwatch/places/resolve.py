@@ -401,6 +401,10 @@ def resolve(
             continue
         if m.inner and not (m.cue or ctx_ok):
             continue
+        if choice.entry.feature == "country" and choice.primary and not m.weak and not m.fuzzy:
+            # A country by its own name ("Nine countries: Australia, Brazil, Italy") needs no other support.
+            places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
+            continue
         if m.weak and not supported and (confidence < WEAK_FLOOR or in_focus < 0.5):
             continue
         if m.weak and in_focus < 0.5 and m.cue not in ("strong", "near") and not m.admin_suffix:
