@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Callable, Optional
 
 import typer
@@ -12,6 +14,7 @@ from rich.text import Text
 
 from fogwatch.cli import app
 from fogwatch.errors import Code, UsageError
+from fogwatch.ingest.repair import repair_document
 from fogwatch.ingest.sources import ReadOptions, check_paths, iter_documents
 from fogwatch.pipeline import default_pipeline
 from fogwatch.records import Document
@@ -88,19 +91,42 @@ def render_document(doc: Document, show_sentences: bool = True) -> Group:
     return Group(*parts)
 
 
+def check_published_option(value: str | None) -> str | None:
+    """``--published`` as an ISO date, or a usage error (E302) naming the expected form."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"--published {value[:40]!r} is not a date: give YYYY-MM-DD, e.g. --published 2016-02-15", Code.BAD_OPTION) from None
+
+
+def with_published(doc: Document, day: str | None) -> Document:
+    """``doc`` with publication date ``day`` when its own metadata gives none."""
+    if day is None or doc.metadata.published or not doc.text:
+        return doc
+    return replace(doc, metadata=replace(doc.metadata, published=day))
+
+
 @app.command()
 def analyze(
     paths: list[str] = typer.Argument(..., help="A report (.txt, .html, .jsonl) or a directory."),
     sentences: bool = typer.Option(True, "--sentences/--no-sentences", help="List every sentence."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many documents."),
+    published: Optional[str] = typer.Option(
+        None, "--published", metavar="YYYY-MM-DD",
+        help="Publication date for documents whose metadata gives none (a .txt without a sidecar): "
+        "dates such as \"on Monday\" are read relative to it."),
 ) -> None:
     """Print a readable report: sections, sentences, and what later stages found."""
     check_paths(paths)
     if "-" in paths:
         raise UsageError("analyze reads files; use `fogwatch extract -` for standard input", Code.BAD_OPTION)
+    day = check_published_option(published)
     console = Console()
     nlp = default_pipeline()
-    for n, doc in enumerate(nlp.pipe(iter_documents(paths, options=ReadOptions())), 1):
+    docs = (repair_document(with_published(doc, day)) for doc in iter_documents(paths, options=ReadOptions()))
+    for n, doc in enumerate(nlp.pipe(docs), 1):
         console.print(render_document(doc, show_sentences=sentences))
         if limit and n >= limit:
             break

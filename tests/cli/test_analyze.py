@@ -1,0 +1,32 @@
+"""`fogwatch analyze --published DATE`: a plain text file gets the publication date its relative dates need."""
+
+from __future__ import annotations
+
+# written for this test
+TEXT = "Government forces shelled the town of Kafr Nabl in Idlib on Monday, killing three civilians, activists said.\n"
+
+
+def test_published_anchors_relative_dates(run_cli, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(TEXT, encoding="utf-8")
+    undated = run_cli("analyze", "--no-sentences", str(report)).stdout.decode()
+    dated = run_cli("analyze", "--no-sentences", "--published", "2016-02-17", str(report))
+    assert dated.returncode == 0, dated.stderr.decode()
+    out = dated.stdout.decode()
+    assert "published: 2016-02-17" in out and "2016-02-15" in out  # "on Monday" before a Wednesday
+    assert "2016-02-15" not in undated
+
+
+def test_published_does_not_override_the_documents_own_date(run_cli, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "r.txt.meta.json").write_text('{"published": "2016-02-10"}', encoding="utf-8")
+    out = run_cli("analyze", "--no-sentences", "--published", "2016-02-17", str(report)).stdout.decode()
+    assert "published: 2016-02-10" in out and "2016-02-08" in out
+
+
+def test_a_bad_published_date_is_a_usage_error(run_cli, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(TEXT, encoding="utf-8")
+    proc = run_cli("analyze", "--published", "17/02/2016", str(report))
+    assert proc.returncode == 2 and b"[E302] --published '17/02/2016' is not a date" in proc.stderr and b"Traceback" not in proc.stderr
