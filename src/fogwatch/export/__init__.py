@@ -15,7 +15,8 @@ ACLED columns fogwatch derives rather than stores (rules in docs/store.md, "Expo
 - ``source_scale``: the members' outlets looked up in the outlet registry
   (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
 - ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
-- ``admin3``: the store holds no third-level division, so it stays empty.
+- ``admin1``/``admin2``/``admin3``: ACLED's spellings of the province (Syria: "Idleb", "Dar'a"), and for
+  Syria the district and sub-district from OpenSyria's units (:mod:`fogwatch.export.acled_admin`).
 
 Every format shows only http(s) source URLs, without credentials (:func:`safe_url`); in the
 CSV a text cell that a spreadsheet would run as a formula is neutralised (:func:`csv_cell`).
@@ -31,6 +32,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
+from fogwatch.export.acled_admin import acled_admin_columns
 from fogwatch.export.outlets import OutletRegistry, combine, outlets_from_env, scale_for
 from fogwatch.fusion.model import Claim
 from fogwatch.fusion.summary import COMMITTED_MODALITIES, group_claims
@@ -272,9 +274,7 @@ def acled_row(
         "iso": country.get("isonumeric"),
         "region": _region(e["country_code"]),
         "country": country.get("name"),
-        "admin1": e["admin1"],
-        "admin2": e["admin2"],
-        "admin3": e.get("admin3") or "",  # no store column yet: the gazetteer stops at admin2
+        **acled_admin_columns(e),  # ACLED's spellings; Syria's district and sub-district (issue 12)
         "location": e["location_name"],
         "latitude": e["latitude"],
         "longitude": e["longitude"],
