@@ -43,10 +43,22 @@ def test_events_at_80_columns_are_cards_that_never_cut_a_word(run_cli, demo_db):
     assert sum(line.startswith(e["event_id"]) for e in events for line in lines) == len(events)  # one card each
 
 
-def test_events_at_160_columns_are_one_table(run_cli, demo_db):
-    out = run_cli("events", "--db", demo_db, env={"COLUMNS": "160"}).stdout.decode()
-    assert max(len(line) for line in out.splitlines()) <= 160
-    assert "┃ event" in out
+@pytest.mark.parametrize("width", [120, 140, 160, 200])
+def test_events_from_120_columns_are_one_table_or_cards_never_a_cut_word(run_cli, demo_db, width):
+    events = json.loads(run_cli("events", "--db", demo_db, "--format", "json").stdout)
+    out = run_cli("events", "--db", demo_db, env={"COLUMNS": str(width)}).stdout.decode()
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert "…" not in out
+    if width >= 140:
+        assert "┃ event" in out  # the demo's events fit a table from 140 columns
+    words = {w for e in events for w in _words([e])}
+    tokens = {t for line in out.splitlines() for cell in line.split("│") for t in re.split(r"[\s,:·]+", cell)}
+    assert not {w for w in words if w not in tokens}
+
+
+def test_the_demo_fits_80_columns(run_cli):
+    out = run_cli("demo", env={"COLUMNS": "80"}).stdout.decode()
+    assert max(len(line) for line in out.splitlines()) <= 80 and "…" not in out
 
 
 def test_claims_cards_and_tables(run_cli, demo_db):

@@ -13,10 +13,11 @@ Captured output at 80 and 160 columns is in docs/cli.md.
 from __future__ import annotations
 
 import csv
-from typing import IO, TYPE_CHECKING, Any, Iterable
+from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.table import Table
 
     from fogwatch.store import Store
 
@@ -83,7 +84,7 @@ def _fatalities(e: dict[str, Any]) -> str:
     return f"{best if best is not None else '?'}{rng}"
 
 
-def _card(title: str, fields: list[tuple[str, str]], note: str | None = None) -> RenderableType:
+def card(title: str, fields: list[tuple[str, str]], note: str | None = None) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -103,7 +104,7 @@ def event_card(e: dict[str, Any]) -> RenderableType:
     place = ", ".join(x for x in (e["location_name"], e["admin1"], e["country_code"]) if x) or "?"
     actors = " · ".join(a for a in (e["actor1"], e["actor2"]) if a) or "-"
     contested = f"yes ({e['discrepancy']:.2f}): " + "; ".join(e["discrepancy_reasons"]) if e["contested"] else "no"
-    return _card(
+    return card(
         f"{e['event_id']}  {e['event_date'] or '?'}  {e['sub_event_type'] or e['event_type'] or '?'}",
         [("place", place), ("actors", actors), ("fatalities", _fatalities(e)),
          ("reports", f"{e['n_documents']} from {e['n_sources']} source(s): {e['sources'] or '-'}"), ("contested", contested)],
@@ -139,15 +140,68 @@ def claims_card(e: dict[str, Any], members: list[dict[str, Any]]) -> RenderableT
     return Group(*parts, Text(""))
 
 
+def _column_widths(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int) -> list[int] | None:
+    """Content widths for a table of ``rows`` in ``width`` columns, or None when it cannot fit without cutting a word.
+
+    Each column gets at least its longest word; what is left is shared in proportion to how much more each
+    column's longest cell would take. (Rich's own fitting can push a column under its longest word, which
+    then breaks mid-word or overflows the line.)
+    """
+    cells = [[str(row[i]) for row in (*rows, headers)] for i in range(len(headers))]
+    least = [max(len(word) for cell in col for word in (cell.split() or [""])) for col in cells]
+    most = [max(len(cell) for cell in col) for col in cells]
+    room = width - 3 * len(headers) - 1  # "│ " + " " per column, and the last "│"
+    if sum(least) > room:
+        return None
+    if sum(most) <= room:
+        return most
+    spare = room - sum(least)
+    want = [m - lo for m, lo in zip(most, least)]
+    total = sum(want) or 1
+    widths = [lo + spare * w // total for lo, w in zip(least, want)]
+    leftover = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: want[i], reverse=True)[:leftover]:
+        widths[i] += 1
+    return widths
+
+
+def events_table(events: list[dict[str, Any]], width: int, title: str | None = None) -> Table | None:
+    """One row per event in ``width`` columns, or None when that cannot be done without cutting a word
+    ("Shelling/artillery/missile" is one word: the type column is at least that wide)."""
+    rows = []
+    for e in events:
+        place = ", ".join(x for x in (e["location_name"], e["admin1"], e["country_code"]) if x) or "?"
+        actors = " · ".join(a for a in (e["actor1"], e["actor2"]) if a) or "-"
+        contested = f"yes {e['discrepancy']:.2f}" if e["contested"] else "no"
+        rows.append((e["event_id"], e["event_date"] or "?", e["sub_event_type"] or e["event_type"] or "?", place, actors,
+                     _fatalities(e).replace("range ", ""), f"{e['n_documents']} from {e['n_sources']}", e["sources"] or "", contested))
+    headers = ("event", "date", "type", "place", "actors", "killed", "reports (sources)", "outlets", "contested")
+    return fitted_table(headers, rows, width, title=title)
+
+
+def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int, title: str | None = None) -> Table | None:
+    """A table of ``rows`` exactly ``width`` columns wide at most, or None when a column would have to cut a word."""
+    from rich.table import Table
+
+    widths = _column_widths(rows, headers, width)
+    if widths is None:
+        return None
+    table = Table(title=title, show_lines=False)
+    for header, w in zip(headers, widths):
+        table.add_column(header, width=w, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    return table
+
+
 def events_view(events: list[dict[str, Any]], width: int, title: str | None = None) -> RenderableType:
-    """The events as a table (``width`` >= :data:`CARD_WIDTH`) or as one card per event."""
+    """The events as a table (``width`` >= :data:`CARD_WIDTH`, when it fits without cutting a word) or one card per event."""
     from rich.console import Group
     from rich.text import Text
 
-    if width >= CARD_WIDTH:
-        from fogwatch.cli.store import events_table
-
-        return events_table(events, title=title)
+    table = events_table(events, width, title=title) if width >= CARD_WIDTH else None
+    if table is not None:
+        return table
     head: list[RenderableType] = [Text(title, style="bold italic")] if title else []
     return Group(*head, *(event_card(e) for e in events))
 

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, RenderableType
 
 from fogwatch.cli import app
 from fogwatch.cli.analyze import render_document
 from fogwatch.ingest.sources import ReadOptions, iter_documents
 from fogwatch.pipeline import Pipeline, default_pipeline
+from fogwatch.records import Document
 from fogwatch.store import EventFilter, IncomingDocument, open_store
 
 
@@ -34,7 +34,7 @@ def demo(
     stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components (default: all installed)."),
 ) -> None:
     """Ingest the bundled sample reports into the store; show the fused events and the contested claims."""
-    from fogwatch.cli.store import claims_tables, events_table
+    from fogwatch.cli._listing import claims_views, events_view
 
     console = Console()
     nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
@@ -52,17 +52,17 @@ def demo(
                 f"{stats['fused_events']} fused event(s), {stats['contested_events']} contested",
                 highlight=False,
             )
-            console.print(_documents_table(docs))
+            console.print(_documents_view(docs, console.width))
             events = store.events(EventFilter(), limit=None)
             if events:
-                console.print(events_table(events, title="Fused events (one row per incident, however many reports told it)"))
+                console.print(events_view(events, console.width, title="Fused events (one per incident, however many reports told it)"))
             else:
                 console.print("[yellow]No events: the installed pipeline has no events stage yet, so there is nothing to fuse.[/]")
             contested = store.events(EventFilter(contested=True), limit=None)
             if contested:
                 console.rule("[bold]Contested claims[/] — every source's figure, claimant and modality")
-                for table in claims_tables(store, contested):
-                    console.print(table)
+                for view in claims_views(store, contested, console.width):
+                    console.print(view)
             elif events:
                 console.print("No contested claims: the sources agree.")
     if details:
@@ -70,18 +70,19 @@ def demo(
             console.print(render_document(doc))
 
 
-def _documents_table(docs: list) -> Table:
-    table = Table(title="Reports", expand=True)
-    for col in ("document", "outlet", "republished by", "sentences (body)", "places", "events", "errors"):
-        table.add_column(col)
-    for doc in docs:
-        table.add_row(
-            doc.doc_id,
-            doc.provenance.outlet or doc.metadata.source or "",
-            doc.provenance.republisher or "",
-            f"{len(doc.sentences)} ({len(doc.body_sentences())})",
-            str(len(doc.places)),
-            str(len(doc.events)),
-            ", ".join(e.code for e in doc.errors) or "-",
-        )
-    return table
+def _documents_view(docs: list[Document], width: int) -> RenderableType:
+    """One row per report, or one card per report when the table would cut a word."""
+    from rich.console import Group
+
+    from fogwatch.cli._listing import card, fitted_table
+
+    headers = ("document", "outlet", "republished by", "sentences (body)", "places", "events", "errors")
+    rows = [
+        (doc.doc_id, doc.provenance.outlet or doc.metadata.source or "", doc.provenance.republisher or "",
+         f"{len(doc.sentences)} ({len(doc.body_sentences())})", len(doc.places), len(doc.events), ", ".join(e.code for e in doc.errors) or "-")
+        for doc in docs
+    ]
+    table = fitted_table(headers, rows, width, title="Reports")
+    if table is not None:
+        return table
+    return Group(*(card(str(row[0]), [(h, str(v)) for h, v in zip(headers[1:], row[1:])]) for row in rows))
