@@ -206,11 +206,34 @@ def events_view(events: list[dict[str, Any]], width: int, title: str | None = No
     return Group(*head, *(event_card(e) for e in events))
 
 
-def claims_views(store: Store, events: list[dict[str, Any]], width: int) -> list[RenderableType]:
-    """Per event, its claims: a table each (``width`` >= :data:`CARD_WIDTH`) or a card each."""
-    if width >= CARD_WIDTH:
-        from fogwatch.cli.store import claims_tables
+def claims_table(e: dict[str, Any], members: list[dict[str, Any]], width: int) -> RenderableType | None:
+    """An event's claims as one table (a row per claim) in ``width`` columns, or None when a word would be cut."""
+    from rich.console import Group
+    from rich.text import Text
 
-        return list(claims_tables(store, events))
+    place = ", ".join(x for x in (e["location_name"], e["admin1"]) if x) or "?"
+    flag = f"contested {e['discrepancy']:.2f}" if e["contested"] else "agreed"
+    rows = []
+    for row in claim_rows([e], {e["event_id"]: members}):
+        source = row["outlet"] + (f" (via {row['republisher']})" if row["republisher"] else "") + (" (near-copy)" if row["near_copy_of"] else "")
+        what = " ".join(x for x in (row.get("quantity"), row.get("subject")) if x) or "-"
+        rows.append((source, row["doc_id"], what, row.get("figure") or "-", row.get("claimant") or "(author)",
+                     row.get("modality") or row["event_modality"] or "-", row.get("evidence") or ""))
+    table = fitted_table(("source", "report", "claim", "figure", "claimant", "modality", "evidence"), rows, width)
+    if table is None:
+        return None
+    head = Text(f"{e['event_id']} · {e['event_date'] or '?'} · {e['sub_event_type'] or e['event_type']} · {place} · ", style="bold")
+    head.append(flag, style="red" if e["contested"] else "green")
+    reasons = [Text(r, style="red") for r in e["discrepancy_reasons"]]
+    return Group(head, table, *reasons, Text(""))
+
+
+def claims_views(store: Store, events: list[dict[str, Any]], width: int) -> list[RenderableType]:
+    """Per event, its claims: a table (``width`` >= :data:`CARD_WIDTH`, when it fits without cutting a word) or a card."""
     members = store.members([e["event_id"] for e in events])
-    return [claims_card(e, members.get(e["event_id"], [])) for e in events]
+    views = []
+    for e in events:
+        ms = members.get(e["event_id"], [])
+        table = claims_table(e, ms, width) if width >= CARD_WIDTH else None
+        views.append(table if table is not None else claims_card(e, ms))
+    return views
