@@ -90,3 +90,32 @@ def test_acled_csv_of_a_syrian_event_uses_acleds_names(tmp_path):
     assert (row["admin1"], row["admin2"]) == ("Idleb", "Idlib") and row["admin3"].lower().startswith("sara")
     assert row["location"] == "Saraqib"
     json.dumps(row)
+
+
+# --- Syria's sub-districts in the places stage ------------------------------------------------
+
+def _unknown_subdistrict(gazetteer):
+    return next(u for u in syria.units() if u.level == "subdistrict" and not gazetteer.lookup(name_key(u.name))
+                and name_key(u.name) == name_key(u.name.split("|")[0]) and " " not in u.name)
+
+
+@pytest.mark.parametrize("pattern", ["Clashes erupted in rural {}, Syria.", "Shelling hit the {} countryside in Syria.",
+                                     "Syrian troops advanced on the {} front."])
+def test_a_village_the_gazetteer_lacks_falls_back_to_its_subdistrict(geoparse, gazetteer, pattern):
+    unit = _unknown_subdistrict(gazetteer)
+    places = {p.text: p for p in geoparse(pattern.format(unit.name))}
+    area = places[unit.name]
+    assert area.precision == 2 and area.role == "toponym" and area.admin3 == unit.name
+    assert area.admin2 == syria.chain(unit)[1].name and "sub-district" in area.reason
+    assert (area.latitude, area.longitude) == (unit.latitude, unit.longitude)
+
+
+def test_without_a_part_word_an_unknown_name_is_no_area(geoparse, gazetteer):
+    unit = _unknown_subdistrict(gazetteer)
+    assert unit.name not in {p.text for p in geoparse(f"{unit.name} said nothing about Syria.")}
+
+
+def test_a_syrian_town_gets_its_subdistrict(geoparse):
+    saraqib = next(p for p in geoparse("Shelling hit Saraqib in Idlib province.") if p.text == "Saraqib")
+    assert saraqib.admin3 is not None and saraqib.admin3.lower().startswith("sara")
+    assert saraqib.to_contract()["admin3"] == saraqib.admin3

@@ -96,3 +96,26 @@ def test_bad_roles_file_is_e410(text):
 def test_unreadable_roles_file_is_e410(tmp_path):
     with pytest.raises(PlaceTablesError):
         load_roles(str(tmp_path / "missing.yaml"))
+
+
+def test_seed_003_places(shared):
+    """Seed 003: "US State Department" yields no place, "Washington" is the capital, and no event sits at a
+    demonym, metonym or organisation."""
+    from fogwatch.ingest.sources import ReadOptions, iter_documents
+    from fogwatch.pipeline import Pipeline
+
+    nlp = Pipeline(["sections", "sentences", "places", "events"])
+    docs = {d.doc_id: d for d in nlp.pipe(iter_documents([str(shared / "corpus" / "seeds" / "seeds.jsonl")], options=ReadOptions()))}
+    doc = next(d for k, d in docs.items() if k.startswith("003"))
+    state = doc.text.index("US State Department")
+    assert not [p for p in doc.places if p.start < state + 19 and state < p.end]
+    washington = [p for p in doc.places if p.text == "Washington"]
+    assert washington and all(abs(p.latitude - 38.9) < 0.1 and p.feature == "town" for p in washington)
+    for d in docs.values():
+        roles = {(p.start, p.end): p.role for p in d.places}
+        assert set(roles.values()) >= {"toponym", "demonym"}
+        for event in d.events:
+            loc = event.to_contract()["location"]
+            span = (loc or {}).get("evidence")
+            if span:  # the mention an event's location came from is a toponym, never a demonym/metonym/organisation
+                assert roles.get((span["start"], span["end"]), "toponym") == "toponym", loc

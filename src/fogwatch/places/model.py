@@ -42,6 +42,7 @@ class Place:
     precision: int
     reason: str
     role: str = "toponym"
+    admin3: str | None = None  # Syria: the sub-district (OpenSyria), where the point or the text gives it
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
@@ -79,4 +80,5 @@ class Place:
             "precision": self.precision,
             "reason": self.reason,
             "role": self.role,
+            "admin3": self.admin3,
         }

@@ -23,7 +23,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from fogwatch.places.gazetteer import Candidate, Gazetteer
+from fogwatch.places import syria
+from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer
 from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, name_key
 from fogwatch.places.roles import RoleTables, load_roles
 from fogwatch.text.normalize import fold
@@ -345,6 +346,10 @@ def recognize(
                     list_cue_end = mention.end
                 mentions.append(mention)
                 continue
+        area = _syrian_area(text, folded, chain, gazetteer) if n <= 4 else None
+        if area is not None:
+            mentions.append(area)
+            continue
         i = 0
         while i < n:
             matched = False
@@ -455,6 +460,43 @@ def recognize(
     return Recognition(mentions, demonyms, actor_uses, role_mentions, not_places)
 
 
+SYRIA_AREA_NOTE = "a Syrian sub-district or district (OpenSyria)"
+_RURAL_BEFORE = re.compile(r"\brural $")
+
+
+def _area_entry(unit: syria.Unit) -> Entry:
+    """A gazetteer-like entry for an OpenSyria district (feature admin2) or sub-district (region)."""
+    feature = "admin2" if unit.level == "district" else "region"
+    ident = unit.geonameid if unit.geonameid else -(int(re.sub(r"\D", "", unit.pcode) or "0") + 1)  # stable: from the p-code
+    return Entry(ident, unit.name, unit.latitude, unit.longitude, "SY", unit.admin1_code or None, None, 0, feature)
+
+
+def _syrian_area(text: str, folded: str, chain: list[_Tok], gazetteer: Gazetteer) -> Mention | None:
+    """ "rural Ein Issa", "the Jisr al-Shughur countryside", "the X front", "X sub-district": a name the gazetteer
+    lacks that is one of Syria's sub-districts or districts, read as that area (precision 2 with a part word)."""
+    s, e = chain[0].start, chain[-1].end
+    before, after = folded[max(0, s - 48) : s], folded[e : e + 40]
+    cued = (
+        _RURAL_BEFORE.search(before) or _PART_AFTER.match(after) or _ADMIN_AFTER.match(after)
+        or (_FRONT_AFTER.match(after) and _LOCATIVE_FRONT_BEFORE.search(before))
+    )
+    if not cued:
+        return None
+    key = name_key(text[s:e])
+    if not key or gazetteer.lookup(key):
+        return None
+    found = syria.units_named(key)
+    if not found:
+        return None
+    mention = _read_context(text, folded, s, e, key, tuple(Candidate(_area_entry(u), True) for u in found))
+    if mention is None:
+        return None
+    if mention.part is None:
+        mention.part = "countryside"  # "X sub-district": a part of the area stands in, never its centre as the place
+    mention.notes.append(SYRIA_AREA_NOTE)
+    return mention
+
+
 # AP-style abbreviations of US states after a town ("Springfield, Ill.", "Wheeling, W. Va.").
 US_STATE_ABBREVIATIONS = {
     "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
@@ -557,8 +599,11 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
         mention.cue = "strong"
     elif _LOCATIVE_BEFORE.search(before):
         mention.cue = "locative"
-    if _DIRECTION_BEFORE.search(before):
-        mention.part = "direction"
+    direction = _DIRECTION_BEFORE.search(before)
+    if direction:
+        mention.part = "countryside" if direction.group(1) == "rural" else "direction"
+        if direction.group(1) == "rural":
+            mention.notes.append("'rural'")
     part = _PART_AFTER.match(folded[mention.end : mention.end + 40])
     if part:
         word = part.group(0).strip()

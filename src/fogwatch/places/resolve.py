@@ -26,7 +26,8 @@ from dataclasses import replace as _replace
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
 from fogwatch.places.keys import name_key
 from fogwatch.places.model import Place
-from fogwatch.places.recognize import LISTED_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition, RoleMention
+from fogwatch.places import syria
+from fogwatch.places.recognize import LISTED_NOTE, SYRIA_AREA_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition, RoleMention
 from fogwatch.places.roles import RoleTables, capital_keys, load_roles
 from fogwatch.text.normalize import fold
 
@@ -556,11 +557,35 @@ def _place(m: Mention, choice: _Choice, confidence: float, gazetteer: Gazetteer,
     feature = e.feature if e.feature in ("town", "admin1", "admin2", "country") else "region"
     admin1 = e.name if e.feature == "admin1" else gazetteer.admin_name(e.admin1_code)
     admin2 = e.name if e.feature == "admin2" else gazetteer.admin_name(e.admin2_code)
+    admin3 = None
+    if e.country_code == "SY" and e.feature in ("town", "admin2", "region"):
+        admin2, admin3, why = _syrian_admin(m, e, lat, lon, admin2)
+        if why:
+            reasons.insert(0, why)
     return Place(
         start=m.start, end=m.end, text=m.text, name=e.name, geonameid=e.geonameid,
         latitude=lat, longitude=lon, country_code=e.country_code, admin1=admin1, admin2=admin2,
-        score=confidence, feature=feature, precision=precision, reason="; ".join(reasons) or "best match",
+        score=confidence, feature=feature, precision=precision, reason="; ".join(reasons) or "best match", admin3=admin3,
     )
+
+
+def _syrian_admin(m: Mention, e: Entry, lat: float | None, lon: float | None, admin2: str | None) -> tuple[str | None, str | None, str | None]:
+    """(admin2, admin3, reason) of a Syrian place from OpenSyria's units: the sub-district or district the text
+    names (a village the gazetteer lacks), else the sub-district a town's point lies in."""
+    if SYRIA_AREA_NOTE in m.notes:
+        level = "district" if e.feature == "admin2" else "subdistrict"
+        unit = next((u for u in syria.units_named(name_key(e.name), (level,)) if u.admin1_code == e.admin1_code), None)
+        if unit is not None:
+            _, district, sub = syria.chain(unit)
+            what = f"the sub-district {unit.name} of {district.name if district else '?'}" if sub else f"the district {unit.name}"
+            return (district.name if district else admin2), (sub.name if sub else None), (
+                f"not in the gazetteer as a town: {what} (OpenSyria) stands in")
+    if e.feature == "town" and lat is not None and lon is not None:
+        sub = syria.subdistrict_at(lat, lon, e.admin1_code)
+        if sub is not None:
+            _, district, _ = syria.chain(sub)
+            return admin2 or (district.name if district else None), sub.name, None
+    return admin2, None, None
 
 
 def _unresolved(m: Mention, places: list[Place], starts: list[int], focus: dict[str, float]) -> Place:
