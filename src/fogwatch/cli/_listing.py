@@ -84,6 +84,11 @@ def _fatalities(e: dict[str, Any]) -> str:
     return f"{best if best is not None else '?'}{rng}"
 
 
+def _reports(e: dict[str, Any]) -> str:
+    n = e["n_sources"]
+    return f"{e['n_documents']} ({n} source{'s' if n != 1 else ''})"
+
+
 def card(title: str, fields: list[tuple[str, str]], note: str | None = None) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
@@ -107,7 +112,7 @@ def event_card(e: dict[str, Any]) -> RenderableType:
     return card(
         f"{e['event_id']}  {e['event_date'] or '?'}  {e['sub_event_type'] or e['event_type'] or '?'}",
         [("place", place), ("actors", actors), ("fatalities", _fatalities(e)),
-         ("reports", f"{e['n_documents']} from {e['n_sources']} source(s): {e['sources'] or '-'}"), ("contested", contested)],
+         ("reports", f"{_reports(e)}: {e['sources'] or '-'}"), ("contested", contested)],
     )
 
 
@@ -148,7 +153,8 @@ def _column_widths(rows: Sequence[Sequence[object]], headers: Sequence[str], wid
     then breaks mid-word or overflows the line.)
     """
     cells = [[str(row[i]) for row in (*rows, headers)] for i in range(len(headers))]
-    least = [max(len(word) for cell in col for word in (cell.split() or [""])) for col in cells]
+    # a header stays on one line; a cell wraps between words
+    least = [max(len(h), *(len(word) for cell in col for word in (cell.split() or [""]))) for h, col in zip(headers, cells)]
     most = [max(len(cell) for cell in col) for col in cells]
     room = width - 3 * len(headers) - 1  # "│ " + " " per column, and the last "│"
     if sum(least) > room:
@@ -174,8 +180,8 @@ def events_table(events: list[dict[str, Any]], width: int, title: str | None = N
         actors = " · ".join(a for a in (e["actor1"], e["actor2"]) if a) or "-"
         contested = f"yes {e['discrepancy']:.2f}" if e["contested"] else "no"
         rows.append((e["event_id"], e["event_date"] or "?", e["sub_event_type"] or e["event_type"] or "?", place, actors,
-                     _fatalities(e).replace("range ", ""), f"{e['n_documents']} from {e['n_sources']}", e["sources"] or "", contested))
-    headers = ("event", "date", "type", "place", "actors", "killed", "reports (sources)", "outlets", "contested")
+                     _fatalities(e).replace("range ", ""), _reports(e), e["sources"] or "", contested))
+    headers = ("event", "date", "type", "place", "actors", "killed", "reports", "outlets", "contested")
     return fitted_table(headers, rows, width, title=title)
 
 
