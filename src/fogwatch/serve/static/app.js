@@ -218,10 +218,12 @@
   async function loadTimeline() {
     const q = filterQuery();
     q.delete("since"); q.delete("until");  // the timeline shows the whole span; the selection is the brush
+    // Months first (a few hundred rows whatever the span), then days or weeks when the span is short enough to show them.
+    q.set("bucket", "month");
     let data = await api("/api/timeline", q);
     if (data.rows.length) {
       const span = dayNumber(data.rows[data.rows.length - 1].period) - dayNumber(data.rows[0].period);
-      if (span > 730) { q.set("bucket", span > 3650 ? "month" : "week"); data = await api("/api/timeline", q); }
+      if (span <= 3650) { q.set("bucket", span <= 730 ? "day" : "week"); data = await api("/api/timeline", q); }
     }
     drawTimeline(data);
   }
