@@ -100,6 +100,7 @@ class Code(str, Enum):
     API_INTERNAL = "E810"  # an unexpected failure inside the server (HTTP 500); the server goes on
     # E9xx: the command line and packaging (fogwatch.cli)
     DB_SCHEME = "E901"  # --db names a database fogwatch cannot use (mysql://, ...)
+    DATASETTE_METADATA = "E902"  # data/datasette/metadata.yaml does not match the store's tables
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value

@@ -38,6 +38,7 @@ COMMANDS = {
     "claims": "fogwatch.cli.store",
     "export": "fogwatch.cli.store",
     "gazetteer": "fogwatch.cli.gazetteer",
+    "datasette-metadata": "fogwatch.cli.datasette",
     "serve": "fogwatch.cli.serve",
 }
 _OPTIONAL = {"fogwatch.cli.gazetteer", "fogwatch.cli.store"}
