@@ -1,13 +1,15 @@
-"""Sub-event typing of a report: the trained model with the rules as its features and fallback.
+"""Sub-event typing of a report: the trained models with the rules as their features and fallback.
 
-The model (``fogwatch/models/event_types``, see its ``card.md``) is a linear
-classifier over word n-grams *and* the rules' own reading of the text: the
-lexicon's decision and which trigger kinds fired at which tier are input
-features, so the rules act as priors the model learned to weigh on real ACLED
-notes and news snippets. The model decides when its top probability reaches the
-threshold stored with it (chosen by cross-validation on the training part
-only); below it, or when the artefact is missing or corrupt (E701/E702), the
-rules answer. Every decision says which one decided in ``reason``.
+Two learned parts vote: the n-gram model (``fogwatch/models/event_types``, see its
+``card.md``), a linear classifier over word and character n-grams *and* the rules' own
+reading of the text (the lexicon's decision, which trigger kinds fired at which tier), and
+the fine-tuned MiniLM encoder (``fogwatch/models/event_encoder``, int8 ONNX, see its
+``card.md``). Their class probabilities are averaged with the weight stored in the
+encoder's ``meta.json`` (chosen on a fixed validation split of the CASE tune rows). The
+learned decision stands when its top probability reaches the threshold stored with it;
+below it, or when both artefacts are missing or corrupt (E701/E702/E703), the rules answer.
+Every decision says which one decided in ``reason``. The encoder runs only on clauses the
+rules already read as an event, and not on those whose type comes from a tactic word.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from fogwatch.errors import ModelError
 from fogwatch.events.classify import classify_text, find_triggers
 from fogwatch.events.lexicon import Lexicon
 from fogwatch.learn import NgramModel, load_ngram_model
+from fogwatch.learn.encoder import EncoderModel, load_encoder
 from fogwatch.text.normalize import fold
 
 MODEL_NAME = "event_types"
+ENCODER_NAME = "event_encoder"
 NO_EVENT = "(none)"  # the model's class for "no ACLED event" (disasters, crime, diplomacy)
 
 
@@ -51,24 +55,55 @@ def _default_model() -> NgramModel | ModelError:
         return exc
 
 
-class EventTyper:
-    """Types a short report; ``model`` None loads the packaged one, ``use_model=False`` gives the rules alone.
+@lru_cache(maxsize=1)
+def _default_encoder() -> EncoderModel | ModelError:
+    try:
+        return load_encoder(ENCODER_NAME)
+    except ModelError as exc:
+        return exc
 
-    ``lexicon``: the rules' lexicon (the packaged one unless given), for the fallback and the model's rule features.
+
+class EventTyper:
+    """Types a short report; ``model``/``encoder`` None load the packaged ones, ``use_model=False`` gives the rules alone.
+
+    ``use_encoder=False`` leaves the encoder out (the n-gram model and the rules, at the n-gram
+    model's own threshold). ``lexicon``: the rules' lexicon (the packaged one unless given), for
+    the fallback and the model's rule features.
     """
 
-    def __init__(self, model: NgramModel | None = None, use_model: bool = True, threshold: float | None = None, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        model: NgramModel | None = None,
+        use_model: bool = True,
+        threshold: float | None = None,
+        lexicon: Lexicon | None = None,
+        encoder: EncoderModel | None = None,
+        use_encoder: bool = True,
+    ) -> None:
         self.lexicon = lexicon
         self.error: ModelError | None = None
+        self.encoder_error: ModelError | None = None
         self.model: NgramModel | None = None
+        self.encoder: EncoderModel | None = None
         if use_model:
             loaded = model if model is not None else _default_model()
             if isinstance(loaded, ModelError):
                 self.error = loaded
             else:
                 self.model = loaded
-        meta_threshold = float(self.model.meta.get("threshold", 0.5)) if self.model else 1.0
+        if use_model and use_encoder:
+            enc = encoder if encoder is not None else _default_encoder()
+            if isinstance(enc, ModelError):
+                self.encoder_error = enc
+            else:
+                self.encoder = enc
+        if self.model is None and self.encoder is not None:
+            self.encoder = None  # the blend was chosen with both; the encoder alone was never validated
+        blend = self.encoder.meta.get("blend", {}) if self.encoder else {}
+        self.encoder_weight = float(blend.get("encoder_weight", 0.5)) if self.encoder else 0.0
+        meta_threshold = float(blend.get("threshold", 0.5)) if self.encoder else float(self.model.meta.get("threshold", 0.5)) if self.model else 1.0
         self.threshold = meta_threshold if threshold is None else threshold
+        self._encoded: dict[str, dict[str, float]] = {}
 
     def __call__(self, text: str) -> TypeDecision:
         rules_label, rules_conf = classify_text(text, self.lexicon)
@@ -80,11 +115,31 @@ class EventTyper:
             return TypeDecision(None if best == NO_EVENT else best, p, "model", rules_label)
         return TypeDecision(rules_label, rules_conf, "rules (model below threshold)", rules_label)
 
-    def model_choice(self, text: str, rules_label: str | None) -> tuple[str, float]:
-        """The model's top class for ``text`` given the rules' label, and its probability (("(none)", 0.0) without a model)."""
+    def probabilities(self, text: str, rules_label: str | None) -> dict[str, float]:
+        """The learned class probabilities: the n-gram model's, averaged with the encoder's when it is there."""
         if self.model is None:
-            return NO_EVENT, 0.0
+            return {}
         proba = self.model.predict_proba(text, rule_features(text, rules_label, self.lexicon))
+        if self.encoder is None or self.encoder_weight <= 0.0:
+            return proba
+        enc = self._encoder_proba(text)
+        w = self.encoder_weight
+        return {c: (1.0 - w) * proba.get(c, 0.0) + w * enc.get(c, 0.0) for c in proba.keys() | enc.keys()}
+
+    def _encoder_proba(self, text: str) -> dict[str, float]:
+        assert self.encoder is not None
+        cached = self._encoded.get(text)
+        if cached is None:
+            if len(self._encoded) >= 4096:
+                self._encoded.clear()
+            cached = self._encoded[text] = self.encoder.predict_proba(text)
+        return cached
+
+    def model_choice(self, text: str, rules_label: str | None) -> tuple[str, float]:
+        """The learned top class for ``text`` given the rules' label, and its probability (("(none)", 0.0) without a model)."""
+        proba = self.probabilities(text, rules_label)
+        if not proba:
+            return NO_EVENT, 0.0
         best = max(proba, key=lambda c: proba[c])
         return best, proba[best]
 
@@ -94,16 +149,17 @@ class EventTyper:
         The model may change the type when it is confident; it never removes an event the
         rules found (background, hedging and negation are the assembler's passes). ``tactic``:
         the rules' type came from a specific tactic word (tier 3: "airstrike", "roadside bomb",
-        "kidnapped"), which they get right and the model, trained without Syrian notes and with
-        few chemical or suicide attacks, may not: the rules' type then stands.
+        "kidnapped"), which they get right and the models, trained without Syrian notes and with
+        few chemical or suicide attacks, may not: the rules' type then stands, and the models
+        are not run at all.
         """
         if self.model is None:
             return rules_label, f"rules (model unavailable: {self.error.code})" if self.error else "rules"
+        if tactic:
+            return rules_label, "rules (tactic word)"
         best, p = self.model_choice(text, rules_label)
         if p < self.threshold or best == NO_EVENT:
             return rules_label, "rules"
-        if tactic and best != rules_label:
-            return rules_label, "rules (tactic word)"
         if best == rules_label:
             return rules_label, "rules+model"
         return best, f"model (rules: {rules_label})"
