@@ -138,7 +138,7 @@ def test_a_denied_account_disputes_the_figures_and_names_the_other_side():
     )
     events = events_of(text, published="2021-03-10")
     clash = by_type(events)["Armed clash"]
-    assert clash.actor2.name == "Rebels (Syria)" and clash.actor1.name == "Military Forces of Syria (2000-)"
+    assert clash.actor2.name == "Opposition Rebels (Syria)" and clash.actor1.name == "Military Forces of Syria (2000-)"
     assert {c.modality for c in clash.claims} == {"claimed"}
     assert clash.fatalities == 14 and clash.date.date == "2021-03-09"
 

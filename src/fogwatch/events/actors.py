@@ -141,7 +141,7 @@ class ActorRegistry:
             r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
             r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
             r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
-            r"marines|commandos|officers|positions|government|"
+            r"marines|commandos|officers|positions|targets|fighters|government|"
             # "Syrian shelling", "Russian airstrikes": the fire names who fired
             r"shelling|airstrikes|air strikes|air raids|strikes|bombardment|bombing|artillery fire|rocket fire))\b"
         )
@@ -169,6 +169,8 @@ class ActorRegistry:
                     starts.append(start)
         for start in sorted(set(starts)):
             m = self._generic_re.match(folded, start) if self._generic_re is not None else None
+            if m is not None and m.group("role") == "fighters" and _NOT_STATE_BEFORE.search(folded, max(0, start - 30), start):
+                m = None  # "US-backed Syrian fighters", "opposition Syrian fighters": not the state's
             if m is not None:
                 role_words = m.group("role")
                 role = "police" if "police" in role_words or "gendarm" in role_words else "military"
@@ -193,11 +195,9 @@ class ActorRegistry:
                 found.append(ActorMention(m.start(), m.end(), m.group(1), self.entries[self.acronyms[m.group(1)]]))
         group_hint, group_re = _group_patterns(self.lexicon or default_lexicon())
         for m in (group_re.finditer(original) if group_hint.search(folded) else ()):
-            group = m.group("group")
-            if fold(group.split()[0]) in _GROUP_STOP or fold(group) in self.country_words or fold(group) in self.aliases:
-                continue
-            entry = ActorEntry(name=group, inter=2)
-            found.append(ActorMention(m.start(), m.end(), m.group(0), entry))
+            named = self._group_mention(original, m)
+            if named is not None:
+                found.append(named)
         # longest-first, then drop mentions inside a longer one
         found.sort(key=lambda a: (a.start, -(a.end - a.start)))
         kept: list[ActorMention] = []
@@ -208,6 +208,33 @@ class ActorRegistry:
                 continue
             kept.append(a)
         return kept
+
+    def _group_mention(self, original: str, m: re.Match[str]) -> ActorMention | None:
+        """ "<Group> militants" as an actor: leading dates and adverbs cut ("On Wednesday IS militants" -> IS),
+        a name the registry knows resolved through it ("ISILs fighters" -> Islamic State), a partisan or
+        descriptive adjective ("Takfiri", "US-backed") kept as a label, anything else a new group (inter 2)."""
+        words = list(re.finditer(r"\S+", m.group("group")))
+        while words and fold(words[0].group(0)).strip(".,") in _LEADING_WORDS:
+            words = words[1:]
+        if not words:
+            return None
+        start = m.start("group") + words[0].start()
+        group = original[start : m.end("group")]
+        key = fold(group)
+        if key.split()[0] in _GROUP_STOP or key in self.country_words:
+            return None
+        text = original[start : m.end()]
+        bare = group[:-1] if group.endswith("s") and group[:-1].isupper() else group  # "ISILs" -> "ISIL"
+        for candidate in (bare, bare.upper() if len(bare) >= 3 and bare.isalpha() else None):
+            if candidate and candidate in self.acronyms:  # "IS militants": the head word makes even "IS" safe
+                return ActorMention(start, m.end(), text, self.entries[self.acronyms[candidate]])
+        hit = self.aliases.get(key) or self.aliases.get(fold(bare))
+        if hit is not None:
+            name, subunit = hit
+            return ActorMention(start, m.end(), text, self.entries[name], subunit=subunit)
+        if _LABEL_GROUP.search(key):
+            return ActorMention(start, m.end(), text, ActorEntry(name=text, inter=2, label=True))
+        return ActorMention(start, m.end(), text, ActorEntry(name=group, inter=2))
 
     def state_entry(self, iso: str, role: str) -> ActorEntry:
         dated = []
@@ -221,7 +248,8 @@ class ActorRegistry:
             return max(dated, key=lambda e: e.valid[0] or 0)
         country = self.countries.get(iso, iso)
         kind = "Police Forces" if role == "police" else "Military Forces"
-        return ActorEntry(name=f"{kind} of {country}", inter=1, country=iso, role=role)
+        article = "the " if country in _COUNTRIES_WITH_THE else ""
+        return ActorEntry(name=f"{kind} of {article}{country}", inter=1, country=iso, role=role)
 
     def resolve(
         self, mention: ActorMention, event_country: str | None, year: int | None, span_offset: int = 0, place_country: str | None = None
@@ -242,14 +270,17 @@ class ActorRegistry:
         if year is not None and entry.country and entry.role:
             entry = self._for_year(entry, year)
         name = entry.name
-        if entry.label:
-            name = mention.text.strip()
-        elif entry.localized:
-            country = self.countries.get(event_country or "", None)
-            if country:
-                name = f"{entry.name} ({country})"
+        # where it happened decides whose civilians and rebels they are, and who is abroad; the report's country without a place
+        home = place_country or event_country
+        country = self.countries.get(home or "", None)
         inter = entry.inter
-        if inter == 1 and entry.country and event_country and entry.country != event_country:
+        if entry.label:
+            # a partisan label ("terrorists", "Takfiri militants") is no name: ACLED's generic rebels of the country,
+            # unless the text names the group (see events.assemble._designate); the label stays as the actor's text
+            name, inter = (f"{GENERIC_REBELS} ({country})" if country else GENERIC_REBELS), 2
+        elif entry.localized and country:
+            name = f"{entry.name} ({country})"
+        if inter == 1 and entry.country and home and entry.country != home:
             inter = 8  # a state force acting abroad (Turkey's military in Syria)
         span = Span(mention.start + span_offset, mention.end + span_offset)
         return Actor(name=name, text=mention.text, inter=inter, subunit=mention.subunit, span=span)
@@ -266,6 +297,25 @@ class ActorRegistry:
         return entry
 
 
+GENERIC_REBELS = "Opposition Rebels"
+_NOT_STATE_BEFORE = re.compile(r"(?:backed|led|allied|affiliated|opposition|rebel|anti-government|anti-regime|anti-assad)\s+$")
+_COUNTRIES_WITH_THE = frozenset(
+    ["United States", "United Kingdom", "Netherlands", "Philippines", "United Arab Emirates", "Democratic Republic of Congo",
+     "Central African Republic", "Gambia", "Bahamas", "Comoros", "Maldives"]
+)
+# Words that open a "<Group> militants" match but are no part of a name: dates, adverbs, conjunctions, counts.
+_LEADING_WORDS = frozenset(
+    """on in at by after before during since until meanwhile earlier later then also but and or yet so however moreover overnight
+    yesterday today tonight last this next early late monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december dozens hundreds thousands tens numbers scores several many some
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen twenty thirty forty fifty the a an
+    when while as if though although because""".split()
+)
+# A "<Group>" that describes instead of naming: a partisan or descriptive label ("Takfiri", "US-backed", "Sunni")
+_LABEL_GROUP = re.compile(
+    r"(?:^|\s)(?:takfiri|jihadist|jihadi|islamist|sunni|shiite|shia|salafist|salafi|wahhabi|extremist|radical|terrorist|kurd|kurdish)s?$"
+    r"|-(?:backed|linked|affiliated|allied|supported|sponsored|led)\b"
+)
 # Words that say "the state's forces" without saying which state: such a phrase belongs to the report's country.
 _STATE_GENERIC_WORDS = frozenset(
     """the government regime junta loyalist loyalists pro-government pro-regime state national regular army military armed forces force

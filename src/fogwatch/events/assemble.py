@@ -146,6 +146,15 @@ class DocContext:
                 return found
         return anchor_from_text(self.folded[start : start + 60])
 
+    @cached_property
+    def named_mentions(self) -> list[tuple[int, ActorMention]]:
+        """(document offset, mention) of every named group in the report, in order: what a partisan label may designate."""
+        out: list[tuple[int, ActorMention]] = []
+        for s in self.doc.sentences:
+            out.extend((s.start + m.start, m) for m in self.registry.find(self.text[s.start : s.end], self.folded[s.start : s.end])
+                       if _named_group(m.entry))
+        return out
+
     def inside_actor(self, place) -> bool:
         """Is this place mention part of an actor's name ("Tahrir" in "Hay'at Tahrir al-Sham")? Cached per place."""
         key = (place.start, place.end)
@@ -847,6 +856,8 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         if d.sub == "Headquarters or base established":
             a2 = None
     place_country = d.location.country_code if d.location else None
+    a1 = _designate(ctx, a1, a2, s) if a1 is not None else None
+    a2 = _designate(ctx, a2, a1, s) if a2 is not None else None
     r1 = ctx.registry.resolve(a1, country, year, s.start, place_country) if a1 else None
     r2 = ctx.registry.resolve(a2, country, year, s.start, place_country) if a2 else None
     if r1 is not None and r2 is not None and r1.name == r2.name:
@@ -855,6 +866,30 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
+
+
+def _named_group(entry) -> bool:
+    """A group the text names ("Jaish al-Islam", "HTS"), not a label, a generic or a state force."""
+    return entry.inter in (2, 3, 4) and not entry.label and not entry.localized and not entry.role
+
+
+def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: Sentence) -> ActorMention:
+    """A partisan label ("terrorists", "Takfiri militants") designates the group the text names: in the sentence,
+    else the nearest one named before it in the report (within 1,500 characters). The label stays as the text;
+    without a named group the registry resolves the label to ACLED's generic rebels of the country."""
+    if not m.entry.label:
+        return m
+    banned = other.entry.name if other is not None else None
+    here = [x for x in ctx.registry.find(ctx.text[s.start : s.end], ctx.folded[s.start : s.end]) if _named_group(x.entry) and x.entry.name != banned]
+    if here:
+        pick = min(here, key=lambda x: abs(x.start - m.start))
+        return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
+    at = s.start + m.start
+    before = [x for x in ctx.named_mentions if at - 1500 <= x[0] < s.start and x[1].entry.name != banned]
+    if before:
+        pick = before[-1][1]
+        return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
+    return m
 
 
 def _default_actors(ctx: DocContext, d: _Draft, country: str | None) -> tuple[Actor | None, Actor | None]:

@@ -90,7 +90,7 @@ def _actor_registry() -> "ActorRegistry":
 def _vague(name: str, registry: "ActorRegistry") -> bool:
     """Names that say less than the side's actor: "Unidentified ...", "Rebels (Syria)", partisan labels."""
     base = re.sub(r"\s*\([^)]*\)$", "", name)
-    if base.startswith("Unidentified") or base == "Rebels":
+    if base.startswith("Unidentified") or base in ("Rebels", "Opposition Rebels"):
         return True
     hit = registry.aliases.get(fold(name))
     entry = registry.entries.get(hit[0]) if hit else None

@@ -403,7 +403,7 @@ class Store:
         assign: dict[str, str] = {}  # mention_id -> fused event_id
         created: list[str] = []
         dirty: set[str] = set()
-        for m in new:
+        for m in self._same_type_first(conn, new, members, age):
             window = date_window(m)
             candidates: list[str] = []
             if window is not None:
@@ -455,6 +455,33 @@ class Store:
         # between matches in later batches) is the same order as within this batch: --batch-size changes nothing.
         self._refresh_events(conn, [*created, *sorted(dirty - set(created))], new_ids=set(created))
         return dirty
+
+    def _same_type_first(self, conn: Connection, new: list[Mention], members: dict[str, list[Mention]],
+                         age: dict[str, tuple[int, int]]) -> list[Mention]:
+        """A report's mentions, those that match a stored event of their own sub-type first (otherwise in order).
+
+        A fused event holds one mention per report: without this, "the area was recaptured by militants" (an
+        overtaking) could take the stored clash's place and leave the report's own account of that clash alone.
+        """
+        if len({m.doc_key for m in new}) != 1 or len(new) < 2:
+            return new
+        first: list[Mention] = []
+        rest: list[Mention] = []
+        for m in new:
+            window = date_window(m)
+            fits = False
+            if window is not None:
+                found = self._candidates(conn, m, window)
+                missing = [eid for eid, _ in found if eid not in members]
+                if missing:
+                    loaded = self._match_members(conn, missing)
+                    for eid in missing:
+                        members[eid] = loaded.get(eid, [])
+                for eid, pk in found:
+                    age.setdefault(eid, (0, pk))
+                fits = any(matches_event(m, members[eid]) and preference(m, members[eid])[0] == 0 for eid, _ in found)
+            (first if fits else rest).append(m)
+        return first + rest
 
     def _candidates(self, conn: Connection, m: Mention, window: tuple[date, date]) -> list[tuple[str, int]]:
         """Fused events that could hold a match: overlapping date window, same country, nearby (a superset, in SQL)."""
