@@ -63,7 +63,7 @@ class Attribution:
     forward: bool = False  # governs only what follows it (", saying ..."): the clause before it is the author's
 
 
-def _claimant_before(original: str, folded: str, verb_start: int) -> tuple[str | None, int]:
+def claimant_before(original: str, folded: str, verb_start: int) -> tuple[str | None, int]:
     """The noun phrase right before a saying verb: "the Turkish Defense Ministry" in "... the Turkish Defense Ministry reported"."""
     words = list(re.finditer(r"[A-Za-z0-9][\w'’\-.]*", original[max(0, verb_start - 120) : verb_start]))
     base = max(0, verb_start - 120)
@@ -142,14 +142,14 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
     for m in _SAY_RE.finditer(folded):
         verb = m.group(1)
         # "Ankara calls the incident...", "the report" as a noun: only a verb after a noun phrase counts
-        claimant, cstart = _claimant_before(original, folded, m.start())
+        claimant, cstart = claimant_before(original, folded, m.start())
         if claimant is None:
             # "The Observatory, which relies on sources on the ground, said": the source before the aside
             aside = _ASIDE_BEFORE.search(folded, max(0, m.start() - 160), m.start())
             if aside is not None:
-                claimant, cstart = _claimant_before(original, folded, aside.start())
+                claimant, cstart = claimant_before(original, folded, aside.start())
         if claimant is None:
-            # "it was claimed", "militants claim" (lower case source noun handled in _claimant_before)
+            # "it was claimed", "militants claim" (lower case source noun handled in claimant_before)
             if verb in ("claimed", "alleged") and re.search(r"\b(?:it|was|were|is|are|been)\s+$", folded[max(0, m.start() - 12) : m.start()]):
                 out.append(Attribution(None, "claimed", m.start(), m.end()))
             continue
@@ -161,7 +161,7 @@ def find_attributions(original: str, folded: str) -> list[Attribution]:
         out.append(Attribution(claimant, _SAY_VERBS[verb], cstart, m.end()))
     # "<source> put the toll at 12" / "<source> put the toll higher": the figures that follow are the source's
     for m in _TOLL_VERB.finditer(folded):
-        claimant, cstart = _claimant_before(original, folded, m.start())
+        claimant, cstart = claimant_before(original, folded, m.start())
         if claimant is not None:
             out.append(Attribution(claimant, "reported", cstart, m.end()))
     # "<source> shelled the town/put the toll higher, saying 9 were killed": the subject of the clause says it

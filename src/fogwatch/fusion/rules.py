@@ -12,11 +12,11 @@ toll for the same actor pair within one front's reach instead.
 from __future__ import annotations
 
 import calendar
-import math
 from datetime import date, timedelta
 from typing import Iterable
 
 from fogwatch.fusion.model import Mention
+from fogwatch.geo import haversine_km
 from fogwatch.text.normalize import fold
 
 MAX_DISTANCE_KM = 25.0
@@ -62,13 +62,6 @@ def windows_overlap(a: Mention, b: Mention) -> bool:
     if wa is None or wb is None:
         return False  # an undated mention cannot be placed on the same day as anything
     return wa[0] <= wb[1] and wb[0] <= wa[1]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fogwatch.places.gazetteer import haversine_km
+from fogwatch.geo import haversine_km
 from fogwatch.records import Document
 
 THRESHOLD_KM = 161.0
@@ -144,9 +144,9 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
 
 
 def score(articles: list[GoldArticle], nlp) -> Scores:
-    from fogwatch.places.gazetteer import _demonyms
+    from fogwatch.places.gazetteer import demonym_table
 
-    demonym_names = set(_demonyms())
+    demonym_names = set(demonym_table())
     result = Scores()
     for art in articles:
         t0 = time.perf_counter()

@@ -23,7 +23,6 @@ import gzip
 import hashlib
 import json
 import logging
-import math
 import os
 import sqlite3
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, TypedDict
 
 from fogwatch.errors import Code, FogwatchError
+from fogwatch.geo import haversine_km
 from fogwatch.places.keys import name_key
 from fogwatch.text.normalize import fold
 
@@ -209,14 +209,14 @@ def base_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _latin(name: str) -> bool:
+def is_latin(name: str) -> bool:
     """Whether a name is written in Latin letters (the text we match is English)."""
     folded = fold(name)
     return any(c.isalpha() for c in folded) and all(c.isascii() or not c.isalpha() for c in folded)
 
 
-class _Writer:
-    """Collects rows for one source and writes them in bulk."""
+class IndexWriter:
+    """Collects rows for one source and writes them in bulk (the base build here, `gazetteer add` in places.sources)."""
 
     def __init__(self, conn: sqlite3.Connection, source: str) -> None:
         self.conn = conn
@@ -262,13 +262,6 @@ def _core_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return ((lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2)
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def strip_admin_suffix(name: str) -> str:
     words = name.split()
     while len(words) > 1 and fold(words[-1]) in _ADMIN_SUFFIXES:
@@ -282,7 +275,7 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     conn.execute("DELETE FROM skel WHERE place IN (SELECT id FROM place WHERE source = ?)", (BASE_SOURCE,))
     conn.execute("DELETE FROM place WHERE source = ?", (BASE_SOURCE,))
     conn.execute("DELETE FROM admin WHERE source = ?", (BASE_SOURCE,))
-    writer = _Writer(conn, BASE_SOURCE)
+    writer = IndexWriter(conn, BASE_SOURCE)
 
     cities = json.loads(_cities_path().read_text(encoding="utf-8"))
     by_admin1: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -303,7 +296,7 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             if k not in town_by_key or town_by_key[k][2] < pop:
                 town_by_key[k] = (lat, lon, pop)
         by_country[cc].append((lat, lon))
-        alts = [a for a in city.get("alternatenames") or () if _latin(a) and not any(ch.isdigit() for ch in a) and len(a) > 2]
+        alts = [a for a in city.get("alternatenames") or () if is_latin(a) and not any(ch.isdigit() for ch in a) and len(a) > 2]
         writer.place(
             Entry(int(city["geonameid"]), city["name"], lat, lon, cc, a1_code, None, pop, "town"),
             names=alts,
@@ -498,7 +491,7 @@ class Gazetteer:
         self._skel_cache: dict[str, tuple[Candidate, ...]] = {}
         self._admin1: dict[str, Entry] | None = None
         self._countries: dict[str, Entry] | None = None
-        self.demonyms = _demonyms()
+        self.demonyms = demonym_table()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -587,7 +580,7 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _demonyms() -> dict[str, str]:
+def demonym_table() -> dict[str, str]:
     """Demonym (as written, capitalised) → ISO country code."""
     out: dict[str, str] = {}
     for line in _facts("countries.tsv").splitlines():

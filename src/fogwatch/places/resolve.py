@@ -22,8 +22,10 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import replace as _replace
+from functools import lru_cache
 
-from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, haversine_km
+from fogwatch.geo import haversine_km
+from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer
 from fogwatch.places.keys import name_key
 from fogwatch.places.model import Place
 from fogwatch.places import syria
@@ -445,7 +447,12 @@ def resolve(
 
 def is_capital(e: Entry) -> bool:
     """A national capital (GeoNames' country info names it), by the town's own name."""
-    return e.feature == "town" and e.country_code is not None and (e.country_code, name_key(e.name)) in capital_keys()
+    return e.feature == "town" and e.country_code is not None and _is_capital_name(e.country_code, e.name)
+
+
+@lru_cache(maxsize=65536)
+def _is_capital_name(country_code: str, name: str) -> bool:
+    return (country_code, name_key(name)) in capital_keys()
 
 
 def _sentence_window(text: str, start: int, end: int) -> str:

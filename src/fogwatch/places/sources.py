@@ -31,7 +31,8 @@ import httpx
 
 from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, FogwatchError
-from fogwatch.places.gazetteer import Entry, Gazetteer, _Writer, _latin, haversine_km, strip_admin_suffix
+from fogwatch.geo import haversine_km
+from fogwatch.places.gazetteer import Entry, Gazetteer, IndexWriter, is_latin, strip_admin_suffix
 from fogwatch.places.keys import name_key
 from fogwatch.redact import redact_url, strip_credentials
 
@@ -298,7 +299,7 @@ def _moves(conn: sqlite3.Connection, gid: int, cc: str | None, lat: float, lon: 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
-def _add_geonames(writer: _Writer, lines: Iterator[str], origin: str, replace: bool = False) -> tuple[int, int]:
+def _add_geonames(writer: IndexWriter, lines: Iterator[str], origin: str, replace: bool = False) -> tuple[int, int]:
     """Rows of a GeoNames dump (19 tab-separated columns): (rows kept, rows skipped because they would move a known id)."""
     rows = moved = 0
     for lineno, line in enumerate(lines, 1):
@@ -327,7 +328,7 @@ def _add_geonames(writer: _Writer, lines: Iterator[str], origin: str, replace: b
         a1 = f"{cc}.{cols[10]}" if cc and cols[10] else None
         a2 = f"{a1}.{cols[11]}" if a1 and cols[11] else None
         feature = _feature(fclass, fcode)
-        alts = [a for a in cols[3].split(",") if a and _latin(a) and not any(ch.isdigit() for ch in a) and len(a) > 2]
+        alts = [a for a in cols[3].split(",") if a and is_latin(a) and not any(ch.isdigit() for ch in a) and len(a) > 2]
         names = [cols[2], *alts]
         if feature in ("admin1", "admin2"):
             names += [strip_admin_suffix(cols[1]), strip_admin_suffix(cols[2])]
@@ -351,7 +352,7 @@ def _add_alternate_names(conn: sqlite3.Connection, lines: Iterator[str], origin:
         except ValueError:
             raise SourceError(f"{origin}:{lineno}: bad geonameid {cols[1]!r}") from None
         lang, name = cols[2], cols[3]
-        if gid not in known or lang in _NOT_NAMES or not _latin(name) or len(name) < 3:
+        if gid not in known or lang in _NOT_NAMES or not is_latin(name) or len(name) < 3:
             continue
         key = name_key(name)
         if key:
@@ -367,7 +368,7 @@ def _add_alternate_names(conn: sqlite3.Connection, lines: Iterator[str], origin:
 _CSV_FIELDS = ("name", "lat", "lon", "country", "admin1", "aliases")
 
 
-def _add_csv(writer: _Writer, gazetteer: Gazetteer, lines: Iterator[str], origin: str) -> int:
+def _add_csv(writer: IndexWriter, gazetteer: Gazetteer, lines: Iterator[str], origin: str) -> int:
     try:
         return _add_csv_rows(writer, gazetteer, lines, origin)
     except csv.Error as exc:
@@ -376,7 +377,7 @@ def _add_csv(writer: _Writer, gazetteer: Gazetteer, lines: Iterator[str], origin
         raise SourceError(f"{origin}: not a readable CSV: {exc}") from None
 
 
-def _add_csv_rows(writer: _Writer, gazetteer: Gazetteer, lines: Iterator[str], origin: str) -> int:
+def _add_csv_rows(writer: IndexWriter, gazetteer: Gazetteer, lines: Iterator[str], origin: str) -> int:
     if csv.field_size_limit() != CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(lines)
@@ -462,10 +463,10 @@ def add_source(
             _add_alternate_names(conn, lines, member)
         elif lowered.endswith(".csv"):
             kind = "csv"
-            places = _add_csv(_Writer(conn, label), gazetteer, lines, member)
+            places = _add_csv(IndexWriter(conn, label), gazetteer, lines, member)
         else:
             kind = "geonames"
-            places, moved = _add_geonames(_Writer(conn, label), lines, member, replace=replace)
+            places, moved = _add_geonames(IndexWriter(conn, label), lines, member, replace=replace)
         if kind == "geonames":
             # Admin names of the dump's divisions, so "admin1" reads as a name, not a code.
             conn.execute(
