@@ -25,7 +25,7 @@ from fogwatch.events.actors import ActorMention, ActorRegistry
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
     Attribution,
-    _claimant_before,
+    claimant_before,
     attribution_for,
     doubts_previous,
     find_attributions,
@@ -417,7 +417,7 @@ def _claimant(ctx: DocContext, sc: _SentenceCtx, attr: Attribution | None) -> tu
             return None, None
         cut = found - len(before.group(0))
         lo = sc.s.start
-        phrase, _ = _claimant_before(ctx.text[lo:cut], ctx.folded[lo:cut], cut - lo)
+        phrase, _ = claimant_before(ctx.text[lo:cut], ctx.folded[lo:cut], cut - lo)
         if phrase is None:
             return None, None
         return ctx.claimants.clean(phrase)
