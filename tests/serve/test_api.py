@@ -157,7 +157,7 @@ def test_openapi_documents_every_api_route(client):
     spec = client.get("/api/openapi.json").json()
     paths = set(spec["paths"])
     assert {"/api/stats", "/api/events", "/api/events/{event_id}", "/api/points", "/api/timeline", "/api/claims", "/api/reports",
-            "/api/reports/{doc_key}", "/api/export.geojson", "/api/export.csv", "/api/ingest"} == paths
+            "/api/reports/{doc_key}", "/api/reports/{doc_key}/analysis", "/api/export.geojson", "/api/export.csv", "/api/ingest"} == paths
     for path, ops in spec["paths"].items():
         for op in ops.values():
             assert op.get("description") or op.get("summary"), path
@@ -177,3 +177,19 @@ def test_the_same_api_over_postgresql(samples_db, samples_pg):
                     e.pop("updated_at")
             assert a == b, path
         assert pg.get("/api/stats").json()["backend"] == "postgresql"
+
+
+def test_report_analysis_reads_sections_places_and_slant_from_the_stored_text(client):
+    key = client.get("/api/reports").json()["reports"][0]["doc_key"]
+    text = client.get(f"/api/reports/{key}").json()["text"]
+    a = client.get(f"/api/reports/{key}/analysis").json()
+    assert a["doc_key"] == key and "places" in a["pipeline"] and "recomputed" in a["note"]
+    assert a["sections"] and all(0 <= s["start"] <= s["end"] <= len(text) for s in a["sections"])
+    for p in a["places"]:
+        assert text[p["start"]:p["end"]] == p["text"]
+    for s in a["slant"]:
+        assert 0 <= s["start"] < s["end"] <= len(text) and s["technique"]
+    # Without a slant stage or its model the answer has no spans (a missing model is a coded error), never a failed request.
+    assert a["slant"] or "slant" not in a["pipeline"] or any(e["code"] in ("E710", "E711") for e in a["errors"])
+    assert client.get(f"/api/reports/{key}/analysis").json() == a  # kept in memory
+    assert client.get("/api/reports/nothing/analysis").json()["error"]["code"] == "E802"

@@ -42,7 +42,7 @@ def test_map_timeline_and_the_evidence_of_a_clicked_event(browser, samples_db, a
         points = httpx.get(server.url + "/api/points").json()
         status = page.locator("#status").inner_text()
         assert f"{len(points['rows'])} events on the map" in status and f"{points['unplaced']} without a place" in status
-        assert page.locator("#timeline svg rect").count() >= 2  # bars, and the brush
+        page.wait_for_function("() => document.querySelectorAll('#timeline svg rect').length >= 2", timeout=10_000)  # bars, and the brush
         _click_an_event(page)
         page.wait_for_selector("#panel mark", timeout=10_000)
         event_id = page.locator("#panel").get_attribute("data-event")
@@ -53,6 +53,8 @@ def test_map_timeline_and_the_evidence_of_a_clicked_event(browser, samples_db, a
         assert marked and all(any(" ".join(t.split()) in " ".join(e.split()) for e in expected) for t in marked)
         claims = detail["claims"]
         assert page.locator("#panel table.claims tr").count() == (len(claims) + 1 if claims else 0)  # a row per claim, side by side
+        page.wait_for_function("() => [...document.querySelectorAll('#panel .analysis')].every((n) => !n.textContent.includes('reading'))",
+                               timeout=30_000)  # each report's slant read from its text (or the coded reason it was not)
         page.screenshot(path=str(artefacts / "workbench.png"))
         assert problems == []
 
@@ -87,6 +89,7 @@ def test_filters_live_in_the_url_and_the_timeline_brushes_the_map(browser, sampl
         page, problems = _open(browser, server.url + "/?contested=true")
         assert page.locator("input[name=contested]").is_checked()
         assert page.locator("#status").inner_text().startswith(f"{len(contested['rows'])} events on the map")
+        page.wait_for_function("() => document.querySelectorAll('#timeline svg rect').length >= 2", timeout=10_000)
         box = page.locator("#timeline svg").bounding_box()
         page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
         page.mouse.down()

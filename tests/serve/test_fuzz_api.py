@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from fogwatch.serve import create_app
 
 TOKEN = "fuzz-token-0123456789abcdef"
-EXAMPLES = 30  # per operation: 11 operations, about 20 s in all
+EXAMPLES = 30  # per operation: 12 operations, about 20 s in all
 
 
 def test_no_server_errors_and_answers_as_documented(hostile_db):
@@ -32,6 +32,6 @@ def test_no_server_errors_and_answers_as_documented(hostile_db):
             statuses.append(case.call_and_validate(checks=checks).status_code)
 
         fuzz()
-    assert len(labels) == 11, labels
+    assert len(labels) == 12, labels
     assert len(statuses) >= 100 and max(statuses) < 500
     assert {200, 400, 401} <= set(statuses)  # answers, refusals and the token check were all reached

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -98,7 +99,9 @@ def test_a_request_past_the_time_limit_is_a_503_and_the_server_goes_on():
             fine = await c.get("/fast")
         return late, fine
 
-    late, fine = asyncio.run(run())
+    # In a thread of its own: Playwright's sync API (the browser tests) may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        late, fine = pool.submit(asyncio.run, run()).result()
     assert late.status_code == 503 and _code(late) == "E806"
     assert fine.status_code == 200 and fine.text == "ok" and fine.headers["content-security-policy"] == CSP
 

@@ -14,7 +14,7 @@ import io
 import json
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import IO, Annotated, Any, Iterator, Optional, cast
@@ -41,8 +41,7 @@ class ServerState:
     db: str
     token: str | None
     store: Any  # fogwatch.store.Store, read-only
-    pipeline: Any = None  # built on the first ingest
-    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+    analyzer: Any = None  # serve.analysis.Analyzer: the pipeline, built on first use, shared by ingest and report analysis
 
 
 class ApiError(Exception):
@@ -129,7 +128,9 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many f
 def create_app(db: str, token: str | None = None, limits: Limits = Limits(), allowed_hosts: frozenset[str] = LOCAL_HOSTS,
                store: Any = None) -> Any:
     """The ASGI application over the store at ``db``; ``token`` enables ``POST /api/ingest``."""
-    state = ServerState(db=db, token=token or None, store=store if store is not None else open_read_store(db))
+    from fogwatch.serve.analysis import Analyzer
+
+    state = ServerState(db=db, token=token or None, store=store if store is not None else open_read_store(db), analyzer=Analyzer())
     api = FastAPI(
         title="fogwatch workbench API",
         version=_version(),
@@ -270,6 +271,17 @@ def _routes(api: FastAPI, state: ServerState) -> None:
             raise ApiError(Code.API_NOT_FOUND, 404, f"no report {doc_key[:100]!r} in this store")
         return _json(r)
 
+    @api.get("/api/reports/{doc_key}/analysis", response_model=None,
+             responses={200: {"model": models.Analysis}, 404: {"model": models.ErrorBody, "description": "no such report (E802)"}, **ERRORS},
+             tags=["reports"])
+    def analysis(doc_key: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """A report's sections, places and slant spans (which the store does not keep), and events: the installed pipeline run
+        again on the stored text, offsets into that text. The first call builds the pipeline (seconds)."""
+        r = read.report(state.store, doc_key)
+        if r is None:
+            raise ApiError(Code.API_NOT_FOUND, 404, f"no report {doc_key[:100]!r} in this store")
+        return _json(state.analyzer.analyse(r))
+
     @api.get("/api/export.geojson", response_class=StreamingResponse, tags=["downloads"],
              responses={200: {"content": {"application/geo+json": {}}, "description": "an RFC 7946 FeatureCollection, streamed"}, **ERRORS})
     def export_geojson(f: Filters) -> StreamingResponse:
@@ -307,7 +319,6 @@ def _check_token(state: ServerState, authorization: str | None) -> None:
 def _ingest(state: ServerState, body: models.IngestRequest) -> dict[str, Any]:
     """Run the real ingest (reader, pipeline, store, fusion) on a writable store, one ingest at a time."""
     from fogwatch.ingest.fetch import FetchOptions
-    from fogwatch.pipeline import default_pipeline
     from fogwatch.store.backend import open_store
     from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
     from fogwatch.store.lock import ingest_lock
@@ -317,12 +328,11 @@ def _ingest(state: ServerState, body: models.IngestRequest) -> dict[str, Any]:
     lines = [json.dumps(d.model_dump(exclude_none=True), ensure_ascii=False) for d in body.documents]
     stdin = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass"))
     inputs = (["-"] if lines else []) + list(body.urls)
-    with state.ingest_lock:
-        if state.pipeline is None:
-            state.pipeline = default_pipeline()
+    with state.analyzer.lock:  # one pipeline, one user at a time
+        nlp = state.analyzer.pipeline()
         with ingest_lock(state.db), open_store(state.db, create=False) as store:
             docs = iter_inputs(inputs, stdin=stdin, fetch_opts=FetchOptions())
-            report = run_ingest(store, docs, state.pipeline, jobs=1)
+            report = run_ingest(store, docs, nlp, jobs=1)
     return {"read": report.read, "stored": report.stored, "already_stored": report.already_stored, "near_duplicates": report.near_duplicates,
             "mentions": report.mentions, "fused_events_touched": report.fused_events_touched,
             "failed": [{"doc_id": d, "code": c, "message": m} for d, c, m in report.failed], "seconds": round(report.seconds, 3)}

@@ -205,6 +205,19 @@ class Report(_Open):
     mentions: list[dict[str, object]]
 
 
+class Analysis(BaseModel):
+    """What the installed pipeline reads in a stored report's text (the extract contract's shapes)."""
+
+    doc_key: str
+    pipeline: list[str]
+    note: str
+    sections: list[dict[str, object]]
+    places: list[dict[str, object]]
+    slant: list[dict[str, object]] = Field(description="spans with a PTC technique and a score")
+    events: list[dict[str, object]]
+    errors: list[dict[str, object]]
+
+
 class Stats(BaseModel):
     documents: int
     near_duplicates: int

@@ -312,9 +312,12 @@
       const piece = document.createTextNode(p.text.slice(a, b));
       const kinds = [...new Set(p.marks.filter((m) => m.start <= a && m.end >= b).map((m) => m.kind))];
       if (!kinds.length) { node.appendChild(piece); continue; }
-      let outer = el("mark", { class: kinds.includes("claim") ? "claim" : "evidence" });
-      outer.appendChild(piece);
-      if (kinds.length > 1) outer = el("mark", { class: "evidence" }, outer);
+      const covering = p.marks.filter((m) => m.start <= a && m.end >= b);
+      const slant = covering.filter((m) => m.kind === "slant").map((m) => m.technique);
+      const main = kinds.includes("claim") ? "claim" : kinds.includes("evidence") ? "evidence" : null;
+      let outer = main ? el("mark", { class: main }, piece) : piece;
+      if (main && kinds.includes("evidence") && main === "claim") outer = el("mark", { class: "evidence" }, outer);
+      if (slant.length) outer = el("span", { class: "slant", title: "slant: " + slant.join(", ") }, outer);
       node.appendChild(outer);
     }
     return node;
@@ -359,8 +362,34 @@
     const href = m.url && safeHref(m.url);
     const link = href ? el("a", { href: href, rel: "noopener noreferrer nofollow", target: "_blank" }, href) : null;
     const node = el("div", { class: "member", "data-doc": m.doc_key }, head, meta, link);
-    for (const p of m.passages || []) node.appendChild(passageNode(p));
+    const passages = el("div", { class: "passages" });
+    for (const p of m.passages || []) passages.appendChild(passageNode(p));
+    node.appendChild(passages);
+    const note = el("div", { class: "analysis hint", text: "slant: reading the report…" });
+    node.appendChild(note);
+    addSlant(m, passages, note).catch((err) => { note.textContent = "slant: " + err.message; });
     return node;
+  }
+
+  // The store keeps no slant spans: the server reads them from the stored text (GET /api/reports/{key}/analysis),
+  // and the passages are drawn again with the spans that fall inside them marked.
+  async function addSlant(m, passages, note) {
+    const a = await api("/api/reports/" + encodeURIComponent(m.doc_key) + "/analysis");
+    const codes = a.errors.filter((e) => e.stage === "slant").map((e) => e.code);
+    clear(passages);
+    let shown = 0;
+    for (const p of m.passages || []) {
+      const extra = [];
+      for (const sp of a.slant) {
+        const start = Math.max(sp.start, p.start) - p.start, end = Math.min(sp.end, p.end) - p.start;
+        if (end > start) extra.push({ kind: "slant", start: start, end: end, technique: sp.technique });
+      }
+      shown += extra.length;
+      passages.appendChild(passageNode({ ...p, marks: [...p.marks, ...extra] }));
+    }
+    const techniques = [...new Set(a.slant.map((sp) => sp.technique))];
+    note.textContent = "slant: " + (a.slant.length ? a.slant.length + " span(s) in the report (" + techniques.join(", ") + "), " + shown +
+      " in these passages (dotted underline)" : codes.length ? "not read (" + codes.join(", ") + ")" : "none found");
   }
 
   async function select(eventId) {
