@@ -1,0 +1,112 @@
+"""actor1/actor2 against ACLED's own coding of its notes, on the held-out part of ../shared/train/acled (issue 10 item 6).
+
+    nice .venv/bin/python benchmarks/eval_actors_acled.py                    # held-out part, every file
+    nice .venv/bin/python benchmarks/eval_actors_acled.py --part tune --errors 40   # the tune part, with errors to read
+
+The split is the project's one split by a stable hash of the row id (``event_id_cnty``):
+``fogwatch.events.evaluation.is_held_out`` (SHA-1 ending in a hex digit below 4, about a quarter).
+Registry entries were written from the tune part only; the held-out rows were scored, never read.
+
+Each note is one document (published = the row's event date); the event fogwatch ranks first (highest
+confidence) is compared. A name matches when it equals ACLED's after ACLED's own normalisation of a name
+as published in its exports: surrounding whitespace, and nothing else. Era suffixes ("(2022-)") and
+country suffixes ("(Somalia)") are part of the name and must match. An empty actor2 matches an empty one.
+Notes where fogwatch finds no event count as misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ACLED = REPO / ".." / "shared" / "train" / "acled"
+
+
+def _iso_date(value: str) -> str | None:
+    value = value.strip()
+    if len(value) == 10 and value[4] == "-":
+        return value
+    for fmt in ("%d-%m-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def rows(part: str) -> list[dict[str, str]]:
+    from fogwatch.events.evaluation import is_held_out
+
+    out = []
+    for path in sorted(ACLED.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            for raw in csv.DictReader(fh):
+                r = {k.strip().lstrip("\ufeff").lower(): (v or "") for k, v in raw.items() if k}
+                held = is_held_out(r["event_id_cnty"])
+                if (part == "held-out") == held and (r.get("notes") or "").strip():
+                    r["_file"] = path.stem
+                    out.append(r)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=("held-out", "tune"), default="held-out")
+    ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0: all)")
+    ap.add_argument("--errors", type=int, default=0, help="print this many mismatches (tune part only)")
+    args = ap.parse_args(argv)
+    if args.errors and args.part != "tune":
+        ap.error("--errors lists tune-part rows only: the held-out rows are scored, never read")
+    import fogwatch
+
+    nlp = fogwatch.load()
+    data = rows(args.part)
+    if args.limit:
+        per: Counter[str] = Counter()
+        kept = []
+        for r in data:
+            if per[r["_file"]] < args.limit:
+                per[r["_file"]] += 1
+                kept.append(r)
+        data = kept
+    t = time.perf_counter()
+    score: dict[str, Counter[str]] = defaultdict(Counter)
+    errors = []
+    for r in data:
+        rec = nlp(r["notes"], published=_iso_date(r["event_date"]))
+        e = rec.events[0] if rec.events else None
+        got1 = e.actor1.name if e is not None and e.actor1 else ""
+        got2 = e.actor2.name if e is not None and e.actor2 else ""
+        gold1, gold2 = r.get("actor1", "").strip(), r.get("actor2", "").strip()
+        for key in (r["_file"], "all"):
+            s = score[key]
+            s["n"] += 1
+            s["actor1"] += got1 == gold1
+            s["actor2"] += got2 == gold2
+            s["both"] += got1 == gold1 and got2 == gold2
+            s["pair, either order"] += {got1, got2} == {gold1, gold2}
+        if got1 != gold1 and len(errors) < args.errors:
+            errors.append((gold1, got1, gold2, got2, r["notes"][:220]))
+    seconds = time.perf_counter() - t
+    print(f"### actor1/actor2 vs ACLED, {args.part} part ({len(data)} notes, {seconds:.0f} s)\n")
+    print("| file | notes | actor1 | actor2 | both | pair, either order |")
+    print("|---|---|---|---|---|---|")
+    for key in sorted(score, key=lambda k: (k == "all", k)):
+        s = score[key]
+        n = s["n"]
+        print(f"| {key} | {n} | {s['actor1'] / n:.3f} | {s['actor2'] / n:.3f} | {s['both'] / n:.3f} | {s['pair, either order'] / n:.3f} |")
+    for gold1, got1, gold2, got2, note in errors:
+        print(f"- actor1 {gold1!r} -> {got1!r}; actor2 {gold2!r} -> {got2!r}: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO / "src"))
+    raise SystemExit(main(sys.argv[1:]))
