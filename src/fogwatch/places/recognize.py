@@ -461,7 +461,8 @@ def recognize(
 
 
 SYRIA_AREA_NOTE = "a Syrian sub-district or district (OpenSyria)"
-_RURAL_BEFORE = re.compile(r"\brural $")
+# A part word or a division word after a name, or "front": the cues of the Syrian area fallback.
+_AREA_AFTER = re.compile(_PART_AFTER.pattern + "|" + _ADMIN_AFTER.pattern + "|" + _FRONT_AFTER.pattern)
 
 
 def _area_entry(unit: syria.Unit) -> Entry:
@@ -475,12 +476,12 @@ def _syrian_area(text: str, folded: str, chain: list[_Tok], gazetteer: Gazetteer
     """ "rural Ein Issa", "the Jisr al-Shughur countryside", "the X front", "X sub-district": a name the gazetteer
     lacks that is one of Syria's sub-districts or districts, read as that area (precision 2 with a part word)."""
     s, e = chain[0].start, chain[-1].end
-    before, after = folded[max(0, s - 48) : s], folded[e : e + 40]
-    cued = (
-        _RURAL_BEFORE.search(before) or _PART_AFTER.match(after) or _ADMIN_AFTER.match(after)
-        or (_FRONT_AFTER.match(after) and _LOCATIVE_FRONT_BEFORE.search(before))
-    )
-    if not cued:
+    after = folded[e : e + 40]
+    area_after = _AREA_AFTER.match(after)  # one look-up for the usual case: no part word at all
+    if not area_after and not folded.endswith("rural ", 0, s):
+        return None
+    before = folded[max(0, s - 48) : s]
+    if area_after and area_after.group(0).strip().startswith("front") and not _LOCATIVE_FRONT_BEFORE.search(before):
         return None
     key = name_key(text[s:e])
     if not key or gazetteer.lookup(key):

@@ -51,6 +51,7 @@ class Organisation:
 class RoleTables:
     demonyms: dict[str, str]  # "European" -> "Europe" (a place name) or "CY" (a country code)
     organisations: tuple[Organisation, ...]
+    organisation_names: dict[str, Organisation]
     metonym_words: tuple[str, ...]
     capital_cues: tuple[str, ...]
     name_after_words: tuple[str, ...]
@@ -62,10 +63,7 @@ class RoleTables:
     _ending: re.Pattern[str]
 
     def organisation(self, name: str) -> Organisation | None:
-        for org in self.organisations:
-            if name in org.names:
-                return org
-        return None
+        return self.organisation_names.get(name)
 
     def metonym_after(self, folded_after: str) -> bool:
         """Whether the (folded) text right after a name makes it a government ("Moscow denied", "Ankara and Washington did not")."""
@@ -137,6 +135,7 @@ def parse_roles(text: str, where: str = "roles.yaml") -> RoleTables:
     return RoleTables(
         demonyms=demonyms,
         organisations=tuple(orgs),
+        organisation_names={name: org for org in orgs for name in org.names},
         metonym_words=tuple(metonym),
         capital_cues=tuple(capital),
         name_after_words=tuple(after),

@@ -105,13 +105,23 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 111.2 * math.hypot(dx, lat2 - lat1)
 
 
+@lru_cache(maxsize=1)
+def _subdistricts_by_admin1() -> dict[str | None, tuple[Unit, ...]]:
+    out: dict[str | None, list[Unit]] = {None: []}
+    for u in units():
+        if u.level == "subdistrict":
+            out[None].append(u)
+            out.setdefault(u.admin1_code, []).append(u)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=65536)
 def subdistrict_at(latitude: float, longitude: float, admin1_code: str | None = None) -> Unit | None:
     """The sub-district whose centroid is nearest the point (in the governorate, when given), if the point
-    lies within that sub-district's radius (a disc of its area, at least 8 km); else ``None``."""
+    lies within that sub-district's radius (a disc of its area, at least 8 km); else ``None``. Cached: the
+    same towns come back in every report."""
     best: tuple[float, Unit] | None = None
-    for u in units():
-        if u.level != "subdistrict" or (admin1_code and u.admin1_code != admin1_code):
-            continue
+    for u in _subdistricts_by_admin1().get(admin1_code or None, ()):
         d = _km(latitude, longitude, u.latitude, u.longitude)
         if best is None or d < best[0]:
             best = (d, u)
