@@ -3,7 +3,7 @@
 Every third article of each set (LGL 197 articles / 1,527 toponyms, GeoVirus 80 /
 687), through the real pipeline, so the gate runs in seconds; the full-set numbers
 are in docs/benchmarks.md (`benchmarks/bench_places.py`). Floors sit about three
-points under the measured values (2026-11-24) to absorb small, deliberate trade-offs.
+points under the measured values (2026-12-01) to absorb small, deliberate trade-offs.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ pytestmark = pytest.mark.gate
 
 STRIDE = 3
 FLOORS = {
-    # measured:  recall 0.792, acc161_found 0.824, acc161_all 0.653, mean_km 433
-    "LGL": {"recall": 0.765, "acc161_found": 0.795, "acc161_all": 0.62, "max_mean_km": 550},
-    # measured:  recall 0.918, acc161_found 0.880, acc161_all 0.808, mean_km 191
-    "GeoVirus": {"recall": 0.89, "acc161_found": 0.85, "acc161_all": 0.78, "max_mean_km": 300},
+    # measured 2026-12-01 (issue 12: demonyms, metonyms and organisations are places with a role):
+    #   recall 0.921, acc161_found 0.842, acc161_all 0.776, mean_km 401 (before: 0.792 / 0.824 / 0.653 / 433)
+    "LGL": {"recall": 0.89, "acc161_found": 0.81, "acc161_all": 0.745, "max_mean_km": 550},
+    # measured:  recall 0.936, acc161_found 0.872, acc161_all 0.817, mean_km 191 (before: 0.918 / 0.880 / 0.808 / 191)
+    "GeoVirus": {"recall": 0.905, "acc161_found": 0.84, "acc161_all": 0.785, "max_mean_km": 300},
 }
 
 
