@@ -21,7 +21,6 @@ from fogwatch.store.query import DEFAULT_DB, EventFilter, parse_bbox, parse_coun
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from fogwatch.store import Store
 
@@ -201,32 +200,6 @@ def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None
     )
 
 
-def _fatalities(e: dict[str, Any]) -> str:
-    best = e["fatalities_best"]
-    if e["fatalities_low"] is None and best is None:
-        return "-"
-    rng = f" ({e['fatalities_low']}–{e['fatalities_high']})" if e["fatalities_low"] != e["fatalities_high"] else ""
-    return f"{best if best is not None else '?'}{rng}"
-
-
-def events_table(events: list[dict[str, Any]], title: str | None = None) -> Table:
-    from rich.table import Table
-
-    table = Table(title=title, expand=True, show_lines=False)
-    columns: list[tuple[str, dict[str, Any]]] = [
-        ("event", {"no_wrap": True}), ("date", {"no_wrap": True}), ("type", {}), ("place", {}), ("actors", {}),
-        ("fatalities", {"no_wrap": True}), ("reports / sources", {}), ("outlets", {}), ("contested", {})]
-    for col, kw in columns:
-        table.add_column(col, **kw)
-    for e in events:
-        place = ", ".join(x for x in (e["location_name"], e["admin1"], e["country_code"]) if x) or "?"
-        actors = " · ".join(a for a in (e["actor1"], e["actor2"]) if a) or "-"
-        contested = f"[red]yes {e['discrepancy']:.2f}[/]" if e["contested"] else "no"
-        table.add_row(e["event_id"], e["event_date"] or "?", e["sub_event_type"] or e["event_type"] or "?", place, actors,
-                      _fatalities(e), f"{e['n_documents']} / {e['n_sources']}", e["sources"] or "", contested)
-    return table
-
-
 @app.command()
 def events(
     db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
@@ -266,33 +239,6 @@ def events(
     console.print(events_view(rows, console.width))
     if limit and len(rows) == limit:
         _stderr().print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
-
-
-def claims_tables(store: Store, rows: list[dict[str, Any]]) -> list[Table]:
-    from rich.table import Table
-
-    members = store.members([e["event_id"] for e in rows])
-    tables = []
-    for e in rows:
-        place = ", ".join(x for x in (e["location_name"], e["admin1"]) if x) or "?"
-        flag = f"[red]contested {e['discrepancy']:.2f}[/]" if e["contested"] else "agreed"
-        title = f"{e['event_id']} · {e['event_date'] or '?'} · {e['sub_event_type'] or e['event_type']} · {place} · {flag}"
-        table = Table(title=title, title_justify="left", expand=True, caption="\n".join(e["discrepancy_reasons"]) or None,
-                      caption_justify="left")
-        for col in ("source", "report", "claim", "figure", "claimant", "modality", "evidence"):
-            table.add_column(col, overflow="fold")
-        for m in members.get(e["event_id"], []):
-            outlet = m["outlet"] or m["doc_id"]
-            if m["republisher"]:
-                outlet += f" (via {m['republisher']})"
-            if m["duplicate_of"]:
-                outlet += " [dim](near-copy)[/]"
-            for c in m["claims"] or [{"quantity": None, "subject": None, "figure": "-", "claimant": None, "modality": m["modality"], "evidence": {"text": None}}]:
-                what = " ".join(x for x in (c["quantity"], c["subject"]) if x) or "-"
-                table.add_row(outlet, m["doc_id"], what, c["figure"], c["claimant"] or "(author)", c["modality"] or "-",
-                              c["evidence"]["text"] or "")
-        tables.append(table)
-    return tables
 
 
 def by_claimant(store: Store, rows: list[dict[str, Any]], name: str, limit: int) -> list[dict[str, Any]]:
