@@ -30,3 +30,17 @@ def test_a_bad_published_date_is_a_usage_error(run_cli, tmp_path):
     report.write_text(TEXT, encoding="utf-8")
     proc = run_cli("analyze", "--published", "17/02/2016", str(report))
     assert proc.returncode == 2 and b"[E302] --published '17/02/2016' is not a date" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_at_80_columns_events_and_places_are_cards_with_whole_words(run_cli):
+    proc = run_cli("analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert max(len(line) for line in out.splitlines()) <= 80
+    flat = " ".join(out.split())
+    assert "Events (2)" in flat and "evidence “BEIRUT, March 10 (Meridian Wire) - Government artillery shelled the town" in flat
+    assert "at least 7 killed civilians, per Syrian Observatory for Human Rights, reported: “killing at least 7 civilians”" in flat
+    assert "“Kafr Nabl” → Kafranbel [town, precision 1]" in flat
+    assert "│ … │" not in out  # no column squeezed to an ellipsis
+    wide = run_cli("analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "160"}).stdout.decode()
+    assert "┃ conf" in wide  # the tables from 120 columns

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
+    from fogwatch.records import Document
     from fogwatch.store import Store
 
 # Below this many columns the tables give way to cards.
@@ -99,7 +100,7 @@ def card(title: str, fields: list[tuple[str, str]], note: str | None = None) -> 
     grid.add_column(ratio=1, overflow="fold")
     for label, value in fields:
         grid.add_row(label, Text(value))
-    parts: list[RenderableType] = [Text(title, style="bold"), grid]
+    parts: list[RenderableType] = [Text(title, style="bold"), grid] if title else [grid]
     if note:
         parts.append(Text(note, style="red"))
     return Group(*parts, Text(""))
@@ -243,3 +244,64 @@ def claims_views(store: Store, events: list[dict[str, Any]], width: int) -> list
         table = claims_table(e, ms, width) if width >= CARD_WIDTH else None
         views.append(table if table is not None else claims_card(e, ms))
     return views
+
+
+# --- analyze: one document's events and places as cards (under CARD_WIDTH) -------------------------------------------
+
+def _quote(text: str, start: int, end: int, limit: int = 400) -> str:
+    flat = " ".join(text[start:end].split())
+    if len(flat) > limit:  # cut at a word boundary, never inside a word
+        flat = flat[:limit].rsplit(" ", 1)[0] + " …"
+    return f"“{flat}”"
+
+
+def document_event_cards(doc: Document) -> RenderableType | None:
+    """``analyze``'s events and their claims, one card per event: every value on its own line, evidence in full words."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if not doc.sentences:
+        return None
+    parts: list[RenderableType] = [Text(f"Events ({len(doc.events)})", style="bold underline")]
+    for n, e in enumerate(doc.events, 1):
+        d = e.date
+        when = (d.date or "?") + (f" to {d.date_end}" if d.date_end else "") + (f" (precision {d.time_precision})" if d.time_precision else "")
+        if d.reason:
+            when += f": {d.reason}"
+        where = "-"
+        if e.location is not None:
+            loc = e.location
+            where = ", ".join(x for x in (loc.name, loc.admin1, loc.country_code) if x) or "?"
+            where += (f" (precision {loc.geo_precision})" if loc.geo_precision else "") + (f": {loc.reason}" if loc.reason else "")
+        actors = " → ".join(f"{a.name} [inter {a.inter}] ({a.text})" if a.text and a.text != a.name else f"{a.name} [inter {a.inter}]"
+                            for a in (e.actor1, e.actor2) if a) or "-"
+        fields = [
+            ("type", f"{e.event_type} / {e.sub_event_type} ({e.type_reason}; trigger “{e.trigger}”)" if e.trigger else f"{e.event_type} / {e.sub_event_type}"),
+            ("date", when), ("place", where), ("actors", actors),
+            ("fatalities", str(e.fatalities) if e.fatalities is not None else "-"),
+            ("modality", e.modality + (f", per {e.attribution}" if e.attribution else "")),
+            ("evidence", " ".join(_quote(doc.text, s.start, s.end) for s in e.evidence) or "-"),
+        ]
+        for c in e.claims:
+            figure = c.figure or (str(c.low) if c.low == c.high else f"{c.low}-{c.high}")
+            what = " ".join(x for x in (c.quantity, c.subject) if x)
+            fields.append(("claim", f"{figure} {what}, per {c.claimant or '(author)'}, {c.modality}: "
+                                    f"{_quote(doc.text, c.evidence.start, c.evidence.end)}"))
+        parts.append(card(f"#{n}  {e.sub_event_type}  (confidence {e.confidence:.2f})", fields))
+    return Group(*parts)
+
+
+def document_place_cards(doc: Document) -> RenderableType | None:
+    """``analyze``'s places, one line each: the text, what it resolved to, and why."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if not doc.places:
+        return None
+    rows = []
+    for p in doc.places:
+        name = p.name or "(not in the gazetteer)"
+        where = ", ".join(x for x in (p.admin1, p.country_code) if x)
+        rows.append((f"{p.start}-{p.end}", f"“{p.text}” → {name} [{p.feature}, precision {p.precision}]" + (f", {where}" if where else "")
+                     + f"; {p.reason}"))
+    return Group(Text(f"Places ({len(doc.places)})", style="bold underline"), card("", rows))

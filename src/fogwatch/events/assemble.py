@@ -875,7 +875,7 @@ def _named_group(entry) -> bool:
 
 def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: Sentence) -> ActorMention:
     """A partisan label ("terrorists", "Takfiri militants") designates the group the text names: in the sentence,
-    else the nearest one named before it in the report (within 1,500 characters). The label stays as the text;
+    else the nearest one named before it in its paragraph (within 1,500 characters). The label stays as the text;
     without a named group the registry resolves the label to ACLED's generic rebels of the country."""
     if not m.entry.label:
         return m
@@ -885,7 +885,8 @@ def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: 
         pick = min(here, key=lambda x: abs(x.start - m.start))
         return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
     at = s.start + m.start
-    before = [x for x in ctx.named_mentions if at - 1500 <= x[0] < s.start and x[1].entry.name != banned]
+    lo = max(at - 1500, _paragraph(ctx.text, s.start))  # the label's own paragraph: a group named further back is another story
+    before = [x for x in ctx.named_mentions if lo <= x[0] < s.start and x[1].entry.name != banned]
     if before:
         pick = before[-1][1]
         return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
