@@ -34,10 +34,21 @@ RENDERERS.append(render_places)
 
 def _preview(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return flat if len(flat) <= width else flat[: width - 1].rsplit(" ", 1)[0] + " …"  # at a word boundary
 
 
-def render_document(doc: Document, show_sentences: bool = True) -> Group:
+def _narrow_renderers() -> dict[Callable[[Document], RenderableType | None], Callable[[Document], RenderableType | None]]:
+    """Under CARD_WIDTH columns, these renderers' tables give way to cards (every value readable, no cut words)."""
+    from fogwatch.cli._listing import document_event_cards, document_place_cards
+
+    return {render_events: document_event_cards, render_places: document_place_cards}
+
+
+def render_document(doc: Document, show_sentences: bool = True, width: int | None = None) -> Group:
+    """The report for ``doc``; ``width`` (the terminal's columns) under 120 prints events and places as cards."""
+    from fogwatch.cli._listing import CARD_WIDTH
+
+    narrow = _narrow_renderers() if width is not None and width < CARD_WIDTH else {}
     parts: list[RenderableType] = []
     meta = doc.metadata
     head = Text()
@@ -76,7 +87,7 @@ def render_document(doc: Document, show_sentences: bool = True) -> Group:
         parts.append(sents)
 
     for render in RENDERERS:
-        extra = render(doc)
+        extra = narrow.get(render, render)(doc)
         if extra is not None:
             parts.append(extra)
 
@@ -127,6 +138,6 @@ def analyze(
     nlp = default_pipeline()
     docs = (repair_document(with_published(doc, day)) for doc in iter_documents(paths, options=ReadOptions()))
     for n, doc in enumerate(nlp.pipe(docs), 1):
-        console.print(render_document(doc, show_sentences=sentences))
+        console.print(render_document(doc, show_sentences=sentences, width=console.width))
         if limit and n >= limit:
             break
