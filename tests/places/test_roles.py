@@ -119,3 +119,8 @@ def test_seed_003_places(shared):
             span = (loc or {}).get("evidence")
             if span:  # the mention an event's location came from is a toponym, never a demonym/metonym/organisation
                 assert roles.get((span["start"], span["end"]), "toponym") == "toponym", loc
+
+
+def test_a_name_inside_a_group_name_is_no_metonym(geoparse):
+    # "al-Sham" (an alternate name of Damascus) inside "Hayat Tahrir al-Sham said" is the group, not the capital.
+    assert "al-Sham" not in {p.text for p in geoparse("Hayat Tahrir al-Sham said its fighters held Saraqib in Idlib.")}

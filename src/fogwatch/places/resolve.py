@@ -393,7 +393,7 @@ def resolve(
             or (m.cue == "locative" and (in_focus >= 0.5 or not m.weak))
         )
         confidence = _confidence(choice, m, supported, in_focus)
-        if _stands_for_government(text, m, choice.entry, roles):
+        if not (m.inner or m.weak or m.fuzzy) and _stands_for_government(text, m, choice.entry, roles):
             # "Ankara and Washington did not address": the government; kept (a place in the text), never a location.
             place = _place(m, choice, confidence, gazetteer, resolved_towns)
             places.append(_replace(place, role="metonym", reason=f"{place.reason}; metonym: the government, not the place"))
