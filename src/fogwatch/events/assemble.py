@@ -894,8 +894,9 @@ def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: 
 
 
 def _default_actors(ctx: DocContext, d: _Draft, country: str | None) -> tuple[Actor | None, Actor | None]:
-    """ACLED's placeholders when the text names nobody: protesters protest, rioters riot."""
-    cname = ctx.registry.countries.get(country or "", None)
+    """ACLED's placeholders when the text names nobody: protesters protest, rioters riot (of the event's place's country)."""
+    here = d.location.country_code if d.location is not None and d.location.country_code else country
+    cname = ctx.registry.countries.get(here or "", None)
     suffix = f" ({cname})" if cname else ""
     if d.sub in _PROTEST_TYPES:
         return Actor(f"Protesters{suffix}", None, 6), None
