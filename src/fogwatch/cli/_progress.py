@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -76,3 +76,17 @@ def _count_lines(path: str) -> int:
             if line.strip():
                 n += 1
     return n
+
+
+def building(label: str, build: Callable[[], T], enabled: bool | None = None) -> T:
+    """``build()`` (a pipeline: the gazetteer index on first use, the registries, the models) under a spinner with the
+    elapsed time on stderr, so a first run's half-minute index build is visibly at work. Transient: a quick build
+    leaves nothing behind; messages logged meanwhile (the gazetteer's "building the offline index") print above it."""
+    if enabled is None:
+        enabled = stderr_console.is_terminal or os.environ.get("FOGWATCH_PROGRESS") == "1"
+    if not enabled or stderr_console.quiet:
+        return build()
+    columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr_console, transient=True) as bar:
+        bar.add_task(label, total=None)
+        return build()

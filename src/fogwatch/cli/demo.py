@@ -37,7 +37,10 @@ def demo(
     from fogwatch.cli._listing import claims_views, events_view
 
     console = Console()
-    nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+    from fogwatch.cli._progress import building
+
+    nlp = building("loading the pipeline (first run: building the gazetteer index)",
+                   lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline())
     with as_file(files("fogwatch") / "samples") as sample_dir:
         docs = list(nlp.pipe(iter_documents([str(sample_dir)], options=ReadOptions())))
     with tempfile.TemporaryDirectory(prefix="fogwatch-demo-") as tmp:

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from fogwatch.cli import app
-from fogwatch.cli._progress import progress_over
+from fogwatch.cli._progress import building, count_documents, progress_over
 from fogwatch.contract import to_json_line
 from fogwatch.errors import Code, UsageError
 from fogwatch.ingest.repair import repair_document
@@ -64,7 +64,8 @@ def extract(
     if jobs > 256:
         raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
-    nlp = build_pipeline(stages, lexicon, rules_only, actors)
+    nlp = building("loading the pipeline (first run: building the gazetteer index)",
+                   lambda: build_pipeline(stages, lexicon, rules_only, actors), enabled=progress)
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
     # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.
@@ -72,7 +73,8 @@ def extract(
     out = sys.stdout
     try:
         lines = pipe_parallel(nlp, docs, jobs or default_jobs(), finish=to_json_line)
-        for line in progress_over(lines, "extract", enabled=progress):
+        total = count_documents(targets) if progress is not False else None
+        for line in progress_over(lines, "extract", total=total, enabled=progress):
             out.write(line)
             out.write("\n")
         out.flush()
