@@ -149,7 +149,7 @@ def ingest(
     from fogwatch.ingest.sources import ReadOptions, check_paths
     from fogwatch.pipeline import Pipeline, default_pipeline
     from fogwatch.pipeline.parallel import default_jobs
-    from fogwatch.cli._progress import count_documents, progress_over
+    from fogwatch.cli._progress import building, count_documents, progress_over
     from fogwatch.store.ingest import ingest as run_ingest, iter_inputs
 
     check_db(db)
@@ -167,7 +167,9 @@ def ingest(
                         highlight=False, soft_wrap=True)
 
     with ingest_lock(db, on_wait=waiting), _open(db, create=True) as store:
-        nlp = Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline()
+        nlp = building("loading the pipeline (first run: building the gazetteer index)",
+                       lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline(),
+                       enabled=progress)
         docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(
             timeout=timeout, retries=retries, deadline=deadline, max_bytes=int(max_fetch_mb * 1024 * 1024), allow_private=allow_private))
         total = count_documents(inputs) if progress is not False else None
