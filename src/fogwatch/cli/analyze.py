@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fogwatch.cli import app
+from fogwatch.cli._progress import building
 from fogwatch.errors import Code, UsageError
 from fogwatch.ingest.repair import repair_document
 from fogwatch.ingest.sources import ReadOptions, check_paths, iter_documents
@@ -135,7 +136,7 @@ def analyze(
         raise UsageError("analyze reads files; use `fogwatch extract -` for standard input", Code.BAD_OPTION)
     day = check_published_option(published)
     console = Console()
-    nlp = default_pipeline()
+    nlp = building("loading the pipeline (first run: building the gazetteer index)", default_pipeline)
     docs = (repair_document(with_published(doc, day)) for doc in iter_documents(paths, options=ReadOptions()))
     for n, doc in enumerate(nlp.pipe(docs), 1):
         console.print(render_document(doc, show_sentences=sentences, width=console.width))
