@@ -81,7 +81,7 @@ def test_the_packaged_lexicon_loads_offline(monkeypatch):
 
     monkeypatch.setattr(socket, "socket", no_network)
     lexicon = read_lexicon(_packaged())
-    assert list(lexicon.sources) == ["cues.yaml", "triggers.yaml", "weak_triggers.yaml"]
+    assert list(lexicon.sources) == ["counting.yaml", "cues.yaml", "triggers.yaml", "weak_triggers.yaml"]
     assert set(lexicon.triggers) <= TRIGGER_KINDS and set(lexicon.cues) == set(CUE_NAMES)
     assert "airstrike*" in lexicon.triggers["Air/drone strike"][3] and "frontline" in lexicon.weak_triggers
     assert default_lexicon().sources == tuple(f"fogwatch/data/lexicon/{s}" for s in lexicon.sources)

@@ -17,7 +17,7 @@ ACLED_HEADER = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,"
     "actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,"
     "longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp,"
-    "fatalities_low,fatalities_high,n_sources,contested,claims,source_urls"
+    "modality,confidence,fatalities_low,fatalities_high,n_sources,contested,claims,source_urls"
 )
 
 

@@ -33,7 +33,8 @@ from fogwatch.events.claims import (
 )
 from fogwatch.events.classify import Trigger, clause_bounds, combine, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
-from fogwatch.events.figures import find_counts
+from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
+from fogwatch.events.figures import count_casualties
 from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
 from fogwatch.events.taxonomy import EVENT_TYPE_OF
@@ -76,7 +77,7 @@ _BACKGROUND_YEAR = re.compile(
     r"\b(?:began|begun|started|erupted|broke out|since|in|early|mid|late|until|from)\s+(?:early\s+|mid\s+|late\s+|mid-)?"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+)?((?:19|20)\d\d)\b"
 )
-_CASUALTY_ONLY = frozenset("killed dead died death deaths wounded injured lives casualties victims bodies".split())
+_CASUALTY_ONLY = frozenset("killed dead died death deaths wounded injured lives casualties fatalities victims bodies".split())
 _EVENT_NEGATION = re.compile(
     r"(?:\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|hadn't|never|failed to|not)\s+(?:\w+\s+){0,2}$"
     r"|\bno\s+(?:\w+\s+)?$|\bwithout\s+(?:any\s+)?$)"
@@ -107,6 +108,7 @@ class _Draft:
     evidence: list[Span] = field(default_factory=list)
     tier: int = 1
     type_reason: str = "rules"
+    background: str | None = None  # why the mention is background (counting.background_reason), None when news
 
 
 class DocContext:
@@ -265,10 +267,12 @@ class _SentenceCtx:
         self.clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(self.sent_f)]
         self.hypothetical = bool(re.match(r"\W*(?:if|unless|should)\b", self.sent_f))
         self.casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
+        self.lexicon = ctx.lexicon
 
     @cached_property
     def counts(self) -> list:
-        return find_counts(self.sent_f, self.sent_o)
+        lex = self.lexicon
+        return count_casualties(self.sent_f, self.sent_o, lex.cue("victim_nouns"), lex.cue("unknown_number"))
 
     @cached_property
     def attributions(self) -> list[Attribution]:
@@ -289,7 +293,7 @@ def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: 
     made = _type_clauses(ctx, sc)
     if not made and not (sc.casualty_only and earlier):
         return [], []
-    claims = _read_claims(ctx, sc)
+    claims = _judge_claims(ctx, sc, _read_claims(ctx, sc))
     plain_claims = [c for _, c in claims]
     if sc.casualty_only and claims and earlier and _extends_previous(ctx, sc, claims, plain_claims, earlier[-1]):
         return [], plain_claims
@@ -443,6 +447,42 @@ def _is_place(ctx: DocContext, start: int, end: int) -> bool:
         if not any(pa <= a and b <= pb for pa, pb in spans):
             return False
     return True
+
+
+def _judge_claims(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
+    """Which of the sentence's figures may set fatalities (:func:`fogwatch.events.counting.judge_claim`)."""
+    s = sc.s
+    return [(pos, judge_claim(c, sc.sent_f, c.evidence.start - s.start, ctx.lexicon, lambda who: _is_party(ctx, who))) for pos, c in claims]
+
+
+def _is_party(ctx: DocContext, claimant: str) -> bool:
+    """Does a claimant name a party to the fighting (a ``party`` cue, or an armed actor of the registry)?"""
+    return bool(ctx.lexicon.cue("party").search(fold(claimant)) or any(m.entry.inter in (1, 2, 3, 4, 8) for m in ctx.registry.find(claimant)))
+
+
+def _count_pass(ctx: DocContext, drafts: list[_Draft]) -> None:
+    """Report-wide counting: background mentions, types without fatalities, the same dead in two events."""
+    seen: set[tuple[str, str | None, int | None]] = set()
+    for d in drafts:
+        sentence = d.evidence[0] if d.evidence else Span(d.clause[0], d.clause[1])
+        dated_here = d.date.span is not None and sentence.start <= d.date.span.start < sentence.end
+        d.background = background_reason(ctx.folded[sentence.start : sentence.end], d.trigger.start - sentence.start, d.date, ctx.anchor,
+                                         ctx.lexicon, dated_here)
+        for i, c in enumerate(d.claims):
+            if c.quantity != "killed" or not c.counted:
+                continue
+            if d.sub in NO_FATALITY_TYPES:
+                d.claims[i] = replace(c, counted=False, count_reason=f"no fatalities in a {d.sub.lower()} by ACLED's definition")
+                continue
+            if c.modality == "claimed" and c.claimant and _is_party(ctx, c.claimant):
+                # "claimed" is the text's own doubt ("claim", "allegedly", "if these claims are confirmed", read
+                # after the sentence was judged); a party to the fighting as the only source: a claim, not a count
+                d.claims[i] = replace(c, counted=False, count_reason=f"doubted: only {c.claimant}, a party to the fighting, claims it")
+                continue
+            key = (d.sub, _subject_key(ctx.registry, c.subject), c.low)
+            if key in seen and not any(c is e for e in d.claims[:i]):
+                d.claims[i] = replace(c, counted=False, count_reason="repeat: the same dead are counted in an earlier event of this report")
+            seen.add(key)
 
 
 def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int, Claim]], plain_claims: list[Claim], last: _Draft) -> bool:
@@ -925,7 +965,13 @@ def _subject_key_cached(registry: ActorRegistry, subject: str) -> str:
 _GENERIC_DEAD = frozenset("people persons fighters individuals combatants victims men".split())
 
 
-def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:
+def _listed_together(text: str, a: Claim, b: Claim) -> bool:
+    """Two figures of one claimant listed in one clause: different dead ("an army captain and two soldiers")."""
+    gap = text[a.evidence.end : b.evidence.start]
+    return a.claimant == b.claimant and 0 <= len(gap) < 40 and not re.search(r"[.;:]", gap) and bool(re.search(r"\b(?:and|plus|as well as)\b|,", gap))
+
+
+def _fatalities(claims: list[Claim], registry: ActorRegistry, text: str | None = None) -> int | None:
     """ACLED's conservative count: per subject the lowest credible figure; distinct named subjects add up.
 
     A generic count ("dozens of fighters", "16 people", no subject) may include the named ones,
@@ -934,12 +980,21 @@ def _fatalities(claims: list[Claim], registry: ActorRegistry) -> int | None:
     groups: dict[str | None, int] = {}
     generic_sources: set[str | None] = set()
     named_sources: set[str | None] = set()
-    for c in claims:
-        if c.quantity != "killed" or c.low is None or c.modality in ("hypothetical", "denied"):
+    listed: dict[str | None, tuple[Claim, int]] = {}  # per key, the last claim and its running list total
+    for c in sorted(claims, key=lambda c: c.evidence.start):
+        if c.quantity != "killed" or c.low is None or c.modality in ("hypothetical", "denied") or not c.counted:
             continue
         generic = not c.subject or c.subject.lower().split()[-1] in _GENERIC_DEAD
         key = None if generic else _subject_key(registry, c.subject)
-        groups[key] = min(groups.get(key, c.low), c.low)
+        low = conservative(c) or 0
+        prev = listed.get(key)
+        if prev is not None and text is not None and _listed_together(text, prev[0], c):
+            # "1 Karachi policeman and 2 Rangers policemen were killed": one list of different dead, added up
+            low += prev[1]
+            groups[key] = low if groups.get(key) == prev[1] else min(groups[key], low)
+        else:
+            groups[key] = min(groups.get(key, low), low)
+        listed[key] = (c, low)
         (generic_sources if generic else named_sources).add(c.claimant)
     if not groups:
         return None
@@ -991,6 +1046,7 @@ def _partial_key(d: _Draft) -> tuple:
 
 def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
     _fill_unknown_actor2(drafts)
+    _count_pass(ctx, drafts)
     merged: dict[tuple, _Draft] = {}
     order: list[tuple] = []
     # sets beside the lists: a membership test per merged span/claim on a list made long documents quadratic
@@ -1018,6 +1074,8 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
                     m.claims.append(c)
             if _STRENGTH[d.modality] > _STRENGTH[m.modality]:
                 m.modality, m.attribution = d.modality, d.attribution
+            if d.background is None:
+                m.background = None  # told as news once: news
             m.tier = max(m.tier, d.tier)
         else:
             merged[key] = d
@@ -1038,7 +1096,7 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
                 location=d.location,
                 actor1=d.actor1,
                 actor2=d.actor2,
-                fatalities=_fatalities(d.claims, ctx.registry),
+                fatalities=_fatalities(d.claims, ctx.registry, ctx.text),
                 claims=tuple(d.claims),
                 attribution=ctx.claimants.clean(d.attribution.claimant)[0] if d.attribution else None,
                 modality=d.modality,
@@ -1046,6 +1104,8 @@ def _merge(ctx: DocContext, drafts: list[_Draft]) -> list[Event]:
                 evidence=evidence,
                 trigger=ctx.text[d.trigger.start : d.trigger.end],
                 type_reason=d.type_reason,
+                background=d.background is not None,
+                background_reason=d.background,
             )
         )
     return events

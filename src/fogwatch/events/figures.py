@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -146,7 +147,7 @@ def find_figures(folded: str) -> list[Figure]:
     out: list[Figure] = []
     for m in FIGURE_RE.finditer(folded):
         text = m.group(0)
-        if text in ("a", "one", "at") or text.startswith("at ") and not any(ch.isdigit() for ch in text):
+        if text in ("a", "one", "at") or text.startswith("at ") and not text.startswith("at least ") and not any(ch.isdigit() for ch in text):
             # "a" and "one" alone are articles far more often than counts; "one" is kept
             # only when a casualty word follows (handled by find_counts' lone-word rule).
             if text == "one":
@@ -161,6 +162,8 @@ def find_figures(folded: str) -> list[Figure]:
             continue
         if m.start() > 0 and folded[m.start() - 1] in "$£€#":
             continue
+        if m.start() > 1 and folded[m.start() - 1] == "-" and folded[m.start() - 2].isalpha():
+            continue  # a model name: "AK-47", "F-16", "Su-24"
         bounds = _bounds(m)
         if bounds is None:
             continue
@@ -185,6 +188,7 @@ for _kind, _words in {
 # The active forms that put the figure after the verb: "killing 6 civilians".
 ACTIVE_WORDS: dict[str, str] = {
     "killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "executed": "killed", "executing": "killed",
+    "assassinated": "killed", "assassinating": "killed", "lynched": "killed", "lynching": "killed", "lynch": "killed",
     "dead": "killed", "murdered": "killed", "massacred": "killed", "slaughtered": "killed", "beheaded": "killed", "murdering": "killed",
     "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured", "injure": "injured",
     "captured": "captured", "capturing": "captured", "arrested": "captured", "arresting": "captured", "detained": "captured",
@@ -214,8 +218,10 @@ _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and|as well as|plus)\s+(?:at least\s+
 _THING_HEADS = frozenset(
     """villages towns settlements localities targets vehicles tanks positions houses homes buildings checkpoints posts airstrikes
     strikes raids sorties missiles rockets shells mortars bombs drones cars trucks shops days hours weeks months years times kilometres
-    kilometers miles metres meters""".split()
+    kilometers miles metres meters camels cattle cows goats sheep livestock bulls animals donkeys horses""".split()
 )
+_THEN_KILLED = re.compile(r"\s+and\s+(?:(?:later|then|subsequently|were|was|also|had|been)\s+){0,2}(?:killed|shot dead|executed|murdered|died|beheaded|hacked to death|burned to death|beaten to death)\b")
+_OBJECT_AFTER = re.compile(r"\s+(?:\d|(?:the|a|an|his|her|their|its|two|three|four|five|six|seven|eight|nine|ten|one|several|dozens)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +354,8 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
         for j, (ts, te, word) in enumerate(toks):
             if word in QUANTITY_WORDS:
                 kind = QUANTITY_WORDS[word]
+                if j > 0 and word in ("killed", "injured", "wounded", "captured", "abducted", "kidnapped") and _OBJECT_AFTER.match(folded, te):
+                    break  # "50 rivals assaulted and killed a farmer": an active verb with its own object
                 if word == "taken" and not (j + 1 < len(toks) and toks[j + 1][2] in ("prisoner", "captive", "hostage", "into")):
                     continue
                 if word in ("held", "seized", "rounded") and j > 0 and toks[j - 1][2] not in _AUX:
@@ -372,6 +380,9 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
                 break
         if found and not event_subject:
             counts.append(Count(fig, found[0], subject, subject_span, fig.start, found[1]))
+            if found[0] != "killed" and (then := _THEN_KILLED.match(folded, found[1], scan_end)):
+                # "3 labourers were kidnapped and shot dead", "were wounded and later died": the same people died
+                counts.append(Count(fig, "killed", subject, subject_span, fig.start, then.end()))
             continue
         if found and event_subject and found[0] != "killed":
             continue
@@ -400,4 +411,134 @@ def _resolve_others(counts: list[Count]) -> list[Count]:
         if subject and subject.lower() not in ("others", "them", "whom"):
             previous = subject
         out.append(Count(c.figure, c.quantity, subject, c.subject_span, c.start, c.end) if subject != c.subject else c)
+    return out
+
+
+# --- counting by ACLED's rules: singular victims, unknown numbers, coordinated and interrupted subjects -------
+# The cue words are data (``data/lexicon/counting.yaml``: ``victim_nouns``, ``unknown_number``); the
+# patterns are built once per lexicon pattern and cached.
+
+_ARTICLE_BEFORE_NOUN = r"\b(?:a|an)\s+(?:(?!(?:and|or|but|with|in|on|at|by|who|which|that|was|were|is|are|of|to|from)\b)[a-z][a-z'\-]*\s+){0,3}?"
+_DEATH_IN_PHRASE = re.compile(r"\b(?:fatalities|deaths|dead|killed)\b")
+_COORD_BEFORE = re.compile(r"\s*(?:,\s*)?(?:and|as well as|plus)\s+$")
+_ASIDE_WORDS = r"(?:including|among them|among whom|of whom|of them)"
+_ASIDE = re.compile(
+    r",\s*" + _ASIDE_WORDS + r"\s+[^,.;:()]{1,80}?(?:,|(?=\s+(?:were|was|have|has|had|are|is|died|killed)\b))"
+)
+
+
+@lru_cache(maxsize=16)
+def _singular_re(nouns: re.Pattern[str]) -> re.Pattern[str]:
+    inner = nouns.pattern[len(r"\b(?:") : -len(r")\b")]
+    return re.compile(_ARTICLE_BEFORE_NOUN + r"(?:" + inner + r")(?:-[a-z]+)?\b")
+
+
+@lru_cache(maxsize=16)
+def _definite_re(nouns: re.Pattern[str]) -> re.Pattern[str]:
+    inner = nouns.pattern[len(r"\b(?:") : -len(r")\b")]
+    return re.compile(
+        r"\bthe\s+(?:(?!(?:and|or|of|who|was|were)\b)[a-z][a-z'\-]*\s+){0,2}?(?:" + inner + r")(?:-[a-z]+)?\s+"
+        r"(?:was|has been|had been)\s+(?:[a-z]+ly\s+)?(?:killed|shot dead|murdered|beheaded|lynched|executed|hacked to death|gunned down|found dead|stabbed to death)\b"
+    )
+
+
+def singular_figures(folded: str, nouns: re.Pattern[str]) -> list[Figure]:
+    """ "a civilian", "an Al Shabaab member", "a senior commander": one person, a figure of 1 on the article.
+
+    A definite singular victim that dies ("the driver was killed") is one person too; told after "a driver",
+    the report-wide repeat rule counts it once.
+    """
+    out = []
+    for m in _singular_re(nouns).finditer(folded):
+        art_end = m.start() + (2 if folded.startswith("an", m.start()) and folded[m.start() + 2 : m.start() + 3].isspace() else 1)
+        out.append(Figure(m.start(), art_end, 1, 1))
+    for m in _definite_re(nouns).finditer(folded):
+        out.append(Figure(m.start(), m.start() + 3, 1, 1))
+    return out
+
+
+def unknown_figures(folded: str, unknown: re.Pattern[str]) -> list[Figure]:
+    """ "an unknown number of", "multiple", "fatalities from both sides": ACLED's unspecified count, 10."""
+    return [Figure(m.start(), m.end(), 10, None, True) for m in unknown.finditer(folded)]
+
+
+def _merge_figures(base: list[Figure], extra: list[Figure]) -> list[Figure]:
+    out = list(base)
+    for f in extra:
+        if not any(g.start < f.end and f.start < g.end for g in out):
+            out.append(f)
+    return sorted(out, key=lambda f: f.start)
+
+
+def _mask_asides(folded: str, original: str) -> tuple[str, str, list[tuple[int, int]]]:
+    """ "9 militants, including 1 senior, were killed": the aside blanked (same length), so the verb reaches its figure."""
+    spans = [(m.start(), m.end()) for m in _ASIDE.finditer(folded)]
+    if not spans:
+        return folded, original, []
+    f, o = list(folded), list(original)
+    for a, b in spans:
+        for i in range(a, b):
+            f[i] = o[i] = " "
+    return "".join(f), "".join(o), spans
+
+
+def count_casualties(folded: str, original: str, nouns: re.Pattern[str], unknown: re.Pattern[str]) -> list[Count]:
+    """:func:`find_counts` with ACLED's counting rules on top (docs/fatalities.md).
+
+    - a singular victim ("killing a civilian", "a member of X was shot dead") is a figure of 1;
+    - an unknown number ("an unknown number of", "multiple", "fatalities from both sides") is 10;
+    - "9 militants, including 1 senior, were killed": the aside does not cut the figure from its verb,
+      and the aside's figure is counted with the same quantity (a subset: the caller marks it);
+    - "30 militants and 12 soldiers were killed": a figure coordinated before a count shares its quantity.
+    """
+    figures = _merge_figures(find_figures(folded), singular_figures(folded, nouns) + unknown_figures(folded, unknown))
+    masked_f, masked_o, asides = _mask_asides(folded, original)
+    if asides:
+        outside = [f for f in figures if not any(a <= f.start < b for a, b in asides)]
+        counts = find_counts(masked_f, masked_o, outside)
+        counts += _aside_counts(folded, original, figures, asides, counts)
+    else:
+        counts = find_counts(folded, original, figures)
+    coordinated = _coordinated_before(folded, original, figures, counts)
+    if coordinated:
+        starts = {c.figure.start for c in coordinated}
+        counts = [c for c in counts if c.figure.start not in starts] + coordinated
+    for m in unknown.finditer(folded):
+        # a phrase that names the dead itself ("fatalities from both sides were reported")
+        if _DEATH_IN_PHRASE.search(m.group(0)) and not any(c.figure.start == m.start() for c in counts):
+            counts.append(Count(Figure(m.start(), m.end(), 10, None, True), "killed", None, None, m.start(), m.end()))
+    counts.sort(key=lambda c: (c.figure.start, c.quantity))
+    return _resolve_others(counts)
+
+
+def _aside_counts(folded: str, original: str, figures: list[Figure], asides: list[tuple[int, int]], counts: list[Count]) -> list[Count]:
+    out = []
+    for a, b in asides:
+        main = next((c for c in reversed(counts) if c.figure.end <= a and a - c.figure.end < 60), None)
+        if main is None:
+            continue
+        for f in figures:
+            if a <= f.start < b:
+                toks, _ = _subject_after(folded, original, f.end, b)
+                subject, span = _subject_text(original, toks)
+                out.append(Count(f, main.quantity, subject, span, f.start, span[1] if span else f.end))
+    return out
+
+
+def _coordinated_before(folded: str, original: str, figures: list[Figure], counts: list[Count]) -> list[Count]:
+    out = []
+    counted = {c.figure.start for c in counts if c.quantity != "other"}  # "30 militants" alone counts a noun, not yet the dead
+    for i, f in enumerate(figures):
+        if f.start in counted or f.low is None or i + 1 >= len(figures):
+            continue
+        nxt = figures[i + 1]
+        follower = next((c for c in counts if c.figure.start == nxt.start and c.quantity in ("killed", "injured", "captured", "missing")), None)
+        if follower is None:
+            continue
+        toks, _ = _subject_after(folded, original, f.end, nxt.start)
+        subject, span = _subject_text(original, toks)
+        if not subject or not span or toks[-1][2] in _THING_HEADS:
+            continue
+        if _COORD_BEFORE.fullmatch(folded, span[1], nxt.start) or _COORD_BEFORE.match(folded[span[1] : nxt.start]):
+            out.append(Count(f, follower.quantity, subject, span, f.start, span[1]))
     return out

@@ -90,6 +90,8 @@ class Claim:
     figure: str = ""  # the figure as written ("between 30 and 35")
     source: str | None = None  # the claimant registry's canonical source ("Syrian Observatory for Human Rights")
     source_kind: str | None = None  # its kind: monitor | government | armed group | media | witness | organisation
+    counted: bool = True  # may it set its event's fatalities? (docs/fatalities.md)
+    count_reason: str | None = None  # why not: a summary toll, a subset, the same dead told again, a doubted party claim
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -103,6 +105,9 @@ class Claim:
             "figure": self.figure,
             # contract extension (issue 10): the registered source the claimant names, or null
             "claimant_source": {"name": self.source, "kind": self.source_kind} if self.source else None,
+            # contract extension (issue 10, docs/fatalities.md): does the figure set fatalities, and why not
+            "counted": self.counted,
+            "count_reason": self.count_reason,
         }
 
 
@@ -132,6 +137,8 @@ class Event:
     evidence: tuple[Span, ...]
     trigger: str = ""  # the words that typed the event ("shelled")
     type_reason: str = "rules"  # what decided sub_event_type: "rules", "rules+model" (they agree) or "model (rules: <type>)"
+    background: bool = False  # a mention of an event well before the report ("the 2013 Ghouta attack"): not its news
+    background_reason: str | None = None
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -156,4 +163,15 @@ class Event:
                 {"start": self.date.span.start, "end": self.date.span.end} if self.date.span is not None else None
             ),
             "date_reason": self.date.reason,
+            # contract extension (issue 10): a mention of an earlier event, kept out of counts by default
+            "background": self.background,
+            "background_reason": self.background_reason,
         }
+
+
+HEDGED_MODALITIES = frozenset({"hypothetical", "denied"})
+
+
+def counts_by_default(event: Event) -> bool:
+    """Does the event count (in `events`, exports, totals) unless hedged ones are asked for?"""
+    return event.modality not in HEDGED_MODALITIES and not event.background

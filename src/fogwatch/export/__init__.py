@@ -51,7 +51,10 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
-EXTRA_COLUMNS: tuple[str, ...] = ("fatalities_low", "fatalities_high", "n_sources", "contested", "claims", "source_urls")
+# modality and confidence come first after ACLED's 31 (issue 10): the columns to filter hedged or weak events by.
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "modality", "confidence", "fatalities_low", "fatalities_high", "n_sources", "contested", "claims", "source_urls",
+)
 
 # ACLED's regions for the countries fogwatch's corpora cover; elsewhere the continent stands in (documented).
 _ACLED_REGION = {
@@ -285,6 +288,8 @@ def acled_row(
         "fatalities": e["fatalities_best"] if e["fatalities_best"] is not None else 0,  # ACLED writes 0 when no figure is known
         "tags": tags(members),
         "timestamp": stamp,
+        "modality": e.get("modality"),
+        "confidence": round(e["confidence"], 3) if e.get("confidence") is not None else None,
         "fatalities_low": e["fatalities_low"],
         "fatalities_high": e["fatalities_high"],
         "n_sources": e["n_sources"],
@@ -419,7 +424,7 @@ def _arrow_schema():
     for name in (*ACLED_COLUMNS, *EXTRA_COLUMNS):
         if name in ints:
             fields.append(pa.field(name, pa.int64()))
-        elif name in ("latitude", "longitude"):
+        elif name in ("latitude", "longitude", "confidence"):
             fields.append(pa.field(name, pa.float64()))
         elif name == "contested":
             fields.append(pa.field(name, pa.bool_()))

@@ -23,6 +23,8 @@ class Claim:
     subject: str | None
     evidence_start: int | None = None
     evidence_end: int | None = None
+    counted: bool = True  # may it set fatalities (docs/fatalities.md); a summary toll, subset or repeat does not
+    count_reason: str | None = None
 
     @property
     def figure(self) -> int | None:
@@ -78,6 +80,7 @@ class Mention:
     # any of them. Only gazetteer places with a point: (geonameid, latitude, longitude).
     alternatives: tuple[tuple[int, float, float], ...] = ()
     unplaced: int = 0  # names listed with the location that the gazetteer lacks: the event may be there, unmapped
+    background: bool = False  # a mention of an earlier event (contract extension): joins it, never founds a counted one
 
     @property
     def has_point(self) -> bool:
@@ -169,6 +172,8 @@ def mention_from_contract(event: dict[str, Any], doc_key: str, index: int) -> Me
                 subject=_str(c.get("subject")),
                 evidence_start=ev[0] if ev else None,
                 evidence_end=ev[1] if ev else None,
+                counted=c.get("counted") is not False,
+                count_reason=_str(c.get("count_reason")),
             )
         )
     start = _date(event.get("date"))
@@ -206,6 +211,7 @@ def mention_from_contract(event: dict[str, Any], doc_key: str, index: int) -> Me
         evidence=tuple(s for s in (_span(e) for e in (event.get("evidence") or ())) if s),
         claims=tuple(claims),
         **alternatives_from_contract(loc.get("alternatives")),
+        background=event.get("background") is True,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from itertools import groupby
 from pathlib import Path
@@ -558,7 +558,9 @@ class Store:
             for eid in chunk:
                 if not members.get(eid):
                     continue
-                values = _event_values(summarize(members[eid], sources), now)
+                # figures that do not count (a summary toll, a subset, a repeat) never set the fused fatalities
+                counting = [replace(m, claims=tuple(c for c in m.claims if c.counted)) for m in members[eid]]
+                values = {**_event_values(summarize(counting, sources), now), **standing(members[eid])}
                 if eid in new_ids:
                     inserts.append({"event_id": eid, **values})
                 else:
@@ -654,6 +656,7 @@ def _mention_row(m: Mention) -> dict[str, Any]:
         "window_start": window[0] if window else None, "window_end": window[1] if window else None,
         "location_alternatives": json.dumps([list(a) for a in m.alternatives] + [[None, None, None]] * m.unplaced)
         if m.alternatives or m.unplaced else None,
+        "background": m.background,
     }
 
 
@@ -679,6 +682,16 @@ def _event_values(s: FusedSummary, now: str) -> dict[str, Any]:
     }
 
 
+_MODALITY_RANK = {"asserted": 4, "reported": 3, "claimed": 2, "denied": 1, "hypothetical": 0}
+
+
+def standing(members: Sequence[Mention]) -> dict[str, Any]:
+    """A fused event's modality (its firmest member's), confidence (the highest) and background (every member is)."""
+    modality = max((m.modality for m in members if m.modality), key=lambda x: _MODALITY_RANK.get(x, 0), default=None)
+    confidence = max((m.confidence for m in members if m.confidence is not None), default=None)
+    return {"modality": modality, "confidence": confidence, "background": all(m.background for m in members)}
+
+
 def _union(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
     if a is None or b is None:
         return a or b
@@ -697,6 +710,7 @@ def _claim_row(c: Claim) -> dict[str, Any]:
         "claim_id": c.claim_id, "mention_id": c.mention_id, "doc_key": c.doc_key, "quantity": c.quantity, "low": c.low,
         "high": c.high, "claimant": c.claimant, "modality": c.modality, "subject": c.subject,
         "evidence_start": c.evidence_start, "evidence_end": c.evidence_end,
+        "counted": c.counted, "count_reason": c.count_reason,
     }
 
 
@@ -705,6 +719,7 @@ def _claim_from_row(r: Any) -> Claim:
         claim_id=r["claim_id"], mention_id=r["mention_id"], doc_key=r["doc_key"], quantity=r["quantity"], low=r["low"],
         high=r["high"], claimant=r["claimant"], modality=r["modality"], subject=r["subject"],
         evidence_start=r["evidence_start"], evidence_end=r["evidence_end"],
+        counted=r["counted"] is not False and r["counted"] != 0, count_reason=r["count_reason"],
     )
 
 
@@ -721,6 +736,7 @@ def _event_dict(r: Any) -> dict[str, Any]:
             d[k] = d[k].isoformat()
     d["contested"] = bool(d["contested"])
     d["discrepancy_reasons"] = json.loads(d["discrepancy_reasons"]) if d.get("discrepancy_reasons") else []
+    d["background"] = bool(d.get("background"))
     return d
 
 
@@ -752,11 +768,12 @@ def _member_dict(m: Mention, doc: dict[str, Any]) -> dict[str, Any]:
         "fatalities": m.fatalities,
         "modality": m.modality,
         "confidence": m.confidence,
+        "background": m.background,
         "evidence": [{"start": s, "end": e, "text": _snippet(text, s, e)} for s, e in m.evidence],
         "claims": [
             {
                 "quantity": c.quantity, "low": c.low, "high": c.high, "figure": c.describe(), "claimant": c.claimant,
-                "modality": c.modality, "subject": c.subject,
+                "modality": c.modality, "subject": c.subject, "counted": c.counted, "count_reason": c.count_reason,
                 "evidence": {"start": c.evidence_start, "end": c.evidence_end, "text": _snippet(text, c.evidence_start, c.evidence_end)},
             }
             for c in m.claims

@@ -133,11 +133,35 @@ def _v4_location_alternatives(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE mentions ADD COLUMN location_alternatives TEXT")
 
 
+# The strongest modality first: a fused event is as firm as its firmest member.
+MODALITY_RANK_SQL = (
+    "CASE {col} WHEN 'asserted' THEN 4 WHEN 'reported' THEN 3 WHEN 'claimed' THEN 2 WHEN 'denied' THEN 1 ELSE 0 END"
+)
+
+
+def _v5_counting(conn: Connection) -> None:
+    """Background mentions, counted claims, and each fused event's modality, confidence and background (issue 10)."""
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.exec_driver_sql(f"ALTER TABLE mentions ADD COLUMN background BOOLEAN DEFAULT {false}")
+    conn.exec_driver_sql("ALTER TABLE claims ADD COLUMN counted BOOLEAN")
+    conn.exec_driver_sql("ALTER TABLE claims ADD COLUMN count_reason TEXT")
+    for stmt in ("ALTER TABLE fused_events ADD COLUMN modality TEXT", "ALTER TABLE fused_events ADD COLUMN confidence FLOAT",
+                 f"ALTER TABLE fused_events ADD COLUMN background BOOLEAN DEFAULT {false}"):
+        conn.exec_driver_sql(stmt)
+    rank = MODALITY_RANK_SQL.format(col="m.modality")
+    conn.exec_driver_sql(
+        "UPDATE fused_events SET"
+        " confidence = (SELECT max(m.confidence) FROM mentions m WHERE m.fused_event_id = fused_events.event_id),"
+        f" modality = (SELECT m.modality FROM mentions m WHERE m.fused_event_id = fused_events.event_id ORDER BY {rank} DESC LIMIT 1)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, mentions, claims, fused_events", _v1_tables),
     Migration(2, "spatial index on fused_events (SQLite R*Tree / PostGIS GiST)", _v2_spatial_index),
     Migration(3, "date windows on mentions and fused_events (fusion candidates by date in SQL)", _v3_date_windows),
     Migration(4, "places listed with a mention's location (fusion compares each)", _v4_location_alternatives),
+    Migration(5, "background mentions, counted claims, fused events' modality/confidence/background (issue 10)", _v5_counting),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -26,7 +26,7 @@ DEFAULT_DB = "fogwatch.db"
 # The schema versions whose fused_events read_events knows (exactly EVENT_COLUMNS; tests check each
 # against the migrations, and that migrations.LATEST is listed: a new migration adds its number here).
 # A store at any other version goes through open_store, which migrates it or refuses it (E502).
-READ_VERSIONS = (3, 4)
+READ_VERSIONS = (5,)
 
 # What Store.events returns per event: every fused_events column but the internal key (and PostGIS geom),
 # in the table's order (tests tie it to schema.fused_events).
@@ -35,6 +35,7 @@ EVENT_COLUMNS = (
     "geonameid", "latitude", "longitude", "country_code", "admin1", "admin2", "geo_precision", "actor1", "actor1_inter",
     "actor2", "actor2_inter", "fatalities_low", "fatalities_best", "fatalities_high", "n_mentions", "n_documents",
     "n_sources", "sources", "contested", "discrepancy", "discrepancy_reasons", "updated_at", "window_start", "window_end",
+    "modality", "confidence", "background",
 )
 _DATE_COLUMNS = ("event_date", "date_start", "date_end", "window_start", "window_end")
 _PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -59,6 +60,11 @@ class EventFilter:
     actor: str | None = None  # substring of actor1/actor2, case-insensitive
     contested: bool | None = None
     source: str | None = None  # substring of a member document's outlet, republisher, source or URL
+    # Hedged events (every member hypothetical or denied) and background ones (every member a mention of an
+    # earlier event) stay in the store but out of listings, exports and counts unless asked for (issue 10).
+    include_hedged: bool = False
+    include_background: bool = False
+    min_confidence: float | None = None  # the event's highest member confidence at least this
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -140,6 +146,12 @@ def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
                     {"f_actor": _like(f.actor)}))
     if f.contested is not None:
         out.append(("fused_events.contested = :f_contested", {"f_contested": bool(f.contested)}))
+    if not f.include_hedged:
+        out.append(("(fused_events.modality IS NULL OR fused_events.modality NOT IN ('hypothetical', 'denied'))", {}))
+    if not f.include_background:
+        out.append(("(fused_events.background IS NULL OR fused_events.background = :f_false)", {"f_false": False}))
+    if f.min_confidence is not None:
+        out.append(("fused_events.confidence >= :f_min_conf", {"f_min_conf": float(f.min_confidence)}))
     if f.source:
         like = " OR ".join(f"lower(documents.{col}) LIKE :f_source ESCAPE '\\'" for col in ("outlet", "republisher", "source", "url"))
         out.append((
@@ -189,6 +201,7 @@ def event_dict(row: dict[str, Any]) -> dict[str, Any]:
             d[k] = d[k].isoformat()
     d["contested"] = bool(d["contested"])
     d["discrepancy_reasons"] = json.loads(d["discrepancy_reasons"]) if d.get("discrepancy_reasons") else []
+    d["background"] = bool(d.get("background"))
     return d
 
 

@@ -90,6 +90,8 @@ mentions = sa.Table(
     sa.Column("window_end", sa.Date, info={"since": 3}),
     # Other gazetteer places listed with the location (JSON [[geonameid, lat, lon], …]): fusion compares them too.
     sa.Column("location_alternatives", sa.Text, info={"since": 4}),
+    # A mention of an earlier event (the contract's `background`): it joins that event, never counts alone.
+    sa.Column("background", sa.Boolean, info={"since": 5}),
 )
 
 claims = sa.Table(
@@ -106,6 +108,9 @@ claims = sa.Table(
     sa.Column("subject", sa.Text),
     sa.Column("evidence_start", sa.Integer),
     sa.Column("evidence_end", sa.Integer),
+    # Does the figure set fatalities (the contract's `counted`), and why not (a summary toll, a subset, a repeat).
+    sa.Column("counted", sa.Boolean, info={"since": 5}),
+    sa.Column("count_reason", sa.Text, info={"since": 5}),
 )
 
 fused_events = sa.Table(
@@ -146,6 +151,11 @@ fused_events = sa.Table(
     # Union of the members' date windows: fusion looks for candidate events by these.
     sa.Column("window_start", sa.Date, info={"since": 3}),
     sa.Column("window_end", sa.Date, info={"since": 3}),
+    # The strongest member modality, the highest member confidence, and whether every member is background:
+    # `events`/`export` leave hedged (hypothetical, denied) and background events out unless asked.
+    sa.Column("modality", sa.Text, info={"since": 5}),
+    sa.Column("confidence", sa.Float, info={"since": 5}),
+    sa.Column("background", sa.Boolean, info={"since": 5}),
 )
 
 # Secondary indexes that filters use.
