@@ -80,7 +80,8 @@ class ExportFormat(str, Enum):
 
 
 def _filters(since: str | None, until: str | None, bbox: str | None, country: str | None, admin1: str | None,
-             type_: str | None, actor: str | None, contested: bool, source: str | None) -> EventFilter:
+             type_: str | None, actor: str | None, contested: bool, source: str | None, include_hedged: bool = False,
+             include_background: bool = False, min_confidence: float | None = None) -> EventFilter:
     for option, value in (("--since", since), ("--until", until), ("--bbox", bbox), ("--country", country), ("--admin1", admin1),
                           ("--type", type_), ("--actor", actor), ("--source", source)):
         if value is not None and len(value) > MAX_FILTER_CHARS:
@@ -89,6 +90,7 @@ def _filters(since: str | None, until: str | None, bbox: str | None, country: st
         since=parse_date(since, "--since"), until=parse_date(until, "--until"), bbox=parse_bbox(bbox),
         country=parse_country(country), admin1=admin1, event_type=type_, actor=actor,
         contested=True if contested else None, source=source,
+        include_hedged=include_hedged, include_background=include_background, min_confidence=min_confidence,
     )
 
 
@@ -115,6 +117,9 @@ ADMIN1 = typer.Option(None, "--admin1", help="First-level division (governorate/
 TYPE = typer.Option(None, "--type", help="ACLED event type or sub-event type, exact name (any case).")
 ACTOR = typer.Option(None, "--actor", help="Part of an actor's name.")
 SOURCE = typer.Option(None, "--source", help="Part of a member report's outlet, republisher or URL.")
+HEDGED = typer.Option(False, "--include-hedged", help="Also events that every report gives as hypothetical or denied (left out by default).")
+BACKGROUND = typer.Option(False, "--include-background", help="Also events only mentioned as background: well before their reports (left out by default).")
+MIN_CONFIDENCE = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="Only events whose most confident report reaches this (0-1).")
 
 
 def _open(db: str, create: bool = False, read_only: bool = False) -> Store:
@@ -211,11 +216,12 @@ def events(
     source: Optional[str] = SOURCE,
     limit: int = typer.Option(100, "--limit", min=0, help="At most this many events, newest first (0: all)."),
     format: ListFormat = typer.Option(ListFormat.table, "--format", help="table (cards under 120 columns), json (one array) or csv."),
+    include_hedged: bool = HEDGED, include_background: bool = BACKGROUND, min_confidence: Optional[float] = MIN_CONFIDENCE,
 ) -> None:
     """List fused events, newest first."""
     check_db(db)
     check_count(limit, "--limit")
-    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
     # Straight to the database when the store is current; otherwise open_store migrates it or explains.
     rows = read_events(db, flt, limit=limit or None)
     if rows is None:
@@ -272,11 +278,12 @@ def claims(
     claimant: Optional[str] = typer.Option(
         None, "--claimant", help="Only events where this source gives a figure: its name or any spelling the claimant registry knows "
         "(\"SOHR\", \"the monitor\"); the other claimants' figures are shown beside it."),
+    include_hedged: bool = HEDGED, include_background: bool = BACKGROUND, min_confidence: Optional[float] = MIN_CONFIDENCE,
 ) -> None:
     """Every source's figure for each event, with claimant and modality side by side."""
     check_db(db)
     check_count(limit, "--limit")
-    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
     with _open(db, read_only=True) as store:
         rows = store.events(flt, limit=limit or None) if not claimant else by_claimant(store, store.events(flt, limit=None), claimant, limit)
         if format == ListFormat.json:
@@ -310,13 +317,14 @@ def export(
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR,
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
     source: Optional[str] = SOURCE,
+    include_hedged: bool = HEDGED, include_background: bool = BACKGROUND, min_confidence: Optional[float] = MIN_CONFIDENCE,
 ) -> None:
     """Export fused events (ACLED CSV, GeoJSON, JSON lines or Parquet)."""
     from fogwatch.export import export as run_export
 
     check_db(db)
 
-    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source)
+    flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
     if format == ExportFormat.parquet and (not output or output == "-"):
         raise UsageError("--format parquet writes a binary file: give --output FILE.parquet", Code.BAD_OPTION)
     to_file = bool(output and output != "-")
