@@ -57,6 +57,7 @@ class RoleTables:
     name_after_words: tuple[str, ...]
     name_endings: tuple[str, ...]
     not_demonym_before: frozenset[str]
+    ending_last_words: frozenset[str]  # the last word of each ending, lowercase: a set look-up before the pattern
     _metonym: re.Pattern[str]
     _capital: re.Pattern[str]
     _name_after: re.Pattern[str]
@@ -81,6 +82,9 @@ class RoleTables:
 
     def ends_name(self, run: str) -> str | None:
         """The organisation/newspaper/team ending of a capitalised run ("State Department"), or ``None``."""
+        last = run.rsplit(" ", 1)[-1].lower()
+        if last not in self.ending_last_words:
+            return None
         m = self._ending.search(run)
         return m.group(1) if m else None
 
@@ -141,6 +145,7 @@ def parse_roles(text: str, where: str = "roles.yaml") -> RoleTables:
         name_after_words=tuple(after),
         name_endings=tuple(ending),
         not_demonym_before=frozenset(w.lower() for w in _strings(data, "not_demonym_before", where)),
+        ending_last_words=frozenset(e.split()[-1].lower() for e in ending),
         # "Moscow denied", "Moscow has denied", "Ankara and Washington did not": checked on folded text.
         _metonym=re.compile(rf"^(?:,? and [a-z][\w.'-]*)? (?:{_words(metonym)})\b"),
         _capital=re.compile(rf"\b({_words(capital)})\b"),
