@@ -1,8 +1,8 @@
 """Workbench benchmarks (issue 14): the API's bbox + time query over 1M fused events, and the first map view
 of 10,000 events in headless Chromium.
 
-    .venv/bin/python benchmarks/bench_serve.py api     [--events 1000000] [--queries 200]
-    .venv/bin/python benchmarks/bench_serve.py browser [--events 10000] [--runs 5]
+    .venv/bin/python benchmarks/bench_serve.py api     [--events 1000000] [--queries 200] [--keep FILE]
+    .venv/bin/python benchmarks/bench_serve.py browser [--events 10000] [--runs 5] [--keep FILE]
 
 ``api`` generates N fused events straight into a fresh SQLite store (bench_store.py's generator: random
 points over Syria's bounding box, days 2011-2024; the triggers keep the R*Tree), then sends, in process
@@ -32,11 +32,17 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_store import SYRIA, _generate  # noqa: E402
 
 
-def _store(tmp: str, n: int) -> tuple[str, float]:
+def _store(tmp: str, n: int, keep: str | None = None) -> tuple[str, float]:
+    """A store of n generated events; ``keep`` names a file to build it in once and reuse on later runs."""
     from fogwatch.store import open_store
 
-    db = str(Path(tmp) / "serve-bench.db")
+    db = keep or str(Path(tmp) / "serve-bench.db")
     with open_store(db) as store:
+        have = store.stats()["fused_events"]
+        if have == n:
+            return db, 0.0
+        if have:
+            raise SystemExit(f"{db} holds {have:,} events, not {n:,}: give another --keep file")
         seconds = _generate(store, n)
     return db, seconds
 
@@ -55,7 +61,7 @@ def bench_api(args) -> None:
     rng = random.Random(11)
     start, span = date(2011, 1, 1), (date(2024, 12, 31) - date(2011, 1, 1)).days
     with tempfile.TemporaryDirectory(prefix="fogwatch-serve-bench-") as tmp:
-        db, gen = _store(tmp, args.events)
+        db, gen = _store(tmp, args.events, args.keep)
         print(f"generated {args.events:,} fused events in {gen:.0f} s ({Path(db).stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         with TestClient(create_app(db)) as client:
             for path, extra in (("/api/events", {"limit": "100"}), ("/api/points", {})):
@@ -86,7 +92,7 @@ def bench_browser(args) -> None:
     from fogwatch.serve import create_app
 
     with tempfile.TemporaryDirectory(prefix="fogwatch-serve-bench-") as tmp:
-        db, _ = _store(tmp, args.events)
+        db, _ = _store(tmp, args.events, args.keep)
         with LiveServer(create_app(db)) as server, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             times = []
@@ -110,9 +116,11 @@ def main() -> None:
     a = sub.add_parser("api")
     a.add_argument("--events", type=int, default=1_000_000)
     a.add_argument("--queries", type=int, default=200)
+    a.add_argument("--keep", help="build the store in this file once and reuse it on later runs")
     b = sub.add_parser("browser")
     b.add_argument("--events", type=int, default=10_000)
     b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--keep", help="build the store in this file once and reuse it on later runs")
     args = ap.parse_args()
     {"api": bench_api, "browser": bench_browser}[args.what](args)
 

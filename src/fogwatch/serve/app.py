@@ -217,9 +217,7 @@ def _routes(api: FastAPI, state: ServerState) -> None:
     @api.get("/api/events", response_model=None, responses={200: {"model": models.EventsPage}, **ERRORS}, tags=["events"])
     def events(f: Filters, limit: Limit = 100, offset: Offset = 0) -> Response:
         """Fused events, newest first, with the filters of `fogwatch events`; `total` counts every match."""
-        rows = state.store.events(f, limit=limit, offset=offset)
-        total = len(rows) + offset if len(rows) < limit and (rows or offset == 0) else state.store.count_events(f)
-        return _json({"total": total, "limit": limit, "offset": offset, "events": rows})
+        return _json(read.events_page(state.store, f, limit, offset))
 
     @api.get("/api/events/{event_id}", response_model=None,
              responses={200: {"model": models.EventDetail}, 404: {"model": models.ErrorBody, "description": "no such event (E802)"}, **ERRORS},

@@ -62,6 +62,38 @@ def _fetch_raw(store: Store, sql: str, params: dict[str, Any]) -> list[tuple[Any
         raw.close()  # back to the pool, its transaction rolled back
 
 
+def events_page(store: Store, f: EventFilter, limit: int, offset: int) -> dict[str, Any]:
+    """``fogwatch events``' statement (store.query.events_sql, run as read_events runs it) with the number of all matches
+    counted in the same pass (a window count): one walk over a box's candidates instead of two."""
+    from fogwatch.store.query import event_dict, events_sql
+
+    sql, params = events_sql(f, store.dialect, limit, offset)
+    head = "SELECT "
+    assert sql.startswith(head)
+    sql = head + "count(*) OVER () AS q_total, " + sql[len(head):]
+    rows = _fetch_raw_named(store, sql, params)
+    if rows:
+        total = int(rows[0].pop("q_total"))
+        for r in rows[1:]:
+            r.pop("q_total")
+    else:
+        total = store.count_events(f)  # past the end (or nothing matches): counted on its own
+    return {"total": total, "limit": limit, "offset": offset, "events": [event_dict(r) for r in rows]}
+
+
+def _fetch_raw_named(store: Store, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    if store.dialect == "postgresql":
+        sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        raw.close()
+
+
 def points(store: Store, f: EventFilter, limit: int) -> dict[str, Any]:
     """The map's view: placed events as compact rows (columns named once), and how many matching events have no point.
 
@@ -72,9 +104,11 @@ def points(store: Store, f: EventFilter, limit: int) -> dict[str, Any]:
     placed = (" AND " if where else " WHERE ") + "fused_events.latitude IS NOT NULL AND fused_events.longitude IS NOT NULL"
     sql = f"SELECT {cols} FROM fused_events{where}{placed} ORDER BY fused_events.event_pk LIMIT :p_limit"
     rows = _fetch_raw(store, sql, {**params, "p_limit": limit + 1})
-    unplaced_sql = (f"SELECT count(*) FROM fused_events{where}{' AND ' if where else ' WHERE '}"
-                    "(fused_events.latitude IS NULL OR fused_events.longitude IS NULL)")
-    unplaced = _fetch_raw(store, unplaced_sql, params)[0][0]
+    unplaced = 0  # an event without a point is never inside a box
+    if f.bbox is None:
+        unplaced_sql = (f"SELECT count(*) FROM fused_events{where}{' AND ' if where else ' WHERE '}"
+                        "(fused_events.latitude IS NULL OR fused_events.longitude IS NULL)")
+        unplaced = _fetch_raw(store, unplaced_sql, params)[0][0]
     out = [[eid, round(lat, 5), round(lon, 5), etype, day.isoformat() if isinstance(day, date) else day, dead, bool(contested), precision]
            for eid, lat, lon, etype, day, dead, contested, precision in rows[:limit]]
     return {"columns": list(POINT_COLUMNS), "rows": out, "truncated": len(rows) > limit, "unplaced": int(unplaced)}
