@@ -21,6 +21,7 @@ FOGWATCH = Path(sys.executable).with_name("fogwatch")
 SCREENS: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("events", ["events", "--db", "{db}"], (80, 160)),
     ("claims of the contested event", ["claims", "--contested", "--db", "{db}"], (80, 160)),
+    ("one report, readable", ["analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt"], (80, 160)),
     ("events as CSV", ["events", "--db", "{db}", "--format", "csv"], (80,)),
     ("a filter that matches nothing", ["events", "--db", "{db}", "--country", "IQ"], (80,)),
     ("a misspelt command", ["evnts"], (80,)),
@@ -31,7 +32,7 @@ SCREENS: list[tuple[str, list[str], tuple[int, ...]]] = [
 
 def run(args: list[str], columns: int) -> str:
     env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb"}
-    proc = subprocess.run([str(FOGWATCH), *args], capture_output=True, text=True, env=env)
+    proc = subprocess.run([str(FOGWATCH), *args], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[1])
     return (proc.stdout + proc.stderr).rstrip("\n")
 
 
