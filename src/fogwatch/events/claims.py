@@ -43,11 +43,12 @@ _NP_STOP = frozenset(
 )
 _PRONOUNS = frozenset("he she they it we".split())
 _HYPOTHETICAL = re.compile(
-    r"\b(?:if|unless|will|would|could|might|(?<!in )(?<!on )(?<!of )(?<!early )(?<!late )(?<!mid-)may(?!\s*\d)|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
+    r"\b(?:if|unless|will|would|could|might|(?<!in )(?<!on )(?<!of )(?<!early )(?<!late )(?<!mid-)(?<!\d )may(?!\s*\d)|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
     r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
     r"ready to|seeks? to|wants? to|wanted to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
     r"in case|in the coming|next week|tomorrow|would-be|should)\b"
 )
+_BRACKETED = re.compile(r"\([^()]{0,200}\)")
 _REPORTEDLY = re.compile(r"\b(?:reportedly|reports? (?:appeared|emerged|said|say|indicate|suggest)|it was reported|is said to|are said to|were said to|was said to|purportedly|supposedly|unconfirmed)\b")
 _ALLEGEDLY = re.compile(r"\b(?:allegedly|alleged|claimed to have)\b")
 _NEGATION = re.compile(r"\b(?:did not|didn't|does not|doesn't|do not|don't|has not|hasn't|have not|haven't|had not|was not|wasn't|were not|weren't|never|no|nor|without|failed to|denied|denies|refuted|not)\b")
@@ -260,7 +261,8 @@ def attribution_for(attributions: list[Attribution], position: int) -> Attributi
 
 def is_hypothetical(folded_clause_before: str) -> bool:
     """Does a plan, threat, condition or forecast govern what follows this text (the clause before a trigger)?"""
-    return _HYPOTHETICAL.search(folded_clause_before) is not None
+    # an aside in brackets ("(likely SNA, as in earlier attacks)") hedges who, not whether it happened
+    return _HYPOTHETICAL.search(_BRACKETED.sub(" ", folded_clause_before)) is not None
 
 
 def is_negated(folded_clause_before: str) -> bool:

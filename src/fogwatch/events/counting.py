@@ -51,11 +51,10 @@ def judge_claim(claim: Claim, sentence: str, at: int, lexicon: Lexicon, is_party
         return claim
     end = at + (claim.evidence.end - claim.evidence.start)
     before = sentence[max(0, at - 60) : at]
-    near = sentence[max(0, at - 40) : min(len(sentence), end + 25)]
     reason = None
     if lexicon.cue("cause").search(before):
         reason = "cause: deaths that prompted the event told, not its own toll"
-    elif lexicon.cue("averted").search(near):
+    elif lexicon.cue("averted").search(sentence, max(0, at - 40), end):
         reason = "averted: nobody died (escaped, survived or only attempted)"
     elif re.search(r"(?:" + lexicon.cue("subset").pattern + r")\s+(?:[a-z\-]+\s+)?$", sentence[max(0, at - 30) : at]):
         reason = "subset: part of a figure already counted"

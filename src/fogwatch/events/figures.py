@@ -221,7 +221,7 @@ _THING_HEADS = frozenset(
     kilometers miles metres meters camels cattle cows goats sheep livestock bulls animals donkeys horses""".split()
 )
 _THEN_KILLED = re.compile(r"\s+and\s+(?:(?:later|then|subsequently|were|was|also|had|been)\s+){0,2}(?:killed|shot dead|executed|murdered|died|beheaded|hacked to death|burned to death|beaten to death)\b")
-_OBJECT_AFTER = re.compile(r"\s+(?:\d|(?:the|a|an|his|her|their|its|two|three|four|five|six|seven|eight|nine|ten|one|several|dozens)\b)")
+_OBJECT_AFTER = re.compile(r"\s+(?:\d|(?:the|a|an|him|them|his|her|their|its|two|three|four|five|six|seven|eight|nine|ten|one|several|dozens)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +318,8 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
             if verb2 is not None and (verb2 not in ACTIVE_WORDS or verb not in ACTIVE_WORDS):
                 # "killed and another 20 wounded", "2 soldiers and wounding 5": the word right before the figure decides
                 verb, verb2 = verb2, None
+            elif verb2 is not None and ACTIVE_WORDS.get(verb) == "captured" and ACTIVE_WORDS.get(verb2) == "killed":
+                verb, verb2 = verb2, None  # "kidnapped and killed 2 men": the same people, killed
             kind = ACTIVE_WORDS.get(verb)
             if kind == "?":
                 # "left 5 dead", "leaving 7 injured": the casualty word follows the figure
@@ -354,6 +356,8 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
         for j, (ts, te, word) in enumerate(toks):
             if word in QUANTITY_WORDS:
                 kind = QUANTITY_WORDS[word]
+                if kind == "destroyed" and folded.startswith(" to death", te):
+                    kind = "killed"  # "5 people were burned to death"
                 if j > 0 and word in ("killed", "injured", "wounded", "captured", "abducted", "kidnapped") and _OBJECT_AFTER.match(folded, te):
                     break  # "50 rivals assaulted and killed a farmer": an active verb with its own object
                 if word == "taken" and not (j + 1 < len(toks) and toks[j + 1][2] in ("prisoner", "captive", "hostage", "into")):
@@ -454,7 +458,19 @@ def singular_figures(folded: str, nouns: re.Pattern[str]) -> list[Figure]:
         out.append(Figure(m.start(), art_end, 1, 1))
     for m in _definite_re(nouns).finditer(folded):
         out.append(Figure(m.start(), m.start() + 3, 1, 1))
+    for m in _killed_one_re(nouns).finditer(folded):
+        # "attacked a pastoralist and killed him", "shot and killed the deputy commissioner"
+        out.append(Figure(m.start(1), m.end(1), 1, 1))
     return out
+
+
+@lru_cache(maxsize=16)
+def _killed_one_re(nouns: re.Pattern[str]) -> re.Pattern[str]:
+    inner = nouns.pattern[len(r"\b(?:") : -len(r")\b")]
+    return re.compile(
+        r"\b(?:killed|killing|kills|murdered|executed|lynched|beheaded|assassinated|shot dead)\s+"
+        r"(him|her|the(?=\s+(?:(?!(?:and|or|of|who|was|were)\b)[a-z][a-z'\-]*\s+){0,3}?(?:" + inner + r")(?:-[a-z]+)?\b))\b"
+    )
 
 
 def unknown_figures(folded: str, unknown: re.Pattern[str]) -> list[Figure]:
