@@ -142,15 +142,18 @@ def test_errors_have_one_shape(client):
     _error(client.delete("/api/events"), 405, "E808")
 
 
-def test_filters_issue_10_adds_are_passed_through_or_refused_with_a_code(client):
+def test_filters_issue_10_adds_are_passed_through_or_refused_with_a_code(client, samples_db):
     from fogwatch.serve.read import filter_fields
 
-    for name, value in (("include_hedged", "true"), ("min_confidence", "0.5")):
+    for name, value in (("include_hedged", "true"), ("include_background", "true"), ("min_confidence", "0.5")):
         r = client.get("/api/events", params={name: value})
-        if name in filter_fields():
-            assert r.status_code == 200
-        else:
+        if name not in filter_fields():
             _error(r, 400, "E801")
+            continue
+        assert r.status_code == 200
+        flt = EventFilter(**{name: float(value) if name == "min_confidence" else True})
+        with open_store(samples_db, read_only=True) as store:
+            assert r.json()["events"] == store.events(flt)
 
 
 def test_openapi_documents_every_api_route(client):

@@ -96,7 +96,8 @@ def event_filter(
     actor: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="part of an actor's name")] = None,
     contested: Annotated[Optional[bool], Query(description="true: only events whose sources disagree; false: only agreed ones")] = None,
     source: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="part of a member report's outlet, republisher or URL")] = None,
-    include_hedged: Annotated[Optional[bool], Query(description="also hedged/background events (passed to the store's filter)")] = None,
+    include_hedged: Annotated[Optional[bool], Query(description="also hedged events: every report hypothetical or denied (passed to the store's filter)")] = None,
+    include_background: Annotated[Optional[bool], Query(description="also background events: every report mentions an earlier event (passed to the store's filter)")] = None,
     min_confidence: Annotated[Optional[float], Query(ge=0, le=1, description="only events at least this confident (passed to the store's filter)")] = None,
 ) -> EventFilter:
     """The query's filters as the store's EventFilter: the same parsing and the same SQL as ``fogwatch events``."""
@@ -109,7 +110,7 @@ def event_filter(
     except UsageError as exc:
         raise ApiError(Code.API_BAD_REQUEST, 400, exc.message.replace("--", "")) from None
     known = read.filter_fields()
-    for name, value in (("include_hedged", include_hedged), ("min_confidence", min_confidence)):
+    for name, value in (("include_hedged", include_hedged), ("include_background", include_background), ("min_confidence", min_confidence)):
         if value is None:
             continue
         if name not in known:
