@@ -31,6 +31,9 @@ RENDERERS.append(render_events)
 from fogwatch.places.render import render_places  # noqa: E402
 
 RENDERERS.append(render_places)
+from fogwatch.slant.render import render_slant  # noqa: E402  (slant spans highlighted)
+
+RENDERERS.append(render_slant)
 
 
 def _preview(text: str, width: int = 90) -> str:

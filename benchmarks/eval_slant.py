@@ -1,0 +1,53 @@
+"""Held-out quality of the packaged slant model on PTC, with SemEval-2020 Task 11's definitions.
+
+    .venv/bin/python benchmarks/eval_slant.py
+
+Scores the fixed held-out fifth of ``../shared/eval/ptc-train`` (``fogwatch.slant.evaluate.part_of``;
+never trained on, never used for a choice): SI over the spans the stage finds in body sentences and over
+every sentence, TC micro-F1 over the gold spans, and TC per technique. Prints Markdown for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+
+
+def main() -> int:
+    from fogwatch.slant.evaluate import evaluate, part_of, read_ptc
+    from fogwatch.slant.tagger import load_slant_tagger
+
+    tagger = load_slant_tagger()
+    held = [a for a in read_ptc(SHARED / "eval" / "ptc-train") if part_of(a.article_id) == "held-out"]
+    t = time.perf_counter()
+    body = evaluate(tagger, held, body_only=True)
+    every = evaluate(tagger, held, body_only=False)
+    print(f"PTC held-out: {len(held)} articles, {every['si']['n_gold']} gold SI spans (merged), {every['tc']['n_gold']} gold TC labels "
+          f"({time.perf_counter() - t:.1f} s)\n")
+    print("| measure | precision | recall | F1 |")
+    print("|---|---:|---:|---:|")
+    print(f"| SI, stage (body sentences) | {body['si']['precision']:.3f} | {body['si']['recall']:.3f} | {body['si']['f1']:.3f} |")
+    print(f"| SI, every sentence | {every['si']['precision']:.3f} | {every['si']['recall']:.3f} | {every['si']['f1']:.3f} |")
+    print(f"| TC micro | {every['tc']['precision']:.3f} | {every['tc']['recall']:.3f} | {every['tc']['f1']:.3f} |\n")
+    gold: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for a in held:
+        lower = a.text.lower()
+        for (s, e), techniques in a.tc.items():
+            ranked = [t for t, _ in tagger.techniques(a.text, s, e, a.sentence_of(s, e), lower)]
+            guess = Counter(ranked[k % len(ranked)] for k in range(len(techniques)))
+            gold.update(techniques)
+            right.update((Counter(techniques) & guess).elements())
+    print("| technique | gold | right | recall |")
+    print("|---|---:|---:|---:|")
+    for tech, n in gold.most_common():
+        print(f"| {tech} | {n} | {right[tech]} | {right[tech] / n:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

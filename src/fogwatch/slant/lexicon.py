@@ -1,0 +1,169 @@
+"""The slant cue lists as data (``fogwatch/data/slant/*.yaml`` plus the user's files).
+
+A file is a mapping ``cues: {name: [phrase, ...]}``. A phrase is one or more
+lower-case words; a word ending in ``*`` matches any ending. User files only
+add phrases (or new lists, which become new features only once a model is
+trained with them). Anything else stops with ``E712`` naming the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from fogwatch.errors import Code, UsageError
+from fogwatch.registry_files import check_yaml, user_registry_texts
+
+
+@dataclass(frozen=True, slots=True)
+class CueLexicon:
+    """Cue name -> phrases, each a tuple of words (a word ending ``*`` is a prefix); and the cue rules."""
+
+    cues: Mapping[str, tuple[tuple[str, ...], ...]]
+    rules: tuple["CueRule", ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(self.cues))
+
+    def index(self) -> "CueIndex":
+        return CueIndex.build(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CueIndex:
+    """Phrases by first word (exact words) and by prefix (``barbar*``), for matching over tokens."""
+
+    exact: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    prefixes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (prefix, cue, phrase) for one-word prefix phrases
+
+    @classmethod
+    def build(cls, lexicon: CueLexicon) -> "CueIndex":
+        exact: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        prefixes: list[tuple[str, str, tuple[str, ...]]] = []
+        for cue, phrases in lexicon.cues.items():
+            for phrase in phrases:
+                first = phrase[0]
+                if first.endswith("*"):
+                    prefixes.append((first[:-1], cue, phrase))
+                else:
+                    exact.setdefault(first, []).append((cue, phrase))
+        return cls({k: tuple(v) for k, v in exact.items()}, tuple(prefixes))
+
+    def matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(first token, end token exclusive, cue) of every phrase found in lower-cased ``words``."""
+        found: list[tuple[int, int, str]] = []
+        for i, w in enumerate(words):
+            for cue, phrase in self.exact.get(w, ()):
+                if _match_at(words, i, phrase):
+                    found.append((i, i + len(phrase), cue))
+            for prefix, cue, phrase in self.prefixes:
+                if w.startswith(prefix) and _match_at(words, i, phrase):
+                    found.append((i, i + len(phrase), cue))
+        return found
+
+
+def _word_matches(word: str, pattern: str) -> bool:
+    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+
+
+def _match_at(words: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
+    if i + len(phrase) > len(words):
+        return False
+    return all(_word_matches(words[i + k], p) for k, p in enumerate(phrase))
+
+
+def _phrases(value: Any, origin: str, cue: str) -> list[tuple[str, ...]]:
+    if not isinstance(value, list):
+        raise UsageError(f"slant cue file {origin}: cue list {cue!r} must be a list of phrases", Code.SLANT_LEXICON)
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise UsageError(f"slant cue file {origin}: cue list {cue!r} has {item!r}, not a phrase", Code.SLANT_LEXICON)
+        out.append(tuple(item.lower().split()))
+    return out
+
+
+def parse_cues(text: str, origin: str) -> dict[str, list[tuple[str, ...]]]:
+    """The ``cues`` of one YAML file; ``E712`` when it is not YAML or has another shape."""
+    check_yaml(text, origin, "slant cue file", Code.SLANT_LEXICON)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UsageError(f"slant cue file {origin} is not valid YAML: {exc}", Code.SLANT_LEXICON) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) - {"cues", "rules"} or not isinstance(data.get("cues") or {}, dict):
+        raise UsageError(f"slant cue file {origin}: expected a mapping with cues: {{name: [phrases]}} and/or rules: [...]", Code.SLANT_LEXICON)
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for cue, value in (data.get("cues") or {}).items():
+        if not isinstance(cue, str) or not cue.replace("_", "").isalnum():
+            raise UsageError(f"slant cue file {origin}: cue name {cue!r} is not a word", Code.SLANT_LEXICON)
+        out[cue] = _phrases(value, origin, cue)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CueRule:
+    """A span the tagger may miss: ``min_hits`` matches of the ``cues`` lists in one sentence, first to last."""
+
+    name: str
+    technique: str
+    cues: frozenset[str]
+    min_hits: int
+    score: float
+
+
+_RULE_KEYS = {"name", "technique", "cues", "min_hits", "score"}
+
+
+def parse_rules(text: str, origin: str) -> list[CueRule]:
+    """The ``rules`` of one YAML file (already checked by :func:`parse_cues`); ``E712`` for a bad rule."""
+    from fogwatch.slant.model import TECHNIQUES
+
+    data = yaml.safe_load(text) or {}
+    rules = data.get("rules") or []
+    if not isinstance(rules, list):
+        raise UsageError(f"slant cue file {origin}: rules must be a list", Code.SLANT_LEXICON)
+    out = []
+    for r in rules:
+        ok = isinstance(r, dict) and set(r) == _RULE_KEYS and r["technique"] in TECHNIQUES and isinstance(r["name"], str)
+        ok = ok and isinstance(r["cues"], list) and all(isinstance(c, str) for c in r["cues"])
+        ok = ok and isinstance(r["min_hits"], int) and not isinstance(r["min_hits"], bool) and r["min_hits"] >= 1
+        ok = ok and isinstance(r["score"], (int, float)) and not isinstance(r["score"], bool) and 0 <= r["score"] <= 1
+        if not ok:
+            raise UsageError(f"slant cue file {origin}: rule {r!r} needs name, technique (a PTC name), cues (list names), "
+                             "min_hits (>= 1) and score (0..1)", Code.SLANT_LEXICON)
+        out.append(CueRule(r["name"], r["technique"], frozenset(r["cues"]), r["min_hits"], float(r["score"])))
+    return out
+
+
+def _packaged_texts() -> list[tuple[str, str]]:
+    folder = files("fogwatch").joinpath("data", "slant")
+    return [(f.read_text(encoding="utf-8"), f"fogwatch/data/slant/{f.name}") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml")]
+
+
+def load_cues(extra_paths: Iterable[str] = ()) -> CueLexicon:
+    """The packaged cue lists plus the user's files (files or folders of ``.yaml``)."""
+    merged: dict[str, list[tuple[str, ...]]] = {}
+    rules: list[CueRule] = []
+    texts = _packaged_texts() + list(user_registry_texts("", extra_paths, False, "slant cue file", Code.SLANT_LEXICON))
+    for text, origin in texts:
+        for cue, phrases in parse_cues(text, origin).items():
+            bucket = merged.setdefault(cue, [])
+            bucket.extend(p for p in phrases if p not in bucket)
+        rules.extend(parse_rules(text, origin))
+    unknown = sorted({c for r in rules for c in r.cues} - set(merged))
+    if unknown:
+        raise UsageError(f"slant cue rules name cue lists no file defines: {', '.join(unknown)}", Code.SLANT_LEXICON)
+    return CueLexicon({k: tuple(v) for k, v in merged.items()}, tuple(rules))
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> CueLexicon:
+    return load_cues()

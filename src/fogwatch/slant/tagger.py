@@ -1,0 +1,171 @@
+"""Slant spans of a document: the CRF tagger finds spans, the technique head names them.
+
+The artefact folder (``fogwatch/models/slant``, see its ``card.md``) holds
+``meta.json`` (format, labels, the SHA-256 of each array file, the decision
+bias chosen on validation data), ``crf.npz`` (the span tagger) and
+``technique/`` (a :class:`fogwatch.learn.NgramModel` over the span's words and
+characters plus named span features). A missing artefact is ``E710``, a
+corrupt one ``E711``: the stage then records the error and the pipeline goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from fogwatch.checksum import sha256_file
+from fogwatch.errors import Code, ModelError
+from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
+from fogwatch.records import SlantSpan
+from fogwatch.slant.crf import LinearChainCRF
+from fogwatch.slant.features import ArticleStats, span_features, token_features
+from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
+from fogwatch.slant.model import TECHNIQUES
+from fogwatch.slant.tokens import Token, tokenize
+
+FORMAT = "fogwatch-slant/1"
+MODEL_NAME = "slant"
+REASON = "slant model (CRF spans + technique head, models/slant)"
+
+
+def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]]) -> list[list[Token]]:
+    return [tokenize(text, s, e) for s, e in sentences]
+
+
+def bio_spans(path: Sequence[str]) -> list[tuple[int, int]]:
+    """Token ranges [i, j) of the B/I runs of a BIO label path (an I after O starts a span too)."""
+    spans: list[tuple[int, int]] = []
+    start = None
+    for i, label in enumerate(path):
+        if label == "B" or (label == "I" and start is None):
+            if start is not None:
+                spans.append((start, i))
+            start = i
+        elif label == "O" and start is not None:
+            spans.append((start, i))
+            start = None
+    if start is not None:
+        spans.append((start, len(path)))
+    return spans
+
+
+@dataclass(frozen=True)
+class SlantTagger:
+    crf: LinearChainCRF
+    head: NgramModel
+    cues: CueIndex
+    rules: tuple[CueRule, ...] = ()
+
+    def raw_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int, float, tuple[int, int]]]:
+        """(start, end, propaganda probability, sentence) of every span the tagger finds."""
+        toks = sentence_tokens(text, sentences)
+        stats = ArticleStats.of([[t.lower for t in ts] for ts in toks])
+        outside = self.crf.labels.index("O")
+        found = []
+        for sent, ts in zip(sentences, toks):
+            if not ts:
+                continue
+            emissions = self.crf.emissions(token_features(ts, self.cues, stats))
+            path = [self.crf.labels[k] for k in self.crf.viterbi(emissions)]
+            if all(p == "O" for p in path):
+                continue
+            marg = self.crf.marginals(emissions)
+            for i, j in bio_spans(path):
+                prob = float(np.clip(1.0 - marg[i:j, outside].mean(), 0.0, 1.0))
+                found.append((ts[i].start, ts[j - 1].end, prob, sent))
+        return found
+
+    def techniques(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> list[tuple[str, float]]:
+        """The head's techniques for a span, most probable first."""
+        proba = self.head.predict_proba(text[start:end], span_features(text, start, end, sentence, self.cues, article_lower))
+        return sorted(proba.items(), key=lambda kv: -kv[1])
+
+    def technique(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> tuple[str, float]:
+        return self.techniques(text, start, end, sentence, article_lower)[0]
+
+    def rule_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[SlantSpan]:
+        """Spans of the cue rules (``data/slant/rules.yaml``): enough cue matches in one sentence, first to last."""
+        out = []
+        for ts in sentence_tokens(text, sentences) if self.rules else []:
+            matches = self.cues.matches([t.lower for t in ts])
+            for rule in self.rules:
+                hits = sorted({(i, j) for i, j, cue in matches if cue in rule.cues})
+                if len(hits) >= rule.min_hits:
+                    out.append(SlantSpan(ts[hits[0][0]].start, ts[max(j for _, j in hits) - 1].end, rule.technique, rule.score,
+                                         f"cue rule {rule.name} (data/slant/rules.yaml)"))
+        return out
+
+    def __call__(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[SlantSpan]:
+        article_lower = text.lower()
+        out = []
+        for start, end, prob, sent in self.raw_spans(text, sentences):
+            technique, p = self.technique(text, start, end, sent, article_lower)
+            out.append(SlantSpan(start, end, technique, float(np.clip(prob * p, 0.0, 1.0)), REASON))
+        # A rule adds a span only where the model found none.
+        out.extend(r for r in self.rule_spans(text, sentences) if not any(m.start < r.end and r.start < m.end for m in out))
+        return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def _corrupt(message: str) -> ModelError:
+    return ModelError(message, Code.SLANT_MODEL_CORRUPT)
+
+
+def _read_meta(folder: Path) -> dict:
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file() or not (folder / "crf.npz").is_file():
+        raise ModelError(f"slant model missing: {folder} needs meta.json and crf.npz (rebuild: python scripts/train_slant.py)", Code.SLANT_MODEL_MISSING)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _corrupt(f"slant model {meta_path} is unreadable: {exc}") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise _corrupt(f"slant model {meta_path}: format is not {FORMAT}")
+    if meta.get("crf_sha256") != sha256_file(folder / "crf.npz"):
+        raise _corrupt(f"slant model {folder / 'crf.npz'} fails its SHA-256 check (corrupt or replaced; rebuild it)")
+    return meta
+
+
+def _load_crf(folder: Path, meta: dict) -> LinearChainCRF:
+    try:
+        with np.load(folder / "crf.npz", allow_pickle=False) as npz:
+            attributes = [str(a) for a in npz["attributes"]]
+            state = npz["state"].astype(np.float64)
+            transitions = npz["transitions"].astype(np.float64)
+            labels = tuple(str(x) for x in npz["labels"])
+        bias = np.array([float(meta.get("bias", {}).get(label, 0.0)) for label in labels])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as exc:
+        raise _corrupt(f"slant model {folder} cannot be read: {exc}") from None
+    k = len(labels)
+    if set(labels) != {"B", "I", "O"} or state.shape != (len(attributes), k) or transitions.shape != (k, k):
+        raise _corrupt(f"slant model {folder}: labels or array shapes do not match")
+    return LinearChainCRF(labels, {a: i for i, a in enumerate(attributes)}, state, transitions, bias)
+
+
+def load_slant_tagger(folder: Path | None = None) -> SlantTagger:
+    """Load and check the artefact (``E710`` missing, ``E711`` corrupt)."""
+    folder = folder or models_dir() / MODEL_NAME
+    meta = _read_meta(folder)
+    crf = _load_crf(folder, meta)
+    try:
+        head = load_model_folder(folder / "technique")
+    except ModelError as exc:
+        code = Code.SLANT_MODEL_MISSING if exc.code == Code.MODEL_MISSING else Code.SLANT_MODEL_CORRUPT
+        raise ModelError(f"slant technique head: {exc.message}", code) from None
+    if set(head.classes) - set(TECHNIQUES):
+        raise _corrupt(f"slant model {folder}: technique head has classes outside the 14 PTC techniques")
+    cues = default_cues()
+    return SlantTagger(crf, head, cues.index(), cues.rules)
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> SlantTagger | ModelError:
+    try:
+        return load_slant_tagger()
+    except ModelError as exc:
+        return exc

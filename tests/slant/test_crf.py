@@ -1,0 +1,46 @@
+"""The numpy CRF decodes as an exhaustive search would, and its marginals are probabilities."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from fogwatch.slant.crf import LinearChainCRF
+from fogwatch.slant.tagger import bio_spans
+
+
+def _crf(seed: int = 0) -> LinearChainCRF:
+    rng = np.random.default_rng(seed)
+    attrs = {f"f{i}": i for i in range(6)}
+    return LinearChainCRF(("B", "I", "O"), attrs, rng.normal(size=(6, 3)), rng.normal(size=(3, 3)))
+
+
+def _path_score(crf: LinearChainCRF, em: np.ndarray, path) -> float:
+    return float(sum(em[i, k] for i, k in enumerate(path)) + sum(crf.transitions[a, b] for a, b in zip(path, path[1:])))
+
+
+def test_viterbi_is_the_best_path_and_marginals_sum_to_one():
+    for seed in range(5):
+        crf = _crf(seed)
+        feats = [["f0", "f3", "unknown"], ["f1"], ["f2", "f5"], ["f4"]]
+        em = crf.emissions(feats)
+        best = max(itertools.product(range(3), repeat=len(feats)), key=lambda p: _path_score(crf, em, p))
+        assert crf.viterbi(em) == list(best)
+        marg = crf.marginals(em)
+        assert np.allclose(marg.sum(axis=1), 1.0) and (marg >= 0).all() and (marg <= 1).all()
+        # the marginal of label k at token 0 equals the brute-force posterior
+        paths = list(itertools.product(range(3), repeat=len(feats)))
+        w = np.exp([_path_score(crf, em, p) for p in paths])
+        p0 = sum(wi for wi, p in zip(w, paths) if p[0] == 1) / w.sum()
+        assert np.isclose(marg[0, 1], p0)
+
+
+def test_empty_sentence():
+    crf = _crf()
+    assert crf.viterbi(crf.emissions([])) == []
+
+
+def test_bio_spans():
+    assert bio_spans(["O", "B", "I", "O", "I", "I", "B", "B"]) == [(1, 3), (4, 6), (6, 7), (7, 8)]
+    assert bio_spans(["O", "O"]) == []
