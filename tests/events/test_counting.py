@@ -41,6 +41,13 @@ def test_singular_victims_are_one():
     assert counts("A civilian car was hit.") == []  # no casualty word: no count
 
 
+def test_to_death_gunned_down_succumbed():
+    assert counts("A local leader was hacked to death by assailants.") == [("killed", 1, "local leader")]
+    assert counts("A trader was gunned down at his shop.") == [("killed", 1, "trader")]
+    assert counts("Two protesters succumbed to their injuries.") == [("killed", 2, "protesters")]
+    assert counts("2 men were sentenced to death on Monday.") == []  # a sentence, not a killing
+
+
 def test_unknown_numbers_and_asides():
     assert counts("An unknown number of militants were killed and wounded.") == [("killed", 10, "militants")]
     assert counts("Fatalities from both sides were reported.") == [("killed", 10, None)]

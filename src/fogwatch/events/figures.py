@@ -176,7 +176,7 @@ def find_figures(folded: str) -> list[Figure]:
 
 QUANTITY_WORDS: dict[str, str] = {}
 for _kind, _words in {
-    "killed": "killed dead died deaths death fatalities slain perished martyred executed massacred murdered lives",
+    "killed": "killed dead died deaths death fatalities slain perished martyred executed massacred murdered lives gunned succumbed",
     "injured": "injured wounded hurt injuries",
     "captured": "captured arrested detained abducted kidnapped seized taken held imprisoned jailed rounded",
     "missing": "missing disappeared unaccounted",
@@ -220,6 +220,7 @@ _THING_HEADS = frozenset(
     strikes raids sorties missiles rockets shells mortars bombs drones cars trucks shops days hours weeks months years times kilometres
     kilometers miles metres meters camels cattle cows goats sheep livestock bulls animals donkeys horses""".split()
 )
+_TO_DEATH = re.compile(r"\s+to\s+death\b")
 _THEN_KILLED = re.compile(r"\s+and\s+(?:(?:later|then|subsequently|were|was|also|had|been)\s+){0,2}(?:killed|shot dead|executed|murdered|died|beheaded|hacked to death|burned to death|beaten to death)\b")
 _OBJECT_AFTER = re.compile(r"\s+(?:\d|(?:the|a|an|him|them|his|her|their|its|two|three|four|five|six|seven|eight|nine|ten|one|several|dozens)\b)")
 
@@ -354,10 +355,10 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
         toks = _tokens(folded, subject_span[1] if subject_span else fig.end, scan_end, 14)
         found = None
         for j, (ts, te, word) in enumerate(toks):
-            if word in QUANTITY_WORDS:
-                kind = QUANTITY_WORDS[word]
-                if kind == "destroyed" and folded.startswith(" to death", te):
-                    kind = "killed"  # "5 people were burned to death"
+            if word in QUANTITY_WORDS or word.isalpha() and word not in ("sentenced", "condemned") and _TO_DEATH.match(folded, te):
+                kind = QUANTITY_WORDS.get(word, "killed")
+                if _TO_DEATH.match(folded, te):
+                    kind = "killed"  # "5 people were burned to death", "a leader was hacked to death"
                 if j > 0 and word in ("killed", "injured", "wounded", "captured", "abducted", "kidnapped") and _OBJECT_AFTER.match(folded, te):
                     break  # "50 rivals assaulted and killed a farmer": an active verb with its own object
                 if word == "taken" and not (j + 1 < len(toks) and toks[j + 1][2] in ("prisoner", "captive", "hostage", "into")):
