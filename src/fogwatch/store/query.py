@@ -26,7 +26,7 @@ DEFAULT_DB = "fogwatch.db"
 # The schema versions whose fused_events read_events knows (exactly EVENT_COLUMNS; tests check each
 # against the migrations, and that migrations.LATEST is listed: a new migration adds its number here).
 # A store at any other version goes through open_store, which migrates it or refuses it (E502).
-READ_VERSIONS = (5,)
+READ_VERSIONS = (6,)  # 6: where_sql reads fused_events_rtree_time
 
 # What Store.events returns per event: every fused_events column but the internal key (and PostGIS geom),
 # in the table's order (tests tie it to schema.fused_events).
@@ -126,6 +126,16 @@ def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
         if dialect == "postgresql":
             # The && operator on the GiST-indexed geometry, then the exact test.
             out.append(("fused_events.geom && ST_MakeEnvelope(:bw, :bs, :be, :bn, 4326)", box))
+        elif f.since or f.until:
+            # With dates too, the space-time R*Tree (migration 6; days since 1970) hands over only the events in the box
+            # and the range; the exact tests stay as they are.
+            epoch = date(1970, 1, 1)
+            days = {"t_lo": (f.since - epoch).days if f.since else -10**7, "t_hi": (f.until - epoch).days if f.until else 10**7}
+            out.append((
+                "fused_events.event_pk IN (SELECT event_pk FROM fused_events_rtree_time"
+                " WHERE max_lon >= :bw AND min_lon <= :be AND max_lat >= :bs AND min_lat <= :bn"
+                " AND max_day >= :t_lo AND min_day <= :t_hi)", {**box, **days},
+            ))
         else:
             # R*Tree candidates (stored as 32-bit floats, so rounded outward), then the exact test below.
             out.append((
