@@ -119,3 +119,8 @@ def test_a_syrian_town_gets_its_subdistrict(geoparse):
     saraqib = next(p for p in geoparse("Shelling hit Saraqib in Idlib province.") if p.text == "Saraqib")
     assert saraqib.admin3 is not None and saraqib.admin3.lower().startswith("sara")
     assert saraqib.to_contract()["admin3"] == saraqib.admin3
+
+
+def test_the_idlib_zone_is_part_of_the_province(geoparse):
+    idlib = next(p for p in geoparse("Russian jets struck targets in the Idlib zone, Syria.") if p.text == "Idlib")
+    assert idlib.feature == "admin1" and idlib.precision == 2 and "zone" in idlib.reason

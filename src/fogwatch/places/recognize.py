@@ -73,8 +73,8 @@ _ACTOR_AFTER = re.compile(
 _BASED_AFTER = re.compile(r"-(?:backed|led|controlled|held|allied|affiliated)\b")
 _FRONT_AFTER = re.compile(r" front(?:line)?s?\b")
 _LOCATIVE_FRONT_BEFORE = re.compile(r"\b(?:on|along|at|across|to|toward|towards|from) the $")
-_PART_AFTER = re.compile(r" (?:countryside|outskirts|suburbs?|environs|surroundings|hinterland|periphery|plains?|desert|area|region|front ?lines?)\b")
-_ADMIN_AFTER = re.compile(r" (province|governorate|district|county|parish|region|state|oblast|prefecture|muhafazah|subdistrict|municipality)\b")
+_PART_AFTER = re.compile(r" (?:countryside|outskirts|suburbs?|environs|surroundings|hinterland|periphery|plains?|desert|area|region|zone|pocket|enclave|front ?lines?)\b")
+_ADMIN_AFTER = re.compile(r" (province|governorate|district|county|parish|region|state|oblast|prefecture|muhafazah|subdistrict|sub-district|nahiya|nahiyah|municipality)\b")
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear(?:by)?|\bclose to|\boutskirts of|\bsuburbs? of|\bvicinity of|\bedges? of|\baround|\boutside(?: of)?|"
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?: outskirts)? of|"

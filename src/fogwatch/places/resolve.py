@@ -53,7 +53,7 @@ W_ALT_WHEN_PRIMARY = 0.3
 W_CAPITAL = 0.6
 FEATURE_PRIOR = {"country": 0.4, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
 ADMIN1_WORDS = frozenset("province governorate region state oblast prefecture muhafazah".split())
-ADMIN2_WORDS = frozenset("district county parish subdistrict municipality".split())
+ADMIN2_WORDS = frozenset("district county parish subdistrict sub-district nahiya nahiyah municipality".split())
 # Weak mentions (a common word, part of a longer name) need at least this score to stay.
 WEAK_FLOOR = 0.75
 # Without any supporting evidence a one-word name needs this many inhabitants to be taken as a place.
