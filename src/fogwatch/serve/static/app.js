@@ -178,8 +178,7 @@
     const started = performance.now();
     const data = await api("/api/points", filterQuery({ limit: "100000" }));
     buildIndex(data);
-    if (refit) fit();
-    draw();
+    if (!(refit && fit())) draw();  // fitting the view draws (moveend), once
     const placed = data.rows.length;
     status(placed.toLocaleString() + " events on the map" + (data.truncated ? " (first " + placed.toLocaleString() + " only)" : "") +
       " · " + data.unplaced.toLocaleString() + " without a place (not drawn)");
@@ -457,7 +456,7 @@
   }
 
   function fit() {
-    if (!state.rows.length) return;
+    if (!state.rows.length) return false;
     const c = state.cols;
     let s = 90, w = 180, n = -90, e = -180;
     for (const r of state.rows) {
@@ -465,6 +464,7 @@
     }
     const b = L.latLngBounds([s, w], [n, e]);
     state.map.fitBounds(b.pad(0.3), { maxZoom: 9, animate: false });
+    return true;
   }
 
   window.addEventListener("DOMContentLoaded", () => { start().catch(fail); });
