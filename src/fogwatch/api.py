@@ -79,6 +79,7 @@ def acled_rows(doc: Document) -> list[dict[str, Any]]:
     from fogwatch.export import acled_row, safe_url
     from fogwatch.fusion.model import mention_from_contract
     from fogwatch.fusion.summary import DocSource, summarize
+    from fogwatch.store.backend import standing
 
     record = to_record(doc)
     label = doc.provenance.outlet or doc.metadata.source or doc.doc_id
@@ -90,6 +91,7 @@ def acled_rows(doc: Document) -> list[dict[str, Any]]:
         mention = mention_from_contract(event, doc_key, index)
         summary = summarize([mention], sources)
         fused = {f.name: _plain(getattr(summary, f.name)) for f in fields(summary)}
+        fused.update(standing([mention]))  # modality, confidence, background: as the store derives them
         fused.update(
             event_id=mention.contract_event_id or mention.mention_id,
             discrepancy_reasons=list(summary.reasons),
