@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 DB_HELP = "Store: a SQLite file, or postgresql://user@host/db (env FOGWATCH_DB)."
 
 
-def _db_default() -> str:
+def db_default() -> str:
+    """``--db``'s default: ``$FOGWATCH_DB``, else fogwatch.db."""
     return os.environ.get("FOGWATCH_DB", DEFAULT_DB)
 
 
@@ -65,7 +66,7 @@ def _nothing_matches(db: str, what: str, filtered: bool) -> str:
     from fogwatch.redact import redact_url
 
     if filtered:
-        with _open(db, read_only=True) as store:
+        with open_db(db, read_only=True) as store:
             total = store.count_events()
         if total:
             return f"no {what} match these filters (the store holds {total:,} fused event(s); fewer filters show more)"
@@ -122,7 +123,8 @@ BACKGROUND = typer.Option(False, "--include-background", help="Also events only 
 MIN_CONFIDENCE = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="Only events whose most confident report reaches this (0-1).")
 
 
-def _open(db: str, create: bool = False, read_only: bool = False) -> Store:
+def open_db(db: str, create: bool = False, read_only: bool = False) -> Store:
+    """The store at ``db`` for a command (SQLAlchemy imported here, not at the command's import)."""
     from fogwatch.store.backend import open_store
 
     return open_store(db, create=create, read_only=read_only)
@@ -137,7 +139,7 @@ def _stderr() -> Console:
 @app.command()
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Files, directories, .jsonl, - (JSONL on stdin), http(s) URLs or RSS/Atom feeds."),
-    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    db: str = typer.Option(db_default(), "--db", help=DB_HELP),
     batch_size: int = typer.Option(50, "--batch-size", min=1, help="Documents per committed transaction."),
     stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated pipeline components (default: all installed)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for extraction (0: one per available core)."),
@@ -171,7 +173,7 @@ def ingest(
         _stderr().print(f"another ingest is writing to {redact_url(db)}; waiting for it to finish (one ingest at a time per store)",
                         highlight=False, soft_wrap=True)
 
-    with ingest_lock(db, on_wait=waiting), _open(db, create=True) as store:
+    with ingest_lock(db, on_wait=waiting), open_db(db, create=True) as store:
         nlp = building("loading the pipeline (first run: building the gazetteer index)",
                        lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline(),
                        enabled=progress)
@@ -209,7 +211,7 @@ def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None
 
 @app.command()
 def events(
-    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    db: str = typer.Option(db_default(), "--db", help=DB_HELP),
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR,
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
@@ -225,7 +227,7 @@ def events(
     # Straight to the database when the store is current; otherwise open_store migrates it or explains.
     rows = read_events(db, flt, limit=limit or None)
     if rows is None:
-        with _open(db, read_only=True) as store:
+        with open_db(db, read_only=True) as store:
             rows = store.events(flt, limit=limit or None)
     if format == ListFormat.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -269,7 +271,7 @@ def by_claimant(store: Store, rows: list[dict[str, Any]], name: str, limit: int)
 
 @app.command()
 def claims(
-    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    db: str = typer.Option(db_default(), "--db", help=DB_HELP),
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR, source: Optional[str] = SOURCE,
@@ -284,7 +286,7 @@ def claims(
     check_db(db)
     check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
-    with _open(db, read_only=True) as store:
+    with open_db(db, read_only=True) as store:
         rows = store.events(flt, limit=limit or None) if not claimant else by_claimant(store, store.events(flt, limit=None), claimant, limit)
         if format == ListFormat.json:
             members = store.members([e["event_id"] for e in rows])
@@ -312,7 +314,7 @@ def claims(
 def export(
     format: ExportFormat = typer.Option(..., "--format", help="acled-csv, geojson, jsonl or parquet."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default: standard output; parquet needs a file)."),
-    db: str = typer.Option(_db_default(), "--db", help=DB_HELP),
+    db: str = typer.Option(db_default(), "--db", help=DB_HELP),
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
     admin1: Optional[str] = ADMIN1, type_: Optional[str] = TYPE, actor: Optional[str] = ACTOR,
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
@@ -330,7 +332,7 @@ def export(
     to_file = bool(output and output != "-")
     if to_file:
         _check_output(output)  # type: ignore[arg-type]
-    with _open(db, read_only=True) as store:
+    with open_db(db, read_only=True) as store:
         if to_file:
             n = _export_atomically(output, lambda tmp, fh: run_export(store, format.value, flt, out=fh, path=tmp),  # type: ignore[arg-type]
                                    binary=format == ExportFormat.parquet)
