@@ -25,10 +25,11 @@ def _free_port() -> int:
 
 
 def test_the_packaged_rules_cover_every_store_table():
-    from fogwatch.cli.datasette import load_metadata_rules, store_tables
+    from fogwatch.cli.datasette import load_metadata_rules, undescribed_tables
 
     rules = load_metadata_rules()
-    assert set(rules["tables"]) | set(rules["hidden"]) == set(store_tables())
+    missing = undescribed_tables(rules)
+    assert not missing, f"describe or hide {missing} in src/fogwatch/data/datasette/metadata.yaml (a new store table)"
     assert {"fused_events_rtree", "fused_events_rtree_node", "schema_version"} <= set(rules["hidden"])
 
 
@@ -37,7 +38,6 @@ def test_the_packaged_rules_cover_every_store_table():
     [
         ("tables: {no_such_table: {title: x}}\nhidden: []\n", "'no_such_table' is not one of the store's"),
         ("tables: {claims: {label_column: nope}}\nhidden: []\n", "has no column 'nope'"),
-        ("tables: {claims: {title: x}}\nhidden: []\n", "described or hidden; not documents"),
         ("- a list\n", "expected a mapping"),
         ("tables: [\n", "not valid YAML"),
     ],
@@ -76,8 +76,9 @@ def test_datasette_hides_the_rtree_and_labels_the_tables(run_cli, tmp_path):
             assert server.poll() is None and time.monotonic() < deadline, "datasette did not start"
             time.sleep(0.2)
         tables = {t["name"]: t for t in httpx.get(f"{base}/corpus.json", timeout=10).json()["tables"]}
-        visible = sorted(name for name, t in tables.items() if not t["hidden"])
-        assert visible == ["claims", "documents", "fused_events", "mentions"]
+        visible = {name for name, t in tables.items() if not t["hidden"]}
+        assert {"claims", "documents", "fused_events", "mentions"} <= visible
+        assert not {name for name in visible if "rtree" in name or name == "schema_version"}
         assert all(tables[name]["hidden"] for name in ("fused_events_rtree", "fused_events_rtree_node", "schema_version"))
         page = httpx.get(f"{base}/corpus/fused_events", timeout=10).text
         assert "Fused events (one per real-world incident)" in page
