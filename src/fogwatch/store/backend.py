@@ -637,6 +637,9 @@ class Store:
                 "claims": n(sa.select(sa.func.count()).select_from(C)),
                 "fused_events": n(sa.select(sa.func.count()).select_from(FE)),
                 "contested_events": n(sa.select(sa.func.count()).select_from(FE).where(FE.c.contested.is_(True))),
+                # hedged or background events: stored, but left out of events/claims/export by default (issue 10)
+                "left_out_events": n(sa.select(sa.func.count()).select_from(FE)) - n(
+                    sa.select(sa.func.count()).select_from(FE).where(*where_clauses(EventFilter(), self.dialect))),
             }
 
 
