@@ -204,7 +204,7 @@ def _print_report(report: Any, stats: dict[str, int], db: str, nlp: Any) -> None
     )
     err.print(
         f"store {redact_url(db)}: {stats['documents']} reports, {stats['mentions']} mentions, {stats['fused_events']} fused events "
-        f"({stats['contested_events']} contested)",
+        f"({stats['contested_events']} contested; {stats.get('left_out_events', 0)} hedged or background, left out of events/export by default)",
         highlight=False, soft_wrap=True,
     )
 
