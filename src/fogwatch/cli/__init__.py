@@ -37,6 +37,7 @@ COMMANDS = {
     "events": "fogwatch.cli.store",
     "claims": "fogwatch.cli.store",
     "export": "fogwatch.cli.store",
+    "sources": "fogwatch.cli.slant",
     "gazetteer": "fogwatch.cli.gazetteer",
     "datasette-metadata": "fogwatch.cli.datasette",
     "serve": "fogwatch.cli.serve",

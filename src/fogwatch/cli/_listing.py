@@ -34,7 +34,7 @@ EVENT_CSV_COLUMNS: tuple[str, ...] = (
 CLAIM_CSV_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "sub_event_type", "location_name", "admin1", "contested", "outlet", "republisher",
     "near_copy_of", "doc_id", "event_modality", "quantity", "subject", "figure", "low", "high", "claimant", "modality",
-    "evidence_start", "evidence_end", "evidence",
+    "evidence_start", "evidence_end", "evidence", "sentence_slant",
 )
 
 
@@ -72,7 +72,8 @@ def claim_rows(events: list[dict[str, Any]], members: dict[str, list[dict[str, A
                 ev = c.get("evidence") or {}
                 yield {**base, "quantity": c["quantity"], "subject": c["subject"], "figure": c["figure"], "low": c["low"],
                        "high": c["high"], "claimant": c["claimant"] or "(author)", "modality": c["modality"],
-                       "evidence_start": ev.get("start"), "evidence_end": ev.get("end"), "evidence": ev.get("text")}
+                       "evidence_start": ev.get("start"), "evidence_end": ev.get("end"), "evidence": ev.get("text"),
+                       "sentence_slant": c.get("sentence_slant") or []}
 
 
 # --- cards ------------------------------------------------------------------------------------------------------------
@@ -141,6 +142,8 @@ def claims_card(e: dict[str, Any], members: list[dict[str, Any]]) -> RenderableT
         line = Text(f"{source}: {row['figure']} {what}, per {row['claimant']}, {row['modality'] or '-'}")
         if row["evidence"]:
             line.append(f"\n“{row['evidence']}”", style="dim")
+        if row.get("sentence_slant"):
+            line.append(f"\nslant in this sentence: {', '.join(row['sentence_slant'])}", style="yellow")
         grid.add_row("•", line)
     parts.append(grid)
     return Group(*parts, Text(""))
@@ -225,7 +228,8 @@ def claims_table(e: dict[str, Any], members: list[dict[str, Any]], width: int) -
         source = row["outlet"] + (f" (via {row['republisher']})" if row["republisher"] else "") + (" (near-copy)" if row["near_copy_of"] else "")
         what = " ".join(x for x in (row.get("quantity"), row.get("subject")) if x) or "-"
         rows.append((source, row["doc_id"], what, row.get("figure") or "-", row.get("claimant") or "(author)",
-                     row.get("modality") or row["event_modality"] or "-", row.get("evidence") or ""))
+                     row.get("modality") or row["event_modality"] or "-",
+                     (row.get("evidence") or "") + (f" [slant: {', '.join(row['sentence_slant'])}]" if row.get("sentence_slant") else "")))
     table = fitted_table(("source", "report", "claim", "figure", "claimant", "modality", "evidence"), rows, width)
     if table is None:
         return None

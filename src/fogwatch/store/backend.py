@@ -32,6 +32,7 @@ from fogwatch.redact import is_web_url, redact_text, redact_url, strip_credentia
 from fogwatch.store import schema
 from fogwatch.store.migrations import LATEST, migrate
 from fogwatch.store.query import DEFAULT_DB, EventFilter, where_clauses
+from fogwatch.store.slant import claim_sentence_slant, slant_rows, with_sentences
 from fogwatch.text.normalize import fold
 
 D, M, C, FE = schema.documents, schema.mentions, schema.claims, schema.fused_events
@@ -72,6 +73,7 @@ class IncomingDocument:
     origin: str | None = None
     events: tuple[dict[str, Any], ...] = ()  # extract-contract event records
     errors: tuple[dict[str, Any], ...] = ()
+    slant: tuple[dict[str, Any], ...] = ()  # contract slant records with their sentence bounds (store.slant)
 
     @classmethod
     def from_document(cls, doc: Any) -> "IncomingDocument":
@@ -98,6 +100,7 @@ class IncomingDocument:
             origin=_strip_in(doc.origin),
             events=tuple(e for e in record["events"] if isinstance(e, dict)),
             errors=tuple(errors),
+            slant=tuple(with_sentences(record["slant"], getattr(doc, "sentences", ()))),
         )
 
     @property
@@ -340,6 +343,7 @@ class Store:
         doc_rows: list[dict[str, Any]] = []
         mention_rows: list[dict[str, Any]] = []
         claim_rows: list[dict[str, Any]] = []
+        slant: list[dict[str, Any]] = []
         new_mentions: list[Mention] = []
         for doc in docs:
             if doc.doc_key in present:
@@ -372,6 +376,7 @@ class Store:
                 mention_rows.append(_mention_row(m))
                 claim_rows.extend(_claim_row(c) for c in m.claims)
             new_mentions.extend(mentions)
+            slant.extend(slant_rows(doc.doc_key, doc.text, doc.slant))
             result.stored += 1
         if doc_rows:
             conn.execute(D.insert(), doc_rows)
@@ -379,6 +384,8 @@ class Store:
             conn.execute(M.insert(), mention_rows)
         if claim_rows:
             conn.execute(C.insert(), claim_rows)
+        if slant:
+            conn.execute(schema.slant_spans.insert(), slant)
         result.mentions = len(new_mentions)
         # Fused one report at a time, each seeing the events the reports before it left in the database: the same
         # steps as --batch-size 1, so the fused events do not depend on the batch size (docs/reliability.md).
@@ -621,8 +628,13 @@ class Store:
                         D.c.duplicate_of, D.c.source_key, D.c.text,
                     ).where(D.c.doc_key.in_(doc_keys[j : j + 500]))
                     docs.update({r["doc_key"]: dict(r) for r in conn.execute(q).mappings()})
+                # Does the sentence a claim comes from carry slant? (techniques; context, never a change to the figure)
+                slanted = claim_sentence_slant(conn, [(c.claim_id, c.doc_key, c.evidence_start) for ms in mentions.values() for m in ms for c in m.claims])
                 for eid, ms in mentions.items():
                     out[eid] = [_member_dict(m, docs.get(m.doc_key, {})) for m in ms]
+                    for m, member in zip(ms, out[eid]):
+                        for c, claim in zip(m.claims, member["claims"]):
+                            claim["sentence_slant"] = slanted.get(c.claim_id, [])
         return out
 
     def stats(self) -> dict[str, int]:

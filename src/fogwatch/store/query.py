@@ -26,7 +26,7 @@ DEFAULT_DB = "fogwatch.db"
 # The schema versions whose fused_events read_events knows (exactly EVENT_COLUMNS; tests check each
 # against the migrations, and that migrations.LATEST is listed: a new migration adds its number here).
 # A store at any other version goes through open_store, which migrates it or refuses it (E502).
-READ_VERSIONS = (6,)  # 6: where_sql reads fused_events_rtree_time
+READ_VERSIONS = (6, 7)  # 6: where_sql reads fused_events_rtree_time; 7 adds slant_spans only
 
 # What Store.events returns per event: every fused_events column but the internal key (and PostGIS geom),
 # in the table's order (tests tie it to schema.fused_events).

@@ -158,6 +158,23 @@ fused_events = sa.Table(
     sa.Column("background", sa.Boolean, info={"since": 5}),
 )
 
+# One row per slant span of a stored report (issue 13): context for analysts, never read by fusion.
+# `fogwatch sources` profiles outlets from it; a claim's sentence carries slant when a span's sentence holds its evidence.
+slant_spans = sa.Table(
+    "slant_spans",
+    metadata,
+    sa.Column("slant_id", sa.String(90), primary_key=True),  # "<doc_key[:24]>-s<n>"
+    sa.Column("doc_key", sa.String(64), sa.ForeignKey("documents.doc_key", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("span_start", sa.Integer, nullable=False),  # offsets into documents.text, end exclusive
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("technique", sa.Text, nullable=False),  # a PTC technique name (../shared/CONTRACT.md)
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("sentence_start", sa.Integer, nullable=False),  # the sentence the span lies in
+    sa.Column("sentence_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text),  # the span's text, for reading in Datasette
+    info={"since": 7},
+)
+
 # Secondary indexes that filters use.
 sa.Index("ix_fused_events_admin1", fused_events.c.admin1)
 sa.Index("ix_fused_events_event_type", fused_events.c.event_type)
