@@ -476,8 +476,7 @@ def _syrian_area(text: str, folded: str, chain: list[_Tok], gazetteer: Gazetteer
     """ "rural Ein Issa", "the Jisr al-Shughur countryside", "the X front", "X sub-district": a name the gazetteer
     lacks that is one of Syria's sub-districts or districts, read as that area (precision 2 with a part word)."""
     s, e = chain[0].start, chain[-1].end
-    after = folded[e : e + 40]
-    area_after = _AREA_AFTER.match(after)  # one look-up for the usual case: no part word at all
+    area_after = _AREA_AFTER.match(folded, e)  # one look-up, no slicing, for the usual case: no part word at all
     if not area_after and not folded.endswith("rural ", 0, s):
         return None
     before = folded[max(0, s - 48) : s]

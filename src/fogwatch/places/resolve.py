@@ -588,11 +588,20 @@ def _syrian_admin(m: Mention, e: Entry, lat: float | None, lon: float | None, ad
             return (district.name if district else admin2), (sub.name if sub else None), (
                 f"not in the gazetteer as a town: {what} (OpenSyria) stands in")
     if e.feature == "town" and lat is not None and lon is not None:
-        sub = syria.subdistrict_at(lat, lon, e.admin1_code)
-        if sub is not None:
-            _, district, _ = syria.chain(sub)
-            return admin2 or (district.name if district else None), sub.name, None
+        district_name, sub_name = _town_subdistrict(lat, lon, e.admin1_code)
+        if sub_name is not None:
+            return admin2 or district_name, sub_name, None
     return admin2, None, None
+
+
+@lru_cache(maxsize=65536)
+def _town_subdistrict(lat: float, lon: float, admin1_code: str | None) -> tuple[str | None, str | None]:
+    """(district, sub-district) names of a Syrian town's point; cached, the same towns recur in every report."""
+    sub = syria.subdistrict_at(lat, lon, admin1_code)
+    if sub is None:
+        return None, None
+    _, district, _ = syria.chain(sub)
+    return (district.name if district else None), sub.name
 
 
 def _unresolved(m: Mention, places: list[Place], starts: list[int], focus: dict[str, float]) -> Place:
