@@ -86,7 +86,7 @@ def bench_api(args) -> None:
 
 def bench_browser(args) -> None:
     sys.path.insert(0, str(REPO / "tests" / "serve"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+    from serve_fixtures import CHROMIUM, CHROMIUM_ARGS, LiveServer
     from playwright.sync_api import sync_playwright
 
     from fogwatch.serve import create_app

@@ -4,10 +4,7 @@ report store, a live uvicorn server on a free loopback port, and Debian's headle
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import threading
-import time
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -15,11 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # serve_fixtures.py, under pytest's importlib import mode
 
-from serve_fixtures import hostile_documents  # noqa: E402
+from serve_fixtures import CHROMIUM, CHROMIUM_ARGS, hostile_documents  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -80,37 +74,6 @@ def client(samples_db):
 
     with TestClient(create_app(samples_db)) as c:
         yield c
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """A real uvicorn server in a thread, on 127.0.0.1 and a free port."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Hostile reports written for these tests: markup and script in every text field the workbench shows.
+"""Helpers of the workbench tests (a live uvicorn server, Debian's chromium) and hostile reports written for them:
+markup and script in every text field the workbench shows.
 
 Stored as the extract contract's records (the store's input), so the markup reaches the store unchanged,
 as a hostile web page or JSONL line would bring it.
@@ -6,7 +7,15 @@ as a hostile web page or JSONL line would bring it.
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 from fogwatch.store import IncomingDocument, content_key
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 SCRIPT = "<script>window.__pwned = (window.__pwned || 0) + 1; alert('xss')</script>"
 IMG = '<img src=x onerror="window.__pwned = 1; alert(1)">'
@@ -55,3 +64,34 @@ def hostile_documents() -> list[IncomingDocument]:
                       day="2021-03-07", fatalities=2), "sub_event_type": "Armed clash", "event_type": "Battles"},
         ))
     return [doc, lost]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real uvicorn server in a thread, on 127.0.0.1 and a free port."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from conftest import LiveServer
+from serve_fixtures import LiveServer
 from fogwatch.serve import create_app
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from conftest import free_port
+from serve_fixtures import free_port
 from tests_paths import FOGWATCH
 
 
