@@ -210,22 +210,37 @@ def ngram_fold0(acled, tune) -> tuple[np.ndarray, list[str]]:
     return model.predict_proba(feat.transform([t for t, _ in val])), [str(c) for c in model.classes_]
 
 
-def blend_decisions(p_ng, p_enc, w, threshold, rules):
-    p = (1 - w) * p_ng + w * p_enc
-    return [CLASSES[int(row.argmax())] if row.max() >= threshold else r for row, r in zip(p, rules)]
+def blend_decisions(p_ng, p_enc, w, threshold, rules, skip=1.01):
+    """What EventTyper decides: the average (or the n-gram model alone where it agrees with the rules at >= skip)."""
+    out = []
+    for ng, enc, r in zip(p_ng, p_enc, rules):
+        agree = CLASSES[int(ng.argmax())] == r and ng.max() >= skip
+        row = ng if agree else (1 - w) * ng + w * enc
+        out.append(CLASSES[int(row.argmax())] if row.max() >= threshold else r)
+    return out
 
 
 def ship(args, tune, held) -> None:
     """Pick the epoch, the blend weight and the threshold on the validation rows (tune fold 0), ship, then score held-out once."""
     from fogwatch.events.classify import classify_text
 
-    record = json.loads((args.work / "val.json").read_text())
-    by_epoch = {int(k): v for k, v in record["weighted_f1_by_epoch"].items()}
-    epoch = args.epoch or max(sorted(by_epoch), key=lambda e: by_epoch[e])
-    src = args.work / f"epoch{epoch}"
-    settings = record["settings"]
     val = tune[0::5]
     texts, gold = [t for t, _ in val], as_label([g for _, g in val])
+    record_path = args.work / "val.json"
+    if record_path.is_file():
+        record = json.loads(record_path.read_text())
+        settings = record["settings"]
+        by_epoch = {int(k): v for k, v in record["weighted_f1_by_epoch"].items()}
+    else:  # a validation run stopped after some epochs (each epoch leaves its probabilities and its export)
+        settings = {k: getattr(args, k.replace("-", "_")) for k in ("cap", "case-repeat", "epochs", "lr", "max-len", "seed")}
+        by_epoch = {}
+        for f in sorted(args.work.glob("val_proba_e*.npy")):
+            e = int(f.stem.rsplit("e", 1)[1])
+            if (args.work / f"epoch{e}" / "model.onnx").is_file():
+                pred = [CLASSES[int(i)] for i in np.load(f).argmax(1)]
+                by_epoch[e] = round(score_labels(gold, as_label(pred)).weighted_f1, 4)
+    epoch = args.epoch or max(sorted(by_epoch), key=lambda e: by_epoch[e])
+    src = args.work / f"epoch{epoch}"
     p_enc = onnx_proba(src, texts, settings["max-len"])
     p_ng, ng_classes = ngram_fold0(read_acled(args.shared), tune)
     p_ng = p_ng[:, [ng_classes.index(c) for c in CLASSES]]
@@ -241,6 +256,14 @@ def ship(args, tune, held) -> None:
     print("  encoder alone", score_labels(gold, as_label(blend_decisions(p_ng, p_enc, 1.0, 0.0, rules))).weighted_f1,
           "n-gram alone", score_labels(gold, as_label(blend_decisions(p_ng, p_enc, 0.0, 0.0, rules))).weighted_f1,
           "rules", score_labels(gold, as_label(rules)).weighted_f1, flush=True)
+    best = score_labels(gold, as_label(blend_decisions(p_ng, p_enc, w, th, rules))).weighted_f1
+    skip = 1.01
+    for cand in (0.99, 0.97, 0.95, 0.9, 0.85, 0.8, 0.7):
+        if score_labels(gold, as_label(blend_decisions(p_ng, p_enc, w, th, rules, cand))).weighted_f1 < best - 1e-9:
+            break
+        skip = cand
+    saved = sum(1 for ng, r in zip(p_ng, rules) if CLASSES[int(ng.argmax())] == r and ng.max() >= skip)
+    print(f"  encoder skipped where the n-gram model agrees with the rules at p >= {skip}: {saved} of {len(val)} validation rows", flush=True)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     for name in ("model.onnx", "tokenizer.json"):
@@ -257,7 +280,7 @@ def ship(args, tune, held) -> None:
         "tokenizer_sha256": hashlib.sha256((out / "tokenizer.json").read_bytes()).hexdigest(),
         "training_rows": {"acled_notes": n_acled, "case_tune": len(tune) - len(val), "case_validation": len(val)},
         "settings": {**settings, "epoch": epoch},
-        "blend": {"encoder_weight": w, "threshold": th},
+        "blend": {"encoder_weight": w, "threshold": th, "encoder_skip": skip},
         "scores": {"validation": {"rows": len(val), "weighted_f1_by_epoch": by_epoch, "blend_weighted_f1": f1}},
         "command": "python scripts/train_event_encoder.py --mode val && python scripts/train_event_encoder.py --mode ship",
     }
@@ -310,7 +333,8 @@ def card(meta: dict) -> str:
         "(`fogwatch.learn.encoder`). `fogwatch.events.typer` averages its probabilities with the n-gram model's",
         f"(`models/event_types`), encoder weight {b['encoder_weight']}, and lets the average decide when its top",
         f"probability is at least {b['threshold']}; the rules answer below that, and keep the type they took from",
-        "a tactic word (tier 3) in running text.",
+        "a tactic word (tier 3) in running text. The encoder is not run where the n-gram model agrees with the",
+        f"rules at p >= {b['encoder_skip']} (the lowest value that lost nothing on the validation rows).",
         "",
         "## Training data",
         "",

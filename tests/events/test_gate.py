@@ -26,12 +26,13 @@ def test_case2021_weighted_and_macro_f1_of_the_rules(shared):
 
 
 def test_case2021_held_out_f1_of_the_shipped_typer(shared):
-    """The trained model with the rules (what fogwatch ships). It was trained on the tune part,
-    so only the held-out quarter is gated: measured 0.735 weighted / 0.709 macro (models/event_types/card.md)."""
+    """The trained models with the rules (what fogwatch ships: the n-gram model averaged with the ONNX encoder).
+    They were trained on the tune part, so only the held-out quarter is gated: measured 0.756 weighted /
+    0.723 macro (models/event_encoder/card.md; the n-gram model and the rules alone: 0.735 / 0.708)."""
     path = shared / "eval" / "case2021" / "dev.tsv"
     held, _ = evaluate_case(path, "held-out", typer="model")
     rules, _ = evaluate_case(path, "held-out", typer="rules")
-    assert held.weighted_f1 >= 0.72 and held.macro_f1 >= 0.69
+    assert held.weighted_f1 >= 0.75 and held.macro_f1 >= 0.71
     assert held.weighted_f1 >= rules.weighted_f1  # the model must not make the shipped typing worse than its fallback
 
 

@@ -82,3 +82,50 @@ def test_without_the_model_the_assembler_is_the_rules_alone():
     assert rules_only and all(e.type_reason == "rules" for e in rules_only)
     with_model = extract_events(doc, registry_from_env(), None, EventTyper())
     assert with_model and {e.evidence[0].start for e in with_model} <= {e.evidence[0].start for e in rules_only}  # retypes, never adds
+
+
+@pytest.fixture
+def no_encoder(tmp_path, monkeypatch):
+    """The packaged models folder without the encoder's artefact: a real missing file, not a stand-in."""
+    import shutil
+
+    import fogwatch.events.typer as typer_mod
+    import fogwatch.learn.encoder as encoder_mod
+    from fogwatch.learn.ngram import models_dir
+
+    shutil.copytree(models_dir() / "event_types", tmp_path / "event_types")
+    monkeypatch.setattr(encoder_mod, "models_dir", lambda: tmp_path)
+    encoder_mod.load_encoder.cache_clear()
+    typer_mod._default_encoder.cache_clear()
+    yield
+    encoder_mod.load_encoder.cache_clear()
+    typer_mod._default_encoder.cache_clear()
+
+
+def test_a_missing_encoder_leaves_the_ngram_model_and_the_rules(no_encoder):
+    typer = EventTyper()
+    assert typer.encoder is None and typer.encoder_error is not None and typer.encoder_error.code == Code.MODEL_MISSING
+    assert typer.model is not None and typer.threshold == typer.model.meta["threshold"]
+    for text, expected in CLEAR:
+        d = typer(text)
+        assert d.label == expected and d.reason in ("model", "rules (model below threshold)")
+
+
+def test_the_shipped_typer_blends_the_encoder_with_the_ngram_model():
+    typer = EventTyper()
+    assert typer.encoder is not None, typer.encoder_error
+    assert 0.0 <= typer.encoder_weight <= 1.0 and typer.threshold == typer.encoder.meta["blend"]["threshold"]
+    text = CLEAR[0][0]
+    blended = typer.probabilities(text, classify_text(text)[0])
+    assert abs(sum(blended.values()) - 1.0) < 1e-6 and max(blended, key=lambda c: blended[c]) == CLEAR[0][1]
+
+
+def test_a_tactic_word_keeps_the_rules_type_without_running_the_models():
+    typer = EventTyper()
+    calls = []
+    typer.probabilities = lambda *a: calls.append(a) or {}  # type: ignore[method-assign]
+    assert typer.retype("A roadside bomb exploded near the convoy.", "Remote explosive/landmine/IED", tactic=True) == (
+        "Remote explosive/landmine/IED",
+        "rules (tactic word)",
+    )
+    assert calls == []
