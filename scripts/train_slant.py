@@ -259,7 +259,7 @@ def main() -> int:
     held = [a for a in articles if part_of(a.article_id) == "held-out"]
     print(f"articles: {len(articles)} (train {len(fit_part)} + validation {len(val)}; held-out {len(held)})", file=sys.stderr)
     lexicon = default_cues()
-    cues, rules = lexicon.index(), lexicon.rules
+    cues, rules, rule_cues = lexicon.index(), lexicon.rules, lexicon.rule_index()
     tmp = REPO / ".cache" / "train-slant"
     tmp.mkdir(parents=True, exist_ok=True)
 
@@ -270,7 +270,7 @@ def main() -> int:
     best = (args.o_bias, None) if args.o_bias is not None else (None, None)
     scores_val = {}
     for o_bias in ([args.o_bias] if args.o_bias is not None else [-0.2, -0.25, -0.3, -0.35, -0.4, -0.5]):
-        tagger = SlantTagger(with_bias(crf, o_bias), head, cues, rules)
+        tagger = SlantTagger(with_bias(crf, o_bias), head, cues, rules, rule_cues)
         res = evaluate(tagger, val, body_only=False)
         scores_val[o_bias] = res
         print(f"validation o_bias={o_bias}: SI {res['si']} TC {res['tc']}", file=sys.stderr)
@@ -286,7 +286,7 @@ def main() -> int:
     head_model.write(OUT / "technique")
     from fogwatch.learn.ngram import load_model_folder
 
-    tagger = SlantTagger(with_bias(crf, o_bias), load_model_folder(OUT / "technique"), cues, rules)
+    tagger = SlantTagger(with_bias(crf, o_bias), load_model_folder(OUT / "technique"), cues, rules, rule_cues)
     held_body = evaluate(tagger, held, body_only=True)
     held_all = evaluate(tagger, held, body_only=False)
     settings = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations, "head_C": args.head_c, "o_bias": o_bias}

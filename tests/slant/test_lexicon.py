@@ -39,3 +39,37 @@ def test_user_file_adds_phrases(tmp_path):
     cues = load_cues([str(path)])
     assert ("skulduggery",) in cues.cues["loaded"] and ("evil",) in cues.cues["loaded"]
     assert cues.cues["fresh_list"] == (("hooey",),)
+
+
+def test_rule_cues_feed_rules_not_features(tmp_path):
+    cues = load_cues()
+    assert "denying_label" in cues.rule_only and "denying_label" in cues.cues
+    words = "the so-called peaceful opposition".split()
+    assert not any(c == "denying_label" for _, _, c in cues.index().matches(words))  # the tagger's features never see it
+    assert (1, 2, "denying_label") in cues.rule_index().matches(words)
+    assert {r.name for r in cues.rules} >= {"softened-blame", "denying-label", "atrocity-list"}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "{name: x, technique: Not_A_Technique, cues: [loaded], min_hits: 1, score: 0.5}",
+        "{name: x, technique: Doubt, cues: [loaded], min_hits: 0, score: 0.5}",
+        "{name: x, technique: Doubt, cues: [loaded], min_hits: 1, score: 1.5}",
+        "{name: x, technique: Doubt, cues: [loaded], min_hits: 1, score: 0.5, extend: 99}",
+        "{name: x, technique: Doubt, cues: loaded, min_hits: 1, score: 0.5}",
+    ],
+)
+def test_bad_rules_are_e712(tmp_path, rule):
+    path = tmp_path / "rules.yaml"
+    path.write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        load_cues([str(path)])
+    assert "E712" in str(err.value)
+
+
+def test_a_rule_naming_an_unknown_list_is_e712(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - {name: x, technique: Doubt, cues: [nowhere], min_hits: 1, score: 0.5}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="E712"):
+        load_cues([str(path)])

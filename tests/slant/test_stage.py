@@ -86,3 +86,15 @@ def test_slant_never_changes_a_figure():
     with_slant = Pipeline(["sections", "sentences", "places", "events", "slant"])(Document(doc_id="x", text=text))
     without = Pipeline(["sections", "sentences", "places", "events"])(Document(doc_id="x", text=text))
     assert with_slant.events == without.events and with_slant.places == without.places
+
+
+def test_cue_rules_add_spans_where_the_model_found_none():
+    from fogwatch.slant.tagger import default_tagger
+
+    tagger = default_tagger()
+    assert not isinstance(tagger, ModelError)
+    text = "Officials met on Monday. They spoke with the self-styled governing council of the town."
+    spans = tagger.rule_spans(text, [(0, 24), (25, len(text))])
+    (span,) = spans
+    assert text[span.start : span.end] == "self-styled governing council"  # the label and up to two words after it
+    assert span.technique == "Name_Calling,Labeling" and "denying-label" in span.reason

@@ -26,12 +26,18 @@ class CueLexicon:
 
     cues: Mapping[str, tuple[tuple[str, ...], ...]]
     rules: tuple["CueRule", ...] = ()
+    rule_only: frozenset[str] = frozenset()  # lists under rule_cues: read by rules, never tagger features
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(self.cues))
 
     def index(self) -> "CueIndex":
+        """The lists the tagger's features read (``rule_cues`` left out)."""
+        return CueIndex.build(CueLexicon({k: v for k, v in self.cues.items() if k not in self.rule_only}))
+
+    def rule_index(self) -> "CueIndex":
+        """Every list, for the cue rules."""
         return CueIndex.build(self)
 
 
@@ -98,10 +104,10 @@ def parse_cues(text: str, origin: str) -> dict[str, list[tuple[str, ...]]]:
         raise UsageError(f"slant cue file {origin} is not valid YAML: {exc}", Code.SLANT_LEXICON) from None
     if data is None:
         return {}
-    if not isinstance(data, dict) or set(data) - {"cues", "rules"} or not isinstance(data.get("cues") or {}, dict):
-        raise UsageError(f"slant cue file {origin}: expected a mapping with cues: {{name: [phrases]}} and/or rules: [...]", Code.SLANT_LEXICON)
+    if not isinstance(data, dict) or set(data) - {"cues", "rules", "rule_cues"} or any(not isinstance(data.get(k) or {}, dict) for k in ("cues", "rule_cues")):
+        raise UsageError(f"slant cue file {origin}: expected a mapping with cues/rule_cues: {{name: [phrases]}} and/or rules: [...]", Code.SLANT_LEXICON)
     out: dict[str, list[tuple[str, ...]]] = {}
-    for cue, value in (data.get("cues") or {}).items():
+    for cue, value in [*(data.get("cues") or {}).items(), *(data.get("rule_cues") or {}).items()]:
         if not isinstance(cue, str) or not cue.replace("_", "").isalnum():
             raise UsageError(f"slant cue file {origin}: cue name {cue!r} is not a word", Code.SLANT_LEXICON)
         out[cue] = _phrases(value, origin, cue)
@@ -117,9 +123,10 @@ class CueRule:
     cues: frozenset[str]
     min_hits: int
     score: float
+    extend: int = 0  # words after the last cue the span also covers (stops at punctuation)
 
 
-_RULE_KEYS = {"name", "technique", "cues", "min_hits", "score"}
+_RULE_KEYS = {"name", "technique", "cues", "min_hits", "score", "extend"}
 
 
 def parse_rules(text: str, origin: str) -> list[CueRule]:
@@ -132,14 +139,16 @@ def parse_rules(text: str, origin: str) -> list[CueRule]:
         raise UsageError(f"slant cue file {origin}: rules must be a list", Code.SLANT_LEXICON)
     out = []
     for r in rules:
-        ok = isinstance(r, dict) and set(r) == _RULE_KEYS and r["technique"] in TECHNIQUES and isinstance(r["name"], str)
+        ok = isinstance(r, dict) and _RULE_KEYS - {"extend"} <= set(r) <= _RULE_KEYS and r["technique"] in TECHNIQUES and isinstance(r["name"], str)
+        extend = r.get("extend", 0) if isinstance(r, dict) else 0
+        ok = ok and isinstance(extend, int) and not isinstance(extend, bool) and 0 <= extend <= 10
         ok = ok and isinstance(r["cues"], list) and all(isinstance(c, str) for c in r["cues"])
         ok = ok and isinstance(r["min_hits"], int) and not isinstance(r["min_hits"], bool) and r["min_hits"] >= 1
         ok = ok and isinstance(r["score"], (int, float)) and not isinstance(r["score"], bool) and 0 <= r["score"] <= 1
         if not ok:
             raise UsageError(f"slant cue file {origin}: rule {r!r} needs name, technique (a PTC name), cues (list names), "
-                             "min_hits (>= 1) and score (0..1)", Code.SLANT_LEXICON)
-        out.append(CueRule(r["name"], r["technique"], frozenset(r["cues"]), r["min_hits"], float(r["score"])))
+                             "min_hits (>= 1) and score (0..1); extend (0..10) is optional", Code.SLANT_LEXICON)
+        out.append(CueRule(r["name"], r["technique"], frozenset(r["cues"]), r["min_hits"], float(r["score"]), extend))
     return out
 
 
@@ -152,16 +161,18 @@ def load_cues(extra_paths: Iterable[str] = ()) -> CueLexicon:
     """The packaged cue lists plus the user's files (files or folders of ``.yaml``)."""
     merged: dict[str, list[tuple[str, ...]]] = {}
     rules: list[CueRule] = []
+    rule_only: set[str] = set()
     texts = _packaged_texts() + list(user_registry_texts("", extra_paths, False, "slant cue file", Code.SLANT_LEXICON))
     for text, origin in texts:
         for cue, phrases in parse_cues(text, origin).items():
             bucket = merged.setdefault(cue, [])
             bucket.extend(p for p in phrases if p not in bucket)
         rules.extend(parse_rules(text, origin))
+        rule_only.update((yaml.safe_load(text) or {}).get("rule_cues") or {})
     unknown = sorted({c for r in rules for c in r.cues} - set(merged))
     if unknown:
         raise UsageError(f"slant cue rules name cue lists no file defines: {', '.join(unknown)}", Code.SLANT_LEXICON)
-    return CueLexicon({k: tuple(v) for k, v in merged.items()}, tuple(rules))
+    return CueLexicon({k: tuple(v) for k, v in merged.items()}, tuple(rules), frozenset(rule_only))
 
 
 @lru_cache(maxsize=1)

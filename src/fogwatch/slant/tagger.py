@@ -61,6 +61,7 @@ class SlantTagger:
     head: NgramModel
     cues: CueIndex
     rules: tuple[CueRule, ...] = ()
+    rule_cues: CueIndex | None = None  # every cue list, for the rules (default: ``cues``)
 
     def raw_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int, float, tuple[int, int]]]:
         """(start, end, propaganda probability, sentence) of every span the tagger finds."""
@@ -93,11 +94,15 @@ class SlantTagger:
         """Spans of the cue rules (``data/slant/rules.yaml``): enough cue matches in one sentence, first to last."""
         out = []
         for ts in sentence_tokens(text, sentences) if self.rules else []:
-            matches = self.cues.matches([t.lower for t in ts])
+            matches = (self.rule_cues or self.cues).matches([t.lower for t in ts])
             for rule in self.rules:
                 hits = sorted({(i, j) for i, j, cue in matches if cue in rule.cues})
                 if len(hits) >= rule.min_hits:
-                    out.append(SlantSpan(ts[hits[0][0]].start, ts[max(j for _, j in hits) - 1].end, rule.technique, rule.score,
+                    last = max(j for _, j in hits) - 1
+                    for _ in range(rule.extend):
+                        if last + 1 < len(ts) and ts[last + 1].text[:1].isalnum():
+                            last += 1
+                    out.append(SlantSpan(ts[hits[0][0]].start, ts[last].end, rule.technique, rule.score,
                                          f"cue rule {rule.name} (data/slant/rules.yaml)"))
         return out
 
@@ -160,7 +165,7 @@ def load_slant_tagger(folder: Path | None = None) -> SlantTagger:
     if set(head.classes) - set(TECHNIQUES):
         raise _corrupt(f"slant model {folder}: technique head has classes outside the 14 PTC techniques")
     cues = default_cues()
-    return SlantTagger(crf, head, cues.index(), cues.rules)
+    return SlantTagger(crf, head, cues.index(), cues.rules, cues.rule_index())
 
 
 @lru_cache(maxsize=1)
