@@ -106,6 +106,7 @@ class EventTyper:
         # the encoder is not run where the n-gram model already agrees with the rules this confidently
         self.encoder_skip = float(blend.get("encoder_skip", 1.01)) if self.encoder else 1.01
         self._encoded: dict[str, dict[str, float]] = {}
+        self.encoder_calls = 0  # texts the encoder has read (cache misses), for benchmarks/bench_typer.py
 
     def __call__(self, text: str) -> TypeDecision:
         rules_label, rules_conf = classify_text(text, self.lexicon)
@@ -143,6 +144,7 @@ class EventTyper:
             if len(self._encoded) >= 4096:
                 self._encoded.clear()
             cached = self._encoded[text] = self.encoder.predict_proba(text)
+            self.encoder_calls += 1
         return cached
 
     def model_choice(self, text: str, rules_label: str | None) -> tuple[str, float]:
