@@ -26,11 +26,19 @@ class LinearChainCRF:
     def emissions(self, features: Sequence[Sequence[str]]) -> np.ndarray:
         """(n_tokens, n_labels) emission scores."""
         get = self.attributes.get
-        scores = np.zeros((len(features), len(self.labels)), dtype=np.float64)
+        n = len(features)
+        scores = np.zeros((n, len(self.labels)), dtype=np.float64)
+        rows: list[int] = []
+        cols: list[int] = []
         for i, feats in enumerate(features):
-            idx = [j for j in map(get, feats) if j is not None]
-            if idx:
-                scores[i] = self.state[idx].sum(axis=0)
+            for j in map(get, feats):
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        if cols:
+            weights = self.state[cols]
+            for k in range(len(self.labels)):  # one summation per label for the whole sentence
+                scores[:, k] = np.bincount(rows, weights=weights[:, k], minlength=n)
         if self.bias is not None:
             scores += self.bias
         return scores

@@ -9,7 +9,7 @@ trained with them). Anything else stops with ``E712`` naming the file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -46,7 +46,9 @@ class CueIndex:
     """Phrases by first word (exact words) and by prefix (``barbar*``), for matching over tokens."""
 
     exact: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
-    prefixes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (prefix, cue, phrase) for one-word prefix phrases
+    prefixes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (prefix, cue, phrase) for phrases opening with a prefix
+    # The same prefixes by their first three letters (shorter ones under ""), so a word is tried only against its own.
+    by_head: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, lexicon: CueLexicon) -> "CueIndex":
@@ -59,7 +61,10 @@ class CueIndex:
                     prefixes.append((first[:-1], cue, phrase))
                 else:
                     exact.setdefault(first, []).append((cue, phrase))
-        return cls({k: tuple(v) for k, v in exact.items()}, tuple(prefixes))
+        by_head: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        for entry in prefixes:
+            by_head.setdefault(entry[0][:3] if len(entry[0]) >= 3 else "", []).append(entry)
+        return cls({k: tuple(v) for k, v in exact.items()}, tuple(prefixes), {k: tuple(v) for k, v in by_head.items()})
 
     def matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(first token, end token exclusive, cue) of every phrase found in lower-cased ``words``."""
@@ -68,7 +73,7 @@ class CueIndex:
             for cue, phrase in self.exact.get(w, ()):
                 if _match_at(words, i, phrase):
                     found.append((i, i + len(phrase), cue))
-            for prefix, cue, phrase in self.prefixes:
+            for prefix, cue, phrase in (*self.by_head.get(w[:3], ()), *self.by_head.get("", ())):
                 if w.startswith(prefix) and _match_at(words, i, phrase):
                     found.append((i, i + len(phrase), cue))
         return found
