@@ -21,9 +21,8 @@ import typer
 from fogwatch.cli import app
 from fogwatch.errors import Code, FogwatchError, UsageError
 
-# The SQLite R*Trees over fused_events (2-D, and space-time from migration 6) and the tables SQLite keeps for them (not in the SQLAlchemy schema).
-RTREE_TABLES = ("fused_events_rtree", "fused_events_rtree_node", "fused_events_rtree_parent", "fused_events_rtree_rowid",
-                "fused_events_rtree_time", "fused_events_rtree_time_node", "fused_events_rtree_time_parent", "fused_events_rtree_time_rowid")
+# The SQLite R*Tree over fused_events and the tables SQLite keeps for it (not in the SQLAlchemy schema).
+RTREE_TABLES = ("fused_events_rtree", "fused_events_rtree_node", "fused_events_rtree_parent", "fused_events_rtree_rowid")
 TABLE_KEYS = {"title", "description", "label_column", "sort", "sort_desc", "facets", "columns"}
 TOP_KEYS = {"title", "description", "about", "tables", "hidden"}
 

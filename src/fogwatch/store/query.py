@@ -127,12 +127,12 @@ def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
             # The && operator on the GiST-indexed geometry, then the exact test.
             out.append(("fused_events.geom && ST_MakeEnvelope(:bw, :bs, :be, :bn, 4326)", box))
         elif f.since or f.until:
-            # With dates too, the space-time R*Tree (migration 6; days since 1970) hands over only the events in the box
-            # and the range; the exact tests stay as they are.
-            epoch = date(1970, 1, 1)
-            days = {"t_lo": (f.since - epoch).days if f.since else -10**7, "t_hi": (f.until - epoch).days if f.until else 10**7}
+            # With dates too, the R*Tree's day dimension (migration 6: Julian day numbers) hands over only the events in
+            # the box and the range; the exact tests stay as they are.
+            jd = 2440587.5 - date(1970, 1, 1).toordinal()
+            days = {"t_lo": f.since.toordinal() + jd if f.since else -1e8, "t_hi": f.until.toordinal() + jd if f.until else 1e8}
             out.append((
-                "fused_events.event_pk IN (SELECT event_pk FROM fused_events_rtree_time"
+                "fused_events.event_pk IN (SELECT event_pk FROM fused_events_rtree"
                 " WHERE max_lon >= :bw AND min_lon <= :be AND max_lat >= :bs AND min_lat <= :bn"
                 " AND max_day >= :t_lo AND min_day <= :t_hi)", {**box, **days},
             ))
