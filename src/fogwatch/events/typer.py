@@ -105,6 +105,10 @@ class EventTyper:
         self.threshold = meta_threshold if threshold is None else threshold
         # the encoder is not run where the n-gram model already agrees with the rules this confidently
         self.encoder_skip = float(blend.get("encoder_skip", 1.01)) if self.encoder else 1.01
+        # in running text a learned decision may *change* the rules' type only at the n-gram model's own
+        # threshold (0.8, chosen by CV for exactly that): the blend's lower one was chosen on whole snippets
+        ngram_threshold = float(self.model.meta.get("threshold", 0.5)) if self.model else 1.0
+        self.change_threshold = max(self.threshold, ngram_threshold) if threshold is None else threshold
         self._encoded: dict[str, dict[str, float]] = {}
         self.encoder_calls = 0  # texts the encoder has read (cache misses), for benchmarks/bench_typer.py
 
@@ -174,6 +178,8 @@ class EventTyper:
             return rules_label, "rules"
         if best == rules_label:
             return rules_label, "rules+model"
+        if p < self.change_threshold:
+            return rules_label, "rules"
         return best, f"model (rules: {rules_label})"
 
 
