@@ -311,7 +311,7 @@ def ship(args, tune, held) -> None:
     held_scores["encoder_alone"] = enc_alone.as_dict()
     print(f"CASE held-out encoder alone: weighted F1 {enc_alone.weighted_f1:.3f}", flush=True)
     meta["scores"]["case_held_out"] = held_scores
-    cross = args.work / "cross_country.json"
+    cross = args.work.parent / "encoder_cc" / "cross_country.json"  # train_models.py --cross-country writes it there
     if cross.is_file():
         meta["scores"]["acled_cross_country"] = json.loads(cross.read_text())
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
@@ -333,7 +333,8 @@ def card(meta: dict) -> str:
         "(`fogwatch.learn.encoder`). `fogwatch.events.typer` averages its probabilities with the n-gram model's",
         f"(`models/event_types`), encoder weight {b['encoder_weight']}, and lets the average decide when its top",
         f"probability is at least {b['threshold']}; the rules answer below that, and keep the type they took from",
-        "a tactic word (tier 3) in running text. The encoder is not run where the n-gram model agrees with the",
+        "a tactic word (tier 3) in running text, where the average may change the rules' type only at the n-gram",
+        "model's own threshold (0.8). The encoder is not run where the n-gram model agrees with the",
         f"rules at p >= {b['encoder_skip']} (the lowest value that lost nothing on the validation rows).",
         "",
         "## Training data",
@@ -373,7 +374,8 @@ def card(meta: dict) -> str:
             "",
             "## ACLED cross-country (train on two countries' notes, test on the third; no CASE rows)",
             "",
-            f"Same recipe, {cross['settings']['epochs']} epochs, at most {cross['settings']['cap']} notes per class; encoder alone (argmax).",
+            f"Same recipe, {cross['settings']['epochs']} epochs, at most {cross['settings']['cap']} notes per class, "
+            f"max {cross['settings']['max-len']} tokens; encoder alone (argmax, float32 torch).",
             "",
             "| test country | notes | accuracy | weighted F1 | macro F1 |",
             "|---|---|---|---|---|",

@@ -33,7 +33,7 @@ def main() -> int:
         [sys.executable, str(SCRIPTS / "train_event_encoder.py"), "--mode", "val", "--epochs", str(args.epochs)],
     ]
     if args.cross_country:
-        steps.append([sys.executable, str(SCRIPTS / "train_event_encoder.py"), "--mode", "cross-country", "--epochs", "1"])
+        steps.append([sys.executable, str(SCRIPTS / "train_event_encoder.py"), "--mode", "cross-country", "--epochs", "3", "--cap", "100", "--max-len", "64", "--work", "build/encoder_cc"])
     steps.append([sys.executable, str(SCRIPTS / "train_event_encoder.py"), "--mode", "ship", "--epoch", str(args.ship_epoch)])
     for cmd in steps:
         print("+", " ".join(cmd[1:]), flush=True)
