@@ -196,3 +196,19 @@ def test_report_analysis_reads_sections_places_and_slant_from_the_stored_text(cl
     assert a["slant"] or "slant" not in a["pipeline"] or any(e["code"] in ("E710", "E711") for e in a["errors"])
     assert client.get(f"/api/reports/{key}/analysis").json() == a  # kept in memory
     assert client.get("/api/reports/nothing/analysis").json()["error"]["code"] == "E802"
+
+
+def test_claims_by_claimant_through_the_registry(client, samples_db):
+    """`claimant` is `fogwatch claims --claimant`: any spelling the registry joins to the source, counted and paged in SQL."""
+    from fogwatch.events.claimants import claimants_from_env
+
+    registry = claimants_from_env()
+    by_acronym = client.get("/api/claims", params={"claimant": "SOHR"}).json()
+    by_name = client.get("/api/claims", params={"claimant": "the Syrian Observatory for Human Rights"}).json()
+    assert by_acronym["total"] >= 1 and by_acronym == by_name
+    for e in by_acronym["events"]:
+        assert any(registry.key(c["claimant"]) == registry.key("SOHR") for m in e["members"] for c in m["claims"] if c["claimant"])
+    everything = client.get("/api/claims", params={"limit": 200}).json()
+    assert by_acronym["total"] < everything["total"]  # the filter narrows; other events are left out
+    nobody = client.get("/api/claims", params={"claimant": "a source no report cites"})
+    assert nobody.status_code == 200 and nobody.json()["total"] == 0 and nobody.json()["events"] == []

@@ -7,6 +7,7 @@ standard error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -251,22 +252,11 @@ def events(
         _stderr().print(f"showing the first {limit}; --limit 0 shows all", highlight=False)
 
 
-def by_claimant(store: Store, rows: list[dict[str, Any]], name: str, limit: int) -> list[dict[str, Any]]:
-    """The events (at most ``limit``, 0: all) where the claimant ``name`` gives a figure, compared through the claimant registry."""
+def with_claimant(store: Store, flt: EventFilter, name: str) -> EventFilter:
+    """``flt`` narrowed to events where the claimant ``name`` gives a figure, by any spelling the claimant registry joins to it."""
     from fogwatch.events.claimants import claimants_from_env
 
-    registry = claimants_from_env()
-    want = registry.key(name)
-    kept: list[dict[str, Any]] = []
-    for i in range(0, len(rows), 500):
-        chunk = rows[i : i + 500]
-        members = store.members([e["event_id"] for e in chunk])
-        for e in chunk:
-            if any(c["claimant"] and registry.key(c["claimant"]) == want for m in members.get(e["event_id"], []) for c in m["claims"]):
-                kept.append(e)
-                if limit and len(kept) >= limit:
-                    return kept
-    return kept
+    return dataclasses.replace(flt, claimant_spellings=claimants_from_env().spellings_of(name, store.claimant_names()))
 
 
 @app.command()
@@ -287,7 +277,9 @@ def claims(
     check_count(limit, "--limit")
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
     with open_db(db, read_only=True) as store:
-        rows = store.events(flt, limit=limit or None) if not claimant else by_claimant(store, store.events(flt, limit=None), claimant, limit)
+        if claimant:
+            flt = with_claimant(store, flt, claimant)
+        rows = store.events(flt, limit=limit or None)
         if format == ListFormat.json:
             members = store.members([e["event_id"] for e in rows])
             json.dump([{**e, "members": members[e["event_id"]]} for e in rows], sys.stdout, ensure_ascii=False, indent=1)

@@ -149,6 +149,11 @@ class ClaimantRegistry:
         found = self.lookup(claimant)
         return found.name if found else " ".join(_key(claimant).split())
 
+    def spellings_of(self, name: str, candidates: Iterable[str]) -> tuple[str, ...]:
+        """The candidate spellings that name the same source as ``name`` (``claims --claimant``)."""
+        want = self.key(name)
+        return tuple(c for c in candidates if want is not None and self.key(c) == want)
+
 
 _PREPOSITIONS = frozenset("in at on by since after before during".split())
 

@@ -242,14 +242,15 @@ def _routes(api: FastAPI, state: ServerState) -> None:
 
     @api.get("/api/claims", response_model=None, responses={200: {"model": models.ClaimsPage}, **ERRORS}, tags=["events"])
     def claims(f: Filters, limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0,
-               claimant: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="part of a claimant's name (passed to the store's filter)")] = None) -> Response:
+               claimant: Annotated[Optional[str], Query(max_length=MAX_TEXT, description="a claimant: its name or any spelling the claimant registry joins to it (\"SOHR\", \"the monitor\"), as `fogwatch claims --claimant`")] = None) -> Response:
         """Events with every member report's claims (figure, claimant, modality, evidence), as `fogwatch claims` shows them."""
         if claimant is not None:
-            if "claimant" not in read.filter_fields():
-                raise ApiError(Code.API_BAD_REQUEST, 400, "claimant: this fogwatch's store has no such filter yet")
             import dataclasses
 
-            f = dataclasses.replace(f, claimant=_text(claimant, "claimant"))  # type: ignore[call-arg]
+            from fogwatch.events.claimants import claimants_from_env
+
+            spellings = claimants_from_env().spellings_of(_text(claimant, "claimant") or "", state.store.claimant_names())
+            f = dataclasses.replace(f, claimant_spellings=spellings)
         rows = state.store.events(f, limit=limit, offset=offset)
         total = state.store.count_events(f)
         members = state.store.members([e["event_id"] for e in rows])

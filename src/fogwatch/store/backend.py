@@ -611,6 +611,11 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(FE).where(*where_clauses(filters, self.dialect))).scalar_one()
 
+    def claimant_names(self) -> list[str]:
+        """Every claimant spelling stored (the author's own voice, None, left out), for resolving a name through the registry."""
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(sa.select(C.c.claimant).where(C.c.claimant.is_not(None)).distinct()))
+
     def members(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each event's member mentions with their document (outlet, republisher, URL) and claims."""
         out: dict[str, list[dict[str, Any]]] = {eid: [] for eid in event_ids}

@@ -65,6 +65,9 @@ class EventFilter:
     include_hedged: bool = False
     include_background: bool = False
     min_confidence: float | None = None  # the event's highest member confidence at least this
+    # Events where one of these claimant spellings (exactly as stored) gives a figure; () matches nothing.
+    # The caller resolves a name to its spellings through the claimant registry (`claims --claimant`).
+    claimant_spellings: tuple[str, ...] | None = None
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -162,6 +165,14 @@ def where_sql(f: EventFilter, dialect: str) -> list[tuple[str, dict[str, Any]]]:
         out.append(("(fused_events.background IS NULL OR fused_events.background = :f_false)", {"f_false": False}))
     if f.min_confidence is not None:
         out.append(("fused_events.confidence >= :f_min_conf", {"f_min_conf": float(f.min_confidence)}))
+    if f.claimant_spellings is not None:
+        names = {f"f_claimant{i}": v for i, v in enumerate(f.claimant_spellings)}
+        out.append((
+            "EXISTS (SELECT 1 FROM mentions JOIN claims ON claims.mention_id = mentions.mention_id"
+            f" WHERE mentions.fused_event_id = fused_events.event_id AND claims.claimant IN ({', '.join(':' + n for n in names)}))"
+            if names else "1 = 0",
+            names,
+        ))
     if f.source:
         like = " OR ".join(f"lower(documents.{col}) LIKE :f_source ESCAPE '\\'" for col in ("outlet", "republisher", "source", "url"))
         out.append((
