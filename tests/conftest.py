@@ -51,3 +51,15 @@ def as_other_user() -> list[str]:
 def other_user() -> list[str]:
     """:func:`as_other_user` as a fixture."""
     return as_other_user()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster for the whole session (store and serve tests share it); yields its admin URL."""
+    from fogwatch.store.pgtemp import PostgresUnavailable, temporary_postgres
+
+    try:
+        with temporary_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.fail(str(exc))

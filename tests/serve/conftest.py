@@ -49,17 +49,6 @@ def hostile_db(tmp_path_factory, sample_documents) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_cluster():
-    from fogwatch.store.pgtemp import PostgresUnavailable, temporary_postgres
-
-    try:
-        with temporary_postgres() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.fail(str(exc))
-
-
-@pytest.fixture(scope="session")
 def samples_pg(pg_cluster, sample_documents) -> str:
     from fogwatch.store.pgtemp import create_database
 

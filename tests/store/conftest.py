@@ -17,19 +17,9 @@ from pathlib import Path
 import pytest
 
 from fogwatch.store import open_store
-from fogwatch.store.pgtemp import PostgresUnavailable, create_database, temporary_postgres
+from fogwatch.store.pgtemp import create_database
 
 sys.path.insert(0, str(Path(__file__).parent))  # store_fixtures.py, under pytest's importlib import mode
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """Start a throwaway cluster; yields its admin URL (without a database name)."""
-    try:
-        with temporary_postgres() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.fail(str(exc))
 
 
 _db_counter = itertools.count()
