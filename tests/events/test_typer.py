@@ -129,3 +129,30 @@ def test_a_tactic_word_keeps_the_rules_type_without_running_the_models():
         "rules (tactic word)",
     )
     assert calls == []
+
+
+def test_the_encoder_runs_only_where_it_could_change_the_type(shared):
+    """retype skips the encoder when no other type could reach the bar for a change: same types as always running it."""
+    import json
+    import re
+
+    from fogwatch.events.typer import NO_EVENT
+
+    typer = EventTyper()
+    assert typer.encoder is not None, typer.encoder_error
+    clauses = []
+    with open(shared / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8") as fh:
+        for line in list(fh)[:30]:
+            for sentence in re.split(r"(?<=[.!?])\s+", json.loads(line)["text"]):
+                label, _ = classify_text(sentence)
+                if label:
+                    clauses.append((sentence, label))
+    assert len(clauses) >= 50
+    got = [typer.retype(text, label) for text, label in clauses]
+    calls = typer.encoder_calls
+    assert 0 < calls < len(clauses)  # some clauses needed it, most did not
+    for (text, label), (typed, _) in zip(clauses, got):
+        blended = typer._blend(text, label, typer._ngram_proba(text, label))  # the encoder always consulted
+        best = max(blended, key=lambda c: blended[c])
+        changes = best not in (label, NO_EVENT) and blended[best] >= max(typer.threshold, typer.change_threshold)
+        assert typed == (best if changes else label), text
