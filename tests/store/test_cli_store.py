@@ -72,6 +72,10 @@ def test_export_cli(run_cli, filled_sqlite, tmp_path):
     proc = run_cli("export", "--format", "acled-csv", "--db", filled_db, "-o", str(out))
     assert proc.returncode == 0 and out.read_text().startswith("event_id_cnty,event_date,year,")
     assert "exported 4 event(s)" in proc.stderr.decode()
+    proc = run_cli("export", "--format", "geojson", "--db", filled_db, "--include-unplaced")
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)["features"]) == 4
+    proc = run_cli("export", "--format", "jsonl", "--db", filled_db, "--include-unplaced")
+    assert proc.returncode == 2 and "applies to --format geojson" in proc.stderr.decode()
 
 
 @pytest.mark.parametrize(

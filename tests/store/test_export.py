@@ -74,6 +74,31 @@ def test_geojson_is_rfc7946_lon_lat_with_stable_ids_and_flat_properties(store):
     assert again == text  # byte-identical on re-export
 
 
+def test_geojson_counts_the_unplaced_event_and_can_write_it_with_null_geometry(store):
+    _fill(store)
+    counts: dict[str, int] = {}
+    buf = io.StringIO()
+    assert export(store, "geojson", EventFilter(), out=buf, counts=counts) == 3 and counts == {"unplaced": 1}
+    buf = io.StringIO()
+    n = export(store, "geojson", EventFilter(), out=buf, include_unplaced=True, counts=counts)
+    fc = json.loads(buf.getvalue())
+    assert n == len(fc["features"]) == 4 and counts == {"unplaced": 1}
+    [unplaced] = [f for f in fc["features"] if f["geometry"] is None]  # RFC 7946 3.2: an unlocated feature
+    assert unplaced["id"] in {e["event_id"] for e in store.events()} and unplaced["properties"]["event_type"]
+
+
+def test_export_says_how_many_events_had_no_location(run_cli, tmp_path):
+    db = str(tmp_path / "unplaced.db")
+    with open_store(db) as store:
+        _fill(store)
+    proc = run_cli("export", "--format", "geojson", "--db", db)
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)["features"]) == 3
+    assert "exported 3 event(s) as geojson; 1 event(s) without a location left out (--include-unplaced" in proc.stderr.decode()
+    proc = run_cli("export", "--format", "geojson", "--db", db, "--include-unplaced")
+    assert [f["geometry"] for f in json.loads(proc.stdout)["features"]].count(None) == 1
+    assert "exported 4 event(s) as geojson; 1 of them without a location, with null geometry" in proc.stderr.decode()
+
+
 def test_jsonl_keeps_every_event_with_members(store):
     _fill(store)
     n, text = _dump(store, "jsonl")

@@ -312,6 +312,8 @@ def export(
     contested: bool = typer.Option(False, "--contested", help="Only events whose sources disagree."),
     source: Optional[str] = SOURCE,
     include_hedged: bool = HEDGED, include_background: bool = BACKGROUND, min_confidence: Optional[float] = MIN_CONFIDENCE,
+    include_unplaced: bool = typer.Option(False, "--include-unplaced",
+                                          help="GeoJSON: also write events without a location, with null geometry (RFC 7946)."),
 ) -> None:
     """Export fused events (ACLED CSV, GeoJSON, JSON lines or Parquet)."""
     from fogwatch.export import export as run_export
@@ -319,19 +321,27 @@ def export(
     check_db(db)
 
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
+    if include_unplaced and format != ExportFormat.geojson:
+        raise UsageError("--include-unplaced applies to --format geojson (the other formats write every event)", Code.BAD_OPTION)
     if format == ExportFormat.parquet and (not output or output == "-"):
         raise UsageError("--format parquet writes a binary file: give --output FILE.parquet", Code.BAD_OPTION)
     to_file = bool(output and output != "-")
     if to_file:
         _check_output(output)  # type: ignore[arg-type]
+    counts: dict[str, int] = {}
     with open_db(db, read_only=True) as store:
         if to_file:
-            n = _export_atomically(output, lambda tmp, fh: run_export(store, format.value, flt, out=fh, path=tmp),  # type: ignore[arg-type]
+            n = _export_atomically(output, lambda tmp, fh: run_export(store, format.value, flt, out=fh, path=tmp,  # type: ignore[arg-type]
+                                                                       include_unplaced=include_unplaced, counts=counts),
                                    binary=format == ExportFormat.parquet)
         else:
-            n = run_export(store, format.value, flt, out=sys.stdout)
+            n = run_export(store, format.value, flt, out=sys.stdout, include_unplaced=include_unplaced, counts=counts)
             sys.stdout.flush()
-    _stderr().print(f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else ""), highlight=False)
+    said = f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else "")
+    if counts.get("unplaced"):
+        said += (f"; {counts['unplaced']} of them without a location, with null geometry" if include_unplaced else
+                 f"; {counts['unplaced']} event(s) without a location left out (--include-unplaced writes them with null geometry)")
+    _stderr().print(said, highlight=False)
 
 
 def _check_output(output: str) -> None:

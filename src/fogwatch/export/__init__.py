@@ -381,29 +381,39 @@ def write_acled_csv(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
     return n
 
 
-def geojson_feature(e: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if e["latitude"] is None or e["longitude"] is None:
+def geojson_feature(e: dict[str, Any], members: list[dict[str, Any]], include_unplaced: bool = False) -> dict[str, Any] | None:
+    """The event as a GeoJSON Feature; an event without a point is None, or (``include_unplaced``) a Feature whose
+    geometry is null, as RFC 7946 (section 3.2) allows for unlocated features."""
+    placed = e["latitude"] is not None and e["longitude"] is not None
+    if not placed and not include_unplaced:
         return None
     props = {k: v for k, v in acled_row(e, members).items() if k not in ("latitude", "longitude")}
     props["discrepancy"] = e["discrepancy"]
     return {
         "type": "Feature",
         "id": e["event_id"],
-        "geometry": {"type": "Point", "coordinates": [round(e["longitude"], 6), round(e["latitude"], 6)]},
+        "geometry": {"type": "Point", "coordinates": [round(e["longitude"], 6), round(e["latitude"], 6)]} if placed else None,
         "properties": props,
     }
 
 
-def write_geojson(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
+def write_geojson(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str], include_unplaced: bool = False,
+                  counts: dict[str, int] | None = None) -> int:
+    """Write the FeatureCollection; returns the features written. ``counts["unplaced"]``: the events without a point
+    (left out, or written with null geometry when ``include_unplaced``)."""
     out.write('{"type":"FeatureCollection","features":[')
-    n = 0
+    n = unplaced = 0
     for e, members in rows:
-        feature = geojson_feature(e, members)
+        if e["latitude"] is None or e["longitude"] is None:
+            unplaced += 1
+        feature = geojson_feature(e, members, include_unplaced)
         if feature is None:
             continue
         out.write(("," if n else "") + "\n" + json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
         n += 1
     out.write("\n]}\n")
+    if counts is not None:
+        counts["unplaced"] = unplaced
     return n
 
 
@@ -452,8 +462,13 @@ def write_parquet(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], p
     return n
 
 
-def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None) -> int:
-    """Write the matching events; returns how many were written."""
+def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None, *,
+           include_unplaced: bool = False, counts: dict[str, int] | None = None) -> int:
+    """Write the matching events; returns how many were written.
+
+    GeoJSON: events without a point are left out unless ``include_unplaced`` (null geometry); ``counts``, when
+    given, receives ``unplaced``, how many matching events had no point.
+    """
     # Load the registries first: a bad user file stops the export before anything is written.
     outlets_from_env()
     _actor_registry()
@@ -464,7 +479,9 @@ def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = N
         return write_parquet(rows, path)
     if out is None:
         raise ValueError(f"{fmt} needs an output stream")
-    writer = {"acled-csv": write_acled_csv, "geojson": write_geojson, "jsonl": write_jsonl}[fmt]
+    if fmt == "geojson":
+        return write_geojson(rows, out, include_unplaced, counts)
+    writer = {"acled-csv": write_acled_csv, "jsonl": write_jsonl}[fmt]
     return writer(rows, out)
 
 
