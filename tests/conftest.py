@@ -63,3 +63,50 @@ def pg_cluster():
             yield url
     except PostgresUnavailable as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def datasette_server():
+    """A real `datasette serve` on a store, on 127.0.0.1 and a free port: ``with datasette_server(db, metadata) as base_url``."""
+    import contextlib
+    import socket
+    import time
+
+    import httpx
+
+    @contextlib.contextmanager
+    def serve(db, metadata=None):
+        exe = Path(sys.executable).with_name("datasette")
+        exe = str(exe) if exe.exists() else shutil.which("datasette")
+        if exe is None:
+            pytest.fail("datasette is not installed (pip install -e '.[test]')")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        extra = ["--metadata", str(metadata)] if metadata else []
+        proc = subprocess.Popen([exe, "serve", str(db), *extra, "--host", "127.0.0.1", "--port", str(port)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    pytest.fail(f"datasette did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")  # type: ignore[union-attr]
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()  # type: ignore[union-attr]
+
+    return serve

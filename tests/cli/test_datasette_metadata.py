@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,12 +13,6 @@ import pytest
 from fogwatch.errors import Code, FogwatchError
 
 DATASETTE = Path(sys.executable).with_name("datasette")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_the_packaged_rules_cover_every_store_table():
@@ -51,7 +42,7 @@ def test_bad_rules_are_E902(text, problem):
 
 
 @pytest.mark.skipif(not DATASETTE.exists() and shutil.which("datasette") is None, reason="datasette is not installed (pip install -e '.[test]')")
-def test_datasette_hides_the_rtree_and_labels_the_tables(run_cli, tmp_path):
+def test_datasette_hides_the_rtree_and_labels_the_tables(run_cli, tmp_path, datasette_server):
     db = tmp_path / "corpus.db"
     assert run_cli("ingest", "src/fogwatch/samples", "--db", str(db), "--no-progress", "--jobs", "1").returncode == 0
     proc = run_cli("datasette-metadata", "--db", str(db))
@@ -60,21 +51,7 @@ def test_datasette_hides_the_rtree_and_labels_the_tables(run_cli, tmp_path):
     meta.write_bytes(proc.stdout)
     assert set(json.loads(proc.stdout)["databases"]) == {"corpus"}
 
-    port = _free_port()
-    exe = str(DATASETTE) if DATASETTE.exists() else shutil.which("datasette")
-    server = subprocess.Popen([exe, "serve", str(db), "--metadata", str(meta), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "datasette did not start"
-            time.sleep(0.2)
+    with datasette_server(db, meta) as base:
         tables = {t["name"]: t for t in httpx.get(f"{base}/corpus.json", timeout=10).json()["tables"]}
         visible = {name for name, t in tables.items() if not t["hidden"]}
         assert {"claims", "documents", "fused_events", "mentions"} <= visible
@@ -82,6 +59,3 @@ def test_datasette_hides_the_rtree_and_labels_the_tables(run_cli, tmp_path):
         assert all(tables[name]["hidden"] for name in ("fused_events_rtree", "fused_events_rtree_node", "schema_version"))
         page = httpx.get(f"{base}/corpus/fused_events", timeout=10).text
         assert "Fused events (one per real-world incident)" in page
-    finally:
-        server.kill()
-        server.wait(timeout=10)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -21,12 +19,6 @@ DATASETTE = Path(sys.executable).with_name("datasette")
 
 pytestmark = pytest.mark.skipif(not DATASETTE.exists() and shutil.which("datasette") is None,
                                 reason="datasette is not installed (pip install -e '.[test]')")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _documented_columns() -> dict[str, set[str]]:
@@ -57,34 +49,10 @@ def samples_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def datasette(samples_db):
+def datasette(samples_db, datasette_server):
     """`datasette serve` on the store, torn down after; yields its base URL."""
-    port = _free_port()
-    exe = str(DATASETTE) if DATASETTE.exists() else shutil.which("datasette")
-    proc = subprocess.Popen([exe, "serve", str(samples_db), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"datasette did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    with datasette_server(samples_db) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
 
 
 def _get(url: str, **params: str) -> object:
