@@ -96,6 +96,20 @@ def test_corrupted_pages_are_one_coded_line(filled, tmp_path):
 
 
 
+def test_a_store_damaged_where_the_open_reads_is_the_same_coded_fault(filled, tmp_path):
+    """Corruption in the schema page itself: the open, not the command, meets it; still E510, never 'not a store'."""
+    full, more = filled
+    db = tmp_path / "schema-page.db"
+    shutil.copy(full, db)
+    with open(db, "r+b") as fh:  # page 1 past the 100-byte file header: sqlite_master's b-tree
+        fh.seek(108)
+        fh.write(b"\xa5" * 2000)
+    for args in (*QUERIES, ("ingest", str(more), *STAGES)):
+        proc = subprocess.run([FOGWATCH, *args, "--db", str(db)], capture_output=True, timeout=300)
+        line = _one_coded_line(proc)
+        assert "malformed" in line and "damaged" in line, (args, line)
+
+
 def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled, other_user):
     full, more = filled
     folder = Path(tempfile.mkdtemp(prefix="fogwatch-rostore-"))  # the folder is writable, the file not

@@ -191,8 +191,18 @@ def open_store(db: str = DEFAULT_DB, *, upgrade: bool = True, create: bool = Tru
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise FogwatchError(f"{_redact(db)} is not a usable fogwatch store: {redact_text(reason)}", Code.STORE_UNREACHABLE) from None
+        raise _damaged(db, reason) or FogwatchError(f"{_redact(db)} is not a usable fogwatch store: {redact_text(reason)}",
+                                                    Code.STORE_UNREACHABLE) from None
     return Store(engine, db)
+
+
+def _damaged(db: str, reason: str) -> FogwatchError | None:
+    """E510 for a SQLite store whose pages are corrupt ("malformed"), whichever page the open happened to read first:
+    the same fault as when a command meets it later (a file that is no SQLite database at all stays E501)."""
+    if "malformed" not in reason.lower():
+        return None
+    return FogwatchError(f"the store failed: {_redact(db)}: {redact_text(reason)}; the store file is damaged: "
+                         "restore it from a backup or ingest into a new store", Code.STORE_FAULT)
 
 
 def _not_a_store(db: str, tables: list[str]) -> UsageError:
@@ -223,7 +233,7 @@ def _open_read_only(db: str, path: Path | None) -> "Store | None":
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
-            raise FogwatchError(f"{db} is not a usable fogwatch store: {exc}", Code.STORE_UNREACHABLE) from None
+            raise _damaged(db, str(exc)) or FogwatchError(f"{db} is not a usable fogwatch store: {exc}", Code.STORE_UNREACHABLE) from None
         if version is None:
             raise _not_a_store(db, tables)
         if version > LATEST:
