@@ -43,6 +43,7 @@ from train_event_types import ACLED_FILES, balanced, read_acled  # noqa: E402
 
 from fogwatch.events.evaluation import NONE_LABEL, is_held_out, read_case, score_labels  # noqa: E402
 from fogwatch.events.taxonomy import SUB_EVENT_TYPES  # noqa: E402
+from fogwatch.learn.encoder import GRAPH  # noqa: E402
 
 NO_EVENT = "(none)"
 CLASSES = (NO_EVENT, *sorted(SUB_EVENT_TYPES))
@@ -169,6 +170,15 @@ def export(torch, model, out: Path, max_len: int) -> None:
     shutil.copy(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
 
 
+def ship_graph(onnx: Path, out: Path) -> str:
+    """Write ``onnx`` gzip-compressed as the artefact's graph (fixed mtime: the same graph gives the same bytes); its SHA-256."""
+    import gzip
+
+    data = gzip.compress(onnx.read_bytes(), compresslevel=9, mtime=0)
+    (out / GRAPH).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 def case_rows(shared: Path):
     case = read_case(shared / "eval" / "case2021" / "dev.tsv")
     tune = [(t, g if g in SUB_EVENT_TYPES else NO_EVENT) for i, t, g in case if not is_held_out(i)]
@@ -266,9 +276,8 @@ def ship(args, tune, held) -> None:
     print(f"  encoder skipped where the n-gram model agrees with the rules at p >= {skip}: {saved} of {len(val)} validation rows", flush=True)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("model.onnx", "tokenizer.json"):
-        shutil.copy(src / name, out / name)
-    sha = hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()
+    shutil.copy(src / "tokenizer.json", out / "tokenizer.json")
+    sha = ship_graph(src / "model.onnx", out)
     n_acled = len(acled_samples(read_acled(args.shared), settings["cap"]))
     meta = {
         "format": FORMAT,
@@ -416,7 +425,7 @@ def card(meta: dict) -> str:
         "```",
         "",
         "Licence: the base model is Apache-2.0 (sentence-transformers); the fine-tuned artefact is Apache-2.0 like",
-        f"fogwatch, with attribution to ACLED (acleddata.com) as above. SHA-256 of model.onnx: `{meta['sha256']}`.",
+        f"fogwatch, with attribution to ACLED (acleddata.com) as above. SHA-256 of model.onnx.gz: `{meta['sha256']}`.",
         "",
     ]
     return "\n".join(lines)
@@ -490,7 +499,8 @@ def main() -> int:
         s = score_labels(as_label([g for _, g in held]), as_label(pred))
         print(f"CASE held-out, encoder alone: weighted F1 {s.weighted_f1:.3f} macro {s.macro_f1:.3f} ({len(held)} rows)", flush=True)
         export(torch, model, args.out, args.max_len)
-        sha = hashlib.sha256((args.out / "model.onnx").read_bytes()).hexdigest()
+        sha = ship_graph(args.out / "model.onnx", args.out)
+        (args.out / "model.onnx").unlink()
         meta = {
             "format": FORMAT,
             "name": "event_encoder",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
-from fogwatch.learn.encoder import FORMAT, load_encoder, load_encoder_folder
+from fogwatch.learn.encoder import FORMAT, GRAPH, load_encoder, load_encoder_folder
 from fogwatch.learn.ngram import models_dir
 
 PACKAGED = models_dir() / "event_encoder"
@@ -41,31 +42,33 @@ def test_the_packaged_encoder_loads_offline_and_types_clear_reports(monkeypatch)
 def test_the_artefacts_stay_small():
     total = sum(f.stat().st_size for f in models_dir().rglob("*") if f.is_file() and f.parent.name in ("event_encoder", "event_types"))
     assert total < 30 * 2**20
+    assert (PACKAGED / GRAPH).stat().st_size < 20 * 2**20  # the graph ships gzip-compressed
 
 
 def test_a_missing_file_is_E701(copy):
-    (copy / "model.onnx").unlink()
+    (copy / GRAPH).unlink()
     with pytest.raises(ModelError) as err:
         load_encoder_folder(copy)
-    assert err.value.code == Code.MODEL_MISSING and "model.onnx" in str(err.value)
+    assert err.value.code == Code.MODEL_MISSING and GRAPH in str(err.value)
     with pytest.raises(ModelError) as err:
         load_encoder_folder(copy.parent / "nowhere")
     assert err.value.code == Code.MODEL_MISSING
 
 
 def test_a_changed_graph_fails_its_checksum_E702(copy):
-    data = bytearray((copy / "model.onnx").read_bytes())
+    data = bytearray((copy / GRAPH).read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (copy / "model.onnx").write_bytes(bytes(data))
+    (copy / GRAPH).write_bytes(bytes(data))
     with pytest.raises(ModelError) as err:
         load_encoder_folder(copy)
     assert err.value.code == Code.MODEL_CORRUPT and "SHA-256" in str(err.value)
 
 
-def test_a_graph_onnxruntime_cannot_read_is_E702_even_with_a_matching_checksum(copy):
-    (copy / "model.onnx").write_bytes(b"not an onnx graph")
+@pytest.mark.parametrize("content", [gzip.compress(b"not an onnx graph"), b"not even gzip"], ids=["not-onnx", "not-gzip"])
+def test_a_graph_onnxruntime_cannot_read_is_E702_even_with_a_matching_checksum(copy, content):
+    (copy / GRAPH).write_bytes(content)
     meta = json.loads((copy / "meta.json").read_text())
-    meta["sha256"] = sha256_file(copy / "model.onnx")
+    meta["sha256"] = sha256_file(copy / GRAPH)
     (copy / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelError) as err:
         load_encoder_folder(copy)

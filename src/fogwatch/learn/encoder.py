@@ -1,6 +1,6 @@
 """A fine-tuned sentence encoder with a classification head, run by onnxruntime (no torch).
 
-The artefact is a folder holding ``model.onnx`` (the int8-quantised graph: token ids and
+The artefact is a folder holding ``model.onnx.gz`` (the gzip-compressed int8-quantised graph: token ids and
 attention mask in, class logits out; mean pooling and the linear head are inside the
 graph), ``tokenizer.json`` (the encoder's WordPiece tokenizer, for ``tokenizers``) and
 ``meta.json`` (format, classes, maximum length, the SHA-256 of both files, how it was
@@ -13,6 +13,7 @@ then go on without it.
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,8 @@ from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import models_dir
 
 FORMAT = "fogwatch-encoder-onnx/1"
+# The int8 graph, gzip-compressed (23 MB -> 15 MB in the repository); its SHA-256 in meta.json is the compressed file's.
+GRAPH = "model.onnx.gz"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class EncoderModel:
 
 
 def _read_meta(folder: Path) -> dict:
-    names = ("meta.json", "model.onnx", "tokenizer.json")
+    names = ("meta.json", GRAPH, "tokenizer.json")
     missing = [n for n in names if not (folder / n).is_file()]
     if missing:
         raise ModelError(
@@ -70,7 +73,7 @@ def _read_meta(folder: Path) -> dict:
         raise ModelError(f"model artefact {folder / 'meta.json'} is unreadable: {exc}", Code.MODEL_CORRUPT) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelError(f"model artefact {folder / 'meta.json'}: format is not {FORMAT}", Code.MODEL_CORRUPT)
-    for name, key in (("model.onnx", "sha256"), ("tokenizer.json", "tokenizer_sha256")):
+    for name, key in ((GRAPH, "sha256"), ("tokenizer.json", "tokenizer_sha256")):
         if meta.get(key) != sha256_file(folder / name):
             raise ModelError(f"model artefact {folder / name} fails its SHA-256 check (corrupt or replaced; rebuild it)", Code.MODEL_CORRUPT)
     return meta
@@ -91,7 +94,8 @@ def load_encoder_folder(folder: Path, threads: int = 1) -> EncoderModel:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        graph = gzip.decompress((folder / GRAPH).read_bytes())
+        session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=max_len)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
