@@ -80,6 +80,13 @@ def test_a_dropped_table_is_one_coded_line(filled, tmp_path):
         assert "no such table: claims" in line and "restore it from a backup" in line, (args, line)
 
 
+def _every_command_says_damaged(db: Path, more: Path) -> None:
+    for args in (*QUERIES, ("ingest", str(more), *STAGES)):
+        proc = subprocess.run([FOGWATCH, *args, "--db", str(db)], capture_output=True, timeout=300)
+        line = _one_coded_line(proc)
+        assert "malformed" in line and "damaged" in line, (args, line)
+
+
 def test_corrupted_pages_are_one_coded_line(filled, tmp_path):
     full, more = filled
     db = tmp_path / "corrupt.db"
@@ -89,11 +96,7 @@ def test_corrupted_pages_are_one_coded_line(filled, tmp_path):
         for page in range(2, size // 4096, 3):
             fh.seek(page * 4096 + 100)
             fh.write(b"\xa5" * 600)
-    for args in (*QUERIES, ("ingest", str(more), *STAGES)):
-        proc = subprocess.run([FOGWATCH, *args, "--db", str(db)], capture_output=True, timeout=300)
-        line = _one_coded_line(proc)
-        assert "malformed" in line and "damaged" in line, (args, line)
-
+    _every_command_says_damaged(db, more)
 
 
 def test_a_store_damaged_where_the_open_reads_is_the_same_coded_fault(filled, tmp_path):
@@ -104,10 +107,7 @@ def test_a_store_damaged_where_the_open_reads_is_the_same_coded_fault(filled, tm
     with open(db, "r+b") as fh:  # page 1 past the 100-byte file header: sqlite_master's b-tree
         fh.seek(108)
         fh.write(b"\xa5" * 2000)
-    for args in (*QUERIES, ("ingest", str(more), *STAGES)):
-        proc = subprocess.run([FOGWATCH, *args, "--db", str(db)], capture_output=True, timeout=300)
-        line = _one_coded_line(proc)
-        assert "malformed" in line and "damaged" in line, (args, line)
+    _every_command_says_damaged(db, more)
 
 
 def test_ingest_into_a_read_only_store_file_is_one_coded_line(filled, other_user):
