@@ -109,13 +109,9 @@ def event_filter(
         }
     except UsageError as exc:
         raise ApiError(Code.API_BAD_REQUEST, 400, exc.message.replace("--", "")) from None
-    known = read.filter_fields()
     for name, value in (("include_hedged", include_hedged), ("include_background", include_background), ("min_confidence", min_confidence)):
-        if value is None:
-            continue
-        if name not in known:
-            raise ApiError(Code.API_BAD_REQUEST, 400, f"{name}: this fogwatch's store has no such filter yet")
-        kwargs[name] = value
+        if value is not None:
+            kwargs[name] = value
     return EventFilter(**kwargs)
 
 
