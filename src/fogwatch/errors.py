@@ -101,6 +101,8 @@ class Code(str, Enum):
     # E9xx: the command line and packaging (fogwatch.cli)
     DB_SCHEME = "E901"  # --db names a database fogwatch cannot use (mysql://, ...)
     DATASETTE_METADATA = "E902"  # data/datasette/metadata.yaml does not match the store's tables
+    EXPORT_PLUGIN = "E903"  # an export format plugin (entry point group fogwatch.export) that cannot be loaded or is no Writer
+    MISSING_EXTRA = "E904"  # a feature whose optional dependency is not installed (pandas: pip install 'fogwatch[pandas]')
 
     def __str__(self) -> str:  # "E101", not "Code.EMPTY"
         return self.value
