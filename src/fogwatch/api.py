@@ -79,7 +79,7 @@ def acled_rows(doc: Document) -> list[dict[str, Any]]:
     from fogwatch.export import acled_row, safe_url
     from fogwatch.fusion.model import mention_from_contract
     from fogwatch.fusion.summary import DocSource, summarize
-    from fogwatch.store.backend import standing
+    from fogwatch.fusion.incremental import standing
 
     record = to_record(doc)
     label = doc.provenance.outlet or doc.metadata.source or doc.doc_id

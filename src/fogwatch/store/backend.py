@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from itertools import groupby
 from pathlib import Path
@@ -25,9 +25,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from fogwatch.errors import Code, FogwatchError, UsageError
 from fogwatch.events.dates import parse_iso
-from fogwatch.fusion.model import Claim, Mention, fused_event_id_for, mention_from_contract
-from fogwatch.fusion.rules import can_merge, date_window, matches_event, preference
-from fogwatch.fusion.summary import DocSource, FusedSummary, summarize
+from fogwatch.fusion.incremental import Window, assign_mentions, event_summary
+from fogwatch.fusion.model import Claim, Mention, mention_from_contract
+from fogwatch.fusion.rules import date_window
+from fogwatch.fusion.summary import DocSource, FusedSummary
 from fogwatch.redact import is_web_url, redact_text, redact_url, strip_credentials
 from fogwatch.store import schema
 from fogwatch.store.migrations import LATEST, migrate
@@ -406,99 +407,25 @@ class Store:
         for i in range(0, len(ids), 500):
             result.fused_touched.update(conn.execute(sa.select(FE.c.event_id).where(FE.c.event_id.in_(ids[i : i + 500]))).scalars())
 
-    # --- fusion ---------------------------------------------------------------------------
+    # --- fusion (the algorithm is fogwatch.fusion.incremental; the store only looks up and writes) -----------
 
     def _fuse(self, conn: Connection, new: list[Mention]) -> set[str]:
-        """Attach each new mention to the fused event it matches (creating, joining or merging); refresh those.
+        """Attach each new mention to the fused event it matches (fusion decides); write that and refresh those events.
 
-        Fused events touched by this batch are tracked in memory (members, date window) and written once at the
-        end; events the batch has not touched are found in SQL. Merges hit the database at once: they are rare.
+        Merges hit the database at once (rare); the assignments and the touched events' summaries are written once
+        at the end.
         """
-        members: dict[str, list[Mention]] = {}  # light members (fusion fields only) of every event looked at
-        age: dict[str, tuple[int, int]] = {}  # the oldest event keeps its id: database key, then creation order
-        windows: dict[str, tuple[date, date] | None] = {}  # current date window of each touched event
-        assign: dict[str, str] = {}  # mention_id -> fused event_id
-        created: list[str] = []
-        dirty: set[str] = set()
-        for m in self._same_type_first(conn, new, members, age):
-            window = date_window(m)
-            candidates: list[str] = []
-            if window is not None:
-                for eid, pk in self._candidates(conn, m, window):
-                    age.setdefault(eid, (0, pk))
-                    if eid not in dirty:
-                        candidates.append(eid)
-                candidates.extend(e for e in dirty if (w := windows.get(e)) and w[0] <= window[1] and window[0] <= w[1])
-                missing = [e for e in candidates if e not in members]
-                if missing:
-                    loaded = self._match_members(conn, missing)
-                    for e in missing:
-                        members[e] = loaded.get(e, [])
-            matched = sorted((e for e in candidates if matches_event(m, members[e])), key=lambda e: (preference(m, members[e]), age[e]))
-            if not matched:
-                eid = fused_event_id_for(m.mention_id)
-                members[eid], age[eid], windows[eid] = [], (1, len(created)), None
-                created.append(eid)
-            else:
-                eid = matched[0]
-                if eid not in windows:
-                    windows[eid] = _members_window(members[eid])
-                for other in matched[1:]:  # the new mention bridges events: they were one, if they can be
-                    if not can_merge(members[eid], members[other]):
-                        continue
-                    if other not in windows:
-                        windows[other] = _members_window(members[other])
-                    members[eid].extend(members.pop(other))
-                    windows[eid] = _union(windows[eid], windows.pop(other))
-                    for mid, e in assign.items():
-                        if e == other:
-                            assign[mid] = eid
-                    if age[other][0] == 0:  # it is in the database
-                        conn.execute(M.update().where(M.c.fused_event_id == other).values(fused_event_id=eid))
-                        conn.execute(FE.delete().where(FE.c.event_id == other))
-                    else:
-                        created.remove(other)
-                    dirty.discard(other)
-            members[eid].append(m)
-            windows[eid] = _union(windows[eid], window)
-            assign[m.mention_id] = eid
-            dirty.add(eid)
-        if assign:
+        decided = assign_mentions(new, _StoredEvents(self, conn))
+        if decided.events:
             conn.execute(
                 M.update().where(M.c.mention_id == sa.bindparam("m_id")).values(fused_event_id=sa.bindparam("f_id")),
-                [{"m_id": mid, "f_id": eid} for mid, eid in assign.items()],
+                [{"m_id": mid, "f_id": eid} for mid, eid in decided.events.items()],
             )
         # New events are inserted in the order they were created, so their event_pk (the age that breaks ties
         # between matches in later batches) is the same order as within this batch: --batch-size changes nothing.
-        self._refresh_events(conn, [*created, *sorted(dirty - set(created))], new_ids=set(created))
-        return dirty
-
-    def _same_type_first(self, conn: Connection, new: list[Mention], members: dict[str, list[Mention]],
-                         age: dict[str, tuple[int, int]]) -> list[Mention]:
-        """A report's mentions, those that match a stored event of their own sub-type first (otherwise in order).
-
-        A fused event holds one mention per report: without this, "the area was recaptured by militants" (an
-        overtaking) could take the stored clash's place and leave the report's own account of that clash alone.
-        """
-        if len({m.doc_key for m in new}) != 1 or len(new) < 2:
-            return new
-        first: list[Mention] = []
-        rest: list[Mention] = []
-        for m in new:
-            window = date_window(m)
-            fits = False
-            if window is not None:
-                found = self._candidates(conn, m, window)
-                missing = [eid for eid, _ in found if eid not in members]
-                if missing:
-                    loaded = self._match_members(conn, missing)
-                    for eid in missing:
-                        members[eid] = loaded.get(eid, [])
-                for eid, pk in found:
-                    age.setdefault(eid, (0, pk))
-                fits = any(matches_event(m, members[eid]) and preference(m, members[eid])[0] == 0 for eid, _ in found)
-            (first if fits else rest).append(m)
-        return first + rest
+        created = decided.created
+        self._refresh_events(conn, [*created, *sorted(decided.touched - set(created))], new_ids=set(created))
+        return decided.touched
 
     def _candidates(self, conn: Connection, m: Mention, window: tuple[date, date]) -> list[tuple[str, int]]:
         """Fused events that could hold a match: overlapping date window, same country, nearby (a superset, in SQL)."""
@@ -575,9 +502,8 @@ class Store:
             for eid in chunk:
                 if not members.get(eid):
                     continue
-                # figures that do not count (a summary toll, a subset, a repeat) never set the fused fatalities
-                counting = [replace(m, claims=tuple(c for c in m.claims if c.counted)) for m in members[eid]]
-                values = {**_event_values(summarize(counting, sources), now), **standing(members[eid])}
+                summary, firmness = event_summary(members[eid], sources)
+                values = {**_event_values(summary, now), **firmness}
                 if eid in new_ids:
                     inserts.append({"event_id": eid, **values})
                 else:
@@ -670,6 +596,23 @@ class Store:
             }
 
 
+class _StoredEvents:
+    """The store's fused events as :class:`fogwatch.fusion.incremental.EventLookup`: SQL inside one transaction."""
+
+    def __init__(self, store: Store, conn: Connection) -> None:
+        self.store, self.conn = store, conn
+
+    def candidates(self, m: Mention, window: Window) -> list[tuple[str, int]]:
+        return self.store._candidates(self.conn, m, window)
+
+    def members(self, event_ids: list[str]) -> dict[str, list[Mention]]:
+        return self.store._match_members(self.conn, event_ids)
+
+    def merged(self, into: str, other: str) -> None:
+        self.conn.execute(M.update().where(M.c.fused_event_id == other).values(fused_event_id=into))
+        self.conn.execute(FE.delete().where(FE.c.event_id == other))
+
+
 # --- row conversion -------------------------------------------------------------------------
 
 def _mention_row(m: Mention) -> dict[str, Any]:
@@ -710,29 +653,6 @@ def _event_values(s: FusedSummary, now: str) -> dict[str, Any]:
         "discrepancy_reasons": json.dumps(list(s.reasons), ensure_ascii=False) if s.reasons else None,
         "window_start": s.window_start, "window_end": s.window_end, "updated_at": now,
     }
-
-
-_MODALITY_RANK = {"asserted": 4, "reported": 3, "claimed": 2, "denied": 1, "hypothetical": 0}
-
-
-def standing(members: Sequence[Mention]) -> dict[str, Any]:
-    """A fused event's modality (its firmest member's), confidence (the highest) and background (every member is)."""
-    modality = max((m.modality for m in members if m.modality), key=lambda x: _MODALITY_RANK.get(x, 0), default=None)
-    confidence = max((m.confidence for m in members if m.confidence is not None), default=None)
-    return {"modality": modality, "confidence": confidence, "background": all(m.background for m in members)}
-
-
-def _union(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
-    if a is None or b is None:
-        return a or b
-    return (min(a[0], b[0]), max(a[1], b[1]))
-
-
-def _members_window(members: list[Mention]) -> tuple[date, date] | None:
-    out = None
-    for m in members:
-        out = _union(out, date_window(m))
-    return out
 
 
 def _claim_row(c: Claim) -> dict[str, Any]:
