@@ -83,3 +83,55 @@ def test_unreachable_postgresql_is_a_clear_error():
     with pytest.raises(FogwatchError, match="E501.*cannot open") as info:
         open_store("postgresql://nobody:secret@127.0.0.1:1/none")
     assert "secret" not in str(info.value)
+
+
+def test_migrations_call_no_live_code():
+    """A released migration must not change with later code: migrations.py imports only the schema and the errors."""
+    import ast
+    from pathlib import Path
+
+    import fogwatch.store.migrations as migrations
+
+    tree = ast.parse(Path(migrations.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("fogwatch")}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names if a.name.startswith("fogwatch")}
+    assert imported <= {"fogwatch.errors", "fogwatch.store"}, imported
+
+
+def test_migration_3_windows_as_released():
+    """The frozen copy of the date window migration 3 writes: exact day, the week around it, the month."""
+    from datetime import date
+
+    from fogwatch.store.migrations import _v3_window
+
+    d = date
+    assert _v3_window(None, None, 1) is None
+    assert _v3_window(d(2020, 2, 3), None, None) == (d(2020, 2, 3), d(2020, 2, 3))
+    assert _v3_window(d(2020, 2, 3), d(2020, 2, 5), 1) == (d(2020, 2, 3), d(2020, 2, 5))
+    assert _v3_window(d(2020, 2, 3), None, 2) == (d(2020, 1, 31), d(2020, 2, 6))
+    assert _v3_window(d(2020, 2, 3), None, 3) == (d(2020, 2, 1), d(2020, 2, 29))
+    assert _v3_window(d(2019, 12, 14), d(2020, 2, 1), 4) == (d(2019, 12, 1), d(2020, 2, 29))
+
+
+def test_a_version_2_store_migrates_to_the_rows_todays_code_writes(tmp_path):
+    """Mentions and fused events stored at version 2 (no date windows) get, from migration 3, the same windows as
+    a store written at the latest version holds for the same reports."""
+    source = open_store(str(tmp_path / "source.db"))
+    source.add_batch([seed_000(), seed_003(), unrelated_report(3)])
+    old = str(tmp_path / "v2.db")
+    engine = _engine_for(old)
+    assert migrate(engine, target=2) == [1, 2]
+    v2 = {t.name: t for t in _tables_at(2)}
+    keys = {"mentions": "mention_id", "fused_events": "event_id"}
+    with source.engine.connect() as src, engine.begin() as dst:
+        for name in ("documents", "mentions", "claims", "fused_events"):
+            cols = [c.name for c in v2[name].columns if c.name != "event_pk"]
+            dst.execute(v2[name].insert(), [dict(r._mapping) for r in src.execute(sa.select(*(schema.metadata.tables[name].c[c] for c in cols)))])
+    assert migrate(engine, target=3) == [3]
+    with source.engine.connect() as src, engine.connect() as dst:
+        for name, key in keys.items():
+            q = "SELECT {k}, window_start, window_end FROM {t} ORDER BY {k}".format(k=key, t=name)
+            want, got = src.exec_driver_sql(q).all(), dst.exec_driver_sql(q).all()
+            assert got == want and len(got) > 0 and all(r[1] is not None for r in got)
+    engine.dispose()
+    source.close()

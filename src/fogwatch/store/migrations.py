@@ -2,16 +2,19 @@
 
 A migration is a numbered function run once, inside its own transaction, and
 recorded in ``schema_version``. Never edit a released migration: add the next
-number. Version 1 creates the tables of :mod:`fogwatch.store.schema`; a column
-added later must be added by an ``ALTER TABLE`` migration *and* left out of the
-version-1 ``create_all`` (mark it ``info={"since": N}``), so old and new
-databases end up identical.
+number. A migration calls no live code of other packages (fusion, events): what
+it computes is copied here as it was (``_v3_window``), so an old store migrates
+the same way whatever later versions change. Version 1 creates the tables of
+:mod:`fogwatch.store.schema`; a column added later must be added by an ``ALTER
+TABLE`` migration *and* left out of the version-1 ``create_all`` (mark it
+``info={"since": N}``), so old and new databases end up identical.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 import sqlalchemy as sa
@@ -103,11 +106,24 @@ def _v2_spatial_index(conn: Connection) -> None:
             conn.exec_driver_sql(stmt)
 
 
+def _v3_window(start: date | None, end: date | None, precision: int | None) -> tuple[date, date] | None:
+    """The date window as migration 3 computes it, frozen here: exact (1), the week around the dates (2), the
+    month (3+). A copy of ``fusion.rules.date_window`` as it was when migration 3 was released, so a later change
+    to fusion cannot change what this migration writes into an old store."""
+    if start is None:
+        return None
+    lo, hi = start, end or start
+    precision = precision or 1
+    if precision == 2:
+        lo, hi = lo - timedelta(days=3), hi + timedelta(days=3)
+    elif precision >= 3:
+        lo = lo.replace(day=1)
+        hi = hi.replace(day=calendar.monthrange(hi.year, hi.month)[1])
+    return lo, hi
+
+
 def _v3_date_windows(conn: Connection) -> None:
     """Date windows on mentions and fused events, so fusion finds candidates by an exact date test in SQL."""
-    from fogwatch.fusion.rules import date_window
-    from fogwatch.fusion.model import Mention
-
     for table in ("mentions", "fused_events"):
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN window_start DATE")
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN window_end DATE")
@@ -115,7 +131,7 @@ def _v3_date_windows(conn: Connection) -> None:
                  sa.column("time_precision"), sa.column("window_start", sa.Date), sa.column("window_end", sa.Date))
     updates = []
     for mid, start, end, precision in conn.execute(sa.select(m.c.mention_id, m.c.date_start, m.c.date_end, m.c.time_precision)):
-        window = date_window(Mention(mention_id=mid, doc_key="", event_index=0, date_start=start, date_end=end, time_precision=precision))
+        window = _v3_window(start, end, precision)
         if window:
             updates.append({"mid": mid, "ws": window[0], "we": window[1]})
     if updates:
