@@ -116,7 +116,8 @@ def test_claims_endpoint_matches_the_store_members(client, samples_db):
     assert [e["members"] for e in body["events"]] == [members[e["event_id"]] for e in events]
 
 
-@pytest.mark.parametrize("fmt,path", [("acled-csv", "/api/export.csv"), ("geojson", "/api/export.geojson")])
+@pytest.mark.parametrize("fmt,path", [("acled-csv", "/api/export.csv"), ("geojson", "/api/export.geojson"),
+                                      ("jsonl", "/api/export/jsonl"), ("geojson", "/api/export/geojson")])
 def test_downloads_are_the_export_commands_output(client, samples_db, fmt, path):
     from fogwatch.export import export
 
@@ -126,6 +127,20 @@ def test_downloads_are_the_export_commands_output(client, samples_db, fmt, path)
     r = client.get(path, params={"country": "SY"})
     assert r.status_code == 200 and r.text == out.getvalue()
     assert "attachment" in r.headers["content-disposition"]
+
+
+def test_a_file_format_downloads_whole_and_an_unknown_one_is_404(client, samples_db):
+    """Every registered export format is a download (issue 15): parquet, a file format, comes as GeoParquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    r = client.get("/api/export/parquet", params={"country": "SY"})
+    assert r.status_code == 200 and 'filename="fogwatch-events.parquet"' in r.headers["content-disposition"]
+    table = pq.read_table(io.BytesIO(r.content))
+    with open_store(samples_db, read_only=True) as store:
+        assert table.num_rows == store.count_events(EventFilter(country="SY"))
+    assert table.schema.field("event_date").type == pa.date32() and b"geo" in table.schema.metadata
+    _error(client.get("/api/export/xlsx"), 404, "E802")
 
 
 def test_errors_have_one_shape(client):
@@ -155,7 +170,7 @@ def test_openapi_documents_every_api_route(client):
     spec = client.get("/api/openapi.json").json()
     paths = set(spec["paths"])
     assert {"/api/stats", "/api/events", "/api/events/{event_id}", "/api/points", "/api/timeline", "/api/claims", "/api/reports",
-            "/api/reports/{doc_key}", "/api/reports/{doc_key}/analysis", "/api/export.geojson", "/api/export.csv", "/api/ingest"} == paths
+            "/api/reports/{doc_key}", "/api/reports/{doc_key}/analysis", "/api/export.geojson", "/api/export.csv", "/api/export/{format}", "/api/ingest"} == paths
     for path, ops in spec["paths"].items():
         for op in ops.values():
             assert op.get("description") or op.get("summary"), path

@@ -114,7 +114,7 @@ def test_parquet_round_trips(store, tmp_path):
     path = tmp_path / "events.parquet"
     assert export(store, "parquet", EventFilter(contested=True), path=str(path)) == 2
     table = pq.read_table(path)
-    assert table.column_names == [*ACLED_COLUMNS, *EXTRA_COLUMNS]
+    assert table.column_names == [*ACLED_COLUMNS, *EXTRA_COLUMNS, "geometry"]  # GeoParquet: tests/store/test_export_geoparquet.py
     assert table.num_rows == 2 and table.column("contested").to_pylist() == [True, True]
     assert sorted(table.column("fatalities").to_pylist()) == [4, 6]
 
@@ -216,7 +216,7 @@ def test_assoc_actors_side_rules():
 def test_outlet_registry_matches_names_domains_and_scales_by_event_country(tmp_path):
     from fogwatch.errors import Code, UsageError
     from fogwatch.export.outlets import combine, load_outlets, scale_for
-    from fogwatch.export import _region
+    from fogwatch.export.acled import acled_region as _region
 
     reg = load_outlets(use_env=False)
     assert reg.by_name("reuters").name == "Reuters" and reg.by_name("AFP").name == "Agence France-Presse"

@@ -74,11 +74,11 @@ def _nothing_matches(db: str, what: str, filtered: bool) -> str:
     return f"the store {redact_url(db)} holds no events yet: run `fogwatch ingest PATH --db {redact_url(db)}`"
 
 
-class ExportFormat(str, Enum):
-    acled_csv = "acled-csv"
-    geojson = "geojson"
-    jsonl = "jsonl"
-    parquet = "parquet"
+def _export_formats(incomplete: str) -> list[str]:
+    """Shell completion for ``export --format``: every registered format, plugins' included."""
+    from fogwatch.export.registry import writers
+
+    return [name for name in writers() if name.startswith(incomplete)]
 
 
 def _filters(since: str | None, until: str | None, bbox: str | None, country: str | None, admin1: str | None,
@@ -304,7 +304,8 @@ def claims(
 
 @app.command()
 def export(
-    format: ExportFormat = typer.Option(..., "--format", help="acled-csv, geojson, jsonl or parquet."),
+    format: str = typer.Option(..., "--format", help="acled-csv, geojson, jsonl, parquet (GeoParquet), or a format an installed "
+                               "plugin registers (fogwatch.export.registry).", autocompletion=_export_formats),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default: standard output; parquet needs a file)."),
     db: str = typer.Option(db_default(), "--db", help=DB_HELP),
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, bbox: Optional[str] = BBOX, country: Optional[str] = COUNTRY,
@@ -315,32 +316,35 @@ def export(
     include_unplaced: bool = typer.Option(False, "--include-unplaced",
                                           help="GeoJSON: also write events without a location, with null geometry (RFC 7946)."),
 ) -> None:
-    """Export fused events (ACLED CSV, GeoJSON, JSON lines or Parquet)."""
+    """Export fused events (ACLED CSV, GeoJSON, JSON lines or GeoParquet)."""
     from fogwatch.export import export as run_export
+    from fogwatch.export.registry import get as get_writer
 
     check_db(db)
 
     flt = _filters(since, until, bbox, country, admin1, type_, actor, contested, source, include_hedged, include_background, min_confidence)
-    if include_unplaced and format != ExportFormat.geojson:
+    writer = get_writer(format)
+    if include_unplaced and "include_unplaced" not in writer.options:
         raise UsageError("--include-unplaced applies to --format geojson (the other formats write every event)", Code.BAD_OPTION)
-    if format == ExportFormat.parquet and (not output or output == "-"):
-        raise UsageError("--format parquet writes a binary file: give --output FILE.parquet", Code.BAD_OPTION)
+    if writer.target == "file" and (not output or output == "-"):
+        raise UsageError(f"--format {format} writes a binary file: give --output FILE{writer.extension}", Code.BAD_OPTION)
     to_file = bool(output and output != "-")
     if to_file:
         _check_output(output)  # type: ignore[arg-type]
     counts: dict[str, int] = {}
     with open_db(db, read_only=True) as store:
         if to_file:
-            n = _export_atomically(output, lambda tmp, fh: run_export(store, format.value, flt, out=fh, path=tmp,  # type: ignore[arg-type]
+            n = _export_atomically(output, lambda tmp, fh: run_export(store, format, flt, out=fh, path=tmp,  # type: ignore[arg-type]
                                                                        include_unplaced=include_unplaced, counts=counts),
-                                   binary=format == ExportFormat.parquet)
+                                   binary=writer.target == "file")
         else:
-            n = run_export(store, format.value, flt, out=sys.stdout, include_unplaced=include_unplaced, counts=counts)
+            n = run_export(store, format, flt, out=sys.stdout, include_unplaced=include_unplaced, counts=counts)
             sys.stdout.flush()
-    said = f"exported {n} event(s) as {format.value}" + (f" to {output}" if output and output != "-" else "")
+    said = f"exported {n} event(s) as {format}" + (f" to {output}" if output and output != "-" else "")
     if counts.get("unplaced"):
-        said += (f"; {counts['unplaced']} of them without a location, with null geometry" if include_unplaced else
-                 f"; {counts['unplaced']} event(s) without a location left out (--include-unplaced writes them with null geometry)")
+        left_out = "include_unplaced" in writer.options and not include_unplaced
+        said += (f"; {counts['unplaced']} event(s) without a location left out (--include-unplaced writes them with null geometry)"
+                 if left_out else f"; {counts['unplaced']} of them without a location, with null geometry")
     _stderr().print(said, highlight=False)
 
 

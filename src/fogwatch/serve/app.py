@@ -278,19 +278,38 @@ def _routes(api: FastAPI, state: ServerState) -> None:
             raise ApiError(Code.API_NOT_FOUND, 404, f"no report {doc_key[:100]!r} in this store")
         return _json(state.analyzer.analyse(r))
 
+    def _download(name: str, f: EventFilter) -> Response:
+        """A registered export format's output as a download: a text format streamed as it is written, a file format
+        (parquet) written to a temporary file first, which is removed once sent."""
+        from fogwatch.export.registry import writers
+
+        w = writers().get(name)
+        if w is None:
+            raise ApiError(Code.API_NOT_FOUND, 404, f"no export format {name[:40]!r} (known: {', '.join(writers())})")
+        headers = {"content-disposition": f'attachment; filename="fogwatch-events{w.extension}"'}
+        if w.target == "stream":
+            return StreamingResponse(_export_stream(state.store, w.name, f), media_type=w.media_type, headers=headers)
+        return _export_file(state.store, w.name, w.extension, w.media_type, f, headers)
+
     @api.get("/api/export.geojson", response_class=StreamingResponse, tags=["downloads"],
              responses={200: {"content": {"application/geo+json": {}}, "description": "an RFC 7946 FeatureCollection, streamed"}, **ERRORS})
-    def export_geojson(f: Filters) -> StreamingResponse:
+    def export_geojson(f: Filters) -> Response:
         """The matching events as GeoJSON (as `fogwatch export --format geojson`), streamed."""
-        return StreamingResponse(_export_stream(state.store, "geojson", f), media_type="application/geo+json",
-                                 headers={"content-disposition": 'attachment; filename="fogwatch-events.geojson"'})
+        return _download("geojson", f)
 
     @api.get("/api/export.csv", response_class=StreamingResponse, tags=["downloads"],
              responses={200: {"content": {"text/csv": {}}, "description": "ACLED's columns and fogwatch's extras, streamed"}, **ERRORS})
-    def export_csv(f: Filters) -> StreamingResponse:
+    def export_csv(f: Filters) -> Response:
         """The matching events as ACLED CSV (as `fogwatch export --format acled-csv`), streamed."""
-        return StreamingResponse(_export_stream(state.store, "acled-csv", f), media_type="text/csv; charset=utf-8",
-                                 headers={"content-disposition": 'attachment; filename="fogwatch-events.csv"'})
+        return _download("acled-csv", f)
+
+    @api.get("/api/export/{format}", response_class=StreamingResponse, tags=["downloads"],
+             responses={200: {"content": {"application/octet-stream": {}}, "description": "the events in that format"},
+                        404: {"model": models.ErrorBody, "description": "no such export format (E802)"}, **ERRORS})
+    def export_any(format: Annotated[str, PathParam(max_length=40)], f: Filters) -> Response:
+        """The matching events in any format `fogwatch export --format` knows (acled-csv, geojson, jsonl, parquet, and
+        formats installed plugins register): text formats streamed, parquet (GeoParquet) as a file."""
+        return _download(format, f)
 
     @api.post("/api/ingest", response_model=None, tags=["write"],
               responses={200: {"model": models.IngestResult},
@@ -361,6 +380,26 @@ class _QueueWriter(io.TextIOBase):
             except queue.Full:
                 continue
         raise BrokenPipeError("the client went away")
+
+
+def _export_file(store: Any, fmt: str, extension: str, media_type: str, f: EventFilter, headers: dict[str, str]) -> Response:
+    """A file format's export written to a temporary file, sent, then removed."""
+    import os
+    import tempfile
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from fogwatch.export import export
+
+    fd, tmp = tempfile.mkstemp(prefix="fogwatch-export-", suffix=extension)
+    os.close(fd)
+    try:
+        export(store, fmt, f, path=tmp)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return FileResponse(tmp, media_type=media_type, headers=headers, background=BackgroundTask(os.unlink, tmp))
 
 
 def _export_stream(store: Any, fmt: str, f: EventFilter) -> Iterator[bytes]:
