@@ -33,7 +33,7 @@ def test_a_bad_published_date_is_a_usage_error(run_cli, tmp_path):
 
 
 def test_at_80_columns_events_and_places_are_cards_with_whole_words(run_cli):
-    proc = run_cli("analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "80"})
+    proc = run_cli("analyze", "--details", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "80"})
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode()
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -42,5 +42,40 @@ def test_at_80_columns_events_and_places_are_cards_with_whole_words(run_cli):
     assert "at least 7 killed civilians, per Syrian Observatory for Human Rights, reported: “killing at least 7 civilians”" in flat
     assert "“Kafr Nabl” → Kafranbel [town, precision 1]" in flat
     assert "│ … │" not in out  # no column squeezed to an ellipsis
-    wide = run_cli("analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "160"}).stdout.decode()
-    assert "┃ conf" in wide  # the tables from 120 columns
+    wide = run_cli("analyze", "--details", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt", env={"COLUMNS": "160"}).stdout.decode()
+    assert "┃ resolved to" in wide  # the places table from 120 columns
+    # the events stay cards at 160 too: the events table squeezed its evidence column to a few letters
+    assert "evidence   “BEIRUT, March 10 (Meridian Wire) - Government artillery shelled the town" in wide
+    assert "│ … │" not in wide and "Tahr…" not in wide
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_short_report_shows_each_evidence_sentence_once_in_whole_words(run_cli, shared):
+    """Seed 000 (58 sentences, 10 events, 50 places): the default report is a block per event, ~50 lines at 160
+    columns (it was ~220 with every table; --details still prints them), and at 80 columns no word is cut."""
+    seed = shared / "corpus/seeds/000_513aeec856fbd06a.txt"
+    text = _flat(seed.read_text(encoding="utf-8"))
+    for columns in (160, 80):
+        proc = run_cli("analyze", str(seed), env={"COLUMNS": str(columns)})
+        assert proc.returncode == 0, proc.stderr.decode()
+        out = proc.stdout.decode()
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= columns
+        flat = _flat(out)
+        assert "Events (10)" in flat and "Sentences: 58 (--sentences lists them)" in flat and "--details:" in flat
+        assert "┃ sentence" not in out and "Slant spans" not in out  # no sentence table, no span table
+        # each evidence sentence whole (never cut inside a word) and once
+        for sentence in ("One of their attacks killed 4 Russian military personnel embedded with Syrian troops.",
+                         "Regretfully, 8 Turkish service members accidentally came too close to al-Qaeda positions and died in "
+                         "Syrian Army strikes."):
+            assert sentence in text and flat.count(f"“{sentence}”") == 1
+        assert "claim: 8 killed Turkish service members (per the author, asserted)" in flat
+        assert flat.count("Turkish service members accidentally") == 1  # the claim does not repeat its sentence
+        assert "Places (50 mentions of" in flat and "Slant (" in flat
+        if columns == 160:
+            assert len(lines) <= 80, len(lines)
+    detailed = run_cli("analyze", "--details", str(seed), env={"COLUMNS": "160"}).stdout.decode()
+    assert "Sentences (58)" in detailed and "Slant spans" in detailed and len(detailed.splitlines()) > 200

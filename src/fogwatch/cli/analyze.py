@@ -48,11 +48,23 @@ def _narrow_renderers() -> dict[Callable[[Document], RenderableType | None], Cal
     return {render_events: document_event_cards, render_places: document_place_cards}
 
 
-def render_document(doc: Document, show_sentences: bool = True, width: int | None = None) -> Group:
-    """The report for ``doc``; ``width`` (the terminal's columns) under 120 prints events and places as cards."""
+def _card_renderers() -> dict[Callable[[Document], RenderableType | None], Callable[[Document], RenderableType | None]]:
+    """At any width the events are cards: the events table's evidence column is squeezed to a few letters even at 160."""
+    from fogwatch.cli._listing import document_event_cards
+
+    return {render_events: document_event_cards}
+
+
+def render_document(doc: Document, show_sentences: bool = True, width: int | None = None, details: bool = True) -> Group:
+    """The report for ``doc``.
+
+    ``details=False`` is ``analyze``'s default, the short report (:mod:`fogwatch.cli._report`): one block per event
+    with each evidence sentence once, a line for the places and one for the slant. ``details=True`` prints every
+    table: events as cards, places and slant as tables from ``width`` 120 columns (cards under that).
+    """
     from fogwatch.cli._listing import CARD_WIDTH
 
-    narrow = _narrow_renderers() if width is not None and width < CARD_WIDTH else {}
+    narrow = _narrow_renderers() if width is not None and width < CARD_WIDTH else _card_renderers() if width is not None else {}
     parts: list[RenderableType] = []
     meta = doc.metadata
     head = Text()
@@ -72,6 +84,15 @@ def render_document(doc: Document, show_sentences: bool = True, width: int | Non
             head.append(f"  ({prov.reason})", style="dim italic")
     parts.append(Panel(head, title="document", expand=True))
 
+    if not details:
+        from fogwatch.cli._report import short_report
+
+        if show_sentences:
+            parts.append(_sentences_table(doc))
+        parts.extend(short_report(doc))
+        parts.extend(_errors(doc))
+        return Group(*parts)
+
     sections = Table(title="Sections", expand=True, show_lines=False)
     for col, kw in (("kind", {}), ("start", {"justify": "right"}), ("end", {"justify": "right"}), ("why", {"style": "dim"}), ("text", {"ratio": 1})):
         sections.add_column(col, **kw)
@@ -80,30 +101,39 @@ def render_document(doc: Document, show_sentences: bool = True, width: int | Non
     parts.append(sections)
 
     if show_sentences:
-        sents = Table(title=f"Sentences ({len(doc.sentences)})", expand=True)
-        sents.add_column("#", justify="right")
-        sents.add_column("section")
-        sents.add_column("span", justify="right", style="dim")
-        sents.add_column("sentence", ratio=1)
-        for i, sent in enumerate(doc.sentences, 1):
-            sents.add_row(str(i), Text(sent.section, style=_KIND_STYLE.get(sent.section, "")), f"{sent.start}-{sent.end}",
-                          doc.text[sent.start : sent.end])
-        parts.append(sents)
+        parts.append(_sentences_table(doc))
 
     for render in RENDERERS:
         extra = narrow.get(render, render)(doc)
         if extra is not None:
             parts.append(extra)
 
-    if doc.errors:
-        errs = Table(title="Errors", expand=True, style="red")
-        errs.add_column("code")
-        errs.add_column("stage")
-        errs.add_column("message", ratio=1)
-        for e in doc.errors:
-            errs.add_row(e.code, e.stage or "", e.message)
-        parts.append(errs)
+    parts.extend(_errors(doc))
     return Group(*parts)
+
+
+def _sentences_table(doc: Document) -> Table:
+    sents = Table(title=f"Sentences ({len(doc.sentences)})", expand=True)
+    sents.add_column("#", justify="right")
+    sents.add_column("section")
+    sents.add_column("span", justify="right", style="dim")
+    sents.add_column("sentence", ratio=1)
+    for i, sent in enumerate(doc.sentences, 1):
+        sents.add_row(str(i), Text(sent.section, style=_KIND_STYLE.get(sent.section, "")), f"{sent.start}-{sent.end}",
+                      doc.text[sent.start : sent.end])
+    return sents
+
+
+def _errors(doc: Document) -> list[RenderableType]:
+    if not doc.errors:
+        return []
+    errs = Table(title="Errors", expand=True, style="red")
+    errs.add_column("code", no_wrap=True)
+    errs.add_column("stage", no_wrap=True)
+    errs.add_column("message", ratio=1)
+    for e in doc.errors:
+        errs.add_row(e.code, e.stage or "", e.message)
+    return [errs]
 
 
 def check_published_option(value: str | None) -> str | None:
@@ -126,14 +156,18 @@ def with_published(doc: Document, day: str | None) -> Document:
 @app.command()
 def analyze(
     paths: list[str] = typer.Argument(..., help="A report (.txt, .html, .jsonl) or a directory."),
-    sentences: bool = typer.Option(True, "--sentences/--no-sentences", help="List every sentence."),
+    sentences: Optional[bool] = typer.Option(None, "--sentences/--no-sentences",
+                                             help="List every sentence (default: only with --details)."),
+    details: bool = typer.Option(False, "--details", "-d",
+                                 help="Every table: each event's reasons (type, date, place), every claim's words, "
+                                 "every place and slant span. Without it: a short report, one block per event."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many documents."),
     published: Optional[str] = typer.Option(
         None, "--published", metavar="YYYY-MM-DD",
         help="Publication date for documents whose metadata gives none (a .txt without a sidecar): "
         "dates such as \"on Monday\" are read relative to it."),
 ) -> None:
-    """Print a readable report: sections, sentences, and what later stages found."""
+    """Print a readable report of each document: its events (with their evidence sentences and claims), places and slant."""
     check_paths(paths)
     if "-" in paths:
         raise UsageError("analyze reads files; use `fogwatch extract -` for standard input", Code.BAD_OPTION)
@@ -142,6 +176,7 @@ def analyze(
     nlp = building("loading the pipeline (first run: building the gazetteer index)", default_pipeline)
     docs = (repair_document(with_published(doc, day)) for doc in iter_documents(paths, options=ReadOptions()))
     for n, doc in enumerate(nlp.pipe(docs), 1):
-        console.print(render_document(doc, show_sentences=sentences, width=console.width))
+        show = details if sentences is None else sentences
+        console.print(render_document(doc, show_sentences=show, width=console.width, details=details))
         if limit and n >= limit:
             break
