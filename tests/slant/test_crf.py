@@ -44,3 +44,18 @@ def test_empty_sentence():
 def test_bio_spans():
     assert bio_spans(["O", "B", "I", "O", "I", "I", "B", "B"]) == [(1, 3), (4, 6), (6, 7), (7, 8)]
     assert bio_spans(["O", "O"]) == []
+
+
+def test_many_sentences_at_once_equal_one_by_one():
+    """The batched emissions, paths and marginals (padded to the longest sentence) are the per-sentence ones, exactly."""
+    rng = np.random.default_rng(7)
+    for seed in range(4):
+        crf = _crf(seed)
+        crf = LinearChainCRF(crf.labels, crf.attributes, crf.state, crf.transitions, np.array([0.0, 0.0, -0.3]))
+        sentences = [[[f"f{int(j)}" for j in rng.integers(0, 8, size=rng.integers(0, 4))] for _ in range(n)] for n in (5, 1, 9, 2, 1, 7)]
+        one = [crf.emissions(s) for s in sentences]
+        many = crf.emissions_many(sentences)
+        assert all(np.array_equal(a, b) for a, b in zip(one, many))
+        assert crf.viterbi_many(many) == [crf.viterbi(e) for e in one]
+        assert all(np.array_equal(a, b) for a, b in zip(crf.marginals_many(many), [crf.marginals(e) for e in one]))
+    assert crf.viterbi_many([]) == [] and crf.marginals_many([]) == []

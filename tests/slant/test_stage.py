@@ -98,3 +98,39 @@ def test_cue_rules_add_spans_where_the_model_found_none():
     (span,) = spans
     assert text[span.start : span.end] == "self-styled governing council"  # the label and up to two words after it
     assert span.technique == "Name_Calling,Labeling" and "denying-label" in span.reason
+
+
+def _reference_spans(tagger, text, sentences):
+    """The tagger's model spans computed the plain way: sentence by sentence, the head scanning every feature name."""
+    import numpy as np
+
+    from fogwatch.slant.features import ArticleStats, span_features, token_features
+    from fogwatch.slant.tagger import bio_spans
+    from fogwatch.slant.tokens import tokenize
+
+    toks = [tokenize(text, s, e) for s, e in sentences]
+    stats = ArticleStats.of([[t.lower for t in ts] for ts in toks])
+    out = []
+    for sent, ts in zip(sentences, toks):
+        if not ts:
+            continue
+        em = tagger.crf.emissions(token_features(ts, tagger.cues, stats))
+        path = [tagger.crf.labels[k] for k in tagger.crf.viterbi(em)]
+        marg = tagger.crf.marginals(em)
+        for i, j in bio_spans(path):
+            s, e = ts[i].start, ts[j - 1].end
+            prob = float(np.clip(1.0 - marg[i:j, tagger.crf.labels.index("O")].mean(), 0.0, 1.0))
+            proba = tagger.head.predict_proba(text[s:e], span_features(text, s, e, sent, tagger.cues, text.lower()))
+            technique, p = max(proba.items(), key=lambda kv: kv[1])
+            out.append((s, e, technique, float(np.clip(prob * p, 0.0, 1.0))))
+    return out
+
+
+def test_batched_tagger_equals_the_sentence_by_sentence_reference(nlp):
+    """The stage tags a document's sentences in one batch and looks the head's named features up by name; same spans, same scores."""
+    tagger = load_slant_tagger()
+    text = SPIN + "\n\n" + SPIN.replace("brutal", "barbaric").upper() + " Officials said the talks would resume on Monday."
+    doc = Pipeline(["sections", "sentences"])(Document(doc_id="x", text=text))
+    sentences = [(s.start, s.end) for s in doc.sentences]
+    model = [(s.start, s.end, s.technique, s.score) for s in tagger(text, sentences) if not s.reason.startswith("cue rule")]
+    assert model and model == _reference_spans(tagger, text, sentences)

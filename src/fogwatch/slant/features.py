@@ -61,13 +61,16 @@ def quote_flags(tokens: Sequence[Token]) -> list[bool]:
     return flags
 
 
-def cue_labels(lower: Sequence[str], cues: CueIndex) -> list[set[str]]:
-    """For each token, the cue lists of the phrases that cover it."""
+def cue_labels(lower: Sequence[str], cues: CueIndex, matches: Sequence[tuple[int, int, str]] | None = None) -> list[list[str]]:
+    """For each token, the cue lists of the phrases that cover it (each once, sorted).
+
+    ``matches``: ``cues.matches(lower)`` when the caller already has them.
+    """
     labels: list[set[str]] = [set() for _ in lower]
-    for s, e, cue in cues.matches(lower):
+    for s, e, cue in cues.matches(lower) if matches is None else matches:
         for k in range(s, e):
             labels[k].add(cue)
-    return labels
+    return [sorted(c) if len(c) > 1 else list(c) for c in labels]
 
 
 def is_superlative(words: Sequence[str], i: int) -> bool:
@@ -75,11 +78,14 @@ def is_superlative(words: Sequence[str], i: int) -> bool:
     return (bool(_SUPERLATIVE.match(w)) and w not in _NOT_SUPERLATIVE) or (i > 0 and words[i - 1] in ("most", "least") and w.isalpha())
 
 
-def token_features(tokens: Sequence[Token], cues: CueIndex, stats: ArticleStats) -> list[list[str]]:
-    """The CRF attributes of each token of one sentence."""
-    lower = [t.lower for t in tokens]
+def token_features(tokens: Sequence[Token], cues: CueIndex, stats: ArticleStats,
+                   matches: Sequence[tuple[int, int, str]] | None = None, lower: Sequence[str] | None = None) -> list[list[str]]:
+    """The CRF attributes of each token of one sentence (``matches``/``lower``: the sentence's cue matches and
+    lower-cased words when the caller already has them)."""
+    if lower is None:
+        lower = [t.lower for t in tokens]
     n = len(tokens)
-    cue = cue_labels(lower, cues)
+    cue = cue_labels(lower, cues, matches)
     quoted = quote_flags(tokens)
     has_excl = "!" in lower
     has_q = "?" in lower

@@ -66,6 +66,10 @@ class CueIndex:
             by_head.setdefault(entry[0][:3] if len(entry[0]) >= 3 else "", []).append(entry)
         return cls({k: tuple(v) for k, v in exact.items()}, tuple(prefixes), {k: tuple(v) for k, v in by_head.items()})
 
+    def names(self) -> frozenset[str]:
+        """The cue lists this index holds."""
+        return frozenset(cue for entries in self.exact.values() for cue, _ in entries) | frozenset(cue for _, cue, _ in self.prefixes)
+
     def matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(first token, end token exclusive, cue) of every phrase found in lower-cased ``words``."""
         found: list[tuple[int, int, str]] = []

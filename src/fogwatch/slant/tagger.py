@@ -14,7 +14,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -63,38 +63,90 @@ class SlantTagger:
     rules: tuple[CueRule, ...] = ()
     rule_cues: CueIndex | None = None  # every cue list, for the rules (default: ``cues``)
 
+    @cached_property
+    def _feature_cues(self) -> frozenset[str]:
+        """The cue lists the tagger's features read (the rules may read more)."""
+        return self.cues.names()
+
+    @cached_property
+    def _head_columns(self) -> tuple[int, dict[str, int]]:
+        """Where the head's named extra features start among its weights, and each name's column."""
+        base = sum(len(b.vocabulary) for b in self.head.blocks)
+        return base, {name: k for k, name in enumerate(self.head.extra_features)}
+
+    def _read(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], list[Token], list[str], list[tuple[int, int, str]]]]:
+        """Each non-empty sentence with its tokens, their lower-cased words and every cue match (features' and rules')."""
+        index = self.rule_cues or self.cues
+        out = []
+        for sent in sentences:
+            ts = tokenize(text, *sent)
+            if ts:
+                lower = [t.lower for t in ts]
+                out.append((sent, ts, lower, index.matches(lower)))
+        return out
+
     def raw_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int, float, tuple[int, int]]]:
         """(start, end, propaganda probability, sentence) of every span the tagger finds."""
-        toks = sentence_tokens(text, sentences)
-        stats = ArticleStats.of([[t.lower for t in ts] for ts in toks])
+        return self._raw_spans(self._read(text, sentences))
+
+    def _raw_spans(self, read) -> list[tuple[int, int, float, tuple[int, int]]]:
+        if not read:
+            return []
+        stats = ArticleStats.of([lower for _, _, lower, _ in read])
+        feature_cues = self._feature_cues
+        feats = [
+            token_features(ts, self.cues, stats, [m for m in matches if m[2] in feature_cues], lower)
+            for _, ts, lower, matches in read
+        ]
+        # Every sentence of the document at once: emissions, best paths, then marginals where a span was found.
+        emissions = self.crf.emissions_many(feats)
         outside = self.crf.labels.index("O")
+        paths = self.crf.viterbi_many(emissions)
+        tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
+        margs = dict(zip(tagged, self.crf.marginals_many([emissions[k] for k in tagged])))
         found = []
-        for sent, ts in zip(sentences, toks):
-            if not ts:
-                continue
-            emissions = self.crf.emissions(token_features(ts, self.cues, stats))
-            path = [self.crf.labels[k] for k in self.crf.viterbi(emissions)]
-            if all(p == "O" for p in path):
-                continue
-            marg = self.crf.marginals(emissions)
-            for i, j in bio_spans(path):
+        for k in tagged:
+            sent, ts = read[k][0], read[k][1]
+            marg = margs[k]
+            for i, j in bio_spans([self.crf.labels[p] for p in paths[k]]):
                 prob = float(np.clip(1.0 - marg[i:j, outside].mean(), 0.0, 1.0))
                 found.append((ts[i].start, ts[j - 1].end, prob, sent))
         return found
 
     def techniques(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> list[tuple[str, float]]:
         """The head's techniques for a span, most probable first."""
-        proba = self.head.predict_proba(text[start:end], span_features(text, start, end, sentence, self.cues, article_lower))
+        proba = self._head_proba(text[start:end], span_features(text, start, end, sentence, self.cues, article_lower))
         return sorted(proba.items(), key=lambda kv: -kv[1])
+
+    def _head_proba(self, span_text: str, extra: dict[str, float]) -> dict[str, float]:
+        """``self.head.predict_proba``, with the named features looked up by name instead of scanning every name
+        (the same sums in the same order, so the same numbers)."""
+        head = self.head
+        scores = head.bias.astype(np.float64).copy()
+        base = 0
+        for block in head.blocks:
+            idx, vals = block.features(span_text)
+            if len(idx):
+                scores += head.weights[:, base + idx].astype(np.float64) @ vals
+            base += len(block.vocabulary)
+        base, column = self._head_columns
+        for k, value in sorted((column[name], value) for name, value in extra.items() if value and name in column):
+            scores += head.weights[:, base + k].astype(np.float64) * value
+        scores -= scores.max()
+        p = np.exp(scores)
+        p /= p.sum()
+        return {c: float(x) for c, x in zip(head.classes, p)}
 
     def technique(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> tuple[str, float]:
         return self.techniques(text, start, end, sentence, article_lower)[0]
 
     def rule_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[SlantSpan]:
         """Spans of the cue rules (``data/slant/rules.yaml``): enough cue matches in one sentence, first to last."""
+        return self._rule_spans(self._read(text, sentences) if self.rules else [])
+
+    def _rule_spans(self, read) -> list[SlantSpan]:
         out = []
-        for ts in sentence_tokens(text, sentences) if self.rules else []:
-            matches = (self.rule_cues or self.cues).matches([t.lower for t in ts])
+        for _, ts, _, matches in read if self.rules else []:
             for rule in self.rules:
                 hits = sorted({(i, j) for i, j, cue in matches if cue in rule.cues})
                 if len(hits) >= rule.min_hits:
@@ -107,13 +159,14 @@ class SlantTagger:
         return out
 
     def __call__(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[SlantSpan]:
+        read = self._read(text, sentences)
         article_lower = text.lower()
         out = []
-        for start, end, prob, sent in self.raw_spans(text, sentences):
+        for start, end, prob, sent in self._raw_spans(read):
             technique, p = self.technique(text, start, end, sent, article_lower)
             out.append(SlantSpan(start, end, technique, float(np.clip(prob * p, 0.0, 1.0)), REASON))
         # A rule adds a span only where the model found none.
-        out.extend(r for r in self.rule_spans(text, sentences) if not any(m.start < r.end and r.start < m.end for m in out))
+        out.extend(r for r in self._rule_spans(read) if not any(m.start < r.end and r.start < m.end for m in out))
         return sorted(out, key=lambda s: (s.start, s.end))
 
 
