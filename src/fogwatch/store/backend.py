@@ -595,6 +595,20 @@ class Store:
                     sa.select(sa.func.count()).select_from(FE).where(*where_clauses(EventFilter(), self.dialect))),
             }
 
+    # --- DataFrames (fogwatch.store.frame; pandas from the [pandas] extra, else E904) ---------------
+
+    def events_frame(self, filters: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Any:
+        """:meth:`events` as a pandas DataFrame with typed columns (dates datetime64, counts Int64)."""
+        from fogwatch.store.frame import events_frame
+
+        return events_frame(self, filters, limit, offset)
+
+    def claims_frame(self, filters: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Any:
+        """The matching events' claims as a pandas DataFrame, one row per claim, ``event_id`` joining it to :meth:`events_frame`."""
+        from fogwatch.store.frame import claims_frame
+
+        return claims_frame(self, filters, limit, offset)
+
 
 class _StoredEvents:
     """The store's fused events as :class:`fogwatch.fusion.incremental.EventLookup`: SQL inside one transaction."""
