@@ -74,3 +74,22 @@ def test_without_pandas_it_is_a_coded_error_with_the_install_command(store, monk
     with pytest.raises(UsageError) as err:
         store.events_frame()
     assert err.value.code == Code.MISSING_EXTRA and "pip install 'fogwatch[pandas]'" in str(err.value)
+
+
+def test_the_readmes_store_example_runs(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    from fogwatch.store import open_store
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = next(block.split("```", 1)[0] for block in section.split("```python\n")[1:] if "events_frame" in block)
+    monkeypatch.chdir(tmp_path)
+    with open_store("fogwatch.db") as store:
+        store.add_batch([seed_000(), seed_003(), unrelated_report(1)])
+        contested, syrian = store.count_events(EventFilter(country="SY", contested=True)), store.count_events(EventFilter(country="SY"))
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert len(scope["events"]) == contested > 0 and len(scope["frame"]) == syrian > contested  # type: ignore[arg-type]
+    assert len(scope["claims"]) > 0  # type: ignore[arg-type]
+    assert "Shelling/artillery/missile attack" in capsys.readouterr().out and (tmp_path / "events.parquet").exists()
