@@ -39,10 +39,14 @@ ERROR_CATEGORIES: tuple[str, ...] = (
     "missed: inside a longer name",  # the gold span sits in a capitalised run ("Ohio State", "US State Department")
     "missed: other",
     "found, no point",  # an unresolved place
-    "wrong: country/region point",  # a country, province or region whose point is > 161 km off
-    "wrong: namesake far away",  # a town over 1,000 km from the gold point
-    "wrong: near miss",  # a town 161-1,000 km off
+    "wrong: span mismatch",  # the overlapping prediction names something else ("Danube Delta" -> "Delta", "Dar es Salaam" -> "Salem")
+    "wrong: another place of that name",  # the wrong candidate: Georgia the US state for the country, a US town "Ontario"
+    "wrong: area point convention",  # the right country, province or continent, its point > 161 km from the gold one
 )
+# An area (country, province, continent) whose point is this far from the gold point is counted
+# as the right area under another point convention when the gold point lies inside it (the
+# nearest town to the gold point is in that country / province); a continent within this distance.
+REGION_CONVENTION_KM = 2500.0
 
 
 def split_of(article: "GoldArticle") -> str:
@@ -143,11 +147,65 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     return after.startswith(" ") and after[1:2].isupper()
 
 
+_AREA_WORDS = frozenset({"province", "region", "district", "state", "county", "governorate", "prefecture", "city"})
+
+
+def _norm(name: str) -> str:
+    """A span's words without a leading "the" or a trailing area word ("Aceh province" = "Aceh")."""
+    words = name.replace("\u2019", "'").lower().split()
+    words = words[1:] if words[:1] == ["the"] else words
+    while len(words) > 1 and words[-1] in _AREA_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+class _NearestTown:
+    """The gazetteer town nearest a point (for telling a point convention from a wrong candidate)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        from fogwatch.places.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.open_default()
+        self._admin1_of = {r[0]: r[1] for r in gazetteer.conn.execute(
+            "SELECT id, admin1 FROM place WHERE feature IN ('admin1', 'admin2')")}
+        rows = gazetteer.conn.execute(
+            "SELECT lat, lon, cc, admin1 FROM place WHERE feature = 'town' AND lat IS NOT NULL").fetchall()
+        self._np = np
+        self._lat = np.radians(np.array([r[0] for r in rows]))
+        self._lon = np.radians(np.array([r[1] for r in rows]))
+        self._codes = [(r[2], r[3]) for r in rows]
+
+    def __call__(self, lat: float, lon: float) -> tuple[str | None, str | None]:
+        np = self._np
+        la, lo = np.radians(lat), np.radians(lon)
+        h = np.sin((self._lat - la) / 2) ** 2 + np.cos(la) * np.cos(self._lat) * np.sin((self._lon - lo) / 2) ** 2
+        return self._codes[int(np.argmin(h))]
+
+    def admin1_code(self, geonameid: int | None) -> str | None:
+        return self._admin1_of.get(geonameid) if geonameid is not None else None
+
+
+def error_category(text: str, gold: GoldToponym, p, distance_km: float, nearest: _NearestTown) -> str:
+    """Why a found toponym with a point > 161 km off is wrong (one of the "wrong: ..." categories)."""
+    if (p.start, p.end) != (gold.start, gold.end) and _norm(p.text) != _norm(text[gold.start:gold.end]):
+        return "wrong: span mismatch"
+    if p.feature == "region" and distance_km <= REGION_CONVENTION_KM:
+        return "wrong: area point convention"
+    if p.feature in ("country", "admin1", "admin2"):
+        cc, admin1 = nearest(gold.latitude, gold.longitude)
+        if cc == p.country_code and (p.feature == "country" or admin1 == nearest.admin1_code(p.geonameid)):
+            return "wrong: area point convention"
+    return "wrong: another place of that name"
+
+
 def score(articles: list[GoldArticle], nlp) -> Scores:
     from fogwatch.places.gazetteer import demonym_table
 
     demonym_names = set(demonym_table())
     result = Scores()
+    nearest: _NearestTown | None = None
     for art in articles:
         t0 = time.perf_counter()
         doc = nlp(Document(doc_id=art.doc_id, text=art.text))
@@ -180,8 +238,9 @@ def score(articles: list[GoldArticle], nlp) -> Scores:
             if d <= THRESHOLD_KM:
                 result.correct += 1
             else:
-                result.wrong.append((art.doc_id, f"{g.name} -> {p.name} {p.country_code} {p.feature}", round(d)))
-                category = ("wrong: country/region point" if p.feature in ("country", "admin1", "region")
-                            else "wrong: namesake far away" if d > 1000 else "wrong: near miss")
+                if nearest is None:
+                    nearest = _NearestTown()
+                category = error_category(art.text, g, p, d, nearest)
                 result.errors[category] += 1
+                result.wrong.append((art.doc_id, f"{category}: {g.name} -> {p.text} = {p.name} {p.country_code} {p.feature}", round(d)))
     return result

