@@ -94,3 +94,16 @@ def test_a_missing_shapely_is_a_coded_error_with_the_install_command(store, tmp_
     with pytest.raises(UsageError) as err:
         export(store, "parquet", EventFilter(), path=str(tmp_path / "x.parquet"))
     assert err.value.code == Code.MISSING_EXTRA and "pip install shapely" in str(err.value)
+
+
+def test_the_command_line_writes_geoparquet_and_says_how_many_are_unplaced(run_cli, tmp_path):
+    db = str(tmp_path / "cli.db")
+    with open_store(db) as store:
+        store.add_batch([seed_000(), unrelated_report(1), _unplaced()])
+    out = tmp_path / "events.parquet"
+    proc = run_cli("export", "--format", "parquet", "--db", db, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()
+    said = " ".join(proc.stderr.decode().split())  # the summary wraps at the terminal's width
+    assert f"exported 4 event(s) as parquet to {out}; 1 of them without a location, with null geometry" in said
+    table = pq.read_table(out)
+    assert table.num_rows == 4 and table.column("geometry").null_count == 1 and b"geo" in table.schema.metadata
