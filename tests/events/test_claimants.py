@@ -45,6 +45,24 @@ def test_dates_adverbs_and_places_are_cut(reg, text, kept):
     assert reg.clean(text) == (kept, None)
 
 
+@pytest.mark.parametrize("text", ["Turkish state media", "a Kurdish monitor", "Russian state television", "Iraqi rescue workers"])
+def test_a_qualified_description_names_no_source(reg, text):
+    assert reg.lookup(text) is None
+
+
+def test_a_description_is_the_source_named_before_it(reg):
+    snhr, reuters, sana = (reg.sources[n] for n in ("Syrian Network for Human Rights", "Reuters", "Syrian Arab News Agency"))
+    assert reg.lookup("the monitor", [snhr, reuters]) == snhr
+    assert reg.lookup("the monitor", lambda: [reuters]).name == "Syrian Observatory for Human Rights"  # no monitor named: the default
+    assert reg.lookup("state media", [reuters]) == sana  # Reuters is media, but not one "state media" may be
+    assert reg.key("the monitor") == "Syrian Observatory for Human Rights"  # without a document: the default
+
+
+def test_named_in_finds_names_not_descriptions(reg):
+    text = "SOHR said so. The monitor added that the Syrian Network for Human Rights agreed."
+    assert [s.name for _, s in reg.named_in(text)] == ["Syrian Observatory for Human Rights", "Syrian Network for Human Rights"]
+
+
 def test_every_kind_is_known(reg):
     assert reg.sources and all(s.kind in KINDS for s in reg.sources.values())
 

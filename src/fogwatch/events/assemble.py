@@ -132,6 +132,13 @@ class DocContext:
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}
         self._in_actor: dict[tuple[int, int], bool] = {}
+        self._named_sources: list[tuple[int, ClaimantSource]] | None = None
+
+    def sources_before(self, at: int) -> list[ClaimantSource]:
+        """The registered sources the document names by name before ``at``, in reading order ("the monitor" is the latest)."""
+        if self._named_sources is None:
+            self._named_sources = self.claimants.named_in(self.text)
+        return [s for pos, s in self._named_sources if pos < at]
 
     def _anchor(self) -> date | None:
         body = next((s for s in self.doc.sections if s.kind == "body"), None)
@@ -405,10 +412,10 @@ def _claimant(ctx: DocContext, sc: _SentenceCtx, attr: Attribution | None) -> tu
     """
     if attr is None or not attr.claimant or attr.claimant in _PRONOUN_CLAIMANTS:
         return (attr.claimant if attr else None), None
-    claimant, source = ctx.claimants.clean(attr.claimant)
+    at = sc.s.start + attr.start
+    claimant, source = ctx.claimants.clean(attr.claimant, lambda: ctx.sources_before(at))
     if claimant is None or source is not None:
         return claimant, source
-    at = sc.s.start + attr.start
     found = ctx.text.find(claimant, at, at + 160)
     if found < 0:
         return claimant, None

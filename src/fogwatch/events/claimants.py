@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import yaml
 
@@ -41,16 +41,22 @@ class ClaimantSource:
         return {"name": self.name, "kind": self.kind}
 
 
+# the sources a document named before a claimant, in reading order (or a function giving them, computed on demand)
+Context = Sequence[ClaimantSource] | Callable[[], Sequence[ClaimantSource]]
+
+
 @dataclass(eq=False)  # identity-hashed: caches key on the registry object
 class ClaimantRegistry:
     sources: dict[str, ClaimantSource] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias -> source name
+    generic: dict[str, list[str]] = field(default_factory=dict)  # folded description ("monitor") -> sources it may be, default first
     acronyms: dict[str, str] = field(default_factory=dict)  # case-sensitive acronym -> source name
     first_words: set[str] = field(default_factory=set)
     heads: set[str] = field(default_factory=set)
     origins: list[str] = field(default_factory=list)
     _alias_re: re.Pattern[str] | None = None
     _acronym_re: re.Pattern[str] | None = None
+    _generic_re: re.Pattern[str] | None = None
 
     # --- loading ---------------------------------------------------------------------------
     def add_file(self, text: str, origin: str) -> None:
@@ -71,35 +77,69 @@ class ClaimantRegistry:
                     self.aliases[key] = source.name
             for acro in raw.get("acronyms") or ():
                 self.acronyms[str(acro)] = source.name
+            for desc in raw.get("generic") or ():
+                key = _key(str(desc))
+                if key and source.name not in self.generic.setdefault(key, []):
+                    self.generic[key].append(source.name)
         rules = data.get("not_sources") or {}
         self.first_words.update(_key(str(w)) for w in rules.get("first_words") or ())
         self.heads.update(_key(str(w)) for w in rules.get("heads") or ())
         self.origins.append(origin)
-        self._alias_re = self._acronym_re = None
+        self._alias_re = self._acronym_re = self._generic_re = None
 
     def _build(self) -> None:
-        words = sorted(self.aliases, key=len, reverse=True)
-        self._alias_re = re.compile(r"(?<![\w'\-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w\-])") if words else None
-        acros = sorted(self.acronyms, key=len, reverse=True)
-        self._acronym_re = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(a) for a in acros) + r")(?![\w\-])") if acros else None
+        self._alias_re = _words_re(self.aliases, r"(?<![\w'\-])")
+        self._acronym_re = _words_re(self.acronyms, r"(?<![\w\-])")
+        self._generic_re = _words_re(self.generic, r"(?<![\w'\-])")
 
     # --- reading ---------------------------------------------------------------------------
-    def lookup(self, text: str | None) -> ClaimantSource | None:
-        """The registered source a claimant names: the longest alias or acronym inside it, as whole words."""
+    def lookup(self, text: str | None, context: Context = ()) -> ClaimantSource | None:
+        """The registered source a claimant names: the longest alias or acronym inside it, as whole words.
+
+        A description shared by many sources (a claimant's ``generic`` list: "the monitor", "state media")
+        names one only when it stands alone: "Turkish state media" is not Syria's news agency. Alone, it is
+        the latest source the document named before it (``context``, in reading order, or a function giving
+        them) among those that list the description ("the Syrian Network for Human Rights ... the monitor
+        said"), else the first source that lists it.
+        """
         if not text:
             return None
-        if self._alias_re is None and self._acronym_re is None and (self.aliases or self.acronyms):
+        if self._alias_re is None and (self.aliases or self.acronyms or self.generic):
             self._build()
         folded = fold(text)
         best: tuple[int, str] | None = None
-        for pattern, subject in ((self._alias_re, folded), (self._acronym_re, text)):
+        for pattern, subject, table in ((self._alias_re, folded, self.aliases), (self._acronym_re, text, self.acronyms)):
             if pattern is None:
                 continue
             for m in pattern.finditer(subject):
-                name = self.aliases.get(m.group(0)) if pattern is self._alias_re else self.acronyms.get(m.group(0))
+                name = table.get(m.group(0))
                 if name and (best is None or len(m.group(0)) > best[0]):
                     best = (len(m.group(0)), name)
-        return self.sources[best[1]] if best else None
+        if best:
+            return self.sources[best[1]]
+        return self._generic(folded, context)
+
+    def _generic(self, folded: str, context: Context) -> ClaimantSource | None:
+        found = self._generic_re.search(folded) if self._generic_re is not None else None
+        if found is None:
+            return None
+        rest = (folded[: found.start()] + " " + folded[found.end() :]).replace("'s", " ")
+        if any(w not in _BARE for w in re.findall(r"[\w\-]+", rest)):
+            return None  # qualified: "Turkish state media", "a Kurdish monitor"
+        names = self.generic[found.group(0)]
+        earlier = [s for s in (context() if callable(context) else context) if s.name in names]
+        return earlier[-1] if earlier else self.sources.get(names[0])
+
+    def named_in(self, text: str) -> list[tuple[int, ClaimantSource]]:
+        """Where a text names a registered source by a name or acronym (never by a description), in order."""
+        if self._alias_re is None and (self.aliases or self.acronyms or self.generic):
+            self._build()
+        hits: list[tuple[int, ClaimantSource]] = []
+        for pattern, subject, table in ((self._alias_re, fold(text), self.aliases), (self._acronym_re, text, self.acronyms)):
+            if pattern is None:
+                continue
+            hits.extend((m.start(), self.sources[table[m.group(0)]]) for m in pattern.finditer(subject) if m.group(0) in table)
+        return sorted(hits, key=lambda h: h[0])
 
     def not_a_source(self, text: str) -> str | None:
         """Why a claimant is no source (a date or adverb first, a place or an event last), or None."""
@@ -112,7 +152,7 @@ class ClaimantRegistry:
             return f"ends with {words[-1]!r}: a place or an event, not a source"
         return None
 
-    def clean(self, text: str | None) -> tuple[str | None, ClaimantSource | None]:
+    def clean(self, text: str | None, context: Context = ()) -> tuple[str | None, ClaimantSource | None]:
         """A claimant as read -> (the claimant to emit, its registered source); (None, None) when it is no source.
 
         A registered source wins ("so-called Syrian Observatory" is the Observatory). Otherwise leading
@@ -121,7 +161,7 @@ class ClaimantRegistry:
         """
         if not text or not text.strip():
             return None, None
-        found = self.lookup(text)
+        found = self.lookup(text, context)
         if found is not None:
             return text, found
         words = text.split()
@@ -156,6 +196,13 @@ class ClaimantRegistry:
 
 
 _PREPOSITIONS = frozenset("in at on by since after before during".split())
+# words that may stand beside a description without qualifying it ("the local monitor")
+_BARE = frozenset("the a an local main same".split())
+
+
+def _words_re(table: Iterable[str], lead: str) -> re.Pattern[str] | None:
+    words = sorted(table, key=len, reverse=True)
+    return re.compile(lead + "(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w\-])") if words else None
 
 
 def _key(text: str) -> str:
@@ -188,7 +235,7 @@ def claimant_file_problem(data: Any) -> str | None:
                 return f"claimant #{i + 1} needs a `name`"
             if raw.get("kind") not in KINDS:
                 return f"claimant {raw['name']!r}: `kind` must be one of {', '.join(KINDS)}, not {raw.get('kind')!r}"
-            for key in ("aliases", "acronyms"):
+            for key in ("aliases", "acronyms", "generic"):
                 if not _names(raw.get(key)):
                     return f"claimant {raw['name']!r}: `{key}` must be a list of names"
     rules = data.get("not_sources")
