@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from fogwatch.cli import _logging
 
@@ -78,15 +79,63 @@ def _count_lines(path: str) -> int:
     return n
 
 
-def building(label: str, build: Callable[[], T], enabled: bool | None = None) -> T:
+def building(label: str, build: Callable[[], T], enabled: bool | None = None, index: bool = True) -> T:
     """``build()`` (a pipeline: the gazetteer index on first use, the registries, the models) under a spinner with the
     elapsed time on stderr, so a first run's half-minute index build is visibly at work. Transient: a quick build
-    leaves nothing behind; messages logged meanwhile (the gazetteer's "building the offline index") print above it."""
+    leaves nothing behind; messages logged meanwhile (the gazetteer's "building the offline index") print above it.
+
+    ``index=True`` (a pipeline with the places stage) builds a missing or stale default gazetteer index first, under
+    a bar that counts the places written against their total (:func:`index_with_progress`)."""
     if enabled is None:
         enabled = stderr_console.is_terminal or os.environ.get("FOGWATCH_PROGRESS") == "1"
     if not enabled or stderr_console.quiet:
         return build()
+    if index:
+        from fogwatch.errors import FogwatchError
+
+        try:
+            index_with_progress()
+        except FogwatchError:
+            pass  # the pipeline meets the same fault while it is built, and reports it as it always has
     columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, console=stderr_console, transient=True) as bar:
         bar.add_task(label, total=None)
         return build()
+
+
+class _IndexBar:
+    """The gazetteer build's bar, started on its first report only: a current index shows nothing."""
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("places"), TimeElapsedColumn()]
+            self.bar = Progress(*columns, console=stderr_console, transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("building the gazetteer index (first run only)", total=total)
+        if self.task is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def index_with_progress(path: Path | None = None, enabled: bool | None = None) -> Path:
+    """Build the gazetteer index at ``path`` (default: the default index) when it is missing or stale, under a progress
+    bar with the total on stderr (when ``enabled``: by default on a terminal or with ``FOGWATCH_PROGRESS=1``)."""
+    from fogwatch.places.gazetteer import default_index_path, ensure_index
+
+    if enabled is None:
+        enabled = stderr_console.is_terminal or os.environ.get("FOGWATCH_PROGRESS") == "1"
+    if not enabled or stderr_console.quiet:
+        return ensure_index(path or default_index_path())
+    bar = _IndexBar()
+    try:
+        return ensure_index(path or default_index_path(), progress=bar)
+    finally:
+        bar.close()

@@ -40,7 +40,8 @@ def demo(
     from fogwatch.cli._progress import building
 
     nlp = building("loading the pipeline (first run: building the gazetteer index)",
-                   lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline())
+                   lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline(),
+                   index=not stages or "places" in stages)
     with as_file(files("fogwatch") / "samples") as sample_dir:
         docs = list(nlp.pipe(iter_documents([str(sample_dir)], options=ReadOptions())))
     with tempfile.TemporaryDirectory(prefix="fogwatch-demo-") as tmp:

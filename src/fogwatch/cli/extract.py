@@ -65,7 +65,8 @@ def extract(
         raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
     nlp = building("loading the pipeline (first run: building the gazetteer index)",
-                   lambda: build_pipeline(stages, lexicon, rules_only, actors), enabled=progress)
+                   lambda: build_pipeline(stages, lexicon, rules_only, actors), enabled=progress,
+                   index=not stages or "places" in stages)
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
     # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from fogwatch.cli import app
 from fogwatch.errors import Code, UsageError
-from fogwatch.places.gazetteer import Gazetteer, default_index_path, ensure_index
+from fogwatch.places.gazetteer import Gazetteer, default_index_path
 from fogwatch.places.sources import GEONAMES_DUMP_URL, add_source
 
 gazetteer_app = typer.Typer(
@@ -25,7 +25,10 @@ _INDEX_HELP = "The index file (default: $FOGWATCH_CACHE_DIR or ~/.cache/fogwatch
 
 
 def _index(index: Optional[Path]) -> Path:
-    return ensure_index(index or default_index_path())
+    """The index, built first when missing or stale (a progress bar with the places' total on a terminal)."""
+    from fogwatch.cli._progress import index_with_progress
+
+    return index_with_progress(index or default_index_path())
 
 
 @gazetteer_app.command("build")

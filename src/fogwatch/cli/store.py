@@ -177,7 +177,7 @@ def ingest(
     with ingest_lock(db, on_wait=waiting), open_db(db, create=True) as store:
         nlp = building("loading the pipeline (first run: building the gazetteer index)",
                        lambda: Pipeline([s.strip() for s in stages.split(",") if s.strip()]) if stages else default_pipeline(),
-                       enabled=progress)
+                       enabled=progress, index=not stages or "places" in stages)
         docs = iter_inputs(inputs, stdin=sys.stdin.buffer, read_opts=ReadOptions(), fetch_opts=FetchOptions(
             timeout=timeout, retries=retries, deadline=deadline, max_bytes=int(max_fetch_mb * 1024 * 1024), allow_private=allow_private))
         total = count_documents(inputs) if progress is not False else None
