@@ -68,15 +68,15 @@ def shared_pipeline() -> Pipeline:
 
 
 def acled_rows(doc: Document) -> list[dict[str, Any]]:
-    """One ACLED row per event of ``doc``: ACLED's columns (``fogwatch.export.ACLED_COLUMNS``) and fogwatch's extras.
+    """One ACLED row per event of ``doc``: ACLED's columns (``fogwatch.export.acled.ACLED_COLUMNS``) and fogwatch's extras.
 
     Each event is taken as a fused event with one member (this report), the way a store that holds
-    only this document would export it: the same mapping (:func:`fogwatch.export.acled_row`), so
+    only this document would export it: the same mapping (:func:`fogwatch.export.acled.acled_row`), so
     ``n_sources`` is 1, ``contested`` is False and ``timestamp`` is empty (nothing was stored).
     ``event_id_cnty`` is the event's id in the extract record (``DOC_ID-eN``).
     """
     from fogwatch.contract import to_record
-    from fogwatch.export import acled_row, safe_url
+    from fogwatch.export.acled import acled_row, safe_url
     from fogwatch.fusion.model import mention_from_contract
     from fogwatch.fusion.summary import DocSource, summarize
     from fogwatch.fusion.incremental import standing

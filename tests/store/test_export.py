@@ -190,7 +190,7 @@ def _member(mid, a1, a2, t1=None, t2=None):
 
 def test_assoc_actors_side_rules():
     from fogwatch.events.actors import load_registry
-    from fogwatch.export import assoc_actors
+    from fogwatch.export.acled import assoc_actors
 
     reg = load_registry(use_env=False)
     iran, russia = "Military Forces of Iran (1989-)", "Military Forces of Russia (2000-)"
@@ -264,7 +264,7 @@ def test_export_uses_fogwatch_outlets_and_fails_before_writing(store, tmp_path, 
 
 
 def test_tags_follow_the_fatalities_rule():
-    from fogwatch.export import tags
+    from fogwatch.export.acled import tags
 
     def m(mid, *claims):
         return {"mention_id": mid, "doc_key": mid, "claims": [dict(c, figure=None) for c in claims]}

@@ -5,7 +5,7 @@
   to two letters; rich wraps between words and folds only a single word longer than the whole line.
 - ``--format csv``: one row per event (``events``) or per claim (``claims``), a header first; a text cell
   a spreadsheet would run as a formula is neutralised as in the ACLED export
-  (:func:`fogwatch.export.csv_cell`).
+  (:func:`fogwatch.export.writers.csv_cell`).
 
 Captured output at 80 and 160 columns is in docs/cli.md.
 """
@@ -39,7 +39,7 @@ CLAIM_CSV_COLUMNS: tuple[str, ...] = (
 
 
 def _cell(value: Any) -> Any:
-    from fogwatch.export import csv_cell
+    from fogwatch.export.writers import csv_cell
 
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
