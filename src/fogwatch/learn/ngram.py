@@ -16,7 +16,7 @@ import math
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,17 +48,30 @@ def ngrams(text: str, max_n: int = 2) -> Counter[str]:
 
 def char_ngrams(text: str, min_n: int = 3, max_n: int = 5) -> Counter[str]:
     """Character n-grams inside word boundaries, as scikit-learn's ``analyzer="char_wb"`` makes them."""
-    grams: Counter[str] = Counter()
+    return Counter(_char_gram_list(text, min_n, max_n))
+
+
+def _char_gram_list(text: str, min_n: int, max_n: int) -> list[str]:
+    """``char_ngrams`` as a list with repeats. Per word padded with spaces: every n-gram for each n in
+    ``min_n..max_n``; a padded word no longer than n counts once, as itself, and ends the word's n-grams
+    (scikit-learn's loop breaks there)."""
+    grams: list[str] = []
     for word in _SPACES.sub(" ", text.lower()).split():
         w = f" {word} "
+        size = len(w)
         for n in range(min_n, max_n + 1):
-            offset = 0
-            grams[w[offset : offset + n]] += 1
-            while offset + n < len(w):
-                offset += 1
-                grams[w[offset : offset + n]] += 1
-            if offset == 0:  # a word shorter than n is counted once
+            if size <= n:
+                grams.append(w)
                 break
+            grams += [w[i : i + n] for i in range(size - n + 1)]
+    return grams
+
+
+def _word_gram_list(text: str, max_n: int) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    grams = list(tokens)
+    for n in range(2, max_n + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     return grams
 
 
@@ -77,15 +90,14 @@ class TfidfBlock:
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(column indices, values) of the L2-normalised, sublinear TF-IDF vector of ``text``."""
-        idx, vals = [], []
-        for gram, count in self.grams(text).items():
-            j = self.vocabulary.get(gram)
-            if j is not None:
-                idx.append(j)
-                vals.append((1.0 + math.log(count)) * float(self.idf[j]))
-        v = np.asarray(vals, dtype=np.float64)
-        norm = float(np.sqrt((v * v).sum())) if len(v) else 0.0
-        return np.asarray(idx, dtype=np.int64), (v / norm if norm else v)
+        grams = _word_gram_list(text, self.max_n) if self.kind == "word" else _char_gram_list(text, self.min_n, self.max_n)
+        hits = [j for j in map(self.vocabulary.get, grams) if j is not None]
+        if not hits:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        idx, counts = np.unique(np.array(hits, dtype=np.int64), return_counts=True)
+        v = (1.0 + np.log(counts)) * self.idf[idx].astype(np.float64)
+        norm = float(np.sqrt((v * v).sum()))
+        return idx, (v / norm if norm else v)
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,15 @@ class NgramModel:
     weights: np.ndarray  # (n_classes, sum of block sizes + n_extra)
     bias: np.ndarray  # (n_classes,)
     meta: dict
+    # the weights as float64 rows per feature (n_features, n_classes), made once at load: a text's few
+    # features then gather contiguous rows instead of converting scattered float16 columns on every call
+    by_feature: np.ndarray = field(init=False, repr=False, compare=False)
+    extra_index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_feature", np.ascontiguousarray(self.weights.T, dtype=np.float64))
+        base = sum(len(b.vocabulary) for b in self.blocks)
+        object.__setattr__(self, "extra_index", {name: base + k for k, name in enumerate(self.extra_features)})
 
     def predict_proba(self, text: str, extra: dict[str, float] | None = None) -> dict[str, float]:
         """Class -> probability; ``extra`` gives the named extra features (absent names are 0)."""
@@ -107,17 +128,17 @@ class NgramModel:
         for block in self.blocks:
             idx, vals = block.features(text)
             if len(idx):
-                scores += self.weights[:, base + idx].astype(np.float64) @ vals
+                scores += vals @ self.by_feature[base + idx]
             base += len(block.vocabulary)
         if extra:
-            for k, name in enumerate(self.extra_features):
-                value = extra.get(name, 0.0)
-                if value:
-                    scores += self.weights[:, base + k].astype(np.float64) * value
+            for name, value in extra.items():
+                k = self.extra_index.get(name)
+                if k is not None and value:
+                    scores += self.by_feature[k] * value
         scores -= scores.max()
         p = np.exp(scores)
         p /= p.sum()
-        return {c: float(x) for c, x in zip(self.classes, p)}
+        return dict(zip(self.classes, p.tolist()))
 
 
 def _read_meta(folder: Path) -> dict:
