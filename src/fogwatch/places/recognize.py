@@ -193,15 +193,18 @@ _CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}(?!s\b){_LETTE
 # ("as-Suwayda"), so "Foegler as Dublin" stays two runs.
 _ENGLISH_LOOKING = frozenset("as an at ad ar on am do da en es et er ed y".split())
 _CONN = (
-    "(?:(?:" + "|".join(sorted(_CONNECTORS - _ENGLISH_LOOKING, key=len, reverse=True)) + ")[ -]"
+    "(?:of the |(?:" + "|".join(sorted(_CONNECTORS - _ENGLISH_LOOKING, key=len, reverse=True)) + ")[ -]"
     "|(?:" + "|".join(sorted(_ENGLISH_LOOKING, key=len, reverse=True)) + ")-)"
 )
 # A run of capitalised words joined by a space or hyphen, with up to two lowercase connectors
 # between them ("Maarat al-Numan", "Isla de la Juventud"), an article-hyphen start ("al-Bab"),
 # and "St. " / "Mt. " / "Ft. " inside ("St. Petersburg").
+# An elided French article before a capital inside a name ("Côte d'Ivoire", "Val d'Oise").
+_ELIDED = rf"[dl]{_APOS}[{_UPPER}]{_LETTERS}*"
+_ELIDED_TOKEN = re.compile(rf"^{_ELIDED}$")
 _CHAIN = re.compile(
     rf"(?<![\w'])(?:(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-)?{_CAPWORD}"
-    rf"(?:(?:[ -]|(?:(?<=\bSt)|(?<=\bMt)|(?<=\bFt)|(?<=\bPt))\. ){_CONN}{{0,2}}{_CAPWORD})*"
+    rf"(?:(?:[ -]|(?:(?<=\bSt)|(?<=\bMt)|(?<=\bFt)|(?<=\bPt))\. ){_CONN}{{0,2}}(?:{_CAPWORD}|{_ELIDED}))*"
 )
 
 
@@ -211,7 +214,8 @@ def _chains(text: str, folded: str) -> list[list[_Tok]]:
     for m in _CHAIN.finditer(text):
         cs = m.start()
         chains.append([
-            _Tok(cs + t.start(), cs + t.end(), t.group(0)[0].isupper(), folded[cs + t.start() : cs + t.end()])
+            _Tok(cs + t.start(), cs + t.end(), t.group(0)[0].isupper() or bool(_ELIDED_TOKEN.match(t.group(0))),
+                 folded[cs + t.start() : cs + t.end()])
             for t in _TOKEN.finditer(m.group(0))
         ])
     return chains
@@ -406,7 +410,9 @@ def recognize(
                     # Supreme Court", "U.S. Attorney"); a town after other names ("Hayat Tahrir al-Sham")
                     # needs a cue, and before them ("Paris Public Library") it needs the document's support.
                     big = any(c.entry.feature in ("country", "admin1") for c in cands)
-                    if before_words and i >= 2 and chain[i - 1].low == "of" and chain[i - 2].cap and mention.cue is None:
+                    # ("of the" joins a run too: "Lilly of the South Charleston Convention".)
+                    k = i - 1 if i >= 3 and chain[i - 1].low == "the" else i
+                    if before_words and k >= 2 and chain[k - 1].low == "of" and chain[k - 2].cap and mention.cue is None:
                         # "Edward Moayyad of Southlake", "the Mayor of Fargo": "of" puts the place after a name.
                         mention.cue = "locative"
                         mention.notes.append("'of' after a name")
