@@ -271,12 +271,17 @@ def _routes(api: FastAPI, state: ServerState) -> None:
              responses={200: {"model": models.Analysis}, 404: {"model": models.ErrorBody, "description": "no such report (E802)"}, **ERRORS},
              tags=["reports"])
     def analysis(doc_key: Annotated[str, PathParam(max_length=100)]) -> Response:
-        """A report's sections, places and slant spans (which the store does not keep), and events: the installed pipeline run
-        again on the stored text, offsets into that text. The first call builds the pipeline (seconds)."""
+        """A report's sections and places (which the store does not keep) and events: the installed pipeline run again on the
+        stored text, offsets into that text; its slant spans as the store keeps them (the slant stage runs again only for a
+        report without stored spans). The first call builds the pipeline (seconds)."""
+        from fogwatch.store.slant import report_slant
+
         r = read.report(state.store, doc_key)
         if r is None:
             raise ApiError(Code.API_NOT_FOUND, 404, f"no report {doc_key[:100]!r} in this store")
-        return _json(state.analyzer.analyse(r))
+        with state.store.engine.connect() as conn:
+            stored = report_slant(conn, doc_key)
+        return _json(state.analyzer.analyse(r, stored))
 
     def _download(name: str, f: EventFilter) -> Response:
         """A registered export format's output as a download: a text format streamed as it is written, a file format

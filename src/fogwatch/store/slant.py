@@ -98,3 +98,22 @@ def with_sentences(spans: Sequence[dict[str, Any]], sentences: Sequence[Any]) ->
         sent = next(((x.start, x.end) for x in sentences if x.start <= s["start"] < x.end), (s["start"], s["end"]))
         out.append({**s, "sentence": sent})
     return out
+
+
+STORED_REASON = "stored with the report (slant_spans)"
+
+
+def report_slant(conn: Connection, doc_key: str) -> list[dict[str, Any]] | None:
+    """A stored report's slant spans in the contract's shape (``reason``: that they were stored), by offset.
+
+    ``None`` when the store holds none for it: a store from before migration 7 (no table), a report
+    stored before it, or one in whose body the slant stage found nothing.
+    """
+    if not sa.inspect(conn).has_table(S.name):
+        return None
+    rows = conn.execute(
+        sa.select(S.c.span_start, S.c.span_end, S.c.technique, S.c.score).where(S.c.doc_key == doc_key).order_by(S.c.span_start, S.c.span_end, S.c.slant_id)
+    ).all()
+    if not rows:
+        return None
+    return [{"start": int(s), "end": int(e), "technique": t, "score": round(float(sc), 4), "reason": STORED_REASON} for s, e, t, sc in rows]

@@ -370,7 +370,7 @@
     return node;
   }
 
-  // The store keeps no slant spans: the server reads them from the stored text (GET /api/reports/{key}/analysis),
+  // The report's slant spans come from GET /api/reports/{key}/analysis (the spans the store keeps with the report),
   // and the passages are drawn again with the spans that fall inside them marked.
   async function addSlant(m, passages, note) {
     const a = await api("/api/reports/" + encodeURIComponent(m.doc_key) + "/analysis");
