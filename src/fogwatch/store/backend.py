@@ -609,6 +609,12 @@ class Store:
 
         return claims_frame(self, filters, limit, offset)
 
+    def event_records(self, filters: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> list[Any]:
+        """:meth:`events` as typed, frozen records (:class:`fogwatch.store.records.StoredEvent`)."""
+        from fogwatch.store.records import StoredEvent
+
+        return [StoredEvent.from_dict(e) for e in self.events(filters, limit, offset)]
+
 
 class _StoredEvents:
     """The store's fused events as :class:`fogwatch.fusion.incremental.EventLookup`: SQL inside one transaction."""
