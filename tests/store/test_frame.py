@@ -93,3 +93,22 @@ def test_the_readmes_store_example_runs(tmp_path, monkeypatch, capsys):
     assert len(scope["events"]) == contested > 0 and len(scope["frame"]) == syrian > contested  # type: ignore[arg-type]
     assert len(scope["claims"]) > 0  # type: ignore[arg-type]
     assert "Shelling/artillery/missile attack" in capsys.readouterr().out and (tmp_path / "events.parquet").exists()
+
+
+def test_event_records_are_typed_frozen_store_events(store):
+    import dataclasses
+
+    from fogwatch.store.records import FIELDS, StoredEvent
+
+    store.add_batch([seed_000(), seed_003(), _unplaced()])
+    assert FIELDS == tuple(event_dtypes())  # one field per fused_events column, in the table's order
+    events, records = store.events(), store.event_records()
+    assert [r.event_id for r in records] == [e["event_id"] for e in events]
+    for r, e in zip(records, events):
+        assert isinstance(r, StoredEvent) and r.event_date == dt.date.fromisoformat(e["event_date"])
+        assert r.fatalities_best == e["fatalities_best"] and r.latitude == e["latitude"] and r.contested is e["contested"]
+        assert r.discrepancy_reasons == tuple(e["discrepancy_reasons"]) and isinstance(r.updated_at, dt.datetime)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        records[0].fatalities_best = 99  # type: ignore[misc]
+    assert [r.event_id for r in store.event_records(EventFilter(contested=True))] == [
+        e["event_id"] for e in store.events(EventFilter(contested=True))]
