@@ -91,7 +91,7 @@ def test_the_readmes_store_example_runs(tmp_path, monkeypatch, capsys):
     scope: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), scope)
     assert len(scope["events"]) == contested > 0 and len(scope["frame"]) == syrian > contested  # type: ignore[arg-type]
-    assert len(scope["claims"]) > 0  # type: ignore[arg-type]
+    assert len(scope["claims"]) > 0 and len(scope["records"]) == syrian  # type: ignore[arg-type]
     assert "Shelling/artillery/missile attack" in capsys.readouterr().out and (tmp_path / "events.parquet").exists()
 
 
