@@ -76,9 +76,14 @@ def _nothing_matches(db: str, what: str, filtered: bool) -> str:
 
 def _export_formats(incomplete: str) -> list[str]:
     """Shell completion for ``export --format``: every registered format, plugins' included."""
+    from fogwatch.errors import FogwatchError
     from fogwatch.export.registry import writers
 
-    return [name for name in writers() if name.startswith(incomplete)]
+    try:
+        names = list(writers())
+    except FogwatchError:  # a broken plugin (E903): complete fogwatch's own formats; the command itself says what is wrong
+        names = list(writers(plugins=False))
+    return [name for name in names if name.startswith(incomplete)]
 
 
 def _filters(since: str | None, until: str | None, bbox: str | None, country: str | None, admin1: str | None,
