@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 7
 # Bumped when the base is built by other rules from the same facts (the base is rebuilt, added sources kept).
-BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2"
+BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms"
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -58,8 +58,8 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "RU": ("Russian Federation",),
     "KR": ("South Korea",),
     "KP": ("North Korea",),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Democratic Republic of Congo", "Congo-Kinshasa"),
-    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Democratic Republic of Congo", "Congo-Kinshasa", "Congo"),
+    "CG": ("Congo-Brazzaville", "Republic of the Congo", "Congo"),  # "Congo" is either; the document's focus decides
     "CI": ("Ivory Coast", "Cote d'Ivoire"),
     "CV": ("Cape Verde",),  # CLDR's English name (babel); GeoNames and countryinfo say "Cabo Verde"
     "CZ": ("Czech Republic", "Czechia"),
@@ -302,6 +302,14 @@ def direction_variants(name: str) -> list[str]:
     return [f"{w.capitalize()} {core}" for w in _DIRECTION_FORMS[way] if "-" not in w]
 
 
+def initialism(name: str) -> str | None:
+    """ "NSW" for "New South Wales": the capitals of a name of three or more capitalised words, no hyphen."""
+    words = strip_admin_suffix(name).split()
+    if len(words) < 3 or any(not w[:1].isupper() or not w.isalpha() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
 def strip_admin_suffix(name: str) -> str:
     words = name.split()
     while len(words) > 1 and fold(words[-1]) in _ADMIN_SUFFIXES:
@@ -380,7 +388,8 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
                 lat, lon = same[0], same[1]
         writer.place(
             Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *direction_variants(ascii_name)),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *direction_variants(ascii_name),
+                   *filter(None, [initialism(ascii_name)])),
             primary_names=(name,),
         )
         admin1_rows.append((code, ascii_name, lat, lon, pop_admin1.get(code, 0)))

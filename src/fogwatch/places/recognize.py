@@ -35,7 +35,7 @@ LISTED_NOTE = "listed with a known place"  # a name in a list that a known place
 # A word, with inner apostrophes ("Dar'a", "Ma'arrat") but never a possessive "'s".
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`](?!s\b)[^\W\d_]+)*")
 # Words inside a place name that are not capitalised.
-_CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur".split())
+_CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur au aux".split())
 # Words after a place name that make an institution of it ("Alexandria City Council"): the place
 # at the start of such a run is still a place; at the start of any other run it is probably a name.
 _INSTITUTION_WORDS = frozenset(
@@ -75,6 +75,7 @@ _FRONT_AFTER = re.compile(r" front(?:line)?s?\b")
 _LOCATIVE_FRONT_BEFORE = re.compile(r"\b(?:on|along|at|across|to|toward|towards|from) the $")
 _PART_AFTER = re.compile(r" (?:countryside|outskirts|suburbs?|environs|surroundings|hinterland|periphery|plains?|desert|area|region|zone|pocket|enclave|front ?lines?)\b")
 _ADMIN_AFTER = re.compile(r" (province|governorate|district|county|parish|region|state|oblast|prefecture|muhafazah|subdistrict|sub-district|nahiya|nahiyah|municipality)\b")
+_ADMIN_OF_BEFORE = re.compile(r"\bthe (province|governorate|state|region|prefecture|county|district) of $")
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear(?:by)?|\bclose to|\boutskirts of|\bsuburbs? of|\bvicinity of|\bedges? of|\baround|\boutside(?: of)?|"
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?: outskirts)? of|"
@@ -188,7 +189,8 @@ class _Tok:
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper() and chr(c).isalpha())
 _LETTERS = r"[^\W\d_]"
 _APOS = "['\u2019\u2018\u02bf\u02be`]"
-_CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}]{_LETTERS}*(?:{_APOS}(?!s\b){_LETTERS}+)*)"
+# "People's" of an official name ("People's Republic of China") is the one possessive inside a name.
+_CAPWORD = rf"(?:(?:[A-Z]\.){{2,}}|People{_APOS}s\b|[{_UPPER}]{_LETTERS}*(?:{_APOS}(?!s\b){_LETTERS}+)*)"
 # Connectors that are also English words ("as", "an", "at", "on") join a name only with a hyphen
 # ("as-Suwayda"), so "Foegler as Dublin" stays two runs.
 _ENGLISH_LOOKING = frozenset("as an at ad ar on am do da en es et er ed y".split())
@@ -583,7 +585,8 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
     after = folded[e : e + 40]
     if _PRO_BEFORE.search(before) or _BASED_AFTER.match(after):
         return None
-    if (_PERSON_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before)) or _PERSON_BEFORE.search(before):
+    # "a former resident of Lubbock told", "the district of Nairobi said": after "of" the name is where they are from.
+    if (_PERSON_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and not before.endswith(" of ")) or _PERSON_BEFORE.search(before):
         # "Harris said" is a person; "… in Rome, explained" is still Rome.
         if not any(c.entry.feature in ("country", "admin1") for c in cands):
             return None
@@ -599,6 +602,8 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
         mention.admin_suffix = admin.group(1)
         mention.end = e + admin.end()
         mention.text = text[s : mention.end]
+    elif (admin := _ADMIN_OF_BEFORE.search(before)) is not None:
+        mention.admin_suffix = admin.group(1)  # "the province of Ontario", "the state of Washington"
     if _NEAR_BEFORE.search(before):
         mention.cue = "near"
     elif _strong_before(before):
