@@ -18,19 +18,22 @@ run as a formula is neutralised (:func:`csv_cell`).
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from fogwatch.export.acled import ACLED_COLUMNS, EXTRA_COLUMNS, TAG_QUANTITIES, acled_row, assoc_actors, safe_url, source_scale, tags
 from fogwatch.export.registry import Writer, get, register, writers
 from fogwatch.export.rows import add_member_actors, iter_with_members
 from fogwatch.export.writers import csv_cell
-from fogwatch.store import EventFilter, Store
+from fogwatch.store.query import EventFilter
+
+if TYPE_CHECKING:
+    from fogwatch.store import Store
 
 #: fogwatch's own formats (plugins add theirs to :func:`writers`).
 FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
 
 
-def export(store: Store, fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None, *,
+def export(store: "Store", fmt: str, filters: EventFilter, out: IO[str] | None = None, path: str | None = None, *,
            include_unplaced: bool = False, counts: dict[str, int] | None = None) -> int:
     """Write the matching events in format ``fmt``; returns how many were written.
 

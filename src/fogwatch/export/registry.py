@@ -12,7 +12,8 @@ A writer is given the rows (``(event, members)`` pairs, :func:`fogwatch.export.r
 its target (an ``IO[str]`` for a stream writer, a file path for a file writer), a ``counts`` dict it may fill
 (``counts["unplaced"]``: events it could not place) and the options it declares in ``options``.
 
-Importing this module is cheap (no writer, no store): the command line builds its help from it.
+Listing the formats imports fogwatch's own writers, not the store; a file format's module (``parquet``) loads when
+it first writes.
 """
 
 from __future__ import annotations

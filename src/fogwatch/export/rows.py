@@ -6,17 +6,20 @@ and their URLs as exports show them (:func:`fogwatch.export.acled.safe_url`).
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from fogwatch.export.acled import safe_url
-from fogwatch.store import EventFilter, Store
+from fogwatch.store.query import EventFilter
+
+if TYPE_CHECKING:
+    from fogwatch.store import Store
 
 
 # A member's own actors: Store.members() leaves them out, assoc_actor_* needs them.
 _MEMBER_ACTOR_FIELDS = ("actor1", "actor1_text", "actor1_inter", "actor2", "actor2_text", "actor2_inter")
 
 
-def add_member_actors(store: Store, members: dict[str, list[dict[str, Any]]]) -> None:
+def add_member_actors(store: "Store", members: dict[str, list[dict[str, Any]]]) -> None:
     """Give each member dict its mention's actor1/actor2 (name, text as written, inter), in place."""
     import sqlalchemy as sa
 
@@ -37,7 +40,7 @@ def add_member_actors(store: Store, members: dict[str, list[dict[str, Any]]]) ->
                 m.setdefault(k, row[k] if row is not None else None)
 
 
-def iter_with_members(store: Store, filters: EventFilter, page: int = 500) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def iter_with_members(store: "Store", filters: EventFilter, page: int = 500) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Every matching event (the store's stable export order) with its members, ``page`` events per query."""
     buf: list[dict[str, Any]] = []
 
