@@ -1,4 +1,4 @@
-"""Regenerate ``src/fogwatch/data/gazetteer/admin1_points.tsv``: a point for each first-level division.
+"""Regenerate ``src/fogwatch/data/gazetteer/admin{1,2}_points.tsv``: a point for first- and second-level divisions.
 
     python scripts/make_admin1_points.py /path/to/iso3166_2/iso3166-2.json
 
@@ -8,9 +8,11 @@ crowd into one part of a large province (southern Ontario, coastal New South Wal
 point sits far from the province's middle. The MIT-licensed ``iso3166-2`` package gives every
 ISO 3166-2 subdivision a ``latLng``: the geographic centroid of its boundary polygon (derived
 from OpenStreetMap's boundaries, © OpenStreetMap contributors). This script joins those points
-to GeoNames' admin1 codes by the subdivision's name inside its country (the same name key the
-gazetteer uses, an admin suffix such as "Province" or "State" dropped on both sides); a
-division without a one-to-one name match keeps the town-derived point.
+to GeoNames' admin1 and admin2 codes by the subdivision's name inside its country (the same name
+key the gazetteer uses, an admin suffix such as "Province" or "State" and a prefix such as
+"Province of" dropped on both sides); a division without a one-to-one name match keeps the
+town-derived point (admin1) or the point of its same-named town, or none (admin2). ISO 3166-2
+lists second-level units for some countries only (the Philippines' provinces, England's counties).
 
 Only facts (codes and coordinates) are written; see NOTICE.md beside the output. The package is
 needed only here, not at run time:
@@ -29,14 +31,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from fogwatch.places.gazetteer import strip_admin_suffix  # noqa: E402
+import gzip  # noqa: E402
+
+from fogwatch.places.gazetteer import strip_admin_prefix, strip_admin_suffix  # noqa: E402
 from fogwatch.places.keys import name_key  # noqa: E402
 
-OUT = ROOT / "src" / "fogwatch" / "data" / "gazetteer" / "admin1_points.tsv"
+FACTS = ROOT / "src" / "fogwatch" / "data" / "gazetteer"
 
 
 def _keys(name: str) -> set[str]:
-    keys = {name_key(name), name_key(strip_admin_suffix(name))}
+    bare = strip_admin_prefix(name)
+    keys = {name_key(name), name_key(strip_admin_suffix(name)), name_key(bare), name_key(strip_admin_suffix(bare))}
     return {k for k in keys if k}
 
 
@@ -53,10 +58,17 @@ def main(iso_json: str) -> None:
             for name in (sub.get("name") or "").split(" / "):
                 for key in _keys(name):
                     by_name[(cc, key)].add(code)
+    admin1 = (FACTS / "admin1.tsv").read_text(encoding="utf-8")
+    admin2 = gzip.decompress((FACTS / "admin2.tsv.gz").read_bytes()).decode("utf-8")
+    for lines, out in ((admin1, FACTS / "admin1_points.tsv"), (admin2, FACTS / "admin2_points.tsv")):
+        _write(lines, by_name, points, out)
+
+
+def _write(lines: str, by_name: dict[tuple[str, str], set[str]], points: dict[str, tuple[float, float]], out: Path) -> None:
     rows = []
     taken: dict[str, int] = defaultdict(int)
     candidates: list[tuple[str, str]] = []
-    for line in (ROOT / "src" / "fogwatch" / "data" / "gazetteer" / "admin1.tsv").read_text(encoding="utf-8").splitlines():
+    for line in lines.splitlines():
         parts = line.split("\t")
         if len(parts) < 4 or line.startswith("#"):
             continue
@@ -72,9 +84,9 @@ def main(iso_json: str) -> None:
             continue  # two GeoNames divisions on one ISO name: neither is sure
         lat, lon = points[iso_code]
         rows.append(f"{code}\t{iso_code}\t{lat:.4f}\t{lon:.4f}")
-    header = "# GeoNames admin1 code\tISO 3166-2 code\tlat\tlon (centroid of the boundary; iso3166-2 package, OpenStreetMap)\n"
-    OUT.write_text(header + "\n".join(sorted(rows)) + "\n", encoding="utf-8")
-    print(f"wrote {len(rows)} admin1 points to {OUT}")
+    header = "# GeoNames admin code\tISO 3166-2 code\tlat\tlon (centroid of the boundary; iso3166-2 package, OpenStreetMap)\n"
+    out.write_text(header + "\n".join(sorted(rows)) + "\n", encoding="utf-8")
+    print(f"wrote {len(rows)} points to {out}")
 
 
 if __name__ == "__main__":

