@@ -57,6 +57,8 @@ ADMIN2_WORDS = frozenset("district county parish subdistrict sub-district nahiya
 # A name listed with provinces or countries ("Washington, Pennsylvania and California";
 # "Norway, Georgia and Italy") is read as one of their kind.
 W_LISTED_WITH = 0.5
+# A name the text calls a province elsewhere ("the province of Ontario"): its plain mentions lean to that province.
+W_PROVINCE_ELSEWHERE = 0.4
 # Weak mentions (a common word, part of a longer name) need at least this score to stay.
 WEAK_FLOOR = 0.75
 # Without any supporting evidence a one-word name needs this many inhabitants to be taken as a place.
@@ -245,10 +247,15 @@ def _score(
     primary_countries: frozenset[str] = frozenset(),
     capital_cue: str | None = None,
     listed_with: frozenset[tuple[str, str | None]] = frozenset(),
+    province_elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[float, list[str]]:
     e = cand.entry
     reasons: list[str] = []
     score = W_POPULATION * _pop_prior(e.population)
+    if province_elsewhere and e.admin1_code in province_elsewhere and e.feature != "country":
+        # "the province of Ontario … in Ontario": one sense per document; the province's own town keeps its chance.
+        score += W_PROVINCE_ELSEWHERE
+        reasons.append("the text names the province elsewhere")
     if listed_with and cand.primary and e.feature in ("admin1", "country") and (
         (e.feature, None) in listed_with or (e.feature, e.country_code) in listed_with
     ):
@@ -337,6 +344,7 @@ def _choose(
     anchors: list[tuple[str, Entry]],
     capital_cue: str | None = None,
     listed_with: frozenset[tuple[str, str | None]] = frozenset(),
+    province_elsewhere: frozenset[str] = frozenset(),
 ) -> _Choice | None:
     cands = group[0].candidates
     if not cands:
@@ -350,7 +358,7 @@ def _choose(
     scored = []
     for cand in cands:
         total, reasons = _score(cand, group, focus, local, doc_admins, anchors, key, town_admins, any_primary, primary_countries, capital_cue,
-                                listed_with)
+                                listed_with, province_elsewhere)
         scored.append((total, cand, reasons))
     scored.sort(key=lambda t: -t[0])
     best_total, best, reasons = scored[0]
@@ -390,6 +398,12 @@ def resolve(
         if m.candidates:
             groups[_sense(m)].append(idx)
 
+    # The provinces a name is called elsewhere in the text ("the province of Ontario", "Idlib province").
+    province_senses: dict[str, frozenset[str]] = {
+        k: frozenset(e.admin1_code for e in _admin_entries(mentions[idxs[0]]) if e.feature == "admin1" and e.admin1_code)
+        for (k, sense), idxs in groups.items() if sense == "admin1"
+    }
+
     def run(anchors: list[tuple[str, Entry]], earlier: dict[tuple[str, str], _Choice] | None = None) -> dict[tuple[str, str], _Choice]:
         out: dict[tuple[str, str], _Choice] = {}
         for key, idxs in groups.items():
@@ -406,7 +420,7 @@ def resolve(
             capital_cues[key[0]] = cue
             choice = _choose(
                 [mentions[i] for i in idxs], focus, local, doc_admins - {c.admin1_code for c in _admin_entries(mentions[idxs[0]])},
-                anchors, cue, frozenset(listed),
+                anchors, cue, frozenset(listed), province_senses.get(key[0], frozenset()) if key[1] == "" else frozenset(),
             )
             if choice:
                 out[key] = choice
