@@ -210,7 +210,7 @@ def main(argv: list[str]) -> int:
     total = sum(c["held_out"]["rows"] for c in out["countries"].values())
     pooled = sum(c["held_out"]["accuracy"] * c["held_out"]["rows"] for c in out["countries"].values()) / total
     out["pooled_accuracy"] = round(pooled, 4)
-    print(f"\n| test country | notes | setting (chosen on the other two) | accuracy | weighted F1 | macro F1 |\n|---|---|---|---|---|---|")
+    print("\n| test country | notes | setting (chosen on the other two) | accuracy | weighted F1 | macro F1 |\n|---|---|---|---|---|---|")
     for c, v in out["countries"].items():
         h = v["held_out"]
         print(f"| {c} | {h['rows']} | {' / '.join(map(str, v['chosen']))} | {h['accuracy']:.3f} | {h['weighted_f1']:.3f} | {h['macro_f1']:.3f} |")

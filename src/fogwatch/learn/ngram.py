@@ -12,7 +12,6 @@ against scikit-learn's when it is installed.
 from __future__ import annotations
 
 import json
-import math
 import re
 import zipfile
 from collections import Counter
