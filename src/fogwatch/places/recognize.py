@@ -210,17 +210,37 @@ _CHAIN = re.compile(
 )
 
 
-def _chains(text: str, folded: str) -> list[list[_Tok]]:
-    """Runs of capitalised words (see ``_CHAIN``), each cut into its words."""
-    chains = []
+def _chains(text: str, folded: str, gazetteer: Gazetteer | None = None) -> list[list[_Tok]]:
+    """Runs of capitalised words (see ``_CHAIN``), each cut into its words.
+
+    Two runs joined by a connector that is also an English word ("Rio Grande do Sul", "Dar es
+    Salaam") become one when the gazetteer knows a name across the connector.
+    """
+    chains: list[list[_Tok]] = []
     for m in _CHAIN.finditer(text):
         cs = m.start()
-        chains.append([
+        chain = [
             _Tok(cs + t.start(), cs + t.end(), t.group(0)[0].isupper() or bool(_ELIDED_TOKEN.match(t.group(0))),
                  folded[cs + t.start() : cs + t.end()])
             for t in _TOKEN.finditer(m.group(0))
-        ])
+        ]
+        if gazetteer is not None and chains and (joined := _joined(text, folded, chains[-1], chain, gazetteer)) is not None:
+            chains[-1] = joined
+        else:
+            chains.append(chain)
     return chains
+
+
+def _joined(text: str, folded: str, left: list[_Tok], right: list[_Tok], gazetteer: Gazetteer) -> list[_Tok] | None:
+    gap = folded[left[-1].end : right[0].start]
+    if len(gap) > 4 or gap[:1] != " " or gap[-1:] != " " or gap[1:-1] not in _ENGLISH_LOOKING:
+        return None
+    for a in range(max(0, len(left) - 3), len(left)):
+        for b in range(min(len(right), 3), 0, -1):
+            if gazetteer.lookup(name_key(text[left[a].start : right[b - 1].end])):
+                conn = _Tok(left[-1].end + 1, right[0].start - 1, False, gap[1:-1])
+                return [*left, conn, *right]
+    return None
 
 
 _FORMS: dict[tuple[int, int], tuple[Gazetteer, RoleTables, dict[str, str]]] = {}
@@ -276,7 +296,7 @@ def recognize(
         k = bisect_right(span_starts, pos) - 1
         return k >= 0 and pos < spans[k][1]
 
-    chains = _chains(text, folded)
+    chains = _chains(text, folded, gazetteer)
     # The last word of a capitalised run of personal-name shape ("Chiquita Raquel Henry") is a
     # surname; alone later ("Henry said") it is the person, not a town called Henry.
     surnames = {
@@ -432,7 +452,7 @@ def recognize(
                         mention.notes.append("also a common word")
                     if (
                         one_word and span_text.isupper() and len(span_text) <= 5
-                        and not any(c.entry.feature == "country" for c in cands)
+                        and not any(c.entry.feature in ("country", "admin1") for c in cands)  # "NSW" is New South Wales
                     ):
                         mention.weak = True  # "SANA", "AP": an acronym far more often than a place
                         mention.notes.append("acronym")
