@@ -21,7 +21,9 @@ FOGWATCH = Path(sys.executable).with_name("fogwatch")
 SCREENS: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("events", ["events", "--db", "{db}"], (80, 160)),
     ("claims of the contested event", ["claims", "--contested", "--db", "{db}"], (80, 160)),
-    ("one report, readable", ["analyze", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt"], (80, 160)),
+    ("one report: the short report (the default)", ["analyze", "src/fogwatch/samples/01_wire_kafr_nabl.txt"], (80, 160)),
+    ("one report with --details", ["analyze", "--details", "--no-sentences", "src/fogwatch/samples/01_wire_kafr_nabl.txt"], (80, 160)),
+    ("the demo", ["demo"], (80, 160)),
     ("events as CSV", ["events", "--db", "{db}", "--format", "csv"], (80,)),
     ("a filter that matches nothing", ["events", "--db", "{db}", "--country", "IQ"], (80,)),
     ("a misspelt command", ["evnts"], (80,)),
@@ -33,7 +35,8 @@ SCREENS: list[tuple[str, list[str], tuple[int, ...]]] = [
 def run(args: list[str], columns: int) -> str:
     env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb"}
     proc = subprocess.run([str(FOGWATCH), *args], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[1])
-    return (proc.stdout + proc.stderr).rstrip("\n")
+    # rich pads a wrapped cell with spaces to its column's width: trailing spaces say nothing on a page
+    return "\n".join(line.rstrip() for line in (proc.stdout + proc.stderr).splitlines()).rstrip("\n")
 
 
 def main() -> None:

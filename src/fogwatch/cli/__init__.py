@@ -138,6 +138,18 @@ def store_fault(exc: BaseException) -> FogwatchError | None:
     return FogwatchError(f"the store failed: {type(orig).__name__}: {reason}; {_fault_hint(reason)}", Code.STORE_FAULT)
 
 
+def _say(message: str) -> None:
+    """One message on standard error. On a terminal it is wrapped between words at the terminal's width (its own
+    wrapping would cut words); otherwise it stays one line, for programs and logs to read."""
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = max(40, shutil.get_terminal_size().columns)
+        message = textwrap.fill(message, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+    print(message, file=sys.stderr)
+
+
 def main() -> None:
     """Entry point: run the app; usage errors exit 2 with one clear line, never a traceback.
 
@@ -147,10 +159,10 @@ def main() -> None:
     try:
         app()
     except UsageError as exc:
-        print(f"fogwatch: error: {redact_text(str(exc))}", file=sys.stderr)
+        _say(f"fogwatch: error: {redact_text(str(exc))}")
         raise SystemExit(2) from None
     except FogwatchError as exc:
-        print(f"fogwatch: error: {redact_text(str(exc))}", file=sys.stderr)
+        _say(f"fogwatch: error: {redact_text(str(exc))}")
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         print("fogwatch: interrupted", file=sys.stderr)
@@ -159,5 +171,5 @@ def main() -> None:
         fault = store_fault(exc)
         if fault is None:
             raise
-        print(f"fogwatch: error: {redact_text(str(fault))}", file=sys.stderr)
+        _say(f"fogwatch: error: {redact_text(str(fault))}")
         raise SystemExit(1) from None

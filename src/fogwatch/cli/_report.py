@@ -20,6 +20,10 @@ MAX_SENTENCES = 2  # evidence sentences shown per event; the rest are counted ("
 MAX_PLACE_NAMES = 12
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -94,7 +98,7 @@ def places_line(doc: Document) -> RenderableType | None:
     counts = Counter(p.name or f"“{p.text}” (not in the gazetteer)" for p in doc.places)
     names = [f"{name} {k}" if k > 1 else name for name, k in counts.most_common(MAX_PLACE_NAMES)]
     rest = len(counts) - len(names)
-    line = Text(f"Places ({len(doc.places)} mentions of {len(counts)}): ", style="bold")
+    line = Text(f"Places ({_n(len(doc.places), 'mention')} of {len(counts)}): ", style="bold")
     line.append(", ".join(names) + (f" and {rest} more" if rest else ""), style="")
     return line
 
@@ -106,7 +110,7 @@ def slant_line(doc: Document) -> RenderableType | None:
         return None
     techniques = Counter(s.technique for s in doc.slant)
     inside = {sent for sent in doc.sentences for s in doc.slant if s.start < sent.end and sent.start < s.end}
-    line = Text(f"Slant ({len(doc.slant)} spans in {len(inside)} sentences): ", style="bold")
+    line = Text(f"Slant ({_n(len(doc.slant), 'span')} in {_n(len(inside), 'sentence')}): ", style="bold")
     line.append(", ".join(f"{t} {k}" if k > 1 else t for t, k in techniques.most_common()))
     return line
 

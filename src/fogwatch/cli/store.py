@@ -245,7 +245,8 @@ def events(
         write_csv(rows, EVENT_CSV_COLUMNS, sys.stdout)
         return
     if not rows:
-        _stderr().print(_nothing_matches(db, "fused events", flt != EventFilter()), highlight=False, soft_wrap=True)
+        _stderr().print(_nothing_matches(db, "fused events", flt != EventFilter()), highlight=False,
+                        soft_wrap=not _stderr().is_terminal)  # a terminal: wrapped between words
         return
     from rich.console import Console
 
@@ -296,7 +297,8 @@ def claims(
             write_csv(claim_rows(rows, store.members([e["event_id"] for e in rows])), CLAIM_CSV_COLUMNS, sys.stdout)
             return
         if not rows:
-            _stderr().print(_nothing_matches(db, "events", flt != EventFilter()), highlight=False, soft_wrap=True)
+            _stderr().print(_nothing_matches(db, "events", flt != EventFilter()), highlight=False,
+                            soft_wrap=not _stderr().is_terminal)  # a terminal: wrapped between words
             return
         from rich.console import Console
 
