@@ -71,7 +71,7 @@ def demo(
                 console.print("No contested claims: the sources agree.")
     if details:
         for doc in docs:
-            console.print(render_document(doc))
+            console.print(render_document(doc, width=console.width))
 
 
 def _documents_view(docs: list[Document], width: int) -> RenderableType:
