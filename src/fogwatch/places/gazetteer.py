@@ -474,7 +474,7 @@ def _derived_regions(writer: IndexWriter, admin1_rows: list[tuple[str, str, floa
     points, its population their sum. A name that is a country's ("Western Australia", "East
     Kazakhstan") or some province's ("Northern Red Sea": Red Sea, Sudan) is left alone.
     """
-    groups: dict[tuple[str, str], list[tuple[str, str, float | None, float | None, int]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[str, str, str, float | None, float | None, int]]] = defaultdict(list)  # (compass word, *row)
     taken = {name_key(strip_admin_suffix(name)) for _code, name, *_ in admin1_rows}
     for line in _facts("countries.tsv").splitlines():
         if not line.startswith("#") and line.strip():
