@@ -220,7 +220,7 @@ def _chains(text: str, folded: str, gazetteer: Gazetteer | None = None) -> list[
     for m in _CHAIN.finditer(text):
         cs = m.start()
         chain = [
-            _Tok(cs + t.start(), cs + t.end(), t.group(0)[0].isupper() or bool(_ELIDED_TOKEN.match(t.group(0))),
+            _Tok(cs + t.start(), cs + t.end(), (w := t.group(0))[0].isupper() or (w[0] in "dl" and _ELIDED_TOKEN.match(w) is not None),
                  folded[cs + t.start() : cs + t.end()])
             for t in _TOKEN.finditer(m.group(0))
         ]
@@ -232,6 +232,8 @@ def _chains(text: str, folded: str, gazetteer: Gazetteer | None = None) -> list[
 
 
 def _joined(text: str, folded: str, left: list[_Tok], right: list[_Tok], gazetteer: Gazetteer) -> list[_Tok] | None:
+    if right[0].start - left[-1].end > 4:
+        return None
     gap = folded[left[-1].end : right[0].start]
     if len(gap) > 4 or gap[:1] != " " or gap[-1:] != " " or gap[1:-1] not in _ENGLISH_LOOKING:
         return None
@@ -622,7 +624,7 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
         mention.admin_suffix = admin.group(1)
         mention.end = e + admin.end()
         mention.text = text[s : mention.end]
-    elif (admin := _ADMIN_OF_BEFORE.search(before)) is not None:
+    elif before.endswith(" of ") and (admin := _ADMIN_OF_BEFORE.search(before)) is not None:
         mention.admin_suffix = admin.group(1)  # "the province of Ontario", "the state of Washington"
     if _NEAR_BEFORE.search(before):
         mention.cue = "near"
