@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 7
 # Bumped when the base is built by other rules from the same facts (the base is rebuilt, added sources kept).
-BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms;admin-prefixes"
+BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms;admin-prefixes-2"
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
 # Where the resolver may look for candidates of one key: the most populous first.
@@ -400,9 +400,9 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
                 lat, lon = same[0], same[1]
         writer.place(
             Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *direction_variants(ascii_name),
-                   *filter(None, [initialism(ascii_name)]), strip_admin_prefix(ascii_name)),
-            primary_names=(name,),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *filter(None, [initialism(ascii_name)])),
+            # The same name in another form is the division's own name ("South Darfur" = "Southern Darfur").
+            primary_names=(name, *direction_variants(ascii_name), strip_admin_prefix(ascii_name)),
         )
         admin1_rows.append((code, ascii_name, lat, lon, pop_admin1.get(code, 0)))
     _derived_regions(writer, admin1_rows)
@@ -423,8 +423,8 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
             lat, lon = centroids2[code]
         writer.place(
             Entry(gid, name, lat, lon, cc, a1_code, code, same[2] if same else 0, "admin2"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), bare, strip_admin_suffix(bare)),
-            primary_names=(name,),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), strip_admin_suffix(bare)),
+            primary_names=(name, bare),
         )
     conn.executemany("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", admins)
     tick()

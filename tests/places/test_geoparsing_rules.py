@@ -1,0 +1,98 @@
+"""Recognition and resolution rules from the GeoVirus error analysis (issue 12), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogwatch.places.gazetteer import direction_variants, haversine_km, initialism, strip_admin_prefix
+
+# (sentence, mention text, expected (country code, feature), and optionally a point it must lie within 161 km of)
+CASES = [
+    # names with lowercase words inside
+    ("Aid reached the Democratic Republic of the Congo on Monday.", "Democratic Republic of the Congo", ("CD", "country")),
+    ("Exports from Côte d'Ivoire fell.", "Côte d'Ivoire", ("CI", "country")),
+    ("Officials of the People's Republic of China met.", "People's Republic of China", ("CN", "country")),
+    ("Floods hit Rio Grande do Sul last week.", "Rio Grande do Sul", ("BR", "admin1")),
+    ("The summit opened in Dar es Salaam, Tanzania.", "Dar es Salaam", ("TZ", "town")),
+    ("Aid flights landed in Port-au-Prince on Friday.", "Port-au-Prince", ("HT", "town")),
+    ("Travellers to Cape Verde were warned.", "Cape Verde", ("CV", "country")),
+    # a province's compass word in another form; a region named by provinces that share it
+    ("Camps in South Darfur were full.", "South Darfur", ("SD", "admin1")),
+    ("The war in Darfur displaced millions.", "Darfur", ("SD", "region")),
+    ("Fighting spread across North Kivu.", "North Kivu", ("CD", "admin1")),
+    ("Rice prices rose on Java, Indonesia.", "Java", ("ID", "region")),
+    # GeoNames' "Province of X" is X; ISO 3166-2 gives it a point
+    ("Pigs were culled in Pangasinan, the Philippines.", "Pangasinan", ("PH", "admin2")),
+    # an initialism of a province
+    ("Horses were stabled across NSW, Australia, and Queensland.", "NSW", ("AU", "admin1")),
+    # names listed with provinces read as provinces
+    ("Cases were reported in Washington, Pennsylvania and California.", "California", ("US", "admin1")),
+    ("Cases were reported in Washington, Pennsylvania and California.", "Washington", ("US", "admin1")),
+    ("Michigan, Oregon, Indiana and Ohio reported cases.", "Oregon", ("US", "admin1")),
+    # "the province of X"
+    ("Hospitals in the province of Ontario were full; Buffalo, New York, took patients.", "Ontario", ("CA", "admin1")),
+    # "of X said": where someone is from, not a person
+    ("A former resident of Lubbock told reporters in Texas that he was ill.", "Lubbock", ("US", "town")),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "expected"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])
+def test_case_table(geoparse, text, mention, expected):
+    places = [p for p in geoparse(text) if p.text == mention]
+    assert places, f"{mention!r} not found in {text!r}"
+    p = places[0]
+    assert (p.country_code, p.feature) == expected, p.reason
+    assert p.latitude is not None and p.role == "toponym"
+
+
+def test_province_point_is_the_middle_of_the_province_not_of_its_towns(geoparse):
+    """Ontario's towns crowd into the south; the province's point is its boundary's centroid (iso3166-2)."""
+    ontario = next(p for p in geoparse("Snow fell across Ontario, Canada.") if p.text == "Ontario")
+    assert ontario.feature == "admin1" and ontario.latitude is not None and ontario.latitude > 48.0
+
+
+def test_darfur_point_lies_between_its_provinces(geoparse):
+    darfur = next(p for p in geoparse("The war in Darfur displaced millions.") if p.text == "Darfur")
+    south = next(p for p in geoparse("Camps in South Darfur were full.") if p.text == "South Darfur")
+    assert darfur.latitude is not None and south.latitude is not None
+    assert haversine_km(darfur.latitude, darfur.longitude, south.latitude, south.longitude) < 500
+    assert darfur.geonameid is None  # a derived region has no GeoNames id
+
+
+def test_a_name_is_no_admin_context_for_itself_nor_a_weak_name_for_another(geoparse):
+    text = ("Georgia's prime minister died. The Prime Minister of Georgia had joined Georgia's Green Party in "
+            "the 1980s, and Russia sent condolences to Georgia.")
+    georgia = [p for p in geoparse(text) if p.text == "Georgia"]
+    assert georgia and all("in the country the text names beside it" not in p.reason for p in georgia)
+
+
+def test_the_same_name_elsewhere_called_a_province_keeps_its_own_town(geoparse):
+    """ "Idlib province … in Idlib": the plain mention stays the town (the province's own town keeps its chance)."""
+    places = geoparse("Air strikes hit Idlib province on Monday. On Tuesday shells fell in Idlib, Syria.")
+    plain = [p for p in places if p.text == "Idlib"]
+    assert plain and plain[0].feature == "town" and plain[0].country_code == "SY"
+
+
+@pytest.mark.parametrize(("name", "variants"), [
+    ("Southern Darfur", {"South Darfur", "Southern Darfur"}),
+    ("Nord Kivu", {"North Kivu", "Northern Kivu"}),
+    ("Virginia", set()),
+])
+def test_direction_variants(name, variants):
+    assert variants <= set(direction_variants(name)) and (variants or not direction_variants(name))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("New South Wales", "NSW"), ("Prince Edward Island", "PEI"), ("Rio Grande do Sul", None), ("Texas", None),
+    ("North Rhine-Westphalia", None),
+])
+def test_initialism(name, expected):
+    assert initialism(name) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Province of Pangasinan", "Pangasinan"), ("Provincia de Cuzco", "Cuzco"), ("County of Lika-Senj", "Lika-Senj"),
+    ("Province of", "Province of"), ("Idlib", "Idlib"),
+])
+def test_strip_admin_prefix(name, expected):
+    assert strip_admin_prefix(name) == expected
