@@ -42,8 +42,7 @@ def export(store: "Store", fmt: str, filters: EventFilter, out: IO[str] | None =
     many matching events had no point (GeoJSON, Parquet).
     """
     from fogwatch.errors import Code, UsageError
-    from fogwatch.export.acled import _actor_registry
-    from fogwatch.export.outlets import outlets_from_env
+    from fogwatch.export.acled import load_registries
 
     writer = get(fmt)
     options = {"include_unplaced": True} if include_unplaced else {}
@@ -57,8 +56,7 @@ def export(store: "Store", fmt: str, filters: EventFilter, out: IO[str] | None =
             raise UsageError(f"--format {fmt} needs an output stream", Code.BAD_OPTION)
         target = out
     # Load the registries first: a bad user file stops the export before anything is written.
-    outlets_from_env()
-    _actor_registry()
+    load_registries()
     return writer(iter_with_members(store, filters), target, counts if counts is not None else {}, **options)
 
 

@@ -75,6 +75,12 @@ def acled_region(iso: str | None) -> str:
     return _ACLED_REGION.get(iso) or _CONTINENT.get(_countries().get(iso, {}).get("continentcode", ""), "")
 
 
+def load_registries() -> tuple[OutletRegistry, "ActorRegistry"]:
+    """The outlet and actor registries :func:`acled_row` uses by default (``$FOGWATCH_OUTLETS``, ``$FOGWATCH_ACTORS``),
+    loaded now: an export calls it first, so a bad user file stops it before anything is written."""
+    return outlets_from_env(), _actor_registry()
+
+
 def _actor_registry() -> "ActorRegistry":
     from fogwatch.events.actors import registry_from_env
 
@@ -297,4 +303,4 @@ def safe_url(url: str | None) -> str | None:
     return strip_credentials(url) if is_web_url(url) else None
 
 
-__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "TAG_QUANTITIES", "acled_region", "acled_row", "assoc_actors", "safe_url", "source_scale", "tags"]
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "TAG_QUANTITIES", "acled_region", "acled_row", "assoc_actors", "load_registries", "safe_url", "source_scale", "tags"]
