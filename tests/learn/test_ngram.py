@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,31 @@ def test_char_ngrams_follow_scikit_learns_char_wb_analyzer():
     # " go " padded once per word; a word shorter than n is counted once, then longer n stop
     assert grams == {" go": 2, "go ": 2, " go ": 2}
     assert char_ngrams("raid", 3, 3) == {" ra": 1, "rai": 1, "aid": 1, "id ": 1}
+
+
+_TEXTS = ["Go  go", "raid", "A drone hit a Base, a drone!", "x", "ab abc abcd abcde abcdef", "Al-Shabaab's IED: 3 killed (Mogadishu)", ""]
+
+
+def test_char_and_word_ngrams_equal_scikit_learns_on_edge_cases():
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    for text in _TEXTS:
+        for lo, hi in ((3, 5), (2, 4), (3, 3)):
+            want = sklearn_text.CountVectorizer(analyzer="char_wb", ngram_range=(lo, hi)).build_analyzer()(text)
+            assert char_ngrams(text, lo, hi) == Counter(want), (text, lo, hi)
+        want = sklearn_text.CountVectorizer(analyzer="word", ngram_range=(1, 2)).build_analyzer()(text)
+        assert ngrams(text, 2) == Counter(want), text
+
+
+def test_block_features_are_the_tfidf_of_its_grams():
+    """The fast path (gram lists, np.unique) gives what the counted grams give."""
+    model = load_model_folder(models_dir() / "event_types")
+    for block in model.blocks:
+        for text in _TEXTS:
+            idx, vals = block.features(text)
+            counts = {block.vocabulary[g]: c for g, c in block.grams(text).items() if g in block.vocabulary}
+            want = {j: (1.0 + math.log(c)) * float(block.idf[j]) for j, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in want.values())) or 1.0
+            assert dict(zip(idx.tolist(), vals.tolist())) == pytest.approx({j: v / norm for j, v in want.items()}, abs=1e-12)
 
 
 def _write_artefact(folder: Path, vocab: list[str], idf: list[float], weights: np.ndarray, bias: list[float], classes: list[str], extra: list[str]) -> None:
