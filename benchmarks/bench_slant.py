@@ -1,6 +1,7 @@
 """What the slant stage costs: the whole extract pipeline over FA-KES with the slant stage on and off (CPU seconds).
 
     nice .venv/bin/python benchmarks/bench_slant.py [N_DOCS]      # FA-KES from ../shared (default: all 804)
+    nice .venv/bin/python benchmarks/bench_slant.py --stage [N_DOCS] [--repeat K]   # the slant stage alone
 
 Builds both pipelines first (model loading is reported apart), then runs every
 document through the pipeline without ``slant`` and with it, in one process
@@ -20,15 +21,47 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 
 
+def stage_only(docs, repeat: int) -> int:
+    """CPU seconds of the slant tagger alone over the documents' body sentences (sections and sentences run first,
+    untimed); the best of ``repeat`` runs, so a busy machine's worst moments count less."""
+    from fogwatch.pipeline import Pipeline
+    from fogwatch.slant.tagger import default_tagger
+    from fogwatch.stages.slant import body_sentence_spans
+
+    nlp = Pipeline(["sections", "sentences"])
+    inputs = [(d.text, body_sentence_spans(d)) for d in map(nlp, docs)]
+    inputs = [(text, body) for text, body in inputs if body]
+    tagger = default_tagger()
+    assert not isinstance(tagger, Exception), tagger
+    runs, spans = [], 0
+    for _ in range(repeat):
+        t0 = time.process_time()
+        spans = sum(len(tagger(text, body)) for text, body in inputs)
+        runs.append(time.process_time() - t0)
+    words = sum(len(d.text.split()) for d in docs)
+    print(f"slant stage alone: {len(docs)} documents ({len(inputs)} with body sentences, {words:,} words): "
+          f"{min(runs):.2f} CPU s (runs: {', '.join(f'{r:.2f}' for r in runs)}), {spans} spans")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from fogwatch.pipeline import Pipeline
     from fogwatch.pipeline.pipeline import DEFAULT_STAGES
     from fogwatch.records import Document, Metadata
 
+    stage = "--stage" in argv
+    repeat = 1
+    if "--repeat" in argv:
+        k = argv.index("--repeat")
+        repeat = int(argv[k + 1])
+        argv = argv[:k] + argv[k + 2 :]
+    argv = [a for a in argv if a != "--stage"]
     rows = [json.loads(line) for line in open(SHARED / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8")]
     if argv:
         rows = rows[: int(argv[0])]
     docs = [Document(doc_id=str(i), text=r["text"], metadata=Metadata(published=r.get("date") or None)) for i, r in enumerate(rows)]
+    if stage:
+        return stage_only(docs, repeat)
     words = sum(len(d.text.split()) for d in docs)
     without = Pipeline([s for s in DEFAULT_STAGES if s != "slant"])
     t = time.perf_counter()

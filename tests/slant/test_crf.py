@@ -44,6 +44,16 @@ def test_empty_sentence():
 def test_bio_spans():
     assert bio_spans(["O", "B", "I", "O", "I", "I", "B", "B"]) == [(1, 3), (4, 6), (6, 7), (7, 8)]
     assert bio_spans(["O", "O"]) == []
+    # typed labels: a B of either kind starts a span, an I of the other kind goes on with it
+    assert bio_spans(["O", "B-S", "I-S", "I-L", "O", "I-L", "B-S", "B-L"]) == [(1, 4), (5, 6), (6, 7), (7, 8)]
+
+
+def test_valid_label_sets():
+    from fogwatch.slant.tagger import valid_labels
+
+    assert valid_labels(("B", "I", "O")) and valid_labels(("B-L", "B-S", "I-L", "I-S", "O"))
+    for bad in (("B", "O"), ("B-L", "I-S", "O", "B-S"), ("B", "I", "X"), ("B", "I"), ("B-L", "I-L", "O", "O")):
+        assert not valid_labels(bad), bad
 
 
 def test_many_sentences_at_once_equal_one_by_one():

@@ -35,7 +35,7 @@ def held_out(shared):
 
 # The SI target is 0.40; the shipped model reaches less on the held-out part (docs/benchmarks.md),
 # so the floor guards what it does reach, a little below its measured figure.
-SI_FLOOR = 0.35
+SI_FLOOR = 0.36
 
 
 def test_held_out_span_identification(held_out):

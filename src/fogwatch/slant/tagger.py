@@ -39,20 +39,34 @@ def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]]) -> list[lis
 
 
 def bio_spans(path: Sequence[str]) -> list[tuple[int, int]]:
-    """Token ranges [i, j) of the B/I runs of a BIO label path (an I after O starts a span too)."""
+    """Token ranges [i, j) of the B/I runs of a BIO label path (an I after O starts a span too).
+
+    Typed labels (``B-S``/``I-S``, ``B-L``/``I-L``: a span kind) count as B and I: a B of either kind starts a
+    span, and an I of another kind than the one before it goes on with the span (spans are technique-agnostic).
+    """
     spans: list[tuple[int, int]] = []
     start = None
     for i, label in enumerate(path):
-        if label == "B" or (label == "I" and start is None):
+        if label == "O":
+            if start is not None:
+                spans.append((start, i))
+                start = None
+        elif label[0] == "B" or start is None:
             if start is not None:
                 spans.append((start, i))
             start = i
-        elif label == "O" and start is not None:
-            spans.append((start, i))
-            start = None
     if start is not None:
         spans.append((start, len(path)))
     return spans
+
+
+def valid_labels(labels: Sequence[str]) -> bool:
+    """O plus B/I, or O plus typed pairs B-x/I-x (each kind with both)."""
+    rest = set(labels) - {"O"}
+    if "O" not in labels or len(set(labels)) != len(labels) or not rest:
+        return False
+    kinds = {label[1:] for label in rest}
+    return all(k == "" or (k[0] == "-" and k[1:].isalnum()) for k in kinds) and rest == {p + k for p in "BI" for k in kinds}
 
 
 @dataclass(frozen=True)
@@ -200,7 +214,7 @@ def _load_crf(folder: Path, meta: dict) -> LinearChainCRF:
     except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as exc:
         raise _corrupt(f"slant model {folder} cannot be read: {exc}") from None
     k = len(labels)
-    if set(labels) != {"B", "I", "O"} or state.shape != (len(attributes), k) or transitions.shape != (k, k):
+    if not valid_labels(labels) or state.shape != (len(attributes), k) or transitions.shape != (k, k):
         raise _corrupt(f"slant model {folder}: labels or array shapes do not match")
     return LinearChainCRF(labels, {a: i for i, a in enumerate(attributes)}, state, transitions, bias)
 
