@@ -87,12 +87,11 @@ def render_document(doc: Document, show_sentences: bool = True, width: int | Non
     if not details:
         from fogwatch.cli._report import short_report
 
-        sections_line, *rest = short_report(doc)
+        sections_line, *rest, hint = short_report(doc)
         parts.append(sections_line)
         if show_sentences:
             parts.append(_sentences_table(doc))
-        parts.extend(rest)
-        parts.extend(_errors(doc))
+        parts.extend([*rest, *_errors(doc), hint])
         return Group(*parts)
 
     sections = Table(title="Sections", expand=True, show_lines=False)
