@@ -127,7 +127,7 @@ def _reference_spans(tagger, text, sentences):
 
 
 def test_batched_tagger_equals_the_sentence_by_sentence_reference(nlp):
-    """The stage tags a document's sentences in one batch and looks the head's named features up by name; same spans, same scores."""
+    """The stage tags a document's sentences in one batch; same spans, same scores as sentence by sentence."""
     tagger = load_slant_tagger()
     text = SPIN + "\n\n" + SPIN.replace("brutal", "barbaric").upper() + " Officials said the talks would resume on Monday."
     doc = Pipeline(["sections", "sentences"])(Document(doc_id="x", text=text))

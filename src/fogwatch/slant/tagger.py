@@ -82,12 +82,6 @@ class SlantTagger:
         """The cue lists the tagger's features read (the rules may read more)."""
         return self.cues.names()
 
-    @cached_property
-    def _head_columns(self) -> tuple[int, dict[str, int]]:
-        """Where the head's named extra features start among its weights, and each name's column."""
-        base = sum(len(b.vocabulary) for b in self.head.blocks)
-        return base, {name: k for k, name in enumerate(self.head.extra_features)}
-
     def _read(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], list[Token], list[str], list[tuple[int, int, str]]]]:
         """Each non-empty sentence with its tokens, their lower-cased words and every cue match (features' and rules')."""
         index = self.rule_cues or self.cues
@@ -129,27 +123,8 @@ class SlantTagger:
 
     def techniques(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> list[tuple[str, float]]:
         """The head's techniques for a span, most probable first."""
-        proba = self._head_proba(text[start:end], span_features(text, start, end, sentence, self.cues, article_lower))
+        proba = self.head.predict_proba(text[start:end], span_features(text, start, end, sentence, self.cues, article_lower))
         return sorted(proba.items(), key=lambda kv: -kv[1])
-
-    def _head_proba(self, span_text: str, extra: dict[str, float]) -> dict[str, float]:
-        """``self.head.predict_proba``, with the named features looked up by name instead of scanning every name
-        (the same sums in the same order, so the same numbers)."""
-        head = self.head
-        scores = head.bias.astype(np.float64).copy()
-        base = 0
-        for block in head.blocks:
-            idx, vals = block.features(span_text)
-            if len(idx):
-                scores += head.weights[:, base + idx].astype(np.float64) @ vals
-            base += len(block.vocabulary)
-        base, column = self._head_columns
-        for k, value in sorted((column[name], value) for name, value in extra.items() if value and name in column):
-            scores += head.weights[:, base + k].astype(np.float64) * value
-        scores -= scores.max()
-        p = np.exp(scores)
-        p /= p.sum()
-        return {c: float(x) for c, x in zip(head.classes, p)}
 
     def technique(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> tuple[str, float]:
         return self.techniques(text, start, end, sentence, article_lower)[0]
