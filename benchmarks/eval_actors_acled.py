@@ -31,7 +31,7 @@ def _iso_date(value: str) -> str | None:
     value = value.strip()
     if len(value) == 10 and value[4] == "-":
         return value
-    for fmt in ("%d-%m-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d"):
+    for fmt in ("%d-%m-%y", "%d-%b-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d"):
         try:
             from datetime import datetime
 
@@ -61,12 +61,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--part", choices=("held-out", "tune"), default="held-out")
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0: all)")
     ap.add_argument("--errors", type=int, default=0, help="print this many mismatches (tune part only)")
+    ap.add_argument("--rules-only", action="store_true", help="without the learned actor kinds (models/actor_kinds): the rules' names")
     args = ap.parse_args(argv)
     if args.errors and args.part != "tune":
         ap.error("--errors lists tune-part rows only: the held-out rows are scored, never read")
     import fogwatch
+    from fogwatch.events.actors import acled_name
 
-    nlp = fogwatch.load()
+    nlp = fogwatch.load(config={"events": {"use_actor_model": False}} if args.rules_only else None)
     data = rows(args.part)
     if args.limit:
         per: Counter[str] = Counter()
@@ -82,8 +84,8 @@ def main(argv: list[str]) -> int:
     for r in data:
         rec = nlp(r["notes"], published=_iso_date(r["event_date"]))
         e = rec.events[0] if rec.events else None
-        got1 = e.actor1.name if e is not None and e.actor1 else ""
-        got2 = e.actor2.name if e is not None and e.actor2 else ""
+        got1 = acled_name(e.actor1) if e is not None and e.actor1 else ""
+        got2 = acled_name(e.actor2) if e is not None and e.actor2 else ""
         gold1, gold2 = r.get("actor1", "").strip(), r.get("actor2", "").strip()
         for key in (r["_file"], "all"):
             s = score[key]

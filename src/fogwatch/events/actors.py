@@ -108,8 +108,38 @@ class ActorRegistry:
                 self.aliases[fold(str(alias))] = (entry.name, None)
             for unit in entry.subunits:
                 self.aliases[fold(unit)] = (entry.name, unit)
+            spellings = raw.get("subunit_aliases") or {}
+            if not isinstance(spellings, dict) or not all(isinstance(v, list) for v in spellings.values()):
+                raise UsageError(
+                    f"actor registry {origin}: actor {raw['name']!r}: `subunit_aliases` must map a subunit to a list of its spellings",
+                    Code.ACTOR_REGISTRY,
+                )
+            for unit, words in spellings.items():
+                if str(unit) not in entry.subunits:
+                    raise UsageError(f"actor registry {origin}: actor {raw['name']!r}: {unit!r} in `subunit_aliases` is not one of its `subunits`",
+                                     Code.ACTOR_REGISTRY)
+                for word in words:
+                    self.aliases[fold(str(word))] = (entry.name, str(unit))
             for acro in raw.get("acronyms") or ():
                 self.acronyms[str(acro)] = entry.name
+        heads = data.get("group_heads") or {}
+        groups = data.get("groups") or []
+        if not isinstance(heads, dict) or not all(isinstance(v, list) for v in heads.values()) or not isinstance(groups, list):
+            raise UsageError(f"actor registry {origin}: `group_heads` must map a name to a list of head words, `groups` be a list",
+                             Code.ACTOR_REGISTRY)
+        for i, raw in enumerate(groups):
+            # a group named by a word and a head: {name: Pokot Ethnic Militia (Kenya), heads: ethnic, words: [Pokot]} -> "Pokot raiders"
+            if not isinstance(raw, dict) or not raw.get("name") or raw.get("heads") not in heads or not isinstance(raw.get("words"), list):
+                raise UsageError(f"actor registry {origin}: group #{i + 1} needs a `name`, `words` and `heads` named in `group_heads`",
+                                 Code.ACTOR_REGISTRY)
+            inter = raw.get("inter")
+            if inter is not None and (not isinstance(inter, int) or not 1 <= inter <= 8):
+                raise UsageError(f"actor registry {origin}: group {raw['name']!r} has inter {inter!r}; it must be 1..8", Code.ACTOR_REGISTRY)
+            entry = ActorEntry(name=str(raw["name"]), inter=inter)
+            self.entries[entry.name] = entry
+            for word in raw["words"]:
+                for head in heads[raw["heads"]]:
+                    self.aliases[fold(f"{word} {head}")] = (entry.name, None)
         self.sources.append(origin)
         self._automaton = None
         self._alias_words = None
@@ -206,6 +236,15 @@ class ActorRegistry:
                 if (a.end - a.start) > (kept[-1].end - kept[-1].start):
                     kept[-1] = a
                 continue
+            # "government security forces (NISA)": a unit named in brackets after a state force is that force's unit
+            bracketed = bool(kept) and _UNIT_IN_BRACKETS.fullmatch(folded[kept[-1].end : a.start]) is not None
+            if bracketed and a.entry.name == kept[-1].entry.name and a.subunit == kept[-1].subunit:
+                continue  # "Southwest Special Police Forces (SWSPF)": the same actor restated
+            if bracketed and a.subunit and not kept[-1].subunit:
+                prev = kept[-1]
+                if prev.entry.role is not None and prev.entry.role == a.entry.role and (prev.entry.country in (None, a.entry.country)):
+                    kept[-1] = ActorMention(prev.start, prev.end, prev.text, a.entry, country=a.entry.country, subunit=a.subunit)
+                    continue
             kept.append(a)
         return kept
 
@@ -298,6 +337,13 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+_UNIT_IN_BRACKETS = re.compile(r"\s*\(\s*(?:[\w'\-]+\s+){0,3}?")  # "forces (", "soldiers (the ", "forces (Gorgor and "
+
+
+def acled_name(actor: Actor) -> str:
+    """The actor's name as ACLED's exports write it: a registered subunit follows its force
+    ("Military Forces of Somalia (2022-) Puntland Dervish Force")."""
+    return f"{actor.name} {actor.subunit}" if actor.subunit else actor.name
 _NOT_STATE_BEFORE = re.compile(r"(?:backed|led|allied|affiliated|opposition|rebel|anti-government|anti-regime|anti-assad)\s+$")
 _COUNTRIES_WITH_THE = frozenset(
     ["United States", "United Kingdom", "Netherlands", "Philippines", "United Arab Emirates", "Democratic Republic of Congo",

@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 from datetime import date
 from typing import Sequence
 
+from fogwatch.events.actor_kinds import ActorKinds
 from fogwatch.events.actors import ActorMention, ActorRegistry
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
@@ -202,10 +203,13 @@ def _windows(sentence: Sentence) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_SENTENCE, sentence.end)) for s in range(sentence.start, sentence.end, MAX_SENTENCE)]
 
 
-def extract_events(doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None) -> tuple[Event, ...]:
+def extract_events(
+    doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None, actor_kinds: ActorKinds | None = None
+) -> tuple[Event, ...]:
     """The events of a document's body sentences; ``lexicon``: the packaged one unless given.
 
     ``typer``: the trained sub-event model that may retype a clause the rules typed (None: the rules alone).
+    ``actor_kinds``: the trained model of ACLED's naming conventions that may rename a side (None: the rules' names).
     """
     ctx = DocContext(doc, registry, lexicon, typer)
     body = [s for s in doc.body_sentences() if s.section == "body"]
@@ -214,6 +218,8 @@ def extract_events(doc: Document, registry: ActorRegistry, lexicon: Lexicon | No
         title = [s for s in doc.body_sentences() if s.section == "title"]
         drafts = _drafts_for(ctx, title)
     events = _merge(ctx, drafts)
+    if actor_kinds is not None:
+        events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 

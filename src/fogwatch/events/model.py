@@ -17,6 +17,7 @@ class Actor:
     inter: int | None  # ACLED inter code, 1..8
     subunit: str | None = None  # "Tiger Forces", when the text named a unit
     span: Span | None = None
+    reason: str | None = None  # contract extension (issue 10): which decided the name when a learned part did ("model (...)")
 
     def to_contract(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "text": self.text, "inter": self.inter}
@@ -24,6 +25,8 @@ class Actor:
             out["subunit"] = self.subunit
         if self.span is not None:
             out["evidence"] = {"start": self.span.start, "end": self.span.end}
+        if self.reason:
+            out["reason"] = self.reason
         return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from fogwatch.events.actor_kinds import ActorKinds
 from fogwatch.events.actors import load_registry, registry_from_env
 from fogwatch.events.assemble import extract_events
 from fogwatch.events.lexicon import load_lexicon
@@ -20,7 +21,7 @@ from fogwatch.records import Document
 
 
 @component("events", requires=("sentences", "places"), assigns=("events",), factory=True)
-def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True, actor_paths: Sequence[str] = ()):
+def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True, actor_paths: Sequence[str] = (), use_actor_model: bool | None = None):
     """ACLED events and claims from the body sentences, located on the places found.
 
     ``lexicon_paths``: the user's lexicon files or folders (``data/lexicon/README.md``), added to the packaged lexicon.
@@ -29,12 +30,16 @@ def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True,
     ``use_model``: let the trained sub-event model (``models/event_types``) confirm or change the rules'
     type of each event clause; a missing or corrupt artefact leaves the rules alone (each event's
     ``type_reason`` says which decided).
+    ``use_actor_model``: let the trained model of ACLED's naming conventions (``models/actor_kinds``) rename
+    a side ("Protesters (Kenya)" for a named union leading a protest); an actor it renamed says so in
+    ``reason``. None: as ``use_model``.
     """
     lexicon = load_lexicon(lexicon_paths)
     registry = load_registry(tuple(actor_paths), lexicon=lexicon) if lexicon_paths or actor_paths else registry_from_env()
     typer = EventTyper(use_model=True, lexicon=lexicon) if use_model else None
+    kinds = ActorKinds() if (use_model if use_actor_model is None else use_actor_model) else None
 
     def events_stage(doc: Document) -> Document:
-        return replace(doc, events=extract_events(doc, registry, lexicon, typer))
+        return replace(doc, events=extract_events(doc, registry, lexicon, typer, kinds))
 
     return events_stage

@@ -1,0 +1,205 @@
+"""ACLED's kind of each side, learned from ACLED's own notes, with the rules as features and fallback.
+
+ACLED names most actors by a convention, not as the text does: people protesting are
+``Protesters (<country>)`` whoever they are (the party or union is an associated actor), a
+mob is ``Rioters (<country>)``, the victims of an attack ``Civilians (<country>)``, unknown
+gunmen an ``Unidentified Armed Group (<country>)``, a country's police ``Police Forces of
+<country> (<era>)``. Which convention applies is a reading of the whole event, which the
+rules get wrong often (a named party leading a protest, victims with no noun).
+
+The n-gram model (``fogwatch/models/actor_kinds``, see its ``card.md``) reads the event's
+sentence, its sub-event type and the rules' own kinds of both sides, and gives each side a
+kind: one of ACLED's conventions (:data:`TEMPLATES`, ``military``, ``police``), ``named``
+(the group the text names: the rules' actor stands) or ``none`` (no second actor). The name
+is then made from the registry, the event's country and year, never from the model: the
+model chooses a convention, the registry writes it. The model changes a side only when its
+probability reaches the threshold stored with it (chosen by cross-validation on the tune part
+of ``../shared/train/acled``); each changed actor says so in ``reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from fogwatch.errors import ModelError
+from fogwatch.events.actors import ActorRegistry
+from fogwatch.events.model import Actor, Event
+from fogwatch.learn import NgramModel, load_ngram_model
+
+MODEL_NAME = "actor_kinds"
+
+# ACLED's generic actors: kind -> (name before the country, inter); the country follows in brackets
+TEMPLATES: dict[str, tuple[str, int]] = {
+    "protesters": ("Protesters", 6),
+    "rioters": ("Rioters", 5),
+    "civilians": ("Civilians", 7),
+    "uag": ("Unidentified Armed Group", 3),
+    "uem": ("Unidentified Ethnic Militia", 4),
+    "ucm": ("Unidentified Communal Militia", 4),
+    "uclan": ("Unidentified Clan Militia", 4),
+}
+UNIDENTIFIED_MILITARY = "Unidentified Military Forces"  # ACLED's name for a state force nobody names, no country
+KINDS = (*TEMPLATES, "umf", "military", "police", "named", "none")
+_STATE = re.compile(r"^(Military|Police) Forces of (?:the )?(.+?)(?: \(\d{4}-(?:\d{4})?\))?$")
+
+
+def kind_of(name: str | None, country: str | None) -> str:
+    """The kind of an actor name ("Protesters (Kenya)" -> protesters); ``country``: ACLED's name of the event's country.
+
+    A state force of another country than the event's is ``named`` (the registry names it), as is any name
+    that follows no convention.
+    """
+    if not name:
+        return "none"
+    if name == UNIDENTIFIED_MILITARY:
+        return "umf"
+    for kind, (base, _) in TEMPLATES.items():
+        if name == base or name.startswith(base + " ("):
+            return kind
+    m = _STATE.match(name)
+    if m and (country is None or m.group(2) == country):
+        return m.group(1).lower()
+    return "named"
+
+
+def features(sub_event_type: str | None, kind1: str, kind2: str, has_country: bool) -> dict[str, float]:
+    """The rules' reading as the model's named extra features."""
+    return {f"sub={sub_event_type or '(none)'}": 1.0, f"k1={kind1}": 1.0, f"k2={kind2}": 1.0, "has_country": 1.0 if has_country else 0.0}
+
+
+@lru_cache(maxsize=2)
+def _default_model(slot: int) -> NgramModel | ModelError:
+    try:
+        return load_ngram_model(f"{MODEL_NAME}/actor{slot}")
+    except ModelError as exc:
+        return exc
+
+
+class ActorKinds:
+    """Gives each event's sides ACLED's naming convention; ``use_model=False`` (or no artefact) leaves the rules' actors.
+
+    ``models``: the two sides' models (actor1, actor2); None loads the packaged ones.
+    """
+
+    def __init__(self, models: tuple[NgramModel, NgramModel] | None = None, use_model: bool = True, threshold: float | None = None) -> None:
+        self.models: tuple[NgramModel, NgramModel] | None = None
+        self.error: ModelError | None = None
+        if use_model:
+            loaded = models if models is not None else (_default_model(1), _default_model(2))
+            bad = next((m for m in loaded if isinstance(m, ModelError)), None)
+            if bad is not None:
+                self.error = bad
+            else:
+                self.models = loaded  # type: ignore[assignment]
+        meta = self.models[0].meta if self.models is not None else {}
+        self.threshold = float(meta.get("threshold", 1.01)) if threshold is None else threshold
+
+    def kinds(self, event: Event, text: str, cname: str | None) -> tuple[tuple[str, str], tuple[tuple[str, float], tuple[str, float]]]:
+        """The rules' kinds of both sides, and the models' best kind with its probability for each."""
+        k1 = kind_of(event.actor1.name if event.actor1 else None, cname)
+        k2 = kind_of(event.actor2.name if event.actor2 else None, cname)
+        if self.models is None:
+            return (k1, k2), ((k1, 0.0), (k2, 0.0))
+        span = event.evidence[0] if event.evidence else None
+        sentence = text[span.start : span.end][:600] if span is not None else ""
+        extra = features(event.sub_event_type, k1, k2, cname is not None)
+        best = []
+        for model in self.models:
+            proba = model.predict_proba(sentence, extra)
+            top = max(proba, key=lambda c: proba[c])
+            best.append((top, proba[top]))
+        return (k1, k2), (best[0], best[1])
+
+    def apply(self, event: Event, text: str, registry: ActorRegistry, country: str | None) -> Event:
+        """``event`` with each side the models change renamed by ACLED's convention; ``text``: the document text,
+        ``country``: ISO code of the document's country (the event's place's country comes first)."""
+        if self.models is None:
+            return event
+        iso = (event.location.country_code if event.location is not None else None) or country
+        cname = registry.countries.get(iso or "")
+        year = int(event.date.date[:4]) if event.date.date else None
+        (k1, k2), ((b1, p1), (b2, p2)) = self.kinds(event, text, cname)
+        a1, a2 = event.actor1, event.actor2
+        if (b1, b2) == (k2, k1) and k1 != k2 and min(p1, p2) >= self.threshold:
+            # the rules put the sides the wrong way round ("police dispersed protesters" read backwards)
+            return replace(event, actor1=_why(a2, f"model (sides swapped; rules: {a1.name if a1 else 'none'})"),
+                           actor2=_why(a1, f"model (sides swapped; rules: {a2.name if a2 else 'none'})"))
+        if k1 == "named" and b1 not in _FROM_NAMED:
+            b1 = k1
+        if k2 == "named" and b2 not in _FROM_NAMED:
+            b2 = k2
+        made1: Any = self._make(b1, registry, iso, cname, year, a1, a2, event, text) if b1 != k1 and p1 >= self.threshold else _KEEP
+        made2: Any = self._make(b2, registry, iso, cname, year, a2, a1, event, text) if b2 != k2 and p2 >= self.threshold else _KEEP
+        if made1 is _KEEP and made2 is _KEEP:
+            return event
+        n1: Actor | None = a1 if made1 is _KEEP else made1
+        n2: Actor | None = a2 if made2 is _KEEP else made2
+        if n1 is None:
+            return event  # an event always has a first side: the rules' stands
+        if n2 is not None and (n2.name, n2.subunit) == (n1.name, n1.subunit):
+            n2 = None if made2 is not _KEEP else a2
+            if n2 is not None and (n2.name, n2.subunit) == (n1.name, n1.subunit):
+                return event
+        return replace(event, actor1=n1, actor2=n2)
+
+    def _make(self, kind: str, registry: ActorRegistry, iso: str | None, cname: str | None, year: int | None,
+              current: Actor | None, other: Actor | None, event: Event | None = None, document: str = "") -> Any:
+        reason = f"model ({kind}; rules: {current.name if current else 'none'})"
+        text = current.text if current is not None else None
+        span = current.span if current is not None else None
+        if kind == "named":
+            if kind_of(current.name if current is not None else None, cname) in ("named", "military", "police"):
+                return _KEEP  # a name or a state force already: the rules named it
+            # a group the text names, though not where the rules looked ("... Al Shabaab claimed responsibility"):
+            # the first one in the event's sentence, else in the report, that is not the other side
+            if event is None or not document:
+                return _KEEP
+            sentence = event.evidence[0] if event.evidence else None
+            if sentence is None:
+                return _KEEP
+            taken = {other.name if other is not None else None, current.name if current is not None else None}
+            start = document.rfind("\n", 0, sentence.start) + 1
+            end = document.find("\n", sentence.end)
+            paragraph = (start, len(document) if end < 0 else end)
+            for lo, hi in ((sentence.start, sentence.end), paragraph):
+                for m in registry.find(document[lo:hi]):
+                    e = m.entry
+                    registered = registry.entries.get(e.name) is e  # not a "<Word> militants" the registry does not know
+                    if registered and e.inter in (2, 3, 4) and not e.label and not e.localized and not e.role and e.name not in taken:
+                        named = registry.resolve(m, iso, year, lo, iso)
+                        return Actor(named.name, named.text, named.inter, named.subunit, named.span, reason)
+            return _KEEP
+        if kind == "none":
+            return None
+        if kind == "umf":
+            return Actor(UNIDENTIFIED_MILITARY, text, 8, None, span, reason)
+        if kind in TEMPLATES:
+            if cname is None:
+                return _KEEP  # ACLED's generic names carry the country; without one, the rules' actor stands
+            base, inter = TEMPLATES[kind]
+            return Actor(f"{base} ({cname})", text, inter, None, span, reason)
+        if kind in ("military", "police"):
+            if iso is None:
+                return _KEEP
+            # the rules' own state force of the country, with its unit, when they found it on either side
+            for found in (current, other):
+                if found is not None and kind_of(found.name, cname) == kind:
+                    return Actor(found.name, found.text, found.inter, found.subunit, found.span, reason)
+            entry = registry.state_entry(iso, kind)
+            if year is not None:
+                entry = registry._for_year(entry, year)
+            return Actor(entry.name, text, 1, None, span, reason)
+        return _KEEP
+
+
+_KEEP = object()
+# A side the rules named (a group, a foreign force) changes only to the conventions that name people by what
+# they do: a party's activists protesting are Protesters, its mob Rioters, its victims Civilians.
+_FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})
+
+
+def _why(actor: Actor | None, reason: str) -> Actor | None:
+    return replace(actor, reason=reason) if actor is not None else None
