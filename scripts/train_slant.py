@@ -271,19 +271,14 @@ def si_grid(tagger: SlantTagger, articles: list[Article], grid) -> dict[str, dic
     from fogwatch.slant.tagger import bio_spans
 
     crf = tagger.crf
-    done = []
-    for a in articles:
-        read = tagger._read(a.text, a.sentences)
-        stats = ArticleStats.of([lower for _, _, lower, _ in read])
-        feats = [token_features(ts, tagger.cues, stats, [m for m in ms if m[2] in tagger._feature_cues], lower) for _, ts, lower, ms in read]
-        done.append((a, read, crf.emissions_many(feats), tagger._rule_spans(read)))
+    done = [(a, *tagger.sentence_emissions(a.text, a.sentences)) for a in articles]
     out = {}
     for o_bias, long_bias in grid:
         bias = np.array([bias_of(crf.labels, o_bias, long_bias)[label] for label in crf.labels])
         predicted, gold = {}, {}
         for a, read, emissions, rules in done:
             spans = []
-            for (_, ts, _, _), path in zip(read, crf.viterbi_many([e + bias for e in emissions])):
+            for (_, ts), path in zip(read, crf.viterbi_many([e + bias for e in emissions])):
                 spans.extend((ts[i].start, ts[j - 1].end) for i, j in bio_spans([crf.labels[k] for k in path]))
             spans.extend((r.start, r.end) for r in rules if not any(s < r.end and r.start < e for s, e in spans))
             predicted[a.article_id], gold[a.article_id] = spans, list(a.si)

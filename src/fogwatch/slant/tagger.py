@@ -97,17 +97,23 @@ class SlantTagger:
         """(start, end, propaganda probability, sentence) of every span the tagger finds."""
         return self._raw_spans(self._read(text, sentences))
 
+    def _features(self, read) -> list[list[list[str]]]:
+        stats = ArticleStats.of([lower for _, _, lower, _ in read])
+        feature_cues = self._feature_cues
+        return [token_features(ts, self.cues, stats, [m for m in matches if m[2] in feature_cues], lower) for _, ts, lower, matches in read]
+
+    def sentence_emissions(self, text: str, sentences: Sequence[tuple[int, int]]) -> tuple[list[tuple[tuple[int, int], list[Token]]], list[np.ndarray], list[SlantSpan]]:
+        """The document's non-empty sentences with their tokens, the CRF's emissions for each (its decision bias
+        included) and the cue rules' spans: what a caller needs to decode the same document under other biases."""
+        read = self._read(text, sentences)
+        emissions = self.crf.emissions_many(self._features(read)) if read else []
+        return [(sent, ts) for sent, ts, _, _ in read], emissions, self._rule_spans(read)
+
     def _raw_spans(self, read) -> list[tuple[int, int, float, tuple[int, int]]]:
         if not read:
             return []
-        stats = ArticleStats.of([lower for _, _, lower, _ in read])
-        feature_cues = self._feature_cues
-        feats = [
-            token_features(ts, self.cues, stats, [m for m in matches if m[2] in feature_cues], lower)
-            for _, ts, lower, matches in read
-        ]
         # Every sentence of the document at once: emissions, best paths, then marginals where a span was found.
-        emissions = self.crf.emissions_many(feats)
+        emissions = self.crf.emissions_many(self._features(read))
         outside = self.crf.labels.index("O")
         paths = self.crf.viterbi_many(emissions)
         tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
