@@ -151,8 +151,8 @@ class ActorKinds:
         text = current.text if current is not None else None
         span = current.span if current is not None else None
         if kind == "named":
-            if kind_of(current.name if current is not None else None, cname) in ("named", "military", "police"):
-                return _KEEP  # a name or a state force already: the rules named it
+            if kind_of(current.name if current is not None else None, cname) not in _UNNAMED:
+                return _KEEP  # a name, a state force or people named by what they do: the rules' stands
             # a group the text names, though not where the rules looked ("... Al Shabaab claimed responsibility"):
             # the first one in the event's sentence, else in the report, that is not the other side
             if event is None or not document:
@@ -161,10 +161,12 @@ class ActorKinds:
             if sentence is None:
                 return _KEEP
             taken = {other.name if other is not None else None, current.name if current is not None else None}
-            start = document.rfind("\n", 0, sentence.start) + 1
+            # the event's sentence, then what follows it closely in its paragraph (a claim of responsibility)
             end = document.find("\n", sentence.end)
-            paragraph = (start, len(document) if end < 0 else end)
-            for lo, hi in ((sentence.start, sentence.end), paragraph):
+            after = (sentence.end, min(sentence.end + _AFTER, len(document) if end < 0 else end))
+            for lo, hi in ((sentence.start, sentence.end), after):
+                if lo == sentence.end and not _CLAIMED.search(document, lo, hi):
+                    break  # after the sentence only a claim of the act names its author
                 for m in registry.find(document[lo:hi]):
                     e = m.entry
                     registered = registry.entries.get(e.name) is e  # not a "<Word> militants" the registry does not know
@@ -199,6 +201,10 @@ _KEEP = object()
 # A side the rules named (a group, a foreign force) changes only to the conventions that name people by what
 # they do: a party's activists protesting are Protesters, its mob Rioters, its victims Civilians.
 _FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})
+# Kinds that say nobody was named: only these may become the group the text names near the event.
+_UNNAMED = frozenset({"none", "uag", "uem", "ucm", "uclan"})
+_CLAIMED = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast))|\bresponsibility for\b", re.I)
+_AFTER = 300  # characters after the event's sentence where the group may be named ("Al Shabaab claimed responsibility")
 
 
 def _why(actor: Actor | None, reason: str) -> Actor | None:
