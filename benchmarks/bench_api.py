@@ -15,11 +15,10 @@ import argparse
 import json
 import re
 import time
-from pathlib import Path
 
 import fogwatch
 
-FAKES = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES, published as published_of
 
 
 def short_texts(n: int) -> list[tuple[str, str | None]]:
@@ -28,7 +27,7 @@ def short_texts(n: int) -> list[tuple[str, str | None]]:
     with FAKES.open(encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
-            published = (row.get("published") or "")[:10] or None
+            published = published_of(row)
             chunk = ""
             for sentence in re.split(r"(?<=[.!?])\s+", row["text"].strip()):
                 chunk = f"{chunk} {sentence}".strip()

@@ -19,10 +19,8 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-FAKES = REPO / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES, REPO
 
 
 def stage_alone(repeat: int) -> None:

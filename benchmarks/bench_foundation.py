@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from fogwatch.ingest.sources import iter_documents
 from fogwatch.pipeline import Pipeline
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+from _corpus import FAKES, SHARED
 CORPORA = {
-    "fakes": [str(SHARED / "corpus/fakes/fakes.jsonl")],
+    "fakes": [str(FAKES)],
     "seeds": [str(SHARED / "corpus/seeds/seeds.jsonl")],
 }
 

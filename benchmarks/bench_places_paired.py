@@ -24,8 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-FAKES = REPO / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES, REPO
 
 CHILD = r"""
 import json, sys, time

@@ -11,14 +11,11 @@ for docs/benchmarks.md with the slant spans found per 1,000 words by technique.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import fakes_documents
 
 
 def stage_only(docs, repeat: int) -> int:
@@ -47,7 +44,6 @@ def stage_only(docs, repeat: int) -> int:
 def main(argv: list[str]) -> int:
     from fogwatch.pipeline import Pipeline
     from fogwatch.pipeline.pipeline import DEFAULT_STAGES
-    from fogwatch.records import Document, Metadata
 
     stage = "--stage" in argv
     repeat = 1
@@ -56,10 +52,7 @@ def main(argv: list[str]) -> int:
         repeat = int(argv[k + 1])
         argv = argv[:k] + argv[k + 2 :]
     argv = [a for a in argv if a != "--stage"]
-    rows = [json.loads(line) for line in open(SHARED / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8")]
-    if argv:
-        rows = rows[: int(argv[0])]
-    docs = [Document(doc_id=str(i), text=r["text"], metadata=Metadata(published=r.get("date") or None)) for i, r in enumerate(rows)]
+    docs = fakes_documents(int(argv[0]) if argv else None)
     if stage:
         return stage_only(docs, repeat)
     words = sum(len(d.text.split()) for d in docs)

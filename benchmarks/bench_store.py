@@ -33,8 +33,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-FAKES = REPO / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES
 SYRIA = (35.7, 32.3, 42.4, 37.3)  # W, S, E, N
 SUB_TYPES = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
              ("Explosions/Remote violence", "Air/drone strike"), ("Violence against civilians", "Attack"),

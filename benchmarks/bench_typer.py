@@ -10,15 +10,12 @@ typer alone over the 503 CASE dev snippets. Prints a Markdown table for docs/ben
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import CASE_DEV, REPO, fakes_rows, published
 
 
 def main(argv: list[str]) -> int:
@@ -30,11 +27,11 @@ def main(argv: list[str]) -> int:
     from fogwatch.pipeline import default_pipeline
 
     n = int(argv[0]) if argv else 300
-    rows = [json.loads(line) for line in open(SHARED / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8")][:n]
+    rows = fakes_rows(n)
     nlp = default_pipeline()
     docs = []
     for i, r in enumerate(rows):
-        doc = fogwatch.analyze_text(r["text"], doc_id=str(i), pipeline=nlp, published=str(r.get("published") or r.get("date") or ""))
+        doc = fogwatch.analyze_text(r["text"], doc_id=str(i), pipeline=nlp, published=published(r))
         docs.append(replace(doc, events=()))
     registry = registry_from_env()
     t0 = time.process_time()
@@ -51,7 +48,7 @@ def main(argv: list[str]) -> int:
                 if tp is typer:
                     reasons[e.type_reason.split(" (")[0]] += 1
         timings[name] = time.process_time() - t
-    snippets = [text for _, text, _ in read_case(SHARED / "eval" / "case2021" / "dev.tsv")]
+    snippets = [text for _, text, _ in read_case(CASE_DEV)]
     t = time.process_time()
     for text in snippets:
         typer(text)

@@ -21,8 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-FAKES = REPO / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES, REPO
 
 
 def _day(value) -> date | None:

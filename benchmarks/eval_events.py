@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import CASE_DEV, REPO, SHARED
 
 
 def main(argv: list[str]) -> int:
     from fogwatch.events.evaluation import confusion_table, evaluate_case, evaluate_police
 
     t = time.perf_counter()
-    case = SHARED / "eval" / "case2021" / "dev.tsv"
+    case = CASE_DEV
     print("### CASE 2021 dev (sub-event type of a snippet; F1 over the 25 ACLED classes)\n")
     print("| typer | part | n | weighted F1 | macro F1 | accuracy (all 30 classes) |")
     print("|---|---|---|---|---|---|")

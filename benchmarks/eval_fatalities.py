@@ -23,10 +23,8 @@ import sys
 import time
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import REPO, SHARED
 FILES = (
     "somalia-2025-04_2026-03.csv",
     "kenya-2004_2019.csv",

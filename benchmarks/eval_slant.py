@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import SHARED
 
 
 def main() -> int:

@@ -28,8 +28,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-FAKES = REPO / ".." / "shared" / "corpus" / "fakes" / "fakes.jsonl"
+from _corpus import FAKES, REPO
 DATE_OR_ADVERB = re.compile(
     r"^(?:on|in|at|meanwhile|earlier|later|then|after|before|yesterday|today|tonight|overnight|last|this|next|but|and|also|however|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|"

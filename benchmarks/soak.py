@@ -25,8 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+from _corpus import FAKES, REPO
 FOGWATCH = Path(sys.executable).with_name("fogwatch")
 TABLES = ("documents", "mentions", "claims", "fused_events")
 
@@ -105,7 +104,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="fogwatch-soak-"))
     corpus = tmp / "corpus.jsonl"
-    with open(SHARED / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8") as fh, open(corpus, "w", encoding="utf-8") as out:
+    with FAKES.open(encoding="utf-8") as fh, open(corpus, "w", encoding="utf-8") as out:
         for i, line in enumerate(fh):
             if i >= args.docs:
                 break
