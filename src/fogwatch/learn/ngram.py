@@ -74,6 +74,16 @@ def _word_gram_list(text: str, max_n: int) -> list[str]:
     return grams
 
 
+@lru_cache(maxsize=64)
+def _word_grams(text: str, max_n: int) -> tuple[str, ...]:
+    """``_word_gram_list`` kept for the last few texts: the actor-kind models (one per side) and the
+    events of one sentence ask for the same sentence's grams in turn."""
+    return tuple(_word_gram_list(text, max_n))
+
+
+_WORD_CACHE_SIZE = 100_000  # words whose char n-gram columns a block keeps (cleared when full)
+
+
 @dataclass(frozen=True)
 class TfidfBlock:
     """One TF-IDF feature block: ``kind`` "word" (1..max_n-grams) or "char_wb" (min_n..max_n characters)."""
@@ -83,20 +93,44 @@ class TfidfBlock:
     max_n: int
     vocabulary: dict[str, int]
     idf: np.ndarray
+    # char_wb: a lower-cased word -> its n-grams' columns (with repeats); words recur across texts
+    _word_columns: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def grams(self, text: str) -> Counter[str]:
         return ngrams(text, self.max_n) if self.kind == "word" else char_ngrams(text, self.min_n, self.max_n)
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(column indices, values) of the L2-normalised, sublinear TF-IDF vector of ``text``."""
-        grams = _word_gram_list(text, self.max_n) if self.kind == "word" else _char_gram_list(text, self.min_n, self.max_n)
-        hits = [j for j in map(self.vocabulary.get, grams) if j is not None]
+        hits = self._word_hits(text) if self.kind == "word" else self._char_hits(text)
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx, counts = np.unique(np.array(hits, dtype=np.int64), return_counts=True)
+        # the columns in ascending order with their counts (what np.unique(..., return_counts=True) gives,
+        # without its fixed cost on a few dozen items)
+        tally = Counter(hits)
+        columns = sorted(tally)
+        idx = np.array(columns, dtype=np.int64)
+        counts = np.array([tally[j] for j in columns], dtype=np.int64)
         v = (1.0 + np.log(counts)) * self.idf[idx].astype(np.float64)
         norm = float(np.sqrt((v * v).sum()))
         return idx, (v / norm if norm else v)
+
+    def _word_hits(self, text: str) -> list[int]:
+        return [j for j in map(self.vocabulary.get, _word_grams(text, self.max_n)) if j is not None]
+
+    def _char_hits(self, text: str) -> list[int]:
+        """The columns of ``_char_gram_list(text)``'s grams, gathered per word (a word's grams never
+        cross its padding, so the text's grams are its words' grams in turn)."""
+        cache = self._word_columns
+        hits: list[int] = []
+        for word in _SPACES.sub(" ", text.lower()).split():
+            cols = cache.get(word)
+            if cols is None:
+                if len(cache) >= _WORD_CACHE_SIZE:
+                    cache.clear()
+                grams = _char_gram_list(word, self.min_n, self.max_n)
+                cols = cache[word] = tuple(j for j in map(self.vocabulary.get, grams) if j is not None)
+            hits += cols
+        return hits
 
 
 @dataclass(frozen=True)
