@@ -39,6 +39,11 @@ MAX_DEPTH = 32
 
 
 def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
+    """Refuse what a registry file must not hold (see :func:`checked_yaml`)."""
+    checked_yaml(text, origin, what, code)
+
+
+def checked_yaml(text: str, origin: str, what: str, code: Code, loader: Any = yaml.SafeLoader) -> tuple[bool, Any]:
     """Refuse what a registry file must not hold, before anything builds objects from it.
 
     - YAML aliases (``*name``): a 411-byte file of nested aliases ("billion laughs") expands to gigabytes
@@ -50,10 +55,13 @@ def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
       events, which count the depth, come one at a time, so the check stops at the first level too deep.
 
     Text that is not valid YAML is left to the registry's own loader (which reports it with its code).
+    Returns (True, the loaded data) when the text is valid YAML, so a caller need not load it again, and
+    (False, None) when it is not. ``loader``: PyYAML's ``SafeLoader`` (the default, what the registries use);
+    the packaged files, which a test loads both ways, may pass libyaml's ``CSafeLoader``.
     """
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # the loader the registries use (libyaml refuses more)
+        for event in yaml.parse(text, Loader=loader):  # by default the loader the registries use (libyaml refuses more)
             if isinstance(event, yaml.AliasEvent):
                 raise UsageError(f"{what} {origin}: uses a YAML alias (*{event.anchor}) at line {event.start_mark.line + 1};"
                                  " registry files may not use anchors and aliases: write the values out", code)
@@ -64,15 +72,16 @@ def check_yaml(text: str, origin: str, what: str, code: Code) -> None:
                                      " registry files need a few", code)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-        data = yaml.safe_load(text)  # no aliases, bounded depth: loading is linear
+        data = yaml.load(text, Loader=loader)  # no aliases, bounded depth: loading is linear
     except yaml.YAMLError:
-        return
+        return False, None
     except ValueError as exc:  # an integer of more than 4,300 digits (Python's limit on int from text)
         raise UsageError(f"{what} {origin}: a value fogwatch cannot read ({exc})", code) from None
     if code == Code.ACTOR_REGISTRY:
         problem = actor_file_problem(data)
         if problem:
             raise UsageError(f"{what} {origin}: {problem}", code)
+    return True, data
 
 
 _SCALAR = (str, int, float)

@@ -8,6 +8,16 @@ from fogwatch.errors import UsageError
 from fogwatch.slant.lexicon import load_cues, parse_cues
 
 
+def test_packaged_files_load_the_same_with_libyaml_as_with_pyyaml():
+    """load_cues reads the packaged files with libyaml's parser (start-up time); a user's go through PyYAML's."""
+    import yaml
+
+    from fogwatch.slant.lexicon import PACKAGED_LOADER, _packaged_texts
+
+    for text, origin in _packaged_texts():
+        assert yaml.load(text, Loader=PACKAGED_LOADER) == yaml.safe_load(text), origin
+
+
 def test_packaged_cues_load_and_match_phrases_and_prefixes():
     cues = load_cues()
     assert {"loaded", "name_calling", "flag_waving", "doubt", "intensifier", "minimisation"} <= set(cues.names)

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from fogwatch.errors import Code, UsageError
-from fogwatch.registry_files import check_yaml, user_registry_texts
+from fogwatch.registry_files import checked_yaml, user_registry_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +104,27 @@ def _phrases(value: Any, origin: str, cue: str) -> list[tuple[str, ...]]:
     return out
 
 
-def parse_cues(text: str, origin: str) -> dict[str, list[tuple[str, ...]]]:
-    """The ``cues`` of one YAML file; ``E712`` when it is not YAML or has another shape."""
-    check_yaml(text, origin, "slant cue file", Code.SLANT_LEXICON)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UsageError(f"slant cue file {origin} is not valid YAML: {exc}", Code.SLANT_LEXICON) from None
+# libyaml's parser for the packaged files (a test checks it loads them as PyYAML's does); a user's files
+# go through PyYAML's, as every registry's.
+PACKAGED_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load(text: str, origin: str, packaged: bool = False) -> Any:
+    """One file's data, checked (:func:`fogwatch.registry_files.checked_yaml`) and loaded once; ``E712`` when it is not YAML."""
+    ok, data = checked_yaml(text, origin, "slant cue file", Code.SLANT_LEXICON, PACKAGED_LOADER if packaged else yaml.SafeLoader)
+    if not ok:
+        try:
+            data = yaml.safe_load(text)  # raises the loader's own message
+        except yaml.YAMLError as exc:
+            raise UsageError(f"slant cue file {origin} is not valid YAML: {exc}", Code.SLANT_LEXICON) from None
+    return data
+
+
+def parse_cues(text: str, origin: str, data: Any = None) -> dict[str, list[tuple[str, ...]]]:
+    """The ``cues`` of one YAML file; ``E712`` when it is not YAML or has another shape.
+    ``data``: the file already loaded by :func:`_load` (else it is checked and loaded here)."""
+    if data is None:
+        data = _load(text, origin)
     if data is None:
         return {}
     if not isinstance(data, dict) or set(data) - {"cues", "rules", "rule_cues"} or any(not isinstance(data.get(k) or {}, dict) for k in ("cues", "rule_cues")):
@@ -138,11 +152,12 @@ class CueRule:
 _RULE_KEYS = {"name", "technique", "cues", "min_hits", "score", "extend"}
 
 
-def parse_rules(text: str, origin: str) -> list[CueRule]:
-    """The ``rules`` of one YAML file (already checked by :func:`parse_cues`); ``E712`` for a bad rule."""
+def parse_rules(text: str, origin: str, data: Any = None) -> list[CueRule]:
+    """The ``rules`` of one YAML file (already checked by :func:`parse_cues`; ``data``: the file already
+    loaded); ``E712`` for a bad rule."""
     from fogwatch.slant.model import TECHNIQUES
 
-    data = yaml.safe_load(text) or {}
+    data = (yaml.safe_load(text) if data is None else data) or {}
     rules = data.get("rules") or []
     if not isinstance(rules, list):
         raise UsageError(f"slant cue file {origin}: rules must be a list", Code.SLANT_LEXICON)
@@ -171,13 +186,15 @@ def load_cues(extra_paths: Iterable[str] = ()) -> CueLexicon:
     merged: dict[str, list[tuple[str, ...]]] = {}
     rules: list[CueRule] = []
     rule_only: set[str] = set()
-    texts = _packaged_texts() + list(user_registry_texts("", extra_paths, False, "slant cue file", Code.SLANT_LEXICON))
-    for text, origin in texts:
-        for cue, phrases in parse_cues(text, origin).items():
+    packaged = _packaged_texts()
+    texts = packaged + list(user_registry_texts("", extra_paths, False, "slant cue file", Code.SLANT_LEXICON))
+    for k, (text, origin) in enumerate(texts):
+        data = _load(text, origin, k < len(packaged))  # once per file (checking and loading 100 kB of YAML was most of the start-up)
+        for cue, phrases in parse_cues(text, origin, data).items():
             bucket = merged.setdefault(cue, [])
             bucket.extend(p for p in phrases if p not in bucket)
-        rules.extend(parse_rules(text, origin))
-        rule_only.update((yaml.safe_load(text) or {}).get("rule_cues") or {})
+        rules.extend(parse_rules(text, origin, data))
+        rule_only.update((data or {}).get("rule_cues") or {})
     unknown = sorted({c for r in rules for c in r.cues} - set(merged))
     if unknown:
         raise UsageError(f"slant cue rules name cue lists no file defines: {', '.join(unknown)}", Code.SLANT_LEXICON)
