@@ -159,8 +159,9 @@ def test_acled_csv_fills_assoc_actors_source_scale_and_tags_from_members(store):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 1, rows  # one fused event
     row = rows[0]
-    assert (row["actor1"], row["actor2"]) == (SYRIA, HTS)
-    assert row["assoc_actor_1"] == "Tiger Forces" and row["assoc_actor_2"] == ""
+    # one report names the Syrian army's unit: ACLED writes it after the force, not in assoc_actor_1
+    assert (row["actor1"], row["actor2"]) == (f"{SYRIA} Tiger Forces", HTS)
+    assert row["assoc_actor_1"] == "" and row["assoc_actor_2"] == ""
     # Reuters International; SANA National (a Syrian event); Anadolu (Turkey) Regional in Syria
     assert row["source_scale"] == "National-Regional-International"
     # injured: the lowest committed figure (5, not 7); captured only hypothetically: no tag
@@ -203,14 +204,41 @@ def test_assoc_actors_side_rules():
         _member("e", "Jaish al-Islam", "Ahrar al-Sham"),  # neither side known: skipped
         _member("f", SYRIA, HTS, t1="4th Armoured Division"),
     ]
-    assert assoc_actors(e, members, reg) == (f"4th Armoured Division; {iran}; {russia}", "")
+    # the Syrian army's one named unit goes into actor1 (side_actors), not into assoc_actor_1
+    assert assoc_actors(e, members, reg) == (f"{iran}; {russia}", "")
     # a name reported on both sides (here fighting the Syrian army) is left out of both
     both = [*members, _member("g", iran, SYRIA)]
-    assert assoc_actors(e, both, reg) == (f"4th Armoured Division; {russia}", "")
+    assert assoc_actors(e, both, reg) == (russia, "")
     # actor2's name never lands in assoc_actor_1, even when one report puts it on actor1's side
     odd = [_member("h", SYRIA, HTS), _member("i", HTS, HTS)]
     assert HTS not in assoc_actors(e, odd, reg)[0]
     assert assoc_actors({"actor1": None, "actor2": None}, members, reg) == ("", "")
+
+
+def test_side_actors_write_a_named_subunit_after_its_force():
+    """ACLED's own exports put a state force's sub-unit in the actor's name ("Military Forces of Somalia
+    (2022-) Puntland Dervish Force"), as fogwatch.events.actors.acled_name does; assoc only otherwise."""
+    from fogwatch.events.actors import load_registry
+    from fogwatch.export.acled import SideActors, side_actors
+
+    reg = load_registry(use_env=False)
+    somalia, shabaab = "Military Forces of Somalia (2022-)", "Al Shabaab"
+    dervish = next(f.subunit for f in reg.find("the Puntland Dervish Force") if f.subunit)
+    assert dervish == "Puntland Dervish Force"
+    e = {"actor1": shabaab, "actor2": somalia}
+    # one report names the unit, another only the force: ACLED's form, the unit not repeated in assoc
+    members = [_member("a", shabaab, somalia, t2="Puntland Dervish Force"), _member("b", shabaab, somalia, t2="Somali troops")]
+    assert side_actors(e, members, reg) == SideActors(shabaab, "", f"{somalia} {dervish}", "")
+    # written the other way round by a report: still actor2's unit
+    swapped = [_member("c", somalia, shabaab, t1="Puntland Dervish Force")]
+    assert side_actors(e, swapped, reg).actor2 == f"{somalia} {dervish}"
+    # two different units of the one force: not consistent, both stay associated actors as before
+    syria = {"actor1": SYRIA, "actor2": HTS}
+    two = [_member("d", SYRIA, HTS, t1="Tiger Forces"), _member("e", SYRIA, HTS, t1="4th Armoured Division")]
+    assert side_actors(syria, two, reg) == SideActors(SYRIA, "4th Armoured Division; Tiger Forces", HTS, "")
+    # no unit named: the event's own actors, as before
+    assert side_actors(syria, [_member("f", SYRIA, HTS)], reg) == SideActors(SYRIA, "", HTS, "")
+    assert side_actors({"actor1": None, "actor2": None}, members, reg) == SideActors(None, "", None, "")
 
 
 def test_outlet_registry_matches_names_domains_and_scales_by_event_country(tmp_path):

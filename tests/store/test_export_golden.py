@@ -2,6 +2,8 @@
 
 The golden files in ``golden/`` were written by the single-module ``fogwatch/export/__init__.py`` (before
 the writer registry and ``export/acled.py``) from the small store below, with the store's clock fixed.
+Deliberate changes since: a sub-unit of a side's force named by the members is written after the force in
+actor1/actor2 (ACLED's form), no longer in assoc_actor_1/2 (issue 10; the SANA report's "Tiger Forces").
 A deliberate change to an export format regenerates them: ``FOGWATCH_REGEN_GOLDEN=1 pytest tests/store/test_export_golden.py``
 (then review the diff).
 """

@@ -9,7 +9,8 @@ members (:meth:`Store.members <fogwatch.store.Store.members>` dicts with their o
 Columns fogwatch derives rather than stores (rules in docs/store.md, "Export"):
 
 - ``assoc_actor_1``/``assoc_actor_2``: other actors the member reports put on the same side as
-  ``actor1``/``actor2`` (:func:`assoc_actors`).
+  ``actor1``/``actor2``; a sub-unit of the side's own force the members name (one, consistently)
+  is written after the force in ``actor1``/``actor2`` instead, as ACLED does (:func:`side_actors`).
 - ``source_scale``: the members' outlets looked up in the outlet registry
   (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
 - ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -116,8 +118,18 @@ def _subunit(name: str, text: str | None, registry: "ActorRegistry") -> str | No
     return None
 
 
-def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "ActorRegistry") -> tuple[str, str]:
-    """ACLED's ``assoc_actor_1`` and ``assoc_actor_2``: who the member reports put beside each side.
+@dataclass(frozen=True)
+class SideActors:
+    """ACLED's four actor columns of one event: each side's actor as ACLED names it and its associated actors."""
+
+    actor1: str | None
+    assoc_actor_1: str
+    actor2: str | None
+    assoc_actor_2: str
+
+
+def side_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "ActorRegistry") -> SideActors:
+    """``actor1``, ``assoc_actor_1``, ``actor2``, ``assoc_actor_2`` as ACLED writes them.
 
     A member's sides are known when its actor1 is the event's actor1 or its actor2 the event's
     actor2 (or, swapped, the other way round); members whose sides cannot be told apart are
@@ -125,15 +137,23 @@ def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "Ac
     side, and so is a registered subunit the report named ("Tiger Forces" for the Syrian army).
     A name seen on both sides, a vague name ("Unidentified Armed Group", "Rebels (Syria)", a
     partisan label) and the event's own actors are never listed.
+
+    ACLED writes a state force's sub-unit as part of the actor's name ("Military Forces of Somalia
+    (2022-) Puntland Dervish Force", as :func:`fogwatch.events.actors.acled_name` does): when the
+    members that name a side by the event's own force name exactly one sub-unit of it, on that
+    side only, the side's actor becomes "<force> <sub-unit>" and the sub-unit is not repeated in
+    its assoc column. Two different sub-units of one force, or one named on both sides, stay
+    associated actors as before.
     """
     a1, a2 = e["actor1"], e["actor2"]
     if not a1 and not a2:
-        return "", ""
+        return SideActors(a1, "", a2, "")
 
     def same(x: str | None, y: str | None) -> bool:
         return x is not None and x == y
 
     seen: dict[str, set[int]] = defaultdict(set)
+    own_units: tuple[set[str], set[str]] = (set(), set())  # sub-units of the event's own force, per side
     for m in members:
         n1, n2 = m.get("actor1"), m.get("actor2")
         aligned = same(n1, a1) or same(n2, a2)
@@ -151,11 +171,27 @@ def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "Ac
             unit = _subunit(name, text, registry)
             if unit:
                 seen[unit].add(side)
+                if name == (a1, a2)[side]:
+                    own_units[side].add(unit)
+    named = [a1, a2]
+    for side in (0, 1):
+        units = own_units[side]
+        if named[side] and len(units) == 1:
+            unit = next(iter(units))
+            if seen[unit] == {side}:
+                named[side] = f"{named[side]} {unit}"
+                del seen[unit]
     assoc: tuple[list[str], list[str]] = ([], [])
     for name, on in seen.items():
         if len(on) == 1 and name not in (a1, a2):
             assoc[next(iter(on))].append(name)
-    return "; ".join(sorted(assoc[0])), "; ".join(sorted(assoc[1]))
+    return SideActors(named[0], "; ".join(sorted(assoc[0])), named[1], "; ".join(sorted(assoc[1])))
+
+
+def assoc_actors(e: dict[str, Any], members: list[dict[str, Any]], registry: "ActorRegistry") -> tuple[str, str]:
+    """ACLED's ``assoc_actor_1`` and ``assoc_actor_2`` as the export writes them (:func:`side_actors`)."""
+    sides = side_actors(e, members, registry)
+    return sides.assoc_actor_1, sides.assoc_actor_2
 
 
 # --- source_scale and tags --------------------------------------------------------------------
@@ -250,7 +286,7 @@ def acled_row(
 ) -> dict[str, Any]:
     """One ACLED row; ``outlets``/``actors`` default to the registries ``$FOGWATCH_OUTLETS``/``$FOGWATCH_ACTORS`` give."""
     country = _countries().get(e["country_code"] or "", {})
-    assoc1, assoc2 = assoc_actors(e, members, actors or _actor_registry())
+    sides = side_actors(e, members, actors or _actor_registry())
     day = e["event_date"] or e["date_start"]
     try:
         stamp = int(datetime.fromisoformat(e["updated_at"]).timestamp())
@@ -265,11 +301,11 @@ def acled_row(
         "disorder_type": _disorder_type(e["event_type"], e["sub_event_type"]),
         "event_type": e["event_type"],
         "sub_event_type": e["sub_event_type"],
-        "actor1": e["actor1"],
-        "assoc_actor_1": assoc1,
+        "actor1": sides.actor1,
+        "assoc_actor_1": sides.assoc_actor_1,
         "inter1": e["actor1_inter"],
-        "actor2": e["actor2"],
-        "assoc_actor_2": assoc2,
+        "actor2": sides.actor2,
+        "assoc_actor_2": sides.assoc_actor_2,
         "inter2": e["actor2_inter"],
         "interaction": _interaction(e["actor1_inter"], e["actor2_inter"]),
         "civilian_targeting": "Civilian targeting" if e["actor2_inter"] == 7 else "",
@@ -303,4 +339,5 @@ def safe_url(url: str | None) -> str | None:
     return strip_credentials(url) if is_web_url(url) else None
 
 
-__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "TAG_QUANTITIES", "acled_region", "acled_row", "assoc_actors", "load_registries", "safe_url", "source_scale", "tags"]
+__all__ = ["ACLED_COLUMNS", "EXTRA_COLUMNS", "TAG_QUANTITIES", "SideActors", "acled_region", "acled_row", "assoc_actors", "load_registries", "safe_url", "side_actors",
+           "source_scale", "tags"]
