@@ -69,3 +69,27 @@ def test_many_sentences_at_once_equal_one_by_one():
         assert crf.viterbi_many(many) == [crf.viterbi(e) for e in one]
         assert all(np.array_equal(a, b) for a, b in zip(crf.marginals_many(many), [crf.marginals(e) for e in one]))
     assert crf.viterbi_many([]) == [] and crf.marginals_many([]) == []
+
+
+def test_token_columns_are_token_features_columns_in_order():
+    """The tagger sums token_columns' columns; they must be token_features' known attributes, in order."""
+    from fogwatch.slant.features import ArticleStats, AttributeColumns, token_columns, token_features
+    from fogwatch.slant.tagger import default_tagger
+    from fogwatch.slant.tokens import tokenize
+
+    tagger = default_tagger()
+    text = ('"The barbaric regime\u2019s MOST brutal attack ever!" said the West. Is this the worst crime? '
+            "The regime, the regime and its allies shelled Idlib; the latest, greatest lie of all.")
+    sentences = [tokenize(text, 0, 53), tokenize(text, 54, 100), tokenize(text, 101, len(text))]
+    lowers = [[t.lower for t in ts] for ts in sentences]
+    stats = ArticleStats.of(lowers)
+    columns = AttributeColumns(tagger.crf.attributes)
+    known = tagger.crf.attributes
+    for ts, lower in zip(sentences, lowers):
+        matches = tagger.cues.matches(lower)
+        expected = [[known[a] for a in feats if a in known] for feats in token_features(ts, tagger.cues, stats, matches, lower)]
+        assert token_columns(ts, tagger.cues, stats, columns, matches, lower) == expected
+        assert token_columns(ts, tagger.cues, stats, columns) == expected
+    emissions = tagger.crf.emissions_many([token_features(ts, tagger.cues, stats) for ts in sentences])
+    fast = tagger.crf.emissions_from_columns([token_columns(ts, tagger.cues, stats, columns) for ts in sentences])
+    assert all((a == b).all() for a, b in zip(emissions, fast))

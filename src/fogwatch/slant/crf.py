@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -57,6 +57,24 @@ class LinearChainCRF:
         rows = np.repeat(np.arange(n, dtype=np.int64), per_token)
         known = cols >= 0
         rows, cols = rows[known], cols[known]
+        scores = np.zeros((n, len(self.labels)), dtype=np.float64)
+        if len(cols):
+            weights = self.state[cols]
+            for k in range(len(self.labels)):
+                scores[:, k] = np.bincount(rows, weights=weights[:, k], minlength=n)
+        if self.bias is not None:
+            scores += self.bias
+        bounds = np.cumsum([0, *lengths])
+        return [scores[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
+
+    def emissions_from_columns(self, sentences: Sequence[Sequence[Sequence[int]]]) -> list[np.ndarray]:
+        """:meth:`emissions_many` from each token's known attribute columns, in its attributes' order
+        (:func:`fogwatch.slant.features.token_columns`): the same numbers, summed in the same order."""
+        lengths = [len(s) for s in sentences]
+        n = sum(lengths)
+        per_token = [len(f) for s in sentences for f in s]
+        cols = np.fromiter(chain.from_iterable(chain.from_iterable(sentences)), dtype=np.int64, count=sum(per_token))
+        rows = np.repeat(np.arange(n, dtype=np.int64), per_token)
         scores = np.zeros((n, len(self.labels)), dtype=np.float64)
         if len(cols):
             weights = self.state[cols]

@@ -24,7 +24,7 @@ from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
 from fogwatch.records import SlantSpan
 from fogwatch.slant.crf import LinearChainCRF
-from fogwatch.slant.features import ArticleStats, span_features, token_features
+from fogwatch.slant.features import ArticleStats, AttributeColumns, span_features, token_columns, token_features
 from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
 from fogwatch.slant.model import TECHNIQUES
 from fogwatch.slant.tokens import Token, tokenize
@@ -102,18 +102,30 @@ class SlantTagger:
         feature_cues = self._feature_cues
         return [token_features(ts, self.cues, stats, [m for m in matches if m[2] in feature_cues], lower) for _, ts, lower, matches in read]
 
+    @cached_property
+    def _columns(self) -> AttributeColumns:
+        return AttributeColumns(self.crf.attributes)
+
+    def _emissions(self, read) -> list[np.ndarray]:
+        """The CRF's emissions of each read sentence (:meth:`_features`' attributes, summed by their columns)."""
+        stats = ArticleStats.of([lower for _, _, lower, _ in read])
+        feature_cues = self._feature_cues
+        columns = self._columns
+        return self.crf.emissions_from_columns(
+            [token_columns(ts, self.cues, stats, columns, [m for m in matches if m[2] in feature_cues], lower) for _, ts, lower, matches in read])
+
     def sentence_emissions(self, text: str, sentences: Sequence[tuple[int, int]]) -> tuple[list[tuple[tuple[int, int], list[Token]]], list[np.ndarray], list[SlantSpan]]:
         """The document's non-empty sentences with their tokens, the CRF's emissions for each (its decision bias
         included) and the cue rules' spans: what a caller needs to decode the same document under other biases."""
         read = self._read(text, sentences)
-        emissions = self.crf.emissions_many(self._features(read)) if read else []
+        emissions = self._emissions(read) if read else []
         return [(sent, ts) for sent, ts, _, _ in read], emissions, self._rule_spans(read)
 
     def _raw_spans(self, read) -> list[tuple[int, int, float, tuple[int, int]]]:
         if not read:
             return []
         # Every sentence of the document at once: emissions, best paths, then marginals where a span was found.
-        emissions = self.crf.emissions_many(self._features(read))
+        emissions = self._emissions(read)
         outside = self.crf.labels.index("O")
         paths = self.crf.viterbi_many(emissions)
         tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
