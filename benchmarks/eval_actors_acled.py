@@ -2,6 +2,7 @@
 
     nice .venv/bin/python benchmarks/eval_actors_acled.py                    # held-out part, every file
     nice .venv/bin/python benchmarks/eval_actors_acled.py --part tune --errors 40   # the tune part, with errors to read
+    nice .venv/bin/python benchmarks/eval_actors_acled.py --rules-only --typer-blend-bar   # diagnosis: the typer's bar before ad8fd90
 
 The split is the project's one split by a stable hash of the row id (``event_id_cnty``):
 ``fogwatch.events.evaluation.is_held_out`` (SHA-1 ending in a hex digit below 4, about a quarter).
@@ -62,11 +63,25 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0: all)")
     ap.add_argument("--errors", type=int, default=0, help="print this many mismatches (tune part only)")
     ap.add_argument("--rules-only", action="store_true", help="without the learned actor kinds (models/actor_kinds): the rules' names")
+    ap.add_argument("--typer-blend-bar", action="store_true",
+                    help="diagnosis only: the typer changes the rules' type in running text at the blend's threshold, as before "
+                         "ad8fd90 (not its 0.8 change bar); docs/benchmarks.md, the Bangladesh rules-alone drop")
     args = ap.parse_args(argv)
     if args.errors and args.part != "tune":
         ap.error("--errors lists tune-part rows only: the held-out rows are scored, never read")
     import fogwatch
     from fogwatch.events.actors import acled_name
+
+    if args.typer_blend_bar:
+        from fogwatch.events import typer
+
+        init = typer.EventTyper.__init__
+
+        def blend_bar(self: typer.EventTyper, *a: object, **k: object) -> None:
+            init(self, *a, **k)  # type: ignore[arg-type]
+            self.change_threshold = self.threshold
+
+        typer.EventTyper.__init__ = blend_bar  # type: ignore[method-assign]
 
     nlp = fogwatch.load(config={"events": {"use_actor_model": False}} if args.rules_only else None)
     data = rows(args.part)
@@ -80,7 +95,7 @@ def main(argv: list[str]) -> int:
         data = kept
     t = time.perf_counter()
     score: dict[str, Counter[str]] = defaultdict(Counter)
-    errors = []
+    errors: list[tuple[str, str, str, str, str]] = []
     for r in data:
         rec = nlp(r["notes"], published=_iso_date(r["event_date"]))
         e = rec.events[0] if rec.events else None
