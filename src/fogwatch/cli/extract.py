@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import Enum
@@ -67,6 +68,11 @@ def extract(
     nlp = building("loading the pipeline (first run: building the gazetteer index)",
                    lambda: build_pipeline(stages, lexicon, rules_only, actors), enabled=progress,
                    index=not stages or "places" in stages)
+    # The pipeline's tables and models live as long as the process: frozen out of the cycle collector's scans,
+    # and collections spaced for a batch (a document's objects are freed by reference counting; the collector
+    # took 0.4 CPU s of an 18 s FA-KES run, 0.03 s so).
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 1_000)
     skipped: list[str] = []
     opts = ReadOptions(max_doc_bytes=int(max_doc_mb * 2**20), on_skip=lambda p, why: skipped.append(p))
     # The same boundary repair as `fogwatch ingest`: unencodable characters become U+FFFD (E111), offsets unchanged.
