@@ -28,20 +28,6 @@ REPO = Path(__file__).resolve().parents[1]
 ACLED = REPO / ".." / "shared" / "train" / "acled"
 
 
-def _iso_date(value: str) -> str | None:
-    value = value.strip()
-    if len(value) == 10 and value[4] == "-":
-        return value
-    for fmt in ("%d-%m-%y", "%d-%b-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
 def rows(part: str) -> list[dict[str, str]]:
     from fogwatch.events.evaluation import is_held_out
 
@@ -58,6 +44,8 @@ def rows(part: str) -> list[dict[str, str]]:
 
 
 def main(argv: list[str]) -> int:
+    from fogwatch.events.evaluation import acled_date
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("held-out", "tune"), default="held-out")
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0: all)")
@@ -97,7 +85,7 @@ def main(argv: list[str]) -> int:
     score: dict[str, Counter[str]] = defaultdict(Counter)
     errors: list[tuple[str, str, str, str, str]] = []
     for r in data:
-        rec = nlp(r["notes"], published=_iso_date(r["event_date"]))
+        rec = nlp(r["notes"], published=acled_date(r["event_date"]))
         e = rec.events[0] if rec.events else None
         got1 = acled_name(e.actor1) if e is not None and e.actor1 else ""
         got2 = acled_name(e.actor2) if e is not None and e.actor2 else ""

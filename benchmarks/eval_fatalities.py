@@ -22,7 +22,6 @@ import re
 import sys
 import time
 from collections import Counter
-from datetime import datetime
 
 from _corpus import REPO, SHARED
 FILES = (
@@ -41,18 +40,9 @@ def news_like(note: str) -> str:
     return re.sub(r"\s{2,}", " ", _CODING.sub(" ", note)).strip()
 
 
-def _date(raw: str) -> str | None:
-    for fmt in ("%Y-%m-%d", "%d-%B-%Y", "%d-%m-%y", "%d %B %Y", "%d-%b-%y"):
-        try:
-            return datetime.strptime(raw.strip(), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
 def read_rows(part: str) -> list[tuple[str, str, str, str | None, int]]:
     """(file, row id, news-like note, date, ACLED fatalities) of the part."""
-    from fogwatch.events.evaluation import is_held_out
+    from fogwatch.events.evaluation import acled_date, is_held_out
 
     csv.field_size_limit(10**7)
     out = []
@@ -66,7 +56,7 @@ def read_rows(part: str) -> list[tuple[str, str, str, str | None, int]]:
                 held = is_held_out(rid)
                 if (part == "held-out") != held and part != "all":
                     continue
-                out.append((name, rid, news_like(note), _date(r.get("event_date", "")), int(r["fatalities"])))
+                out.append((name, rid, news_like(note), acled_date(r.get("event_date")), int(r["fatalities"])))
     return out
 
 

@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,23 +33,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from fogwatch.events.actor_kinds import ActorKinds, features, kind_of  # noqa: E402
 from fogwatch.events.actors import acled_name, load_registry  # noqa: E402
-from fogwatch.events.evaluation import is_held_out  # noqa: E402
+from fogwatch.events.evaluation import acled_date, is_held_out  # noqa: E402
 from fogwatch.learn.ngram import FORMAT, load_model_folder  # noqa: E402
 
 OUT = ROOT / "src" / "fogwatch" / "models" / "actor_kinds"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-
-
-def _iso(value: str) -> str | None:
-    value = value.strip()
-    if len(value) == 10 and value[4] == "-":
-        return value
-    for fmt in ("%d-%m-%y", "%d-%b-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d"):
-        try:
-            return datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 def tune_rows(shared: Path) -> list[dict[str, str]]:
@@ -73,7 +60,7 @@ def read_notes(rows: list[dict[str, str]]) -> list[dict]:
     out = []
     t = time.time()
     for i, r in enumerate(rows):
-        rec = nlp(r["notes"], published=_iso(r["event_date"]))
+        rec = nlp(r["notes"], published=acled_date(r["event_date"]))
         e = rec.events[0] if rec.events else None
         out.append({"row": {k: r.get(k, "") for k in ("event_id_cnty", "actor1", "actor2", "country", "_file", "notes")}, "event": e, "country": _doc_country(rec)})
         if i % 2000 == 0:

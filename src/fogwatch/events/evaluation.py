@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from fogwatch.events.taxonomy import CASE_CODES, SUB_EVENT_TYPES
@@ -22,6 +23,20 @@ NONE_LABEL = "(none)"
 
 def is_held_out(item_id: str) -> bool:
     return int(hashlib.sha1(str(item_id).encode()).hexdigest()[-1], 16) < 4
+
+
+# the ways ACLED's exports in ../shared/train/acled write event_date ("2025-04-01", "31-12-19", "5-Aug-24", "01-January-2015")
+_ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%y", "%d-%b-%y", "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d")
+
+
+def acled_date(value: str | None) -> str | None:
+    """An ACLED export's ``event_date`` as ``YYYY-MM-DD`` (a note's publication date for the pipeline); None when unreadable."""
+    for fmt in _ACLED_DATE_FORMATS:
+        try:
+            return datetime.strptime((value or "").strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 @dataclass
