@@ -49,6 +49,9 @@ class CueIndex:
     prefixes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (prefix, cue, phrase) for phrases opening with a prefix
     # The same prefixes by their first three letters (shorter ones under ""), so a word is tried only against its own.
     by_head: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    # a word -> the (cue, phrase) whose first word it matches, in matches()'s order (exact, then prefixes); made per
+    # distinct word on first sight (cleared when full)
+    _openers: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, lexicon: CueLexicon) -> "CueIndex":
@@ -73,14 +76,24 @@ class CueIndex:
     def matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(first token, end token exclusive, cue) of every phrase found in lower-cased ``words``."""
         found: list[tuple[int, int, str]] = []
+        openers = self._openers
         for i, w in enumerate(words):
-            for cue, phrase in self.exact.get(w, ()):
-                if _match_at(words, i, phrase):
-                    found.append((i, i + len(phrase), cue))
-            for prefix, cue, phrase in (*self.by_head.get(w[:3], ()), *self.by_head.get("", ())):
-                if w.startswith(prefix) and _match_at(words, i, phrase):
+            entries = openers.get(w)
+            if entries is None:
+                entries = self._opening(w)
+            for cue, phrase in entries:
+                if len(phrase) == 1 or _match_at(words, i, phrase):  # a one-word phrase: its word is w
                     found.append((i, i + len(phrase), cue))
         return found
+
+    def _opening(self, w: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The (cue, phrase) entries whose first word ``w`` matches, in :meth:`matches`'s order, kept for ``w``."""
+        entries = tuple((cue, phrase) for cue, phrase in self.exact.get(w, ())) + tuple(
+            (cue, phrase) for prefix, cue, phrase in (*self.by_head.get(w[:3], ()), *self.by_head.get("", ())) if w.startswith(prefix))
+        if len(self._openers) >= 200_000:
+            self._openers.clear()
+        self._openers[w] = entries
+        return entries
 
 
 def _word_matches(word: str, pattern: str) -> bool:
