@@ -56,16 +56,7 @@ class LinearChainCRF:
         cols = np.fromiter(map(self.attributes.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         rows = np.repeat(np.arange(n, dtype=np.int64), per_token)
         known = cols >= 0
-        rows, cols = rows[known], cols[known]
-        scores = np.zeros((n, len(self.labels)), dtype=np.float64)
-        if len(cols):
-            weights = self.state[cols]
-            for k in range(len(self.labels)):
-                scores[:, k] = np.bincount(rows, weights=weights[:, k], minlength=n)
-        if self.bias is not None:
-            scores += self.bias
-        bounds = np.cumsum([0, *lengths])
-        return [scores[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
+        return self._summed(rows[known], cols[known], lengths)
 
     def emissions_from_columns(self, sentences: Sequence[Sequence[Sequence[int]]]) -> list[np.ndarray]:
         """:meth:`emissions_many` from each token's known attribute columns, in its attributes' order
@@ -75,6 +66,12 @@ class LinearChainCRF:
         per_token = [len(f) for s in sentences for f in s]
         cols = np.fromiter(chain.from_iterable(chain.from_iterable(sentences)), dtype=np.int64, count=sum(per_token))
         rows = np.repeat(np.arange(n, dtype=np.int64), per_token)
+        return self._summed(rows, cols, lengths)
+
+    def _summed(self, rows: np.ndarray, cols: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
+        """Each token's (``rows``) state weights of its attribute columns (``cols``) summed per label, plus the
+        bias, split back into sentences of ``lengths`` tokens."""
+        n = sum(lengths)
         scores = np.zeros((n, len(self.labels)), dtype=np.float64)
         if len(cols):
             weights = self.state[cols]
