@@ -88,3 +88,12 @@ def unrelated_report(n: int = 0) -> IncomingDocument:
     )
     return IncomingDocument(doc_key=content_key(text), doc_id=f"unrelated-{n}", text=text, source="Hawar News",
                             outlet="Hawar News", events=events)
+
+
+def unplaced_report() -> IncomingDocument:
+    """A report whose one event has a place name but no point (exports count it as unplaced)."""
+    text = "[test text written for fogwatch] arrests somewhere in the countryside"
+    loc = {"name": "the countryside", "geonameid": None, "latitude": None, "longitude": None, "country_code": "SY",
+           "admin1": None, "admin2": None, "geo_precision": 3}
+    return IncomingDocument(doc_key=content_key(text), doc_id="unplaced", text=text, outlet="Somewhere News", events=(
+        event("u1", "Arrests", "Strategic developments", "2020-02-10", loc, actor(SYRIA, 1), None, None, []),))

@@ -11,7 +11,7 @@ import pytest
 
 from fogwatch.export import ACLED_COLUMNS, EXTRA_COLUMNS, export
 from fogwatch.store import EventFilter, IncomingDocument, content_key, open_store
-from store_fixtures import HTS, IDLIB, SYRIA, actor, claim, event, seed_000, seed_003, unrelated_report
+from store_fixtures import HTS, IDLIB, SYRIA, actor, claim, event, seed_000, seed_003, unplaced_report, unrelated_report
 
 ACLED_HEADER = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,"
@@ -21,16 +21,8 @@ ACLED_HEADER = (
 )
 
 
-def _unplaced() -> IncomingDocument:
-    text = "[test text written for fogwatch] arrests somewhere in the countryside"
-    loc = {"name": "the countryside", "geonameid": None, "latitude": None, "longitude": None, "country_code": "SY",
-           "admin1": None, "admin2": None, "geo_precision": 3}
-    return IncomingDocument(doc_key=content_key(text), doc_id="unplaced", text=text, outlet="Somewhere News", events=(
-        event("u1", "Arrests", "Strategic developments", "2020-02-10", loc, actor(SYRIA, 1), None, None, []),))
-
-
 def _fill(store):
-    store.add_batch([seed_000(), seed_003(), unrelated_report(1), _unplaced()])
+    store.add_batch([seed_000(), seed_003(), unrelated_report(1), unplaced_report()])
 
 
 def _dump(store, fmt, flt=EventFilter()):
@@ -123,7 +115,7 @@ def test_event_ids_are_stable_across_fresh_reingests(tmp_path):
     outputs = []
     for run in range(2):
         store = open_store(str(tmp_path / f"run{run}.db"))
-        docs = [seed_000(), seed_003(), unrelated_report(1), _unplaced()]
+        docs = [seed_000(), seed_003(), unrelated_report(1), unplaced_report()]
         if run:  # a different batch order and split must not change ids
             store.add_batch(docs[2:])
             store.add_batch(docs[:2])

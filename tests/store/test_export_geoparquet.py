@@ -11,21 +11,13 @@ import pytest
 import shapely
 
 from fogwatch.export import ACLED_COLUMNS, EXTRA_COLUMNS, export
-from fogwatch.store import EventFilter, IncomingDocument, content_key, open_store
-from store_fixtures import SYRIA, actor, event, seed_000, seed_003, unrelated_report
-
-
-def _unplaced() -> IncomingDocument:
-    text = "[test text written for fogwatch] arrests somewhere in the countryside"
-    loc = {"name": "the countryside", "geonameid": None, "latitude": None, "longitude": None, "country_code": "SY",
-           "admin1": None, "admin2": None, "geo_precision": 3}
-    return IncomingDocument(doc_key=content_key(text), doc_id="unplaced", text=text, outlet="Somewhere News", events=(
-        event("u1", "Arrests", "Strategic developments", "2020-02-10", loc, actor(SYRIA, 1), None, None, []),))
+from fogwatch.store import EventFilter, open_store
+from store_fixtures import seed_000, seed_003, unplaced_report, unrelated_report
 
 
 @pytest.fixture
 def exported(store, tmp_path):
-    store.add_batch([seed_000(), seed_003(), unrelated_report(1), _unplaced()])
+    store.add_batch([seed_000(), seed_003(), unrelated_report(1), unplaced_report()])
     path = tmp_path / "events.parquet"
     counts: dict[str, int] = {}
     n = export(store, "parquet", EventFilter(), path=str(path), counts=counts)
@@ -99,7 +91,7 @@ def test_a_missing_shapely_is_a_coded_error_with_the_install_command(store, tmp_
 def test_the_command_line_writes_geoparquet_and_says_how_many_are_unplaced(run_cli, tmp_path):
     db = str(tmp_path / "cli.db")
     with open_store(db) as store:
-        store.add_batch([seed_000(), unrelated_report(1), _unplaced()])
+        store.add_batch([seed_000(), unrelated_report(1), unplaced_report()])
     out = tmp_path / "events.parquet"
     proc = run_cli("export", "--format", "parquet", "--db", db, "-o", str(out))
     assert proc.returncode == 0, proc.stderr.decode()

@@ -7,23 +7,15 @@ import datetime as dt
 import pytest
 
 from fogwatch.errors import Code, UsageError
-from fogwatch.store import EventFilter, IncomingDocument, content_key
+from fogwatch.store import EventFilter
 from fogwatch.store.frame import CLAIM_COLUMNS, event_dtypes
-from store_fixtures import SYRIA, actor, event, seed_000, seed_003, unrelated_report
+from store_fixtures import seed_000, seed_003, unplaced_report, unrelated_report
 
 pd = pytest.importorskip("pandas")  # the [pandas] extra; in [test], so the suite runs this
 
 
-def _unplaced() -> IncomingDocument:
-    text = "[test text written for fogwatch] arrests somewhere in the countryside"
-    loc = {"name": "the countryside", "geonameid": None, "latitude": None, "longitude": None, "country_code": "SY",
-           "admin1": None, "admin2": None, "geo_precision": 3}
-    return IncomingDocument(doc_key=content_key(text), doc_id="unplaced", text=text, outlet="Somewhere News", events=(
-        event("u1", "Arrests", "Strategic developments", "2020-02-10", loc, actor(SYRIA, 1), None, None, []),))
-
-
 def test_events_frame_is_store_events_with_typed_columns(store):
-    store.add_batch([seed_000(), seed_003(), unrelated_report(1), _unplaced()])
+    store.add_batch([seed_000(), seed_003(), unrelated_report(1), unplaced_report()])
     events = store.events()
     frame = store.events_frame()
     assert list(frame.columns) == list(events[0]) == list(event_dtypes())
@@ -100,7 +92,7 @@ def test_event_records_are_typed_frozen_store_events(store):
 
     from fogwatch.store.records import FIELDS, StoredEvent
 
-    store.add_batch([seed_000(), seed_003(), _unplaced()])
+    store.add_batch([seed_000(), seed_003(), unplaced_report()])
     assert FIELDS == tuple(event_dtypes())  # one field per fused_events column, in the table's order
     events, records = store.events(), store.event_records()
     assert [r.event_id for r in records] == [e["event_id"] for e in events]
