@@ -68,8 +68,8 @@ def claim(figure="over 150", low=151, modality="asserted", claimant=None, start=
 def test_judge_claim_reasons():
     lex = default_lexicon()
     never = lambda _: False  # noqa: E731
-    s = fold("summing up them, militants claim that over 150 soldiers were killed")
-    at = s.index("over 150")
+    s = fold("summing up the week, the rebels claim that over 90 troops were killed")
+    at = s.index("over 90")
     assert judge_claim(claim(start=at, end=at + 30), s, at, lex, never).count_reason.startswith("summary")
     s = fold("the rebels claimed that 40 soldiers were killed, a figure that could not be verified")
     at = s.index("40")

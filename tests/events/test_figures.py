@@ -40,7 +40,7 @@ def test_kinds_subjects_and_others():
         ("killed", 5, None, "Turkish soldiers", "at least 5 Turkish soldiers were killed"),
         ("injured", 8, 8, "Turkish soldiers", "8 others were injured"),
     ]
-    s = "At least 14 fighters were captured and a dozen of others were killed near the bridge."
+    s = "Near the bridge at least 14 fighters were captured, and a dozen of others were shot dead."
     assert [(q, lo, hi, subj) for q, lo, hi, subj, _ in counts(s)] == [("captured", 14, None, "fighters"), ("killed", 12, 12, "fighters")]
 
 

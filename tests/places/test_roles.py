@@ -15,7 +15,7 @@ def _roles(places):
 @pytest.mark.parametrize(
     "text, absent",
     [
-        ("This stance corresponds with the position of the US State Department that also accused the regime.", {"US", "US State", "State"}),
+        ("That view matches the line of the US State Department, which also blamed the regime.", {"US", "US State", "State"}),
         ("Turkey and Russia discussed the Astana agreement on Monday.", {"Astana"}),
         ("Observers called the offensive Aleppo 2.0 in their reports.", {"Aleppo"}),
         ("Delegates returned to the Geneva talks and the Sochi process.", {"Geneva", "Sochi"}),

@@ -2,8 +2,8 @@
 
 They are modelled on what the two seed articles say (facts only, no text):
 - 000 (South Front): 8 Turkish service members died in Syrian Army strikes
-  (author's voice, asserted); an attack killed 4 Russian military personnel
-  embedded with Syrian troops (asserted).
+  (author's voice, asserted); one attack killed four Russian soldiers serving
+  with Syrian units (asserted).
 - 003 (Global Research republishing South Front): the Turkish Defense Ministry
   reported at least 6 Turkish personnel killed in Syrian Army shelling in Idlib
   on February 3; pro-militant sources reported 4 Russian service members killed
