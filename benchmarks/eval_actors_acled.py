@@ -2,7 +2,7 @@
 
     nice .venv/bin/python benchmarks/eval_actors_acled.py                    # held-out part, every file
     nice .venv/bin/python benchmarks/eval_actors_acled.py --part tune --errors 40   # the tune part, with errors to read
-    nice .venv/bin/python benchmarks/eval_actors_acled.py --rules-only --typer-blend-bar   # diagnosis: the typer's bar before ad8fd90
+    nice .venv/bin/python benchmarks/eval_actors_acled.py --part tune --retype-threshold 0.5   # the typer's bar for a type change
 
 The split is the project's one split by a stable hash of the row id (``event_id_cnty``):
 ``fogwatch.events.evaluation.is_held_out`` (SHA-1 ending in a hex digit below 4, about a quarter).
@@ -43,6 +43,29 @@ def rows(part: str) -> list[dict[str, str]]:
     return out
 
 
+def typing_training_notes() -> set[str]:
+    """The (news-like) ACLED notes the packaged sub-event models were trained on: their per-class samples of the tune part."""
+    import json
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from train_event_types import balanced, read_acled
+
+    notes = read_acled(REPO / ".." / "shared")
+    models = REPO / "src" / "fogwatch" / "models"
+    caps = [json.loads((models / "event_types" / "meta.json").read_text())["settings"]["cap"]]
+    encoder_meta = models / "event_encoder" / "meta.json"
+    if encoder_meta.is_file():
+        caps.append(json.loads(encoder_meta.read_text())["settings"]["cap"])
+    return {text for cap in caps for text, _ in balanced(notes, cap)}
+
+
+def news_like(note: str) -> str:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from train_event_types import news_like as rewrite
+
+    return rewrite(note)
+
+
 def main(argv: list[str]) -> int:
     from fogwatch.events.evaluation import acled_date
 
@@ -51,28 +74,30 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0: all)")
     ap.add_argument("--errors", type=int, default=0, help="print this many mismatches (tune part only)")
     ap.add_argument("--rules-only", action="store_true", help="without the learned actor kinds (models/actor_kinds): the rules' names")
-    ap.add_argument("--typer-blend-bar", action="store_true",
-                    help="diagnosis only: the typer changes the rules' type in running text at the blend's threshold, as before "
-                         "ad8fd90 (not its 0.8 change bar); docs/benchmarks.md, the Bangladesh rules-alone drop")
+    ap.add_argument("--unseen", action="store_true",
+                    help="tune part only: leave out the notes the sub-event models trained on (scripts/train_event_types.py's "
+                         "and train_event_encoder.py's per-class samples), so that a typer setting is chosen on notes they never saw")
+    ap.add_argument("--retype-threshold", type=float, default=None,
+                    help="the events stage's retype_threshold (the learned probability needed to change the rules' type of "
+                         "a clause); default: the packaged models' own bar")
     args = ap.parse_args(argv)
     if args.errors and args.part != "tune":
         ap.error("--errors lists tune-part rows only: the held-out rows are scored, never read")
     import fogwatch
     from fogwatch.events.actors import acled_name
 
-    if args.typer_blend_bar:
-        from fogwatch.events import typer
-
-        init = typer.EventTyper.__init__
-
-        def blend_bar(self: typer.EventTyper, *a: object, **k: object) -> None:
-            init(self, *a, **k)  # type: ignore[arg-type]
-            self.change_threshold = self.threshold
-
-        typer.EventTyper.__init__ = blend_bar  # type: ignore[method-assign]
-
-    nlp = fogwatch.load(config={"events": {"use_actor_model": False}} if args.rules_only else None)
+    events_config: dict[str, object] = {}
+    if args.rules_only:
+        events_config["use_actor_model"] = False
+    if args.retype_threshold is not None:
+        events_config["retype_threshold"] = args.retype_threshold
+    nlp = fogwatch.load(config={"events": events_config} if events_config else None)
     data = rows(args.part)
+    if args.unseen:
+        if args.part != "tune":
+            ap.error("--unseen applies to the tune part (the held-out part is never trained on)")
+        seen = typing_training_notes()
+        data = [r for r in data if news_like(r["notes"].strip()) not in seen]
     if args.limit:
         per: Counter[str] = Counter()
         kept = []
@@ -97,16 +122,20 @@ def main(argv: list[str]) -> int:
             s["actor2"] += got2 == gold2
             s["both"] += got1 == gold1 and got2 == gold2
             s["pair, either order"] += {got1, got2} == {gold1, gold2}
+            gold_type = r.get("sub_event_type", "").strip()  # the South Asia 2015 file (old taxonomy) has none
+            s["typed"] += bool(gold_type)
+            s["sub-event"] += bool(gold_type) and e is not None and e.sub_event_type == gold_type
         if got1 != gold1 and len(errors) < args.errors:
             errors.append((gold1, got1, gold2, got2, r["notes"][:220]))
     seconds = time.perf_counter() - t
     print(f"### actor1/actor2 vs ACLED, {args.part} part ({len(data)} notes, {seconds:.0f} s)\n")
-    print("| file | notes | actor1 | actor2 | both | pair, either order |")
-    print("|---|---|---|---|---|---|")
+    print("| file | notes | actor1 | actor2 | both | pair, either order | sub-event type (notes with one) |")
+    print("|---|---|---|---|---|---|---|")
     for key in sorted(score, key=lambda k: (k == "all", k)):
         s = score[key]
         n = s["n"]
-        print(f"| {key} | {n} | {s['actor1'] / n:.3f} | {s['actor2'] / n:.3f} | {s['both'] / n:.3f} | {s['pair, either order'] / n:.3f} |")
+        typed = f"{s['sub-event'] / s['typed']:.3f}" if s["typed"] else "-"
+        print(f"| {key} | {n} | {s['actor1'] / n:.3f} | {s['actor2'] / n:.3f} | {s['both'] / n:.3f} | {s['pair, either order'] / n:.3f} | {typed} |")
     for gold1, got1, gold2, got2, note in errors:
         print(f"- actor1 {gold1!r} -> {got1!r}; actor2 {gold2!r} -> {got2!r}: {note}")
     return 0

@@ -6,7 +6,7 @@ import pytest
 
 from fogwatch.errors import Code, ModelError
 from fogwatch.events.classify import classify_text
-from fogwatch.events.typer import EventTyper, rule_features, type_text
+from fogwatch.events.typer import NO_EVENT, EventTyper, direction_by_rules, may_become, rule_features, type_text
 
 # written for these tests: clear cases any typer must get
 CLEAR = [
@@ -136,9 +136,9 @@ def test_the_encoder_runs_only_where_it_could_change_the_type(shared):
     import json
     import re
 
-    from fogwatch.events.typer import NO_EVENT
+    from fogwatch.events.typer import direction_by_rules, may_become
 
-    typer = EventTyper()
+    typer = EventTyper(change_threshold=0.35)  # a low bar, so that many clauses could change
     assert typer.encoder is not None, typer.encoder_error
     clauses = []
     with open(shared / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8") as fh:
@@ -152,7 +152,42 @@ def test_the_encoder_runs_only_where_it_could_change_the_type(shared):
     calls = typer.encoder_calls
     assert 0 < calls < len(clauses)  # some clauses needed it, most did not
     for (text, label), (typed, _) in zip(clauses, got):
-        blended = typer._blend(text, label, typer._ngram_proba(text, label))  # the encoder always consulted
+        blended = direction_by_rules(typer._blend(text, label, typer._ngram_proba(text, label)), label)  # the encoder always consulted
         best = max(blended, key=lambda c: blended[c])
-        changes = best not in (label, NO_EVENT) and blended[best] >= max(typer.threshold, typer.change_threshold)
+        changes = may_become(label, best) and blended[best] >= max(typer.threshold, typer.change_threshold)
         assert typed == (best if changes else label), text
+
+
+# (rules' type, learned type, may the learned side change it in running text?)
+MAY_BECOME = [
+    ("Shelling/artillery/missile attack", "Armed clash", False),  # "killed in strikes" stays remote violence
+    ("Shelling/artillery/missile attack", "Air/drone strike", True),  # within the family: the models may refine it
+    ("Armed clash", "Attack", True),
+    ("Peaceful protest", "Violent demonstration", True),
+    ("Government regains territory", "Non-state actor overtakes territory", False),  # who took it: the rules' reading
+    ("Armed clash", "Armed clash", False),
+    ("Armed clash", NO_EVENT, False),
+]
+
+
+@pytest.mark.parametrize("rules_label,label,expected", MAY_BECOME)
+def test_what_the_learned_side_may_change_in_running_text(rules_label, label, expected):
+    assert may_become(rules_label, label) is expected
+
+
+def test_territory_direction_stays_with_the_rules_and_its_probability_is_pooled():
+    proba = {"Government regains territory": 0.3, "Non-state actor overtakes territory": 0.4, "Armed clash": 0.3}
+    merged = direction_by_rules(proba, "Non-state actor overtakes territory")
+    assert merged == {"Non-state actor overtakes territory": 0.7, "Armed clash": 0.3}
+    assert direction_by_rules(proba, "Armed clash") == proba
+    typer = EventTyper(change_threshold=0.35)
+    assert typer._decide(merged, "Non-state actor overtakes territory") == ("Non-state actor overtakes territory", "rules+model")
+
+
+def test_the_change_bar_is_a_setting():
+    assert EventTyper(change_threshold=0.5).change_threshold == 0.5
+    import fogwatch
+    from fogwatch.errors import UsageError
+
+    with pytest.raises(UsageError, match="retype_threshold"):
+        fogwatch.load(config={"events": {"retype_threshold": 1.5}})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from fogwatch.errors import Code, UsageError
 from fogwatch.events.actor_kinds import ActorKinds
 from fogwatch.events.actors import load_registry, registry_from_env
 from fogwatch.events.assemble import extract_events
@@ -21,7 +22,13 @@ from fogwatch.records import Document
 
 
 @component("events", requires=("sentences", "places"), assigns=("events",), factory=True)
-def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True, actor_paths: Sequence[str] = (), use_actor_model: bool | None = None):
+def make_events_stage(
+    lexicon_paths: Sequence[str] = (),
+    use_model: bool = True,
+    actor_paths: Sequence[str] = (),
+    use_actor_model: bool | None = None,
+    retype_threshold: float | None = None,
+):
     """ACLED events and claims from the body sentences, located on the places found.
 
     ``lexicon_paths``: the user's lexicon files or folders (``data/lexicon/README.md``), added to the packaged lexicon.
@@ -33,10 +40,14 @@ def make_events_stage(lexicon_paths: Sequence[str] = (), use_model: bool = True,
     ``use_actor_model``: let the trained model of ACLED's naming conventions (``models/actor_kinds``) rename
     a side ("Protesters (Kenya)" for a named union leading a protest); an actor it renamed says so in
     ``reason``. None: as ``use_model``.
+    ``retype_threshold``: the learned probability needed to change the rules' type of an event clause
+    (between 0 and 1; None: the packaged models' own bar, ``EventTyper.change_threshold``).
     """
+    if retype_threshold is not None and not 0.0 <= retype_threshold <= 1.0:
+        raise UsageError(f"events.retype_threshold must lie between 0 and 1, not {retype_threshold!r}", Code.BAD_OPTION)
     lexicon = load_lexicon(lexicon_paths)
     registry = load_registry(tuple(actor_paths), lexicon=lexicon) if lexicon_paths or actor_paths else registry_from_env()
-    typer = EventTyper(use_model=True, lexicon=lexicon) if use_model else None
+    typer = EventTyper(use_model=True, lexicon=lexicon, change_threshold=retype_threshold) if use_model else None
     kinds = ActorKinds() if (use_model if use_actor_model is None else use_actor_model) else None
 
     def events_stage(doc: Document) -> Document:
