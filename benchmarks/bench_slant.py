@@ -2,6 +2,7 @@
 
     nice .venv/bin/python benchmarks/bench_slant.py [N_DOCS]      # FA-KES from ../shared (default: all 804)
     nice .venv/bin/python benchmarks/bench_slant.py --stage [N_DOCS] [--repeat K]   # the slant stage alone
+    ... [--contextual | --crf]   # with the contextual cascade, or the CRF alone (default: the stage as shipped)
 
 Builds both pipelines first (model loading is reported apart), then runs every
 document through the pipeline without ``slant`` and with it, in one process
@@ -18,25 +19,26 @@ from collections import Counter
 from _corpus import fakes_documents
 
 
-def stage_only(docs, repeat: int) -> int:
+def stage_only(docs, repeat: int, contextual: bool | None) -> int:
     """CPU seconds of the slant tagger alone over the documents' body sentences (sections and sentences run first,
     untimed); the best of ``repeat`` runs, so a busy machine's worst moments count less."""
     from fogwatch.pipeline import Pipeline
-    from fogwatch.slant.tagger import default_tagger
+    from fogwatch.slant.tagger import stage_tagger
     from fogwatch.stages.slant import body_sentence_spans
 
     nlp = Pipeline(["sections", "sentences"])
     inputs = [(d.text, body_sentence_spans(d)) for d in map(nlp, docs)]
     inputs = [(text, body) for text, body in inputs if body]
-    tagger = default_tagger()
-    assert not isinstance(tagger, Exception), tagger
+    tagger, error = stage_tagger(contextual=contextual)
+    assert error is None, error
+    kind = "CRF candidates + contextual tagger" if tagger.contextual else "CRF alone"
     runs, spans = [], 0
     for _ in range(repeat):
         t0 = time.process_time()
         spans = sum(len(tagger(text, body)) for text, body in inputs)
         runs.append(time.process_time() - t0)
     words = sum(len(d.text.split()) for d in docs)
-    print(f"slant stage alone: {len(docs)} documents ({len(inputs)} with body sentences, {words:,} words): "
+    print(f"slant stage alone ({kind}): {len(docs)} documents ({len(inputs)} with body sentences, {words:,} words): "
           f"{min(runs):.2f} CPU s (runs: {', '.join(f'{r:.2f}' for r in runs)}), {spans} spans")
     return 0
 
@@ -51,14 +53,15 @@ def main(argv: list[str]) -> int:
         k = argv.index("--repeat")
         repeat = int(argv[k + 1])
         argv = argv[:k] + argv[k + 2 :]
-    argv = [a for a in argv if a != "--stage"]
+    contextual = True if "--contextual" in argv else False if "--crf" in argv else None
+    argv = [a for a in argv if a not in ("--stage", "--contextual", "--crf")]
     docs = fakes_documents(int(argv[0]) if argv else None)
     if stage:
-        return stage_only(docs, repeat)
+        return stage_only(docs, repeat, contextual)
     words = sum(len(d.text.split()) for d in docs)
     without = Pipeline([s for s in DEFAULT_STAGES if s != "slant"])
     t = time.perf_counter()
-    with_slant = Pipeline(list(DEFAULT_STAGES))
+    with_slant = Pipeline(list(DEFAULT_STAGES), settings={} if contextual is None else {"slant": {"contextual": contextual}})
     load_s = time.perf_counter() - t
     for d in docs[:3]:  # warm caches (gazetteer pages, regexes) before timing either
         without(d)

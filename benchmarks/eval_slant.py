@@ -1,6 +1,8 @@
 """Held-out quality of the packaged slant model on PTC, with SemEval-2020 Task 11's definitions.
 
-    .venv/bin/python benchmarks/eval_slant.py
+    .venv/bin/python benchmarks/eval_slant.py                  # the stage as shipped (the cascade if it is the default)
+    .venv/bin/python benchmarks/eval_slant.py --contextual     # with the contextual cascade (models/slant_encoder)
+    .venv/bin/python benchmarks/eval_slant.py --crf            # the CRF alone
 
 Scores the fixed held-out fifth of ``../shared/eval/ptc-train`` (``fogwatch.slant.evaluate.part_of``;
 never trained on, never used for a choice): SI over the spans the stage finds in body sentences and over
@@ -9,17 +11,22 @@ every sentence, TC micro-F1 over the gold spans, and TC per technique. Prints Ma
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 
 from _corpus import SHARED
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     from fogwatch.slant.evaluate import evaluate, part_of, read_ptc
-    from fogwatch.slant.tagger import load_slant_tagger
+    from fogwatch.slant.tagger import CONTEXTUAL_DEFAULT, stage_tagger
 
-    tagger = load_slant_tagger()
+    contextual = True if "--contextual" in argv else False if "--crf" in argv else CONTEXTUAL_DEFAULT
+    tagger, error = stage_tagger(contextual=contextual)
+    if error is not None:
+        print(f"the contextual tagger did not load ({error}): scoring the CRF alone", file=sys.stderr)
+    print(f"tagger: {'CRF candidates + contextual tagger (' + tagger.contextual.combine + ')' if tagger.contextual else 'CRF alone'}\n")
     held = [a for a in read_ptc(SHARED / "eval" / "ptc-train") if part_of(a.article_id) == "held-out"]
     t = time.perf_counter()
     body = evaluate(tagger, held, body_only=True)
@@ -48,4 +55,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -87,6 +87,9 @@ class Code(str, Enum):
     SLANT_MODEL_MISSING = "E710"  # the slant model artefact is not there: the document gets no slant, the pipeline goes on
     SLANT_MODEL_CORRUPT = "E711"  # the slant model artefact cannot be read or fails its checksum: no slant, the pipeline goes on
     SLANT_LEXICON = "E712"  # a slant cue file (data/slant/*.yaml or a user's) is invalid
+    SLANT_ENCODER_MISSING = "E713"  # the contextual slant tagger's artefact (models/slant_encoder) is not there: the CRF alone tags, the pipeline goes on
+    SLANT_ENCODER_CORRUPT = "E714"  # the contextual slant tagger's artefact cannot be read or fails its checksum: the CRF alone tags
+    SLANT_ENCODER_RUNTIME = "E715"  # onnxruntime or tokenizers is not installed for the contextual slant tagger: the CRF alone tags
     # E801-E819: the workbench server (fogwatch serve)
     API_BAD_REQUEST = "E801"  # a query parameter or request body the API refuses (HTTP 400/422)
     API_NOT_FOUND = "E802"  # no such event, report or route (HTTP 404)

@@ -59,36 +59,47 @@ class EncoderModel:
         return {c: float(x) for c, x in zip(self.classes, self.predict_proba_batch([text])[0])}
 
 
-def _read_meta(folder: Path) -> dict:
+@dataclass(frozen=True)
+class ArtefactCodes:
+    """The error codes an ONNX artefact's loader raises, and the command that rebuilds it (for the messages)."""
+
+    missing: Code
+    corrupt: Code
+    runtime: Code
+    rebuild: str
+
+
+ENCODER_CODES = ArtefactCodes(Code.MODEL_MISSING, Code.MODEL_CORRUPT, Code.MODEL_RUNTIME, "python scripts/train_event_encoder.py --mode final")
+
+
+def _read_meta(folder: Path, fmt: str, codes: ArtefactCodes) -> dict:
     names = ("meta.json", GRAPH, "tokenizer.json")
     missing = [n for n in names if not (folder / n).is_file()]
     if missing:
-        raise ModelError(
-            f"model artefact missing: {folder} needs {', '.join(missing)} (rebuild: python scripts/train_event_encoder.py --mode final)",
-            Code.MODEL_MISSING,
-        )
+        raise ModelError(f"model artefact missing: {folder} needs {', '.join(missing)} (rebuild: {codes.rebuild})", codes.missing)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelError(f"model artefact {folder / 'meta.json'} is unreadable: {exc}", Code.MODEL_CORRUPT) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelError(f"model artefact {folder / 'meta.json'}: format is not {FORMAT}", Code.MODEL_CORRUPT)
+        raise ModelError(f"model artefact {folder / 'meta.json'} is unreadable: {exc}", codes.corrupt) from None
+    if not isinstance(meta, dict) or meta.get("format") != fmt:
+        raise ModelError(f"model artefact {folder / 'meta.json'}: format is not {fmt}", codes.corrupt)
     for name, key in ((GRAPH, "sha256"), ("tokenizer.json", "tokenizer_sha256")):
         if meta.get(key) != sha256_file(folder / name):
-            raise ModelError(f"model artefact {folder / name} fails its SHA-256 check (corrupt or replaced; rebuild it)", Code.MODEL_CORRUPT)
+            raise ModelError(f"model artefact {folder / name} fails its SHA-256 check (corrupt or replaced; rebuild it)", codes.corrupt)
     return meta
 
 
-def load_encoder_folder(folder: Path, threads: int = 1) -> EncoderModel:
-    """Load and check one artefact folder; raises :class:`ModelError` (E701 missing, E702 corrupt, E703 no runtime)."""
-    meta = _read_meta(folder)
+def open_onnx_artefact(folder: Path, fmt: str, codes: ArtefactCodes = ENCODER_CODES, threads: int = 1) -> tuple[dict, Any, Any]:
+    """(meta, onnxruntime session, tokenizer) of an artefact folder (``meta.json``, ``model.onnx.gz``, ``tokenizer.json``):
+    files present, format ``fmt``, checksums, then the graph and the tokenizer (truncating to ``meta["max_len"]``, padding
+    a batch to its longest). Raises :class:`ModelError` with ``codes`` (missing, corrupt, no runtime)."""
+    meta = _read_meta(folder, fmt, codes)
     try:
         import onnxruntime
         from tokenizers import Tokenizer
     except ImportError as exc:
-        raise ModelError(f"the encoder needs onnxruntime and tokenizers (pip install fogwatch's dependencies): {exc}", Code.MODEL_RUNTIME) from None
+        raise ModelError(f"the encoder needs onnxruntime and tokenizers (pip install fogwatch's dependencies): {exc}", codes.runtime) from None
     try:
-        classes = tuple(str(c) for c in meta["classes"])
         max_len = int(meta["max_len"])
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -99,12 +110,23 @@ def load_encoder_folder(folder: Path, threads: int = 1) -> EncoderModel:
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=max_len)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        outputs = session.get_outputs()
     except Exception as exc:  # onnxruntime and tokenizers raise their own exception types for a bad file
+        raise ModelError(f"model artefact {folder} cannot be read: {type(exc).__name__}: {exc}", codes.corrupt) from None
+    if [i.name for i in session.get_inputs()] != ["input_ids", "attention_mask"] or len(session.get_outputs()) != 1:
+        raise ModelError(f"model artefact {folder}: the graph's inputs or outputs do not match its meta.json", codes.corrupt)
+    return meta, session, tokenizer
+
+
+def load_encoder_folder(folder: Path, threads: int = 1) -> EncoderModel:
+    """Load and check one artefact folder; raises :class:`ModelError` (E701 missing, E702 corrupt, E703 no runtime)."""
+    meta, session, tokenizer = open_onnx_artefact(folder, FORMAT, ENCODER_CODES, threads)
+    try:
+        classes = tuple(str(c) for c in meta["classes"])
+    except (KeyError, TypeError) as exc:
         raise ModelError(f"model artefact {folder} cannot be read: {type(exc).__name__}: {exc}", Code.MODEL_CORRUPT) from None
-    if [i.name for i in session.get_inputs()] != ["input_ids", "attention_mask"] or len(outputs) != 1 or outputs[0].shape[-1] != len(classes):
+    if session.get_outputs()[0].shape[-1] != len(classes):
         raise ModelError(f"model artefact {folder}: the graph's inputs or outputs do not match its meta.json", Code.MODEL_CORRUPT)
-    return EncoderModel(str(meta.get("name", folder.name)), classes, max_len, meta, session, tokenizer)
+    return EncoderModel(str(meta.get("name", folder.name)), classes, int(meta["max_len"]), meta, session, tokenizer)
 
 
 @lru_cache(maxsize=4)

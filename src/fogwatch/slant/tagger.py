@@ -6,6 +6,11 @@ bias chosen on validation data), ``crf.npz`` (the span tagger) and
 ``technique/`` (a :class:`fogwatch.learn.NgramModel` over the span's words and
 characters plus named span features). A missing artefact is ``E710``, a
 corrupt one ``E711``: the stage then records the error and the pipeline goes on.
+
+With a :class:`fogwatch.slant.contextual.ContextualTagger` (``contextual``) the tagger is a cascade: the CRF, its
+O score shifted by the contextual artefact's ``candidate_bias``, picks the candidate sentences (those where it finds
+a span) and the contextual model decides the spans inside them (``combine="cascade"``), or adds its spans to the
+CRF's own (``combine="union"``: a contextual span only where no CRF span overlaps it).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -23,6 +28,8 @@ from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
 from fogwatch.records import SlantSpan
+from fogwatch.slant.contextual import REASON as CONTEXTUAL_REASON
+from fogwatch.slant.contextual import ContextualTagger, load_contextual_tagger
 from fogwatch.slant.crf import LinearChainCRF
 from fogwatch.slant.features import ArticleStats, AttributeColumns, span_features, token_columns, token_features
 from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
@@ -32,6 +39,9 @@ from fogwatch.slant.tokens import Token, tokenize
 FORMAT = "fogwatch-slant/1"
 MODEL_NAME = "slant"
 REASON = "slant model (CRF spans + technique head, models/slant)"
+# Whether the stage runs the contextual cascade (models/slant_encoder) by default: chosen on validation data
+# (docs/benchmarks.md, the slant section).
+CONTEXTUAL_DEFAULT = False
 
 
 def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]]) -> list[list[Token]]:
@@ -76,6 +86,7 @@ class SlantTagger:
     cues: CueIndex
     rules: tuple[CueRule, ...] = ()
     rule_cues: CueIndex | None = None  # every cue list, for the rules (default: ``cues``)
+    contextual: ContextualTagger | None = None  # the cascade's second tagger (None: the CRF alone)
 
     @cached_property
     def _feature_cues(self) -> frozenset[str]:
@@ -95,7 +106,7 @@ class SlantTagger:
 
     def raw_spans(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int, float, tuple[int, int]]]:
         """(start, end, propaganda probability, sentence) of every span the tagger finds."""
-        return self._raw_spans(self._read(text, sentences))
+        return self._raw_spans(text, self._read(text, sentences))
 
     def _features(self, read) -> list[list[list[str]]]:
         stats = ArticleStats.of([lower for _, _, lower, _ in read])
@@ -121,14 +132,21 @@ class SlantTagger:
         emissions = self._emissions(read) if read else []
         return [(sent, ts) for sent, ts, _, _ in read], emissions, self._rule_spans(read)
 
-    def _raw_spans(self, read) -> list[tuple[int, int, float, tuple[int, int]]]:
+    def _raw_spans(self, text: str, read) -> list[tuple[int, int, float, tuple[int, int]]]:
         if not read:
             return []
         # Every sentence of the document at once: emissions, best paths, then marginals where a span was found.
         emissions = self._emissions(read)
         outside = self.crf.labels.index("O")
         paths = self.crf.viterbi_many(emissions)
+        ctx = self.contextual
+        if ctx is not None:
+            return self._cascade(text, read, emissions, paths, ctx)
         tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
+        return self._crf_spans(read, emissions, paths, tagged)
+
+    def _crf_spans(self, read, emissions, paths, tagged) -> list[tuple[int, int, float, tuple[int, int]]]:
+        outside = self.crf.labels.index("O")
         margs = dict(zip(tagged, self.crf.marginals_many([emissions[k] for k in tagged])))
         found = []
         for k in tagged:
@@ -137,6 +155,26 @@ class SlantTagger:
             for i, j in bio_spans([self.crf.labels[p] for p in paths[k]]):
                 prob = float(np.clip(1.0 - marg[i:j, outside].mean(), 0.0, 1.0))
                 found.append((ts[i].start, ts[j - 1].end, prob, sent))
+        return found
+
+    def _cascade(self, text: str, read, emissions, paths, ctx: ContextualTagger) -> list[tuple[int, int, float, tuple[int, int]]]:
+        """The contextual tagger's spans in the CRF's candidate sentences (and, for ``union``, the CRF's own spans)."""
+        outside = self.crf.labels.index("O")
+        if ctx.candidate_bias:
+            shift = np.zeros(len(self.crf.labels))
+            shift[outside] = ctx.candidate_bias
+            candidate_paths = self.crf.viterbi_many([e + shift for e in emissions])
+        else:
+            candidate_paths = paths
+        candidates = [k for k, path in enumerate(candidate_paths) if any(p != outside for p in path)]
+        found: list[tuple[int, int, float, tuple[int, int]]] = []
+        for k, spans in zip(candidates, ctx.spans(text, [(read[k][0], read[k][1]) for k in candidates])):
+            ts = read[k][1]
+            found.extend((ts[i].start, ts[j - 1].end, prob, read[k][0]) for i, j, prob in spans)
+        if ctx.combine == "union":
+            tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
+            own = self._crf_spans(read, emissions, paths, tagged)
+            found = own + [f for f in found if not any(o[0] < f[1] and f[0] < o[1] for o in own)]
         return found
 
     def techniques(self, text: str, start: int, end: int, sentence: tuple[int, int], article_lower: str) -> list[tuple[str, float]]:
@@ -169,9 +207,10 @@ class SlantTagger:
         read = self._read(text, sentences)
         article_lower = text.lower()
         out = []
-        for start, end, prob, sent in self._raw_spans(read):
+        reason = REASON if self.contextual is None else CONTEXTUAL_REASON
+        for start, end, prob, sent in self._raw_spans(text, read):
             technique, p = self.technique(text, start, end, sent, article_lower)
-            out.append(SlantSpan(start, end, technique, float(np.clip(prob * p, 0.0, 1.0)), REASON))
+            out.append(SlantSpan(start, end, technique, float(np.clip(prob * p, 0.0, 1.0)), reason))
         # A rule adds a span only where the model found none.
         out.extend(r for r in self._rule_spans(read) if not any(m.start < r.end and r.start < m.end for m in out))
         return sorted(out, key=lambda s: (s.start, s.end))
@@ -226,6 +265,28 @@ def load_slant_tagger(folder: Path | None = None) -> SlantTagger:
         raise _corrupt(f"slant model {folder}: technique head has classes outside the 14 PTC techniques")
     cues = default_cues()
     return SlantTagger(crf, head, cues.index(), cues.rules, cues.rule_index())
+
+
+def stage_tagger(folder: Path | None = None, contextual: bool | None = None, contextual_folder: Path | None = None) -> tuple[SlantTagger, ModelError | None]:
+    """The tagger the stage runs: the CRF tagger (raises ``E710``/``E711``), with the contextual cascade when
+    ``contextual`` (default :data:`CONTEXTUAL_DEFAULT`). A contextual artefact that cannot be loaded (``E713``-``E715``)
+    leaves the CRF alone and is returned as the second item, for the stage to record."""
+    tagger = load_slant_tagger(folder)
+    if not (CONTEXTUAL_DEFAULT if contextual is None else contextual):
+        return tagger, None
+    try:
+        return replace(tagger, contextual=load_contextual_tagger(contextual_folder)), None
+    except ModelError as exc:
+        return tagger, exc
+
+
+@lru_cache(maxsize=1)
+def default_stage_tagger() -> tuple[SlantTagger, ModelError | None] | ModelError:
+    """:func:`stage_tagger` of the packaged artefacts, loaded once per process (an error of the CRF's is returned)."""
+    try:
+        return stage_tagger()
+    except ModelError as exc:
+        return exc
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,10 @@ Reads only sentences of body sections (never the title, boilerplate or reader
 comments). The model (``models/slant``, see its ``card.md``) is loaded once, when
 the pipeline is built. A missing or corrupt artefact (``E710``/``E711``) leaves
 every document's ``slant`` empty with the coded error in its ``errors``; the
-other stages run as usual. Slant is context: it never changes a place, an
+other stages run as usual. With the contextual cascade on (``contextual``, default
+:data:`fogwatch.slant.tagger.CONTEXTUAL_DEFAULT`; artefact ``models/slant_encoder``), a missing or corrupt
+contextual artefact (``E713``-``E715``) leaves the CRF alone to tag: each document with body sentences
+gets its spans and the coded error in its ``errors``. Slant is context: it never changes a place, an
 event or a figure.
 """
 
@@ -16,7 +19,7 @@ from pathlib import Path
 from fogwatch.errors import ModelError
 from fogwatch.pipeline import component
 from fogwatch.records import DocError, Document
-from fogwatch.slant.tagger import SlantTagger, default_tagger, load_slant_tagger
+from fogwatch.slant.tagger import SlantTagger, default_stage_tagger, stage_tagger
 
 
 def body_sentence_spans(doc: Document) -> list[tuple[int, int]]:
@@ -25,16 +28,22 @@ def body_sentence_spans(doc: Document) -> list[tuple[int, int]]:
 
 
 @component("slant", requires=("sentences",), assigns=("slant",), factory=True)
-def make_slant_stage(model_dir: str | None = None):
-    """Slant spans in the body sentences. ``model_dir``: another artefact folder than the packaged ``models/slant``."""
-    loaded: SlantTagger | ModelError
-    if model_dir is None:
-        loaded = default_tagger()
+def make_slant_stage(model_dir: str | None = None, contextual: bool | None = None, contextual_dir: str | None = None):
+    """Slant spans in the body sentences. ``model_dir``: another artefact folder than the packaged ``models/slant``;
+    ``contextual``: run the contextual cascade (default: the packaged choice); ``contextual_dir``: another folder than
+    ``models/slant_encoder``."""
+    got: tuple[SlantTagger, ModelError | None] | ModelError
+    if model_dir is None and contextual is None and contextual_dir is None:
+        got = default_stage_tagger()
     else:
         try:
-            loaded = load_slant_tagger(Path(model_dir))
+            got = stage_tagger(Path(model_dir) if model_dir else None, contextual if contextual is not None or contextual_dir is None else True,
+                               Path(contextual_dir) if contextual_dir else None)
         except ModelError as exc:
-            loaded = exc
+            got = exc
+    loaded: SlantTagger | ModelError = got if isinstance(got, ModelError) else got[0]
+    fallback = None if isinstance(got, ModelError) or got[1] is None else got[1]
+    fallback_error = None if fallback is None else DocError(code=str(fallback.code), message=f"{fallback.message}; the CRF alone tags", stage="slant")
 
     def slant_stage(doc: Document) -> Document:
         body = body_sentence_spans(doc)
@@ -42,6 +51,7 @@ def make_slant_stage(model_dir: str | None = None):
             return replace(doc, slant=())
         if isinstance(loaded, ModelError):
             return replace(doc, slant=()).with_error(DocError(code=str(loaded.code), message=loaded.message, stage="slant"))
-        return replace(doc, slant=tuple(loaded(doc.text, body)))
+        out = replace(doc, slant=tuple(loaded(doc.text, body)))
+        return out if fallback_error is None else out.with_error(fallback_error)
 
     return slant_stage

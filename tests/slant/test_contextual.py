@@ -1,0 +1,123 @@
+"""The contextual slant tagger (models/slant_encoder): it loads offline from the package, a bad artefact is a coded
+error (E713/E714) and the stage falls back to the CRF alone, its spans lie inside body sections with scores in [0, 1]."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fogwatch.errors import ModelError
+from fogwatch.learn.encoder import GRAPH
+from fogwatch.learn.ngram import models_dir
+from fogwatch.pipeline import Pipeline
+from fogwatch.records import Document, Section
+from fogwatch.slant.contextual import FORMAT, LABELS, decode, load_contextual_tagger, word_probabilities
+from fogwatch.slant.model import TECHNIQUES
+from fogwatch.slant.tagger import load_slant_tagger, stage_tagger
+from fogwatch.slant.tokens import tokenize
+
+from .test_stage import SPIN
+
+PACKAGED = models_dir() / "slant_encoder"
+needs_artefact = pytest.mark.skipif(not (PACKAGED / GRAPH).is_file(), reason="models/slant_encoder is not packaged")
+
+
+def test_decode_runs_and_b_starts():
+    inside = np.array([0.1, 0.8, 0.9, 0.7, 0.2, 0.6, 0.9])
+    begins = np.array([False, True, False, True, False, True, False])
+    assert decode(inside, begins, 0.5) == [(1, 3), (3, 4), (5, 7)]
+    assert decode(inside, begins, 0.95) == []
+
+
+def test_word_probabilities_average_sub_tokens_and_skip_special_ones():
+    text = "xx The unbelievable lies."
+    ts = tokenize(text, 3, len(text))
+    # sub-tokens of the sentence "The unbelievable lies.": [CLS] the un ##believable lies . [SEP]
+    offsets = np.array([[0, 0], [0, 3], [4, 6], [6, 16], [17, 21], [21, 22], [0, 0]])
+    probs = np.array([[1, 0, 0], [0.9, 0.1, 0], [0.2, 0.7, 0.1], [0.4, 0.1, 0.5], [0.1, 0, 0.9], [1, 0, 0], [0, 1, 0]], dtype=float)
+    inside, begins = word_probabilities(ts, 3, offsets, probs)
+    assert np.allclose(inside, [0.1, 0.7, 0.9, 0.0])
+    assert begins.tolist() == [False, True, False, False]
+
+
+@pytest.fixture(scope="module")
+def contextual():
+    return load_contextual_tagger()
+
+
+@needs_artefact
+def test_the_packaged_tagger_loads_offline(monkeypatch, contextual):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # nothing is fetched: the graph and tokenizer ship in the package
+    assert contextual.meta["format"] == FORMAT and tuple(contextual.meta["labels"]) == LABELS
+    assert 0.0 < contextual.threshold < 1.0
+    (offsets, probs), = contextual.sub_tokens(["The so-called peaceful protesters are nothing but a gang of thugs."])
+    assert probs.shape == (len(offsets), 3) and np.allclose(probs.sum(axis=1), 1.0)
+    assert contextual.sub_tokens([]) == []
+
+
+@needs_artefact
+def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual):
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": True}})
+    text = "Rebels shelled the town on Monday, a monitor said. " + SPIN + "\n\n12 Comments\n\n" + SPIN
+    doc = nlp(Document(doc_id="x", text=text))
+    assert doc.slant and not doc.errors
+    body = [s for s in doc.sections if s.kind == "body"]
+    for span in doc.slant:
+        assert any(b.start <= span.start and span.end <= b.end for b in body)
+        assert 0.0 <= span.score <= 1.0 and span.technique in TECHNIQUES
+    assert any("contextual" in s.reason for s in doc.slant)
+
+
+@needs_artefact
+def test_no_body_no_slant_with_the_cascade():
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": True}})
+    only_comments = Document(doc_id="c", text=SPIN, hints=(Section(0, len(SPIN), "comments", "test hint"),))
+    for doc in (Document(doc_id="t", text=""), only_comments):
+        out = nlp(doc)
+        assert out.slant == () and not out.errors
+
+
+@pytest.fixture()
+def corrupt(tmp_path: Path) -> Path:
+    folder = tmp_path / "slant_encoder"
+    if (PACKAGED / GRAPH).is_file():
+        shutil.copytree(PACKAGED, folder)
+        data = bytearray((folder / GRAPH).read_bytes())
+        data[1000:1040] = b"\x00" * 40
+        (folder / GRAPH).write_bytes(bytes(data))
+    else:  # no packaged artefact: a folder whose files are there but wrong
+        folder.mkdir()
+        for name in ("meta.json", GRAPH, "tokenizer.json"):
+            (folder / name).write_text("{}")
+    return folder
+
+
+def test_a_corrupt_artefact_is_E714_and_the_stage_falls_back_to_the_crf(corrupt):
+    with pytest.raises(ModelError) as err:
+        load_contextual_tagger(corrupt)
+    assert "E714" in str(err.value)
+    tagger, error = stage_tagger(contextual=True, contextual_folder=corrupt)
+    assert tagger.contextual is None and error is not None and str(error.code) == "E714"
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(corrupt)}})
+    docs = [nlp(Document(doc_id=str(k), text=SPIN)) for k in range(2)]
+    crf_alone = load_slant_tagger()
+    for doc in docs:  # the batch goes on: every document gets the CRF's spans and the coded error
+        assert [e.code for e in doc.errors] == ["E714"] and doc.errors[0].stage == "slant"
+        body = [(s.start, s.end) for s in doc.sentences if s.section == "body"]
+        assert doc.slant and doc.slant == tuple(crf_alone(doc.text, body))
+
+
+def test_a_missing_artefact_is_E713(tmp_path):
+    with pytest.raises(ModelError) as err:
+        load_contextual_tagger(tmp_path / "nothing-here")
+    assert "E713" in str(err.value)
+    _, error = stage_tagger(contextual=True, contextual_folder=tmp_path / "nothing-here")
+    assert error is not None and str(error.code) == "E713"
+
+
+def test_the_slant_artefacts_stay_under_20_mb():
+    total = sum(f.stat().st_size for name in ("slant", "slant_encoder") for f in (models_dir() / name).rglob("*") if f.is_file())
+    assert total < 20 * 2**20
