@@ -5,8 +5,9 @@
     python scripts/train_event_types.py            # writes model.npz, meta.json, card.md; prints the scores
 
 Data (see ../shared/README.md):
-- ACLED notes with ACLED's own coding, ``train/acled/{somalia,kenya,bangladesh}*.csv``
-  (the South Asia 2015 file has no sub-event type). Notes are rewritten a little
+- ACLED notes with ACLED's own coding, ``train/acled/{somalia,kenya,bangladesh}*.csv``, their *tune* part only
+  (the South Asia 2015 file has no sub-event type; the held-out quarter by ``is_held_out(event_id_cnty)`` is
+  what the pipeline is scored on; the cross-country study alone reads every note, split by country). Notes are rewritten a little
   towards news: the "Movement of forces:" style prefix, the "On 10 August 2025,"
   date formula, the "(District, Region)" admin parenthesis and the bracketed tail
   are dropped, since they never occur in news and the prefix names the label.
@@ -59,17 +60,32 @@ def news_like(note: str) -> str:
     return re.sub(r"\s{2,}", " ", note).strip()
 
 
-def read_acled(shared: Path) -> list[tuple[str, str, str]]:
-    """(country, news-like note, sub-event type) rows."""
+def read_acled(shared: Path, include_held_out: bool = False) -> list[tuple[str, str, str]]:
+    """(country, news-like note, sub-event type) rows of the *tune* part of the project's one ACLED split.
+
+    The held-out quarter (``is_held_out(event_id_cnty)``) is what ``benchmarks/eval_actors_acled.py`` and
+    ``benchmarks/eval_fatalities.py`` score the pipeline on, so the typing models never train on it;
+    ``include_held_out`` (every note) is for the cross-country study only, where the split is by country.
+    """
     csv.field_size_limit(10**7)
     rows = []
     for country, name in ACLED_FILES.items():
         with open(shared / "train" / "acled" / name, encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh):
                 sub, note = r.get("sub_event_type", ""), (r.get("notes") or "").strip()
+                if not include_held_out and is_held_out(r.get("event_id_cnty", "")):
+                    continue
                 if sub in SUB_EVENT_TYPES and note:
                     rows.append((country, news_like(note), sub))
     return rows
+
+
+def case_rows(shared: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """CASE 2021 dev as (snippet, sub-event type or "(none)"): the tune part and the held-out quarter (``is_held_out``)."""
+    case = read_case(shared / "eval" / "case2021" / "dev.tsv")
+    tune = [(t, g if g in SUB_EVENT_TYPES else NO_EVENT) for i, t, g in case if not is_held_out(i)]
+    held = [(t, g if g in SUB_EVENT_TYPES else NO_EVENT) for i, t, g in case if is_held_out(i)]
+    return tune, held
 
 
 def balanced(rows: list[tuple[str, str, str]], cap: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -161,9 +177,7 @@ def main() -> int:
     from fogwatch.events.classify import classify_text
 
     acled = read_acled(args.shared)
-    case = read_case(args.shared / "eval" / "case2021" / "dev.tsv")
-    tune = [(t, g if g in SUB_EVENT_TYPES else NO_EVENT) for i, t, g in case if not is_held_out(i)]
-    held = [(t, g if g in SUB_EVENT_TYPES else NO_EVENT) for i, t, g in case if is_held_out(i)]
+    tune, held = case_rows(args.shared)
     base = balanced(acled, args.cap) if not args.soft_cap else [(t, g) for _, t, g in acled]
     per_class = {g: sum(1 for _, x in base if x == g) for g in {g for _, g in base}}
     acled_w = np.array([min(1.0, args.cap / per_class[g]) for _, g in base]) if args.soft_cap else np.ones(len(base))
@@ -203,9 +217,10 @@ def main() -> int:
     # 2. cross-country ACLED: train on two countries' notes, test on the third (no CASE rows)
     if not args.skip_cross_country:
         cross = {}
+        every_note = read_acled(args.shared, include_held_out=True)  # split by country here, not by the held-out hash
         for test in ACLED_FILES:
-            train = balanced([r for r in acled if r[0] != test], args.cap)
-            test_rows = [(t, g) for c, t, g in acled if c == test]
+            train = balanced([r for r in every_note if r[0] != test], args.cap)
+            test_rows = [(t, g) for c, t, g in every_note if c == test]
             feat = Featuriser()
             model = fit(feat, train, None, args.C)
             p = model.predict_proba(feat.transform([t for t, _ in test_rows]))

@@ -109,13 +109,18 @@ class EventTyper:
         self.threshold = meta_threshold if threshold is None else threshold
         # the encoder is not run where the n-gram model already agrees with the rules this confidently
         self.encoder_skip = float(blend.get("encoder_skip", 1.01)) if self.encoder else 1.01
-        # in running text a learned decision may *change* the rules' type only at the n-gram model's own
-        # threshold (0.8, chosen by CV for exactly that): the blend's lower one was chosen on whole snippets
+        # In running text a learned decision may *change* the rules' type only at ``change_threshold``: the
+        # encoder's meta.json carries one chosen on running text (ACLED notes the models never saw); without
+        # it, the larger of the blend's threshold (chosen on whole snippets) and the n-gram model's own.
         self.ngram_threshold = float(self.model.meta.get("threshold", 0.5)) if self.model else 1.0
         if change_threshold is not None:
             self.change_threshold = change_threshold
+        elif threshold is not None:
+            self.change_threshold = threshold
+        elif "change_threshold" in blend:  # chosen on ACLED notes the models never saw (scripts/choose_retype_bar.py)
+            self.change_threshold = max(self.threshold, float(blend["change_threshold"]))
         else:
-            self.change_threshold = max(self.threshold, self.ngram_threshold) if threshold is None else threshold
+            self.change_threshold = max(self.threshold, self.ngram_threshold)
         self._encoded: dict[str, dict[str, float]] = {}
         self.encoder_calls = 0  # texts the encoder has read (cache misses), for benchmarks/bench_typer.py
 
