@@ -169,6 +169,7 @@ def main() -> int:
     ap.add_argument("--C", type=float, default=10.0, help="inverse L2 strength of the logistic regression")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--skip-cross-country", action="store_true")
+    ap.add_argument("--bar-notes", type=int, default=600, help="unseen tune-part ACLED notes per country on which the rules' threshold is chosen")
     ap.add_argument("--soft-cap", action="store_true", help="every ACLED note, class c's notes weighted min(1, cap/n_c) instead of a sample of cap (an experiment; not the shipped setting)")
     ap.add_argument("--cv-only", action="store_true", help="stop after the cross-validation on the CASE tune rows (writes nothing)")
     args = ap.parse_args()
@@ -199,9 +200,31 @@ def main() -> int:
         oof_gold += [g for _, g in folds[k]]
         print(f"  fold {k + 1}/{args.folds} done ({time.time() - t0:.0f} s)", flush=True)
     proba = np.vstack(oof_p)
-    grid = [round(x, 2) for x in np.arange(0.0, 1.01, 0.05)]
+    grid = [round(float(x), 2) for x in np.arange(0.0, 1.01, 0.05)]
     cv = {th: score_labels(oof_gold, decide(proba, classes, oof_rules, th)).weighted_f1 for th in grid}
-    threshold = max(grid, key=lambda th: (round(cv[th], 4), -th))
+
+    # 1b. the final model (every capped ACLED note + every CASE tune row) and the threshold below which the rules
+    # answer. The rules were written looking at the CASE tune rows (CV above: rules 0.85; on the held-out quarter
+    # they score 0.71), so those rows cannot say when the rules should answer: the threshold is chosen on tune-part
+    # ACLED notes outside the model's sample, which neither the model nor the rules' authors used.
+    feat = Featuriser()
+    w = np.r_[acled_w, np.full(len(tune), args.case_weight)]
+    model = fit(feat, base + tune, w, args.C)
+    sampled = {t for t, _ in base}
+    per: dict[str, int] = {}
+    notes = []
+    for country, text, label in acled:
+        if text not in sampled and per.get(country, 0) < args.bar_notes:
+            per[country] = per.get(country, 0) + 1
+            notes.append((text, label))
+    p_notes = model.predict_proba(feat.transform([t for t, _ in notes]))
+    note_rules = [classify_text(t)[0] or NO_EVENT for t, _ in notes]
+    on_notes = {th: score_labels([g for _, g in notes], decide(p_notes, model.classes_, note_rules, th)).weighted_f1 for th in grid}
+    threshold = max(grid, key=lambda th: (round(on_notes[th], 4), th))
+    scores["threshold_choice"] = {
+        "acled_unseen_notes": len(notes),
+        "weighted_f1_by_threshold": {str(th): round(float(v), 4) for th, v in on_notes.items()},
+    }
     scores["case_tune_cv"] = {
         "rows": len(oof_gold),
         "rules_weighted_f1": round(score_labels(oof_gold, oof_rules).weighted_f1, 4),
@@ -209,7 +232,9 @@ def main() -> int:
         "combined_weighted_f1": round(cv[threshold], 4),
         "note": "the rules were written looking at these rows, so their figure here is optimistic",
     }
-    print(f"threshold {threshold}: CV weighted F1 {cv[threshold]:.3f} (model alone {cv[0.0]:.3f}, rules {scores['case_tune_cv']['rules_weighted_f1']})", flush=True)
+    print(f"threshold {threshold} (unseen ACLED notes, {len(notes)}: weighted F1 {on_notes[threshold]:.3f}, rules alone "
+          f"{on_notes[1.0]:.3f}, model alone {on_notes[0.0]:.3f}); CASE tune CV at it {cv[threshold]:.3f} (model alone {cv[0.0]:.3f}, "
+          f"rules {scores['case_tune_cv']['rules_weighted_f1']})", flush=True)
 
     if args.cv_only:
         return 0
@@ -221,13 +246,13 @@ def main() -> int:
         for test in ACLED_FILES:
             train = balanced([r for r in every_note if r[0] != test], args.cap)
             test_rows = [(t, g) for c, t, g in every_note if c == test]
-            feat = Featuriser()
-            model = fit(feat, train, None, args.C)
-            p = model.predict_proba(feat.transform([t for t, _ in test_rows]))
+            cc_feat = Featuriser()  # its own names: the final model of 1b is written below
+            cc_model = fit(cc_feat, train, None, args.C)
+            p = cc_model.predict_proba(cc_feat.transform([t for t, _ in test_rows]))
             gold = [g for _, g in test_rows]
             rules = [classify_text(t)[0] or NO_EVENT for t, _ in test_rows]
-            combined = decide(p, model.classes_, rules, threshold)
-            model_alone = decide(p, model.classes_, rules, 0.0)
+            combined = decide(p, cc_model.classes_, rules, threshold)
+            model_alone = decide(p, cc_model.classes_, rules, 0.0)
             cross[test] = {
                 "rows": len(gold),
                 "rules_accuracy": round(float(np.mean([a == b for a, b in zip(rules, gold)])), 4),
@@ -238,10 +263,7 @@ def main() -> int:
             print(f"  held-out country {test}: {cross[test]} ({time.time() - t0:.0f} s)", flush=True)
         scores["acled_cross_country"] = cross
 
-    # 3. the final model: every ACLED note (capped) + every CASE tune row
-    feat = Featuriser()
-    w = np.r_[np.ones(len(base)), np.full(len(tune), args.case_weight)]
-    model = fit(feat, base + tune, w, args.C)
+    # 3. the final model (fitted in 1b) on the CASE held-out quarter, once
     p = model.predict_proba(feat.transform([t for t, _ in held]))
     gold = [g if g != NO_EVENT else NONE_LABEL for _, g in held]
     as_label = lambda xs: [x if x != NO_EVENT else NONE_LABEL for x in xs]  # noqa: E731
@@ -304,15 +326,17 @@ def card(meta: dict) -> str:
         "## Training data",
         "",
         f"- {meta['training_rows']['acled_notes']} ACLED event notes with ACLED's own sub-event coding (Somalia 2025-26,",
-        f"  Kenya 2004-19, Bangladesh 2022-24; at most {meta['settings']['cap']} per class, fixed seed), from `../shared/train/acled/`.",
+        f"  Kenya 2004-19, Bangladesh 2022-24; at most {meta['settings']['cap']} per class, fixed seed), from the tune part of",
+        "  `../shared/train/acled/` (the held-out quarter by `is_held_out(event_id_cnty)` is never read here).",
         "  Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com. Used under ACLED's",
         "  Terms of Use, which require attribution; the notes themselves are not redistributed: this",
         "  artefact holds only n-gram weights.",
         f"- {meta['training_rows']['case_tune']} snippets of the *tune* part of CASE 2021 Task 2 dev",
         "  (`../shared/eval/case2021/dev.tsv`; the split is `fogwatch.events.evaluation.is_held_out`),",
         "  non-ACLED classes (disasters, diplomacy, crime, attribution) as the class `(none)`.",
-        "- The held-out quarter of CASE dev was used for no training and no choice; the decision threshold",
-        "  was chosen by 5-fold cross-validation on the tune rows.",
+        "- The held-out quarter of CASE dev was used for no training and no choice. The decision threshold was",
+        f"  chosen on {s.get('threshold_choice', {}).get('acled_unseen_notes', 'some')} tune-part ACLED notes outside the model's sample (weighted F1; the rules",
+        "  were written looking at the CASE tune rows, so the tune rows' CV, below, flatters them).",
         "",
         "## Held-out scores",
         "",
