@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from fogwatch.learn.encoder import GRAPH  # noqa: E402
-from fogwatch.slant.contextual import COMBINE, FORMAT, LABELS, ContextualTagger, SubTokens, softmax  # noqa: E402
+from fogwatch.slant.contextual import FORMAT, LABELS, ContextualTagger, SubTokens, softmax  # noqa: E402
 from fogwatch.slant.crf import LinearChainCRF  # noqa: E402
 from fogwatch.slant.evaluate import Article, part_of, read_ptc  # noqa: E402
 from fogwatch.slant.scoring import merge_overlapping, si_score  # noqa: E402
@@ -43,7 +43,9 @@ from fogwatch.slant.scoring import merge_overlapping, si_score  # noqa: E402
 OUT = REPO / "src" / "fogwatch" / "models" / "slant_encoder"
 WORK = REPO / ".cache" / "train-slant-encoder"
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-CANDIDATE_BIASES = (0.5, 0.0, -0.5, -1.0, -1.5, -2.0, -3.0)
+CANDIDATE_BIASES = (0.5, 0.25, 0.15, 0.1, 0.05, 0.0, -0.5, -3.0)
+# (combination, the CRF marginals' weight in a word's inside probability)
+COMBINATIONS = (("cascade", 0.0), ("cascade", 0.3), ("cascade", 0.5), ("cascade", 0.7), ("union", 0.0))
 
 
 def base_model_dir() -> Path:
@@ -203,16 +205,16 @@ def grid(base, val: list[Article], table: dict[str, SubTokens]) -> dict[str, dic
         done.append((a, read, emissions, base.crf.viterbi_many(emissions) if read else [], base._rule_spans(read)))
     n_body = sum(len(read) for _, read, _, _, _ in done)
     out: dict[str, dict] = {}
-    for combine in COMBINE:
+    for combine, weight in COMBINATIONS:
         for bias in CANDIDATE_BIASES:
             for t in THRESHOLDS:
-                tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}))
+                tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight))
                 predicted = {}
                 for a, read, emissions, paths, rules in done:
                     spans = [(s, e) for s, e, _, _ in (tagger._cascade(a.text, read, emissions, paths, tagger.contextual) if read else [])]
                     spans.extend((r.start, r.end) for r in rules if not any(s < r.end and r.start < e for s, e in spans))
                     predicted[a.article_id] = spans
-                out[f"{combine}/{bias}/{t}"] = si_score(predicted, gold).as_dict()
+                out[f"{combine}/{bias}/{t}/{weight}"] = si_score(predicted, gold).as_dict()
     shares = {}
     for bias in CANDIDATE_BIASES:
         shift = np.zeros(len(base.crf.labels))
@@ -284,7 +286,7 @@ def card(meta: dict) -> str:
         f"{meta['settings']['batch']}, sentences truncated to {meta['max_len']} sub-tokens, seed {meta['settings']['seed']}), exported to ONNX",
         "(opset 17), int8 dynamic quantisation (onnxruntime), shipped gzip-compressed (`model.onnx.gz`; its SHA-256 in",
         "`meta.json`). A word is inside a span when the mean `1 - P(O)` of its sub-tokens reaches the threshold "
-        f"({meta['threshold']}); the CRF's O score is shifted by {meta['candidate_bias']} to pick candidate sentences; combination: `{meta['combine']}`.",
+        f"({meta['threshold']}; the CRF's marginals weigh {meta['crf_weight']}); the CRF's O score is shifted by {meta['candidate_bias']} to pick candidate sentences; combination: `{meta['combine']}`.",
         "",
         "## Data",
         "Propaganda Techniques Corpus, train split of SemEval-2020 Task 11 (Da San Martino et al., EMNLP-IJCNLP 2019 and",
@@ -328,8 +330,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--negatives", type=float, default=0.4, help="share of the sentences without a gold span kept for training")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-share", type=float, default=0.35, help="the most body sentences the cascade may hand the contextual model (speed)")
-    ap.add_argument("--from-epoch", type=int, default=None, help="skip training: export the saved checkpoint of this epoch")
+    ap.add_argument("--max-share", type=float, default=0.15,
+                    help="the most body sentences the cascade may hand the contextual model (speed: about 8 CPU s over FA-KES's 9,550)")
+    ap.add_argument("--from-epochs", type=int, nargs="+", default=None, help="skip training: choose among these saved epochs' checkpoints")
     args = ap.parse_args()
     import torch
 
@@ -369,25 +372,31 @@ def main() -> int:
         print(f"epoch {epoch} validation (torch fp32): best {key} SI {res}; candidate shares {scores['candidate_share']}", file=sys.stderr, flush=True)
         (WORK / "validation.json").write_text(json.dumps({"crf_alone": alone, "epochs": epochs}, indent=1))
 
-    if args.from_epoch is None:
+    if args.from_epochs is None:
         train(torch, rows, args.epochs, args.lr, args.max_len, args.seed, args.batch, on_epoch)
-        chosen_epoch = max(epochs, key=lambda e: epochs[e]["best_si"]["f1"])
+        candidates = sorted(epochs)
     else:
-        chosen_epoch = args.from_epoch
-        epochs = json.loads((WORK / "validation.json").read_text())["epochs"]
+        candidates = args.from_epochs
+        epochs = {int(e): v for e, v in json.loads((WORK / "validation.json").read_text())["epochs"].items()}
     if args.validate:
-        print(f"chosen epoch {chosen_epoch} ({time.time() - t0:.0f} s)", file=sys.stderr)
+        print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
         return 0
 
-    model = build(torch)
-    model.load_state_dict(torch.load(WORK / f"epoch{chosen_epoch}.pt"))
-    stage = WORK / "export"
-    export(torch, model, stage)
-    table = onnx_sub_tokens(stage / "model.onnx", val_texts, args.max_len)
-    scores = grid(base, val, table)
-    key, res = best_of(scores, args.max_share)
-    combine, bias, threshold = key.split("/")
-    print(f"validation (int8 graph): best {key} SI {res}", file=sys.stderr, flush=True)
+    # Every epoch exported to int8 and scored on validation again: the settings are chosen on what ships.
+    results = {}
+    for epoch in candidates:
+        model = build(torch)
+        model.load_state_dict(torch.load(WORK / f"epoch{epoch}.pt"))
+        export(torch, model, WORK / f"export{epoch}")
+        table = onnx_sub_tokens(WORK / f"export{epoch}" / "model.onnx", val_texts, args.max_len)
+        scores = grid(base, val, table)
+        key, res = best_of(scores, args.max_share)
+        results[epoch] = (key, res, scores)
+        print(f"epoch {epoch} validation (int8 graph): best {key} SI {res}; shares {scores['candidate_share']}", file=sys.stderr, flush=True)
+    chosen_epoch = max(results, key=lambda e: results[e][1]["f1"])
+    key, res, scores = results[chosen_epoch]
+    combine, bias, threshold, weight = key.split("/")
+    stage = WORK / f"export{chosen_epoch}"
     OUT.mkdir(parents=True, exist_ok=True)
     data = __import__("gzip").compress((stage / "model.onnx").read_bytes(), compresslevel=9, mtime=0)
     (OUT / GRAPH).write_bytes(data)
@@ -400,12 +409,14 @@ def main() -> int:
         "threshold": float(threshold),
         "candidate_bias": float(bias),
         "combine": combine,
+        "crf_weight": float(weight),
         "sha256": hashlib.sha256(data).hexdigest(),
         "tokenizer_sha256": hashlib.sha256((OUT / "tokenizer.json").read_bytes()).hexdigest(),
         "settings": {"epochs_run": args.epochs, "epochs_chosen": int(chosen_epoch), "lr": args.lr, "batch": args.batch, "seed": args.seed, "negatives": args.negatives,
                      "max_share": args.max_share},
         "rows": {"train_articles": len(fit), "train_sentences": len(rows), "train_sentences_all": n_sentences, "validation_articles": len(val)},
         "validation": {"crf_alone": alone, "chosen": res, "candidate_share": scores["candidate_share"][bias],
+                       "best_per_epoch_int8": {str(e): r[1] | {"setting": r[0]} for e, r in results.items()},
                        "best_per_epoch_torch": {str(e): v["best_si"] | {"setting": v["best"]} for e, v in epochs.items()},
                        "int8_grid": scores},
         "command": "nice python scripts/train_slant_encoder.py",

@@ -9,8 +9,8 @@ chosen on validation data). It is loaded by :func:`fogwatch.learn.encoder.open_o
 The tagger runs as a cascade after the CRF (:class:`fogwatch.slant.tagger.SlantTagger`): the CRF, at a lower decision
 bias, picks the candidate sentences; this model reads each candidate sentence alone (one batch per document) and
 decides the spans inside it. A word's probability of being inside a span is the mean over its sub-tokens of
-``1 - P(O)``; a span is a maximal run of words at or above the threshold (a word whose most probable label is ``B``
-starts a new one). ``scripts/train_slant_encoder.py`` builds the artefact.
+``1 - P(O)``, mixed with the CRF's marginal ``1 - P(O)`` of the word by the artefact's ``crf_weight``; a span is a
+maximal run of words at or above the threshold (a word whose most probable label is ``B`` starts a new one). ``scripts/train_slant_encoder.py`` builds the artefact.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ FORMAT = "fogwatch-slant-encoder-onnx/1"
 MODEL_NAME = "slant_encoder"
 LABELS = ("O", "B", "I")
 COMBINE = ("cascade", "union")
+BATCH = 16  # sentences per onnxruntime run (of similar lengths)
 REASON = "slant model (CRF candidates + contextual tagger, models/slant_encoder)"
 CODES = ArtefactCodes(Code.SLANT_ENCODER_MISSING, Code.SLANT_ENCODER_CORRUPT, Code.SLANT_ENCODER_RUNTIME, "python scripts/train_slant_encoder.py")
 
@@ -95,28 +96,47 @@ class ContextualTagger:
     candidate_bias: float  # added to the CRF's O score to pick candidate sentences (negative: more candidates)
     combine: str  # "cascade": its spans alone in the candidates; "union": the CRF's spans plus its spans where none overlaps
     meta: dict
+    crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
 
-    def sub_tokens(self, texts: list[str]) -> list[SubTokens]:
-        """Each text's sub-token offsets and label probabilities, one batch for them all."""
+    def sub_tokens(self, texts: list[str], batch: int = BATCH) -> list[SubTokens]:
+        """Each text's sub-token offsets and label probabilities: the texts tokenised at once, then run in batches of
+        similar lengths (padded to the longest of each batch, so short sentences do not pay for long ones)."""
         if not texts:
             return []
         encoded = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        probs = softmax(self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float64))
-        out = []
-        for k, e in enumerate(encoded):
-            n = int(mask[k].sum())
-            offsets = np.array(e.offsets[:n], dtype=np.int64).reshape(-1, 2)
-            offsets[np.array(e.special_tokens_mask[:n], dtype=bool)] = 0
-            out.append((offsets, probs[k, :n]))
-        return out
+        lengths = [sum(e.attention_mask) for e in encoded]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        out: list[SubTokens | None] = [None] * len(texts)
+        for s in range(0, len(order), batch):
+            idx = order[s : s + batch]
+            width = lengths[idx[-1]]
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, k in enumerate(idx):
+                ids[row, : lengths[k]] = encoded[k].ids[: lengths[k]]
+                mask[row, : lengths[k]] = 1
+            probs = softmax(self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float64))
+            for row, k in enumerate(idx):
+                n = lengths[k]
+                offsets = np.array(encoded[k].offsets[:n], dtype=np.int64).reshape(-1, 2)
+                offsets[np.array(encoded[k].special_tokens_mask[:n], dtype=bool)] = 0
+                out[k] = (offsets, probs[row, :n])
+        assert all(x is not None for x in out)
+        return out  # type: ignore[return-value]
 
-    def spans(self, text: str, sentences: Sequence[tuple[tuple[int, int], Sequence[Token]]]) -> list[list[tuple[int, int, float]]]:
-        """For each (sentence, its tokens): the spans found, as token ranges [i, j) with their mean inside probability."""
+    def word_scores(self, text: str, sentences: Sequence[tuple[tuple[int, int], Sequence[Token]]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each (sentence, its tokens): :func:`word_probabilities` (inside probability, B start) of its words."""
+        return [word_probabilities(ts, s, offsets, probs)
+                for ((s, _), ts), (offsets, probs) in zip(sentences, self.sub_tokens([text[s:e] for (s, e), _ in sentences]))]
+
+    def spans(self, text: str, sentences: Sequence[tuple[tuple[int, int], Sequence[Token]]],
+              crf_inside: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int, float]]]:
+        """For each (sentence, its tokens): the spans found, as token ranges [i, j) with their mean inside probability;
+        ``crf_inside``: the CRF's inside probability of each sentence's words, mixed in by ``crf_weight``."""
         out = []
-        for ((s, e), ts), (offsets, probs) in zip(sentences, self.sub_tokens([text[s:e] for (s, e), _ in sentences])):
-            inside, begins = word_probabilities(ts, s, offsets, probs)
+        for k, (inside, begins) in enumerate(self.word_scores(text, sentences)):
+            if crf_inside is not None and self.crf_weight:
+                inside = self.crf_weight * crf_inside[k] + (1.0 - self.crf_weight) * inside
             out.append([(i, j, float(np.clip(inside[i:j].mean(), 0.0, 1.0))) for i, j in decode(inside, begins, self.threshold)])
         return out
 
@@ -130,11 +150,12 @@ def load_contextual_tagger(folder: Path | None = None, threads: int = 1) -> Cont
         threshold = float(meta["threshold"])
         candidate_bias = float(meta["candidate_bias"])
         combine = str(meta["combine"])
+        crf_weight = float(meta.get("crf_weight", 0.0))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"slant encoder {folder}/meta.json lacks a setting: {type(exc).__name__}: {exc}", Code.SLANT_ENCODER_CORRUPT) from None
-    if labels != LABELS or session.get_outputs()[0].shape[-1] != len(LABELS) or not 0.0 < threshold < 1.0 or combine not in COMBINE:
+    if labels != LABELS or session.get_outputs()[0].shape[-1] != len(LABELS) or not 0.0 < threshold < 1.0 or combine not in COMBINE or not 0.0 <= crf_weight < 1.0:
         raise ModelError(f"slant encoder {folder}: labels, threshold, combination or the graph's output do not match", Code.SLANT_ENCODER_CORRUPT)
-    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta)
+    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta, crf_weight)
 
 
 @lru_cache(maxsize=1)

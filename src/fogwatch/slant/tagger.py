@@ -167,8 +167,11 @@ class SlantTagger:
         else:
             candidate_paths = paths
         candidates = [k for k, path in enumerate(candidate_paths) if any(p != outside for p in path)]
+        crf_inside = None
+        if ctx.crf_weight and ctx.combine == "cascade":  # the CRF's marginals (at its own bias) mixed in
+            crf_inside = [1.0 - m[:, outside] for m in self.crf.marginals_many([emissions[k] for k in candidates])]
         found: list[tuple[int, int, float, tuple[int, int]]] = []
-        for k, spans in zip(candidates, ctx.spans(text, [(read[k][0], read[k][1]) for k in candidates])):
+        for k, spans in zip(candidates, ctx.spans(text, [(read[k][0], read[k][1]) for k in candidates], crf_inside)):
             ts = read[k][1]
             found.extend((ts[i].start, ts[j - 1].end, prob, read[k][0]) for i, j, prob in spans)
         if ctx.combine == "union":
