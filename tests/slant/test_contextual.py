@@ -1,5 +1,8 @@
-"""The contextual slant tagger (models/slant_encoder): it loads offline from the package, a bad artefact is a coded
-error (E713/E714) and the stage falls back to the CRF alone, its spans lie inside body sections with scores in [0, 1]."""
+"""The contextual slant tagger (models/slant_encoder): it loads offline, a bad artefact is a coded error (E713/E714)
+and the stage falls back to the CRF alone, its spans lie inside body sections with scores in [0, 1].
+
+The packaged artefact (a 15 MB fine-tuned MiniLM) is not shipped: the cascade runs here on a tiny but real artefact
+built by ``tiny_contextual`` (the ``contextual_dir`` fixture) (an ONNX graph that tags a few known word-pieces), so nothing is skipped."""
 
 from __future__ import annotations
 
@@ -19,10 +22,10 @@ from fogwatch.slant.model import TECHNIQUES
 from fogwatch.slant.tagger import load_slant_tagger, stage_tagger
 from fogwatch.slant.tokens import tokenize
 
+from .tiny_contextual import EXPECTED
 from .test_stage import SPIN
 
 PACKAGED = models_dir() / "slant_encoder"
-needs_artefact = pytest.mark.skipif(not (PACKAGED / GRAPH).is_file(), reason="models/slant_encoder is not packaged")
 
 
 def test_decode_runs_and_b_starts():
@@ -44,23 +47,42 @@ def test_word_probabilities_average_sub_tokens_and_skip_special_ones():
 
 
 @pytest.fixture(scope="module")
-def contextual():
-    return load_contextual_tagger()
+def contextual(contextual_dir):
+    return load_contextual_tagger(contextual_dir)
 
 
-@needs_artefact
-def test_the_packaged_tagger_loads_offline(monkeypatch, contextual):
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # nothing is fetched: the graph and tokenizer ship in the package
+def test_a_contextual_artefact_loads_offline(monkeypatch, contextual_dir):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # nothing is fetched: the graph and tokenizer are in the folder
+    contextual = load_contextual_tagger(contextual_dir)
     assert contextual.meta["format"] == FORMAT and tuple(contextual.meta["labels"]) == LABELS
-    assert 0.0 < contextual.threshold < 1.0
+    assert 0.0 < contextual.threshold < 1.0 and contextual.combine == "cascade"
     (offsets, probs), = contextual.sub_tokens(["The so-called peaceful protesters are nothing but a gang of thugs."])
     assert probs.shape == (len(offsets), 3) and np.allclose(probs.sum(axis=1), 1.0)
     assert contextual.sub_tokens([]) == []
 
 
-@needs_artefact
-def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual):
-    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": True}})
+def test_the_packaged_choice_loads_or_is_E713_never_corrupt():
+    """models/slant_encoder is not packaged by default: loading it is then E713 (missing), and a pipeline with the
+    cascade on falls back to the CRF; where the artefact is present it must load."""
+    if (PACKAGED / GRAPH).is_file():
+        tagger = load_contextual_tagger()
+        assert tagger.meta["format"] == FORMAT and tuple(tagger.meta["labels"]) == LABELS
+    else:
+        with pytest.raises(ModelError) as err:
+            load_contextual_tagger()
+        assert "E713" in str(err.value)
+
+
+def test_the_tiny_graph_tags_the_word_pieces_it_favours(contextual):
+    text = "Our heroic soldiers fought the brutal regime."
+    ts = tokenize(text, 0, len(text))
+    (spans,) = contextual.spans(text, [((0, len(text)), ts)])
+    assert [text[ts[i].start : ts[j - 1].end] for i, j, _ in spans] == ["heroic soldiers", "brutal regime"]
+    assert all(0.9 < p <= 1.0 for _, _, p in spans)
+
+
+def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual_dir):
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(contextual_dir)}})
     text = "Rebels shelled the town on Monday, a monitor said. " + SPIN + "\n\n12 Comments\n\n" + SPIN
     doc = nlp(Document(doc_id="x", text=text))
     assert doc.slant and not doc.errors
@@ -69,12 +91,22 @@ def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual):
         assert any(b.start <= span.start and span.end <= b.end for b in body)
         assert 0.0 <= span.score <= 1.0 and span.technique in TECHNIQUES
     assert any("contextual" in s.reason for s in doc.slant)
+    # the contextual spans are the tiny graph's (never the comments' copy of SPIN: checked above)
+    assert {doc.text[s.start : s.end] for s in doc.slant if "contextual" in s.reason} <= EXPECTED
 
 
-@needs_artefact
-def test_no_body_no_slant_with_the_cascade():
-    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": True}})
+def test_the_cascade_replaces_the_crfs_spans_in_candidate_sentences(contextual_dir):
+    crf_alone = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": False}})(Document(doc_id="s", text=SPIN))
+    cascade = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(contextual_dir)}})(Document(doc_id="s", text=SPIN))
+    assert not cascade.errors and cascade.slant != crf_alone.slant
+    assert not any("contextual" in s.reason for s in crf_alone.slant)
+    assert {SPIN[s.start : s.end] for s in cascade.slant if "contextual" in s.reason} == EXPECTED
+
+
+def test_no_body_no_slant_with_the_cascade(contextual_dir):
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(contextual_dir)}})
     only_comments = Document(doc_id="c", text=SPIN, hints=(Section(0, len(SPIN), "comments", "test hint"),))
+    assert nlp(Document(doc_id="b", text=SPIN)).slant  # the same text in the body is tagged
     for doc in (Document(doc_id="t", text=""), only_comments):
         out = nlp(doc)
         assert out.slant == () and not out.errors
