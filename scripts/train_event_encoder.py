@@ -312,7 +312,12 @@ def ship(args, tune, held) -> None:
         + (" --refit" if args.refit else "") + " && python scripts/choose_retype_bar.py",
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
-    # the held-out quarter, once, through the shipped typer
+    score_held_out(args, out, held, src, settings["max-len"])
+
+
+def score_held_out(args, out: Path, held, graph_dir: Path, max_len: int) -> None:
+    """The held-out quarter, once, through the shipped typer (rules; n-gram + rules; the shipped blend) and the
+    encoder alone (the int8 graph in ``graph_dir``); writes the scores into ``out/meta.json`` and the card."""
     import importlib
 
     import fogwatch.events.typer as typer_mod
@@ -321,6 +326,7 @@ def ship(args, tune, held) -> None:
     from fogwatch.learn.encoder import load_encoder
 
     load_encoder.cache_clear()
+    meta = json.loads((out / "meta.json").read_text())
     htexts, hgold = [t for t, _ in held], as_label([g for _, g in held])
     variants = {
         "rules": typer_mod.EventTyper(use_model=False),
@@ -333,7 +339,7 @@ def ship(args, tune, held) -> None:
         sc = score_labels(hgold, pred)
         held_scores[name] = sc.as_dict()
         print(f"CASE held-out {name}: weighted F1 {sc.weighted_f1:.3f} macro {sc.macro_f1:.3f} ({len(held)} rows)", flush=True)
-    p_h = onnx_proba(out, htexts, settings["max-len"])
+    p_h = onnx_proba(graph_dir, htexts, max_len)
     enc_alone = score_labels(hgold, as_label([CLASSES[int(r.argmax())] for r in p_h]))
     held_scores["encoder_alone"] = enc_alone.as_dict()
     print(f"CASE held-out encoder alone: weighted F1 {enc_alone.weighted_f1:.3f}", flush=True)
@@ -473,7 +479,8 @@ def card(meta: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mode", choices=("val", "ship", "final", "cross-country"), required=True)
+    ap.add_argument("--mode", choices=("val", "ship", "final", "cross-country", "card"), required=True,
+                    help="card: score the shipped artefact on the held-out quarter again (the same figures) and rewrite its card")
     ap.add_argument("--epoch", type=int, default=0, help="ship: the validation run's epoch to ship (0: the best on the validation rows)")
     ap.add_argument("--bar-notes", type=int, default=600, help="ship: unseen tune-part ACLED notes per country on which the rules' threshold is chosen")
     ap.add_argument("--choose-only", action="store_true", help="ship: print the choices on the validation rows and notes, write nothing, score nothing")
@@ -518,6 +525,13 @@ def main() -> int:
         (args.work / "val.json").write_text(json.dumps({"settings": settings, "weighted_f1_by_epoch": record}, indent=1))
     elif args.mode == "ship":
         ship(args, tune, held)
+    elif args.mode == "card":
+        import gzip
+
+        graph_dir = args.work / "shipped_graph"
+        graph_dir.mkdir(parents=True, exist_ok=True)
+        (graph_dir / "model.onnx").write_bytes(gzip.decompress((args.out / GRAPH).read_bytes()))
+        score_held_out(args, args.out, held, graph_dir, json.loads((args.out / "meta.json").read_text())["max_len"])
     elif args.mode == "cross-country":
         result = {}
         for test in ACLED_FILES:
