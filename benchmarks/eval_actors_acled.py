@@ -43,6 +43,10 @@ def rows(part: str) -> list[dict[str, str]]:
     return out
 
 
+# ACLED's numeric ISO 3166-1 country codes of the files with one country -> alpha-2 (the events stage's default_country)
+ISO2 = {"706": "SO", "404": "KE", "50": "BD", "050": "BD"}
+
+
 def typing_training_notes() -> set[str]:
     """The (news-like) ACLED notes the packaged sub-event models were trained on: their per-class samples of the tune part."""
     import json
@@ -77,6 +81,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--unseen", action="store_true",
                     help="tune part only: leave out the notes the sub-event models trained on (scripts/train_event_types.py's "
                          "and train_event_encoder.py's per-class samples), so that a typer setting is chosen on notes they never saw")
+    ap.add_argument("--feed-country", action="store_true",
+                    help="give the events stage each file's country (default_country), as a feed's country is known; files "
+                         "covering several countries (South Asia 2015) get none")
     ap.add_argument("--retype-threshold", type=float, default=None,
                     help="the events stage's retype_threshold (the learned probability needed to change the rules' type of "
                          "a clause); default: the packaged models' own bar")
@@ -92,6 +99,7 @@ def main(argv: list[str]) -> int:
     if args.retype_threshold is not None:
         events_config["retype_threshold"] = args.retype_threshold
     nlp = fogwatch.load(config={"events": events_config} if events_config else None)
+    by_country: dict[str, object] = {}
     data = rows(args.part)
     if args.unseen:
         if args.part != "tune":
@@ -109,8 +117,17 @@ def main(argv: list[str]) -> int:
     t = time.perf_counter()
     score: dict[str, Counter[str]] = defaultdict(Counter)
     errors: list[tuple[str, str, str, str, str]] = []
+    countries: dict[str, set[str]] = defaultdict(set)
     for r in data:
-        rec = nlp(r["notes"], published=acled_date(r["event_date"]))
+        countries[r["_file"]].add(r.get("iso", ""))
+    for r in data:
+        run = nlp
+        if args.feed_country and len(countries[r["_file"]]) == 1:
+            iso = ISO2.get(next(iter(countries[r["_file"]])))
+            if iso and iso not in by_country:
+                by_country[iso] = fogwatch.load(config={"events": {**events_config, "default_country": iso}})
+            run = by_country.get(iso, nlp) if iso else nlp  # type: ignore[assignment]
+        rec = run(r["notes"], published=acled_date(r["event_date"]))
         e = rec.events[0] if rec.events else None
         got1 = acled_name(e.actor1) if e is not None and e.actor1 else ""
         got2 = acled_name(e.actor2) if e is not None and e.actor2 else ""

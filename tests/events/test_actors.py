@@ -142,3 +142,18 @@ def test_no_actor_name_starts_with_a_date_word_or_adverb():
                      "Yesterday Zarqa militants attacked.", "Earlier Islamic State militants attacked."):
         for m in r.find(sentence):
             assert not _DATE_WORDS.match(r.resolve(m, "SY", 2020).name), sentence
+
+
+def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_place():
+    """The events stage's default_country (a feed's country), sentences written for this test."""
+    import fogwatch
+
+    nlp = fogwatch.load(config={"events": {"default_country": "KE"}})
+    placeless = nlp("Hundreds of teachers marched to demand unpaid wages on Monday.").events[0]
+    assert placeless.actor1.name == "Protesters (Kenya)" and "default_country (KE)" in (placeless.actor1.reason or "")
+    assert placeless.location is None  # it names actors; it locates nothing
+    placed = nlp("Hundreds of teachers marched in Kampala, Uganda to demand unpaid wages on Monday.").events[0]
+    assert placed.actor1.name == "Protesters (Uganda)" and "default_country" not in (placed.actor1.reason or "")
+    named = nlp("Hundreds of Kenyan teachers marched to demand unpaid wages on Monday.").events[0]
+    assert named.actor1.name == "Protesters (Kenya)" and "default_country" not in (named.actor1.reason or "")  # the text named it
+    assert fogwatch.load()("Hundreds of teachers marched to demand unpaid wages on Monday.").events[0].actor1.name == "Protesters"

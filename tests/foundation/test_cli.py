@@ -94,3 +94,19 @@ def test_actors_option_adds_a_user_registry(run_cli, tmp_path):
     assert "Northern Shield Brigade" in names
     missing = run_cli("extract", "--actors", str(tmp_path / "nope.yaml"), str(doc))
     assert missing.returncode == 2 and b"E601" in missing.stderr and missing.stdout == b""
+
+
+def test_country_option_names_generic_actors_of_a_placeless_report(run_cli, tmp_path):
+    """--country: the country a feed covers, for reports that name no place the gazetteer knows (written for this test)."""
+    doc = tmp_path / "r.txt"
+    doc.write_text("On Monday hundreds of teachers marched to demand unpaid wages.\n")
+    plain = run_cli("extract", str(doc))
+    given = run_cli("extract", "--country", "ke", str(doc))
+    assert plain.returncode == given.returncode == 0, given.stderr.decode()
+    [before], [after] = ([json.loads(x) for x in p.stdout.decode().splitlines()] for p in (plain, given))
+    assert before["events"][0]["actor1"]["name"] == "Protesters"
+    actor = after["events"][0]["actor1"]
+    assert actor["name"] == "Protesters (Kenya)" and "default_country (KE)" in actor["reason"]
+    assert after["events"][0]["location"] is None  # the feed's country names actors; it locates nothing
+    bad = run_cli("extract", "--country", "Narnia", str(doc))
+    assert bad.returncode == 2 and b"E302" in bad.stderr and bad.stdout == b""

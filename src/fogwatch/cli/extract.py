@@ -20,7 +20,9 @@ from fogwatch.pipeline import Pipeline, default_pipeline
 from fogwatch.pipeline.parallel import default_jobs, pipe_parallel
 
 
-def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bool, actors: list[str] | None = None) -> Pipeline:
+def build_pipeline(
+    stages: str | None, lexicon: list[str] | None, rules_only: bool, actors: list[str] | None = None, country: str | None = None
+) -> Pipeline:
     """The pipeline of ``--stages`` (default: every installed stage) with the events stage's settings as arguments."""
     names = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
     events: dict[str, object] = {}
@@ -36,8 +38,10 @@ def build_pipeline(stages: str | None, lexicon: list[str] | None, rules_only: bo
         events["lexicon_paths"] = tuple(lexicon)
     if rules_only:
         events["use_model"] = False
+    if country:
+        events["default_country"] = country
     if events and names is not None and "events" not in names:
-        raise UsageError("--actors, --lexicon and --rules-only set the events stage, which --stages leaves out", Code.BAD_OPTION)
+        raise UsageError("--actors, --lexicon, --rules-only and --country set the events stage, which --stages leaves out", Code.BAD_OPTION)
     config = {"events": events} if events else None
     return Pipeline(names, config) if names is not None else default_pipeline(config=config)
 
@@ -57,6 +61,7 @@ def extract(
     actors: Optional[list[str]] = typer.Option(None, "--actors", help="An actor registry YAML file or folder to add (repeatable); see src/fogwatch/data/actors/README.md."),
     lexicon: Optional[list[str]] = typer.Option(None, "--lexicon", help="An event lexicon YAML file or folder to add (repeatable); see src/fogwatch/data/lexicon/README.md."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Type events by the lexicon alone, without the trained sub-event model."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO code of the country the input covers (a feed's): reports naming no known place give their generic actors that country."),
 ) -> None:
     """Extract one JSON record per input document to standard output."""
     targets = list(paths or ["-"])
@@ -66,7 +71,7 @@ def extract(
         raise UsageError(f"--jobs {jobs} is too large; at most 256", Code.BAD_OPTION)
     check_paths(targets)
     nlp = building("loading the pipeline (first run: building the gazetteer index)",
-                   lambda: build_pipeline(stages, lexicon, rules_only, actors), enabled=progress,
+                   lambda: build_pipeline(stages, lexicon, rules_only, actors, country), enabled=progress,
                    index=not stages or "places" in stages)
     # The pipeline's tables and models live as long as the process: frozen out of the cycle collector's scans,
     # and collections spaced for a batch (a document's objects are freed by reference counting; the collector

@@ -116,7 +116,7 @@ class DocContext:
     """What the assembly needs of one document, computed once."""
 
     def __init__(self, doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None,
-                 claimants: ClaimantRegistry | None = None) -> None:
+                 claimants: ClaimantRegistry | None = None, default_country: str | None = None) -> None:
         self.doc = doc
         self.claimants = claimants if claimants is not None else claimants_from_env()
         self.typer = typer
@@ -128,7 +128,9 @@ class DocContext:
         self.places = tuple(p for p in doc.places if getattr(p, "role", "toponym") == "toponym")
         self.place_starts = [p.start for p in self.places]
         codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
-        self.country = codes.most_common(1)[0][0] if codes else None
+        self.country = codes.most_common(1)[0][0] if codes else default_country
+        # the report names no place the gazetteer knows: the country its feed covers (the events stage's setting)
+        self.country_by_default = not codes and default_country is not None
         self.dateline: tuple[int, int] | None = None  # set by _anchor; its date is the report's, not an event's
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}
@@ -204,14 +206,22 @@ def _windows(sentence: Sentence) -> list[tuple[int, int]]:
 
 
 def extract_events(
-    doc: Document, registry: ActorRegistry, lexicon: Lexicon | None = None, typer: EventTyper | None = None, actor_kinds: ActorKinds | None = None
+    doc: Document,
+    registry: ActorRegistry,
+    lexicon: Lexicon | None = None,
+    typer: EventTyper | None = None,
+    actor_kinds: ActorKinds | None = None,
+    default_country: str | None = None,
 ) -> tuple[Event, ...]:
     """The events of a document's body sentences; ``lexicon``: the packaged one unless given.
 
     ``typer``: the trained sub-event model that may retype a clause the rules typed (None: the rules alone).
     ``actor_kinds``: the trained model of ACLED's naming conventions that may rename a side (None: the rules' names).
+    ``default_country``: ISO code of the country a feed covers, for a report that names no place the gazetteer
+    knows: its generic actors ("Protesters", "Police Forces") take that country, and say so in their ``reason``;
+    no event is located by it.
     """
-    ctx = DocContext(doc, registry, lexicon, typer)
+    ctx = DocContext(doc, registry, lexicon, typer, default_country=default_country)
     body = [s for s in doc.body_sentences() if s.section == "body"]
     drafts = _drafts_for(ctx, body)
     if not drafts:
@@ -220,8 +230,30 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
+    if ctx.country_by_default:
+        events = [_country_by_default(e, registry, ctx.country, ctx.folded) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
+
+
+def _country_by_default(event: Event, registry: ActorRegistry, iso: str | None, folded: str) -> Event:
+    """Say on each actor named after the feed's country that the stage's ``default_country`` gave it (provenance),
+    unless the event's own sentence names that country ("Kenyan teachers marched"); ``folded``: the folded text."""
+    country = registry.countries.get(iso or "")
+    if not country:
+        return event
+    why = f"country from the events stage's default_country ({iso}): the report names no place"
+    own_words = {w for w, code in registry.country_words.items() if code == iso}
+    sentence = folded[event.evidence[0].start : event.evidence[0].end] if event.evidence else ""
+    if own_words & set(re.findall(r"[\w'-]+", sentence)):
+        return event
+
+    def mark(actor: Actor | None) -> Actor | None:
+        if actor is None or country not in actor.name:
+            return actor
+        return replace(actor, reason=f"{actor.reason}; {why}" if actor.reason else why)
+
+    return replace(event, actor1=mark(event.actor1), actor2=mark(event.actor2))
 
 
 def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
