@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from _minilm import base_model_dir, export_int8, tokenizer  # noqa: E402
-from train_event_types import ACLED_FILES, balanced, case_rows, read_acled  # noqa: E402
+from train_event_types import ACLED_FILES, CROSS_COUNTRY_NOTE, balanced, case_rows, read_acled  # noqa: E402
 
 from fogwatch.events.evaluation import NONE_LABEL, score_labels  # noqa: E402
 from fogwatch.events.taxonomy import SUB_EVENT_TYPES  # noqa: E402
@@ -50,17 +50,6 @@ NO_EVENT = "(none)"
 CLASSES = (NO_EVENT, *sorted(SUB_EVENT_TYPES))
 FORMAT = "fogwatch-encoder-onnx/1"
 _SENT = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
-
-
-# the all-notes cross-country study (benchmarks/eval_acled_cross_country.py), quoted in the card
-CROSS_COUNTRY_NOTE = [
-    "",
-    "Cross-country with every note (not a cap of 100), settings chosen by leave-one-country-out inside the",
-    "two training countries (`benchmarks/eval_acled_cross_country.py`, TF-IDF + the rules' features, LinearSVC):",
-    "Somalia 0.730, Kenya 0.562, Bangladesh 0.674 accuracy (6,464 / 5,722 / 5,658 notes); the same model",
-    "trained and tested inside one country reaches 0.963 / 0.790 / 0.990. The countries code the line between",
-    "rioters and armed groups differently; docs/benchmarks.md (third round) has the analysis.",
-]
 
 
 def first_sentences(text: str, n: int = 2) -> str:

@@ -53,6 +53,17 @@ _ADMIN = re.compile(r"\s*\((?:[A-Z][\w' -]+,\s*)?[A-Z][\w' -]+\)")
 _SOURCE_DATED = re.compile(r"\s*Source dated [^.]*\.")
 
 
+# the all-notes cross-country study (benchmarks/eval_acled_cross_country.py), quoted in the card
+CROSS_COUNTRY_NOTE = [
+    "",
+    "Cross-country with every note (not a cap of 100), settings chosen by leave-one-country-out inside the",
+    "two training countries (`benchmarks/eval_acled_cross_country.py`, TF-IDF + the rules' features, LinearSVC):",
+    "Somalia 0.730, Kenya 0.562, Bangladesh 0.674 accuracy (6,464 / 5,722 / 5,658 notes); the same model",
+    "trained and tested inside one country reaches 0.963 / 0.790 / 0.990. The countries code the line between",
+    "rioters and armed groups differently; docs/benchmarks.md (third round) has the analysis.",
+]
+
+
 def news_like(note: str) -> str:
     """An ACLED note without the coding formulae news never has."""
     for pattern in (_PREFIX, _DATE, _TAIL, _SOURCE_DATED, _ADMIN):
@@ -357,11 +368,7 @@ def card(meta: dict) -> str:
         "The cross-country rows use a model trained without CASE rows, on the other two countries' notes",
         "(same recipe, same threshold).",
         "",
-        "Cross-country with every note (not a cap of 100), settings chosen by leave-one-country-out inside the",
-        "two training countries (`benchmarks/eval_acled_cross_country.py`, TF-IDF + the rules' features, LinearSVC):",
-        "Somalia 0.730, Kenya 0.562, Bangladesh 0.674 accuracy (6,464 / 5,722 / 5,658 notes); the same model",
-        "trained and tested inside one country reaches 0.963 / 0.790 / 0.990. The countries code the line between",
-        "rioters and armed groups differently; docs/benchmarks.md (third round) has the analysis.",
+        *CROSS_COUNTRY_NOTE[1:],
         "",
         "## How the settings were chosen",
         "",

@@ -29,7 +29,7 @@ from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
 from fogwatch.records import SlantSpan
 from fogwatch.slant.contextual import REASON as CONTEXTUAL_REASON
-from fogwatch.slant.contextual import ContextualTagger, load_contextual_tagger
+from fogwatch.slant.contextual import ContextualTagger, decode, load_contextual_tagger
 from fogwatch.slant.crf import LinearChainCRF
 from fogwatch.slant.features import ArticleStats, AttributeColumns, span_features, token_columns, token_features
 from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
@@ -54,20 +54,9 @@ def bio_spans(path: Sequence[str]) -> list[tuple[int, int]]:
     Typed labels (``B-S``/``I-S``, ``B-L``/``I-L``: a span kind) count as B and I: a B of either kind starts a
     span, and an I of another kind than the one before it goes on with the span (spans are technique-agnostic).
     """
-    spans: list[tuple[int, int]] = []
-    start = None
-    for i, label in enumerate(path):
-        if label == "O":
-            if start is not None:
-                spans.append((start, i))
-                start = None
-        elif label[0] == "B" or start is None:
-            if start is not None:
-                spans.append((start, i))
-            start = i
-    if start is not None:
-        spans.append((start, len(path)))
-    return spans
+    inside = np.array([label != "O" for label in path], dtype=float)
+    begins = np.array([label[0] == "B" for label in path], dtype=bool)
+    return decode(inside, begins, 0.5)  # the contextual tagger's decoding, with certain labels
 
 
 def valid_labels(labels: Sequence[str]) -> bool:
