@@ -75,6 +75,8 @@ def normalise(note: str, places: tuple[str, ...], mode: str) -> str:
 
 
 def read_rows(shared: Path) -> list[dict]:
+    """Every note with a sub-event type, row by row as train_event_types.read_acled reads them (Bangladesh's monadic
+    export gives a two-actor event twice: the same note and type, a weight; the figures in docs/benchmarks.md were made so)."""
     csv.field_size_limit(10**7)
     rows = []
     for country, name in ACLED_FILES.items():

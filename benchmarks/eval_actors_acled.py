@@ -18,7 +18,6 @@ Notes where fogwatch finds no event count as misses.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from collections import Counter, defaultdict
@@ -29,17 +28,14 @@ ACLED = REPO / ".." / "shared" / "train" / "acled"
 
 
 def rows(part: str) -> list[dict[str, str]]:
-    from fogwatch.events.evaluation import is_held_out
+    """The part's events, one dict each (a monadic file's two rows of an event joined: `read_acled_events`)."""
+    from fogwatch.events.evaluation import is_held_out, read_acled_events
 
     out = []
     for path in sorted(ACLED.glob("*.csv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            for raw in csv.DictReader(fh):
-                r = {k.strip().lstrip("\ufeff").lower(): (v or "") for k, v in raw.items() if k}
-                held = is_held_out(r["event_id_cnty"])
-                if (part == "held-out") == held and (r.get("notes") or "").strip():
-                    r["_file"] = path.stem
-                    out.append(r)
+        for r in read_acled_events(path):
+            if (part == "held-out") == is_held_out(r["event_id_cnty"]) and r.get("notes", "").strip():
+                out.append(r)
     return out
 
 

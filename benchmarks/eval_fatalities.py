@@ -17,7 +17,6 @@ hedged, not background; ``None`` = 0), compared with ACLED's ``fatalities``. The
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 import time
@@ -42,21 +41,18 @@ def news_like(note: str) -> str:
 
 def read_rows(part: str) -> list[tuple[str, str, str, str | None, int]]:
     """(file, row id, news-like note, date, ACLED fatalities) of the part."""
-    from fogwatch.events.evaluation import acled_date, is_held_out
+    from fogwatch.events.evaluation import acled_date, is_held_out, read_acled_events
 
-    csv.field_size_limit(10**7)
     out = []
     for name in FILES:
-        with open(SHARED / "train" / "acled" / name, encoding="utf-8", newline="") as fh:
-            for r in csv.DictReader(fh):
-                r = {k.lower(): v for k, v in r.items()}
-                rid, note = r["event_id_cnty"], (r.get("notes") or "").strip()
-                if not note or (r.get("fatalities") or "").strip() == "":
-                    continue
-                held = is_held_out(rid)
-                if (part == "held-out") != held and part != "all":
-                    continue
-                out.append((name, rid, news_like(note), acled_date(r.get("event_date")), int(r["fatalities"])))
+        for r in read_acled_events(SHARED / "train" / "acled" / name):  # a monadic file's event once, not once per actor
+            rid, note = r["event_id_cnty"], r.get("notes", "").strip()
+            if not note or r.get("fatalities", "").strip() == "":
+                continue
+            held = is_held_out(rid)
+            if (part == "held-out") != held and part != "all":
+                continue
+            out.append((name, rid, news_like(note), acled_date(r.get("event_date")), int(r["fatalities"])))
     return out
 
 

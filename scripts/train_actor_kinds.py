@@ -16,7 +16,6 @@ Needs the ``[train]`` extra (scikit-learn).
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import pickle
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from fogwatch.events.actor_kinds import ActorKinds, features, kind_of  # noqa: E402
 from fogwatch.events.actors import acled_name, load_registry  # noqa: E402
-from fogwatch.events.evaluation import acled_date, is_held_out  # noqa: E402
+from fogwatch.events.evaluation import acled_date, is_held_out, read_acled_events  # noqa: E402
 from fogwatch.learn.ngram import FORMAT, load_model_folder  # noqa: E402
 
 OUT = ROOT / "src" / "fogwatch" / "models" / "actor_kinds"
@@ -41,14 +40,10 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 
 def tune_rows(shared: Path) -> list[dict[str, str]]:
+    """The tune part's events, one dict each (a monadic file's two rows of an event joined: `read_acled_events`)."""
     out = []
     for path in sorted((shared / "train" / "acled").glob("*.csv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            for raw in csv.DictReader(fh):
-                r = {k.strip().lstrip("\ufeff").lower(): (v or "") for k, v in raw.items() if k}
-                if not is_held_out(r["event_id_cnty"]) and r.get("notes", "").strip():
-                    r["_file"] = path.stem
-                    out.append(r)
+        out += [r for r in read_acled_events(path) if not is_held_out(r["event_id_cnty"]) and r.get("notes", "").strip()]
     return out
 
 

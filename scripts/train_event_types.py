@@ -77,6 +77,11 @@ def read_acled(shared: Path, include_held_out: bool = False) -> list[tuple[str, 
     The held-out quarter (``is_held_out(event_id_cnty)``) is what ``benchmarks/eval_actors_acled.py`` and
     ``benchmarks/eval_fatalities.py`` score the pipeline on, so the typing models never train on it;
     ``include_held_out`` (every note) is for the cross-country study only, where the split is by country.
+
+    Rows, not events: Bangladesh's export is monadic (one row per actor), so its two-actor events are here
+    twice, the same note with the same type (a heavier weight, no wrong label). The shipped typing models were
+    trained on this reading; the actors' and fatalities' scripts join such rows (``read_acled_events``), and
+    this reader should too the next time both typing models are retrained (it changes their samples).
     """
     csv.field_size_limit(10**7)
     rows = []

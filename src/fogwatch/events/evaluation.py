@@ -39,6 +39,43 @@ def acled_date(value: str | None) -> str | None:
     return None
 
 
+# A monadic export's second row of an event: its actor columns become the event's actor2 columns.
+_MONADIC_SECOND = (("actor1", "actor2"), ("assoc_actor_1", "assoc_actor_2"), ("inter1", "inter2"))
+
+
+def read_acled_events(path: Path) -> list[dict[str, str]]:
+    """One dict per event of an ACLED export (keys lower-cased, a byte-order mark dropped; ``_file``: the file's stem).
+
+    ACLED exports come in two layouts. *Dyadic* files have ``actor1`` and ``actor2`` columns, one row per event.
+    *Monadic* files have no ``actor2`` column and one row per actor: an event with two actors has two rows with
+    the same ``event_id_cnty``, the same note, date and fatalities, its actor1 first (the protesters or rioters
+    of a demonstration, the perpetrator of mob violence). Read row by row, a monadic file counts such an event
+    twice and compares every actor2 with an empty one; here its rows are joined: the second row's
+    ``actor1``/``assoc_actor_1``/``inter1`` become ``actor2``/``assoc_actor_2``/``inter2``. A third row of one
+    event is a malformed file (ValueError). Rows keep their file order (an event where its first row is)."""
+    csv.field_size_limit(10**7)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip().lstrip("\ufeff").lower() for h in (reader.fieldnames or [])]
+        rows = [{k.strip().lstrip("\ufeff").lower(): (v or "") for k, v in raw.items() if k} for raw in reader]
+    for r in rows:
+        r["_file"] = path.stem
+    if "actor2" in header:
+        return rows
+    events: dict[str, dict[str, str]] = {}
+    seen: Counter[str] = Counter()
+    for r in rows:
+        key = r.get("event_id_cnty", "")
+        seen[key] += 1
+        if seen[key] == 1:
+            events[key] = {**r, "actor2": "", "assoc_actor_2": "", "inter2": ""}
+        elif seen[key] == 2:
+            events[key].update({second: r.get(first, "") for first, second in _MONADIC_SECOND})
+        else:
+            raise ValueError(f"{path}: event {key!r} has more than two rows (a monadic ACLED export has one per actor)")
+    return list(events.values())
+
+
 @dataclass
 class Scores:
     n: int
