@@ -157,3 +157,60 @@ def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_pla
     named = nlp("Hundreds of Kenyan teachers marched to demand unpaid wages on Monday.").events[0]
     assert named.actor1.name == "Protesters (Kenya)" and "default_country" not in (named.actor1.reason or "")  # the text named it
     assert fogwatch.load()("Hundreds of teachers marched to demand unpaid wages on Monday.").events[0].actor1.name == "Protesters"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("AAP members held a protest.", ("IN", ("AAP",))),
+        ("Clashes between BNP and Awami League activists.", ("BD", ("BNP", "Awami League"))),
+        ("Clashes between bnp activists.", (None, ())),  # an acronym is matched as written
+        ("The upazila chairman was beaten.", ("BD", ("upazila",))),
+        ("Pokot and Turkana herders clashed.", ("KE", ("Pokot", "Turkana"))),
+        ("PTI and BJP leaders traded accusations.", (None, ())),  # one each: no majority
+        ("Protesters gathered outside the RSS office.", ("IN", ("RSS",))),
+        ("Nothing here names a country.", (None, ())),
+        ("The PPPs were signed.", (None, ())),  # whole words only
+    ],
+)
+def test_country_from_words_cue_table(text, expected):
+    from fogwatch.events.actors import country_from_words
+
+    assert country_from_words(registry(), text) == expected
+
+
+def test_country_from_words_skips_a_state_forces_demonym_and_counts_other_demonyms():
+    from fogwatch.events.actors import country_from_words
+
+    text = "Russian warplanes struck a market used by Syrian farmers."
+    assert country_from_words(registry(), text, [(0, 7, "RU"), (42, 48, "SY")]) == ("SY", ("Syrian",))
+
+
+def test_country_cues_must_be_a_list_of_words():
+    from fogwatch.events.actors import ActorRegistry
+
+    with pytest.raises(UsageError, match="cues"):
+        ActorRegistry().add_file("countries:\n  XX: {name: Nowhere, cues: Alpha}\n", "mine.yaml")
+    with pytest.raises(UsageError, match="cues"):
+        ActorRegistry().add_file("countries:\n  XX: {name: Nowhere, cues: [1, '']}\n", "mine.yaml")
+
+
+def test_a_demonym_gives_a_placeless_report_its_country_through_the_whole_pipeline():
+    import fogwatch
+
+    nlp = fogwatch.load()
+    rec = nlp("Kenyan teachers marched against the government on Monday, demanding higher pay.", published="2019-03-04")
+    assert rec.events and rec.events[0].actor1 is not None
+    assert rec.events[0].actor1.name == "Protesters (Kenya)"
+    assert rec.events[0].location is None  # words name the actors' country, never the event's place
+    rec = nlp("Pokot raiders stole cattle and shot dead two herders on Sunday.", published="2019-03-04")
+    victims = rec.events[0].actor2
+    assert victims is not None and victims.name == "Civilians (Kenya)"
+    assert "country from the report's words (Pokot -> KE)" in (victims.reason or "")
+
+
+def test_a_country_the_registry_files_do_not_list_is_named_never_coded():
+    r = registry()
+    assert r.state_entry("IT", "police").name == "Police Forces of Italy"  # not "Police Forces of IT"
+    assert r.countries["SY"] == "Syria" and r.countries["CD"] == "Democratic Republic of Congo"  # ACLED's names stay first
+    assert not [name for name in r.countries.values() if name.isupper() and len(name) <= 3]  # no code stands for a name

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import ahocorasick
 import yaml
@@ -28,6 +29,7 @@ import yaml
 from fogwatch.errors import Code, UsageError
 from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor
+from fogwatch.places.gazetteer import country_names
 from fogwatch.records import Span
 from fogwatch.registry_files import user_registry_texts
 from fogwatch.text.normalize import fold
@@ -64,9 +66,12 @@ class ActorRegistry:
     acronyms: dict[str, str] = field(default_factory=dict)  # case-sensitive
     countries: dict[str, str] = field(default_factory=dict)  # ISO -> name
     country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
+    # words that place a report in a country when it names no place: parties, institutions ("Awami League", "upazila")
+    country_cues: dict[str, str] = field(default_factory=dict)  # cue as written (acronyms) or folded -> ISO
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon | None = None  # whose ``group_heads`` make "<Group> militants" an actor (None: the packaged lexicon)
     _automaton: Any = None
+    _cue_res: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
     _generic_re: re.Pattern[str] | None = None
     _acronym_re: re.Pattern[str] | None = None
     _alias_words: frozenset[str] | None = None
@@ -86,6 +91,11 @@ class ActorRegistry:
             self.countries[str(iso)] = str(info["name"])
             for word in info.get("words") or ():
                 self.country_words[fold(str(word))] = str(iso)
+            cues = info.get("cues") or []
+            if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
+                raise UsageError(f"actor registry {origin}: country {iso!r}: `cues` must be a list of words", Code.ACTOR_REGISTRY)
+            for cue in cues:
+                self.country_cues[cue.strip() if _is_acronym(cue.strip()) else fold(cue.strip())] = str(iso)
         for i, raw in enumerate(data.get("actors") or ()):
             if not isinstance(raw, dict) or not raw.get("name"):
                 raise UsageError(f"actor registry {origin}: actor #{i + 1} needs a `name`", Code.ACTOR_REGISTRY)
@@ -143,6 +153,7 @@ class ActorRegistry:
         self.sources.append(origin)
         self._automaton = None
         self._alias_words = None
+        self._cue_res = None
 
     def alias_words(self) -> frozenset[str]:
         """Every word of a multi-word alias: a place named by one of them may be part of an actor's name."""
@@ -179,6 +190,24 @@ class ActorRegistry:
             self._acronym_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(self.acronyms, key=len, reverse=True)) + r")\b")
 
     # --- matching --------------------------------------------------------------------------
+    def cue_hits(self, original: str, folded: str | None = None) -> list[tuple[int, str, str]]:
+        """(offset, cue as written in the text, ISO) for each country cue of ``original`` (``countries: {XX: {cues: [...]}}``):
+        acronyms ("BNP", "CPN-UML") as written, other cues ("Awami League", "upazila") in any case, whole words only."""
+        if self._cue_res is None:
+            acronyms = sorted((c for c in self.country_cues if _is_acronym(c)), key=len, reverse=True)
+            words = sorted((c for c in self.country_cues if not _is_acronym(c)), key=len, reverse=True)
+
+            def alternation(cues: list[str]) -> re.Pattern[str] | None:
+                return re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])") if cues else None
+
+            self._cue_res = (alternation(acronyms), alternation(words))
+        folded = folded if folded is not None else fold(original)
+        hits = []
+        for pattern, text in zip(self._cue_res, (original, folded)):
+            if pattern is not None:
+                hits += [(m.start(), original[m.start() : m.end()], self.country_cues[m.group(1)]) for m in pattern.finditer(text)]
+        return sorted(hits)
+
     def find(self, original: str, folded: str | None = None) -> list[ActorMention]:
         """Actor mentions in a sentence, longest first where they overlap, left to right."""
         if self._automaton is None:
@@ -374,6 +403,33 @@ def _names_no_state(text: str) -> bool:
     return bool(words) and all(w in _STATE_GENERIC_WORDS for w in words)
 
 
+def country_from_words(registry: ActorRegistry, original: str, demonyms: Sequence[tuple[int, int, str]] = (),
+                       folded: str | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """The country a report's own words place it in when it names no place: (ISO, the words as written) or (None, ()).
+
+    The words: the registry's country cues (parties, institutions: "Awami League", "upazila", "BJP") and the
+    report's demonyms (``demonyms``: (start, end, ISO) of the places stage's demonym mentions, "Kenyan teachers"),
+    except a demonym inside a state force's name ("Russian warplanes": whose forces, not where). One country must
+    have more than half of the hits; a report whose words point several ways gets none."""
+    folded = folded if folded is not None else fold(original)
+    forces = [(m.start, m.end) for m in registry.find(original, folded) if m.entry.role]
+    hits = [(start, original[start:end], iso) for start, end, iso in demonyms if not any(a <= start < b for a, b in forces)]
+    hits += registry.cue_hits(original, folded)
+    if not hits:
+        return None, ()
+    counts = Counter(iso for _, _, iso in hits)
+    iso, n = counts.most_common(1)[0]
+    if 2 * n <= len(hits):
+        return None, ()
+    words = dict.fromkeys(word for _, word, code in sorted(hits) if code == iso)
+    return iso, tuple(words)[:3]
+
+
+def _is_acronym(cue: str) -> bool:
+    """A cue written in capitals ("BNP", "CPN-UML", "JUI-F"): matched as written, never inside ordinary words."""
+    return cue.upper() == cue and any(ch.isalpha() for ch in cue)
+
+
 def _boundary_before(text: str, i: int) -> bool:
     """A word starts at ``i``: not inside "Nu'man" or "al-Bab" (an apostrophe or hyphen after a letter joins)."""
     if i == 0:
@@ -423,6 +479,10 @@ def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True, lexicon
         registry.add_file(text, origin)
     for text, origin in user_registry_texts(ENV_VAR, extra_paths, use_env, "actor registry", Code.ACTOR_REGISTRY):
         registry.add_file(text, origin)
+    # Every other country by GeoNames' name, so that a force or a generic actor in a country the files do not list
+    # is still named ("Police Forces of Italy", never "Police Forces of IT"); the files' names (ACLED's) come first.
+    for iso, name in country_names().items():
+        registry.countries.setdefault(iso, name)
     return registry
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Sequence
 
 from fogwatch.events.actor_kinds import ActorKinds
-from fogwatch.events.actors import ActorMention, ActorRegistry
+from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
     Attribution,
@@ -128,9 +128,19 @@ class DocContext:
         self.places = tuple(p for p in doc.places if getattr(p, "role", "toponym") == "toponym")
         self.place_starts = [p.start for p in self.places]
         codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
-        self.country = codes.most_common(1)[0][0] if codes else default_country
-        # the report names no place the gazetteer knows: the country its feed covers (the events stage's setting)
-        self.country_by_default = not codes and default_country is not None
+        # Why the report's country is what it is when no place gives it (said on every actor named after it), else None.
+        self.country_reason: str | None = None
+        if codes:
+            self.country = codes.most_common(1)[0][0]
+        elif default_country is not None:  # the report names no place the gazetteer knows: the country its feed covers
+            self.country = default_country
+            self.country_reason = f"country from the events stage's default_country ({default_country}): the report names no place"
+        else:  # ... nor does the analyst say: the report's own words may ("Kenyan teachers", "Awami League activists")
+            demonyms = [(p.start, p.end, str(p.country_code)) for p in doc.places
+                        if getattr(p, "role", "toponym") == "demonym" and getattr(p, "country_code", None)]
+            self.country, words = country_from_words(registry, doc.text, demonyms, self.folded)
+            if self.country:
+                self.country_reason = f"country from the report's words ({', '.join(words)} -> {self.country}): the report names no place"
         self.dateline: tuple[int, int] | None = None  # set by _anchor; its date is the report's, not an event's
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}
@@ -230,19 +240,19 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
-    if ctx.country_by_default:
-        events = [_country_by_default(e, registry, ctx.country, ctx.folded) for e in events]
+    if ctx.country_reason:
+        events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 
 
-def _country_by_default(event: Event, registry: ActorRegistry, iso: str | None, folded: str) -> Event:
-    """Say on each actor named after the feed's country that the stage's ``default_country`` gave it (provenance),
-    unless the event's own sentence names that country ("Kenyan teachers marched"); ``folded``: the folded text."""
+def _country_said(event: Event, registry: ActorRegistry, iso: str | None, folded: str, why: str) -> Event:
+    """Say on each actor named after the report's country why it has that country when no place gave it (``why``:
+    the events stage's ``default_country``, or the report's words), unless the event's own sentence names that
+    country ("Kenyan teachers marched"); ``folded``: the folded text."""
     country = registry.countries.get(iso or "")
     if not country:
         return event
-    why = f"country from the events stage's default_country ({iso}): the report names no place"
     own_words = {w for w, code in registry.country_words.items() if code == iso}
     sentence = folded[event.evidence[0].start : event.evidence[0].end] if event.evidence else ""
     if own_words & set(re.findall(r"[\w'-]+", sentence)):

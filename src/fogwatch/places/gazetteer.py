@@ -191,6 +191,13 @@ def _facts(name: str) -> str:
     return files("fogwatch.data").joinpath(f"gazetteer/{name}").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> GeoNames' English name, for every country in the packaged facts."""
+    rows = (line.split("\t") for line in _facts("countries.tsv").splitlines() if line and not line.startswith("#"))
+    return {r[0]: r[2] for r in rows if len(r) > 2}
+
+
 def _facts_gz(name: str) -> str:
     return gzip.decompress(files("fogwatch.data").joinpath(f"gazetteer/{name}").read_bytes()).decode("utf-8")
 
