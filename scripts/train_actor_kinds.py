@@ -183,7 +183,9 @@ def card(meta: dict, threshold: float, n_samples: int) -> str:
         "cross-validation on the tune part, on the final measure: ACLED's names made from the kinds against ACLED's).",
         "",
         "**Data.** ACLED event notes with ACLED's own actor1/actor2 coding from `../shared/train/acled/`",
-        f"(Somalia 2025-26, Kenya 2004-19, Bangladesh 2022-24, South Asia 2015): the tune part only,",
+        "(Somalia 2025-26, Kenya 2004-19, Bangladesh 2022-24, South Asia 2015): the tune part only, one record per",
+        "event (Bangladesh's export is monadic, one row per actor: an event's two rows are joined into actor1 and actor2,",
+        "`fogwatch.events.evaluation.read_acled_events`),",
         f"{meta['training_rows']['acled_tune_notes']} notes, {n_samples} with an event the rules found. The held-out part",
         "(`fogwatch.events.evaluation.is_held_out(event_id_cnty)`, about a quarter) was never read here.",
         "Attribution: ACLED (Armed Conflict Location & Event Data), acleddata.com; the rows are not redistributed,",
@@ -202,7 +204,7 @@ def card(meta: dict, threshold: float, n_samples: int) -> str:
         "news text it may pick a convention less reliably; it never invents a name, and the rules' actor stands",
         "below the threshold or where the convention needs a country the event lacks.",
         "",
-        f"**Rebuild.** `{meta['command']}` (needs the `[train]` extra; about 20 minutes on two cores).",
+        f"**Rebuild.** `{meta['command']}` (needs the `[train]` extra; about 5 minutes on two free cores, 20 on a busy machine).",
         "",
     ])
 
