@@ -8,7 +8,8 @@ failure reproduces alone (``--target t --first i --n 1``). The targets, each cal
 - ``extract_file``: a ``.txt``/``.html``/``.jsonl`` file (and sometimes a hostile sidecar) through
   ``iter_documents`` -> ``repair_document`` -> ``default_pipeline().pipe`` -> ``to_json_line``;
 - ``extract_stdin``: JSONL bytes on standard input (``iter_documents(["-"], stdin=...)``), same path;
-- ``actors``: an actor registry YAML file through ``load_registry`` (then ``find``, which builds the automaton);
+- ``actors``: an actor registry YAML file through ``load_registry`` (then ``find``, which builds the automaton, and
+  ``country_from_words``, which builds the country cues' patterns);
 - ``lexicon``: an event lexicon YAML file through ``load_lexicon`` (then its automaton and cue patterns);
 - ``gazetteer``: a CSV (sometimes a GeoNames dump ``.txt``) through ``add_source`` into a temporary index.
 
@@ -195,7 +196,9 @@ def actor_yaml(r: random.Random) -> str:
         data["actors"] = [actor() for _ in range(r.randint(0, 5))] if r.random() < 0.9 else _scalar(r)
     if r.random() < 0.4:
         data["countries"] = ({r.choice(("SY", "ZZ", "", "1")): (
-            {"name": _scalar(r) if r.random() < 0.3 else "Syria", "words": [_text(r, False)] if r.random() < 0.7 else _scalar(r)}
+            {"name": _scalar(r) if r.random() < 0.3 else "Syria", "words": [_text(r, False)] if r.random() < 0.7 else _scalar(r),
+             **({"cues": [_text(r, False), r.choice(("BNP", "CPI(M)", "a|b", "(", ""))] if r.random() < 0.7 else _scalar(r)}
+                if r.random() < 0.5 else {})}
             if r.random() < 0.9 else _scalar(r)) for _ in range(r.randint(0, 3))}
             if r.random() < 0.9 else _scalar(r))
     if r.random() < 0.1:
@@ -328,11 +331,13 @@ class Harness:
         self._extract(iter_documents(["-"], stdin=io.BytesIO(jsonl_bytes(r)), options=ReadOptions()), stats, where)
 
     def actors(self, r: random.Random, stats: Stats, where: str) -> None:
-        from fogwatch.events.actors import load_registry
+        from fogwatch.events.actors import country_from_words, load_registry
 
         path = self._yaml(actor_yaml(r))
         registry = load_registry([str(path)], use_env=False)
-        registry.find("Wagner Group fighters and Syrian army forces shelled the town; " + _text(r, long_ok=False))
+        probe = "Wagner Group fighters and Syrian army forces shelled the town; " + _text(r, long_ok=False)
+        registry.find(probe)
+        country_from_words(registry, probe)  # the country cues' patterns are built on first use
 
     def lexicon(self, r: random.Random, stats: Stats, where: str) -> None:
         from fogwatch.events.classify import classify_text
