@@ -214,3 +214,43 @@ def test_a_country_the_registry_files_do_not_list_is_named_never_coded():
     assert r.state_entry("IT", "police").name == "Police Forces of Italy"  # not "Police Forces of IT"
     assert r.countries["SY"] == "Syria" and r.countries["CD"] == "Democratic Republic of Congo"  # ACLED's names stay first
     assert not [name for name in r.countries.values() if name.isupper() and len(name) <= 3]  # no code stands for a name
+
+
+@pytest.mark.parametrize(
+    "actor, expected",
+    [
+        (("Unidentified Armed Group (Yemen)", None), "Unidentified Armed Group (Syria)"),  # inherited from an event in Yemen
+        (("Opposition Rebels (United States)", "rebels"), "Opposition Rebels (Syria)"),
+        (("Civilians (Turkey)", "Turkish civilians"), "Civilians (Turkey)"),  # its own words name the other country
+        (("Civilians (Syria)", "civilians"), "Civilians (Syria)"),
+        (("Military Forces of Turkey (2016-)", "Turkish troops"), "Military Forces of Turkey (2016-)"),  # not a localized name
+        (("Pokot Ethnic Militia (Kenya)", "Pokot raiders"), "Pokot Ethnic Militia (Kenya)"),  # a registered group's own name
+    ],
+)
+def test_generic_actors_take_the_country_of_the_events_place(actor, expected):
+    from fogwatch.events.assemble import _named_after_place
+    from fogwatch.events.model import Actor, Event, EventDate, Location
+
+    event = Event("e1", "Violence against civilians", "Attack", EventDate("2020-02-01", None, None), Location("Saraqib", country_code="SY"),
+                  Actor(actor[0], actor[1], 3), None, None, (), None, "asserted", 0.5, ())
+    fixed = _named_after_place(event, registry())
+    assert fixed.actor1 is not None and fixed.actor1.name == expected
+    assert (fixed.actor1.reason is not None) == (expected != actor[0])  # a renamed actor says why
+
+
+@pytest.mark.parametrize(
+    "name, inter, place, expected",
+    [
+        ("Military Forces of Syria (2000-)", 8, "SY", 1),  # made "abroad" by a Turkish report's country, but in Syria
+        ("Military Forces of Turkey (2016-)", 8, "SY", 8),  # abroad indeed
+        ("Police Forces of Italy", 8, "IT", 1),  # ACLED's generic form of a state the registry files do not list
+    ],
+)
+def test_a_state_force_is_at_home_where_the_event_is_in_its_country(name, inter, place, expected):
+    from fogwatch.events.assemble import _named_after_place
+    from fogwatch.events.model import Actor, Event, EventDate, Location
+
+    event = Event("e1", "Battles", "Armed clash", EventDate("2020-02-01", None, None), Location("x", country_code=place),
+                  Actor(name, "troops", inter), None, None, (), None, "asserted", 0.5, ())
+    fixed = _named_after_place(event, registry())
+    assert fixed.actor1 is not None and (fixed.actor1.name, fixed.actor1.inter) == (name, expected)

@@ -240,10 +240,63 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
+    events = [_named_after_place(e, registry) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
+
+
+_SUFFIXED = re.compile(r"(?P<base>.+) \((?P<country>[^()]+)\)")
+
+
+def _named_after_place(event: Event, registry: ActorRegistry) -> Event:
+    """The event's place decides whose generic actors they are: a localized generic name ("Civilians (Yemen)",
+    "Opposition Rebels (United States)") carrying another country than the event's place's, which an earlier
+    event of the paragraph or the report's other country gave it, takes the place's country, unless the actor's
+    own words name that other country ("Turkish civilians" killed in Syria stay Civilians (Turkey)); and a state
+    force the report's country made foreign (inter 8) is at home (inter 1) where the event is in its own country."""
+    iso = event.location.country_code if event.location is not None else None
+    here = registry.countries.get(iso or "")
+    if not here:
+        return event
+
+    def fix(actor: Actor | None) -> Actor | None:
+        if actor is not None and actor.inter == 8 and _state_of(registry, actor.name) == iso:
+            # the report's country made it "abroad", but the event happened in the force's own country
+            why = f"inter 1: a state force in its own country ({here})"
+            return replace(actor, inter=1, reason=f"{actor.reason}; {why}" if actor.reason else why)
+        m = _SUFFIXED.fullmatch(actor.name) if actor is not None else None
+        if actor is None or m is None or m["country"] == here or not _localized(registry, m["base"]):
+            return actor
+        other = next((code for code, name in registry.countries.items() if name == m["country"]), None)
+        if other is None:
+            return actor
+        words = set(re.findall(r"[\w'-]+", fold(actor.text or "")))
+        if any(registry.country_words.get(w) == other for w in words):
+            return actor
+        why = f"country of the event's place ({here}), not {m['country']}"
+        return replace(actor, name=f"{m['base']} ({here})", reason=f"{actor.reason}; {why}" if actor.reason else why)
+
+    a1, a2 = fix(event.actor1), fix(event.actor2)
+    return event if (a1, a2) == (event.actor1, event.actor2) else replace(event, actor1=a1, actor2=a2)
+
+
+_STATE_NAME = re.compile(r"(?:Military|Police) Forces of (?:the )?(?P<country>.+?)(?: \(\d{4}-(?:\d{4})?\))?")
+
+
+def _state_of(registry: ActorRegistry, name: str) -> str | None:
+    """The ISO code of the state whose forces ``name`` are (a registered force, or ACLED's generic form), else None."""
+    entry = registry.entries.get(name)
+    if entry is not None:
+        return entry.country if entry.role else None
+    m = _STATE_NAME.fullmatch(name)
+    return next((code for code, cname in registry.countries.items() if cname == m["country"]), None) if m else None
+
+
+def _localized(registry: ActorRegistry, base: str) -> bool:
+    entry = registry.entries.get(base)
+    return entry is not None and entry.localized
 
 
 def _country_said(event: Event, registry: ActorRegistry, iso: str | None, folded: str, why: str) -> Event:
