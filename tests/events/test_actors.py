@@ -254,3 +254,12 @@ def test_a_state_force_is_at_home_where_the_event_is_in_its_country(name, inter,
                   Actor(name, "troops", inter), None, None, (), None, "asserted", 0.5, ())
     fixed = _named_after_place(event, registry())
     assert fixed.actor1 is not None and (fixed.actor1.name, fixed.actor1.inter) == (name, expected)
+
+
+def test_a_groups_name_read_as_a_place_gives_the_report_no_country():
+    import fogwatch
+
+    rec = fogwatch.load()("Soldiers clashed with Al Shabaab near the border, killing two.", published="2019-03-04")
+    assert [(p.text, p.country_code) for p in rec.places] == [("Al Shabaab", "IR")]  # the gazetteer has a village of that name
+    assert rec.events and rec.events[0].actor1 is not None
+    assert rec.events[0].actor1.name == "Military Forces"  # not "Military Forces of Iran"

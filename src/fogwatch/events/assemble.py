@@ -127,7 +127,9 @@ class DocContext:
         # Only a toponym locates an event: a demonym, a metonym ("Moscow denied") or an organisation never does (issue 12).
         self.places = tuple(p for p in doc.places if getattr(p, "role", "toponym") == "toponym")
         self.place_starts = [p.start for p in self.places]
-        codes = Counter(getattr(p, "country_code", None) for p in self.places if getattr(p, "country_code", None))
+        # A "place" that is a named group ("Al Shabaab", a village in Iran to the gazetteer) says nothing of the country.
+        codes = Counter(getattr(p, "country_code", None) for p in self.places
+                        if getattr(p, "country_code", None) and not self._names_a_group(p))
         # Why the report's country is what it is when no place gives it (said on every actor named after it), else None.
         self.country_reason: str | None = None
         if codes:
@@ -176,6 +178,17 @@ class DocContext:
             out.extend((s.start + m.start, m) for m in self.registry.find(self.text[s.start : s.end], self.folded[s.start : s.end])
                        if _named_group(m.entry))
         return out
+
+    def _names_a_group(self, place) -> bool:
+        """Is this place mention a registered non-state group's name, or inside one ("Al Shabaab", "Hayat Tahrir al-Sham")?"""
+        words = self.folded[place.start : place.end].split()
+        if not words or not all(w in self.registry.alias_words() or w in self.registry.aliases for w in words):
+            return False
+        lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
+        return any(
+            m.start + lo <= place.start and place.end <= m.end + lo and m.entry.role is None and m.entry.country is None
+            for m in self.registry.find(self.text[lo:hi], self.folded[lo:hi])
+        )
 
     def inside_actor(self, place) -> bool:
         """Is this place mention part of an actor's name ("Tahrir" in "Hay'at Tahrir al-Sham")? Cached per place."""
