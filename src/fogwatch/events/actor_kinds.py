@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from fogwatch.errors import ModelError
-from fogwatch.events.actors import ActorRegistry
+from fogwatch.events.actors import STATE_NAME, ActorRegistry
 from fogwatch.events.model import Actor, Event
 from fogwatch.learn import NgramModel, load_ngram_model
 
@@ -43,7 +43,6 @@ TEMPLATES: dict[str, tuple[str, int]] = {
 }
 UNIDENTIFIED_MILITARY = "Unidentified Military Forces"  # ACLED's name for a state force nobody names, no country
 KINDS = (*TEMPLATES, "umf", "military", "police", "named", "none")
-_STATE = re.compile(r"^(Military|Police) Forces of (?:the )?(.+?)(?: \(\d{4}-(?:\d{4})?\))?$")
 
 
 def kind_of(name: str | None, country: str | None) -> str:
@@ -59,7 +58,7 @@ def kind_of(name: str | None, country: str | None) -> str:
     for kind, (base, _) in TEMPLATES.items():
         if name == base or name.startswith(base + " ("):
             return kind
-    m = _STATE.match(name)
+    m = STATE_NAME.match(name)
     if m and (country is None or m.group(2) == country):
         return m.group(1).lower()
     return "named"

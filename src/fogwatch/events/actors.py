@@ -189,6 +189,18 @@ class ActorRegistry:
         if self.acronyms:
             self._acronym_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(self.acronyms, key=len, reverse=True)) + r")\b")
 
+    def country_code(self, name: str) -> str | None:
+        """The ISO code of a country by its name here ("Syria" -> "SY"), None when unknown."""
+        return next((iso for iso, cname in self.countries.items() if cname == name), None)
+
+    def state_of(self, name: str) -> str | None:
+        """The ISO code of the state whose forces an actor's name says (a registered force, or ACLED's generic form)."""
+        entry = self.entries.get(name)
+        if entry is not None:
+            return entry.country if entry.role else None
+        m = STATE_NAME.match(name)
+        return self.country_code(m.group(2)) if m else None
+
     # --- matching --------------------------------------------------------------------------
     def cue_hits(self, original: str, folded: str | None = None) -> list[tuple[int, str, str]]:
         """(offset, cue as written in the text, ISO) for each country cue of ``original`` (``countries: {XX: {cues: [...]}}``):
@@ -423,6 +435,10 @@ def country_from_words(registry: ActorRegistry, original: str, demonyms: Sequenc
         return None, ()
     words = dict.fromkeys(word for _, word, code in sorted(hits) if code == iso)
     return iso, tuple(words)[:3]
+
+
+# ACLED's names of a state's forces: "Military Forces of Syria (2000-)", "Police Forces of the United States (2017-2021)"
+STATE_NAME = re.compile(r"^(Military|Police) Forces of (?:the )?(.+?)(?: \(\d{4}-(?:\d{4})?\))?$")
 
 
 def _is_acronym(cue: str) -> bool:

@@ -184,11 +184,15 @@ class DocContext:
         words = self.folded[place.start : place.end].split()
         if not words or not all(w in self.registry.alias_words() or w in self.registry.aliases for w in words):
             return False
-        lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
         return any(
-            m.start + lo <= place.start and place.end <= m.end + lo and m.entry.role is None and m.entry.country is None
-            for m in self.registry.find(self.text[lo:hi], self.folded[lo:hi])
+            a <= place.start and place.end <= b and m.entry.role is None and m.entry.country is None
+            for a, b, m in self._mentions_around(place)
         )
+
+    def _mentions_around(self, place) -> list[tuple[int, int, ActorMention]]:
+        """(start, end, mention) of the registry's actors within 40 characters of a place mention (document offsets)."""
+        lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
+        return [(m.start + lo, m.end + lo, m) for m in self.registry.find(self.text[lo:hi], self.folded[lo:hi])]
 
     def inside_actor(self, place) -> bool:
         """Is this place mention part of an actor's name ("Tahrir" in "Hay'at Tahrir al-Sham")? Cached per place."""
@@ -197,10 +201,8 @@ class DocContext:
         if not any(w in self.registry.alias_words() for w in words):
             return False
         if key not in self._in_actor:
-            lo, hi = max(0, place.start - 40), min(len(self.text), place.end + 40)
             self._in_actor[key] = any(
-                m.start + lo <= place.start and place.end <= m.end + lo and (m.end - m.start) > (place.end - place.start)
-                for m in self.registry.find(self.text[lo:hi], self.folded[lo:hi])
+                a <= place.start and place.end <= b and (b - a) > (place.end - place.start) for a, b, _ in self._mentions_around(place)
             )
         return self._in_actor[key]
 
@@ -275,14 +277,14 @@ def _named_after_place(event: Event, registry: ActorRegistry) -> Event:
         return event
 
     def fix(actor: Actor | None) -> Actor | None:
-        if actor is not None and actor.inter == 8 and _state_of(registry, actor.name) == iso:
+        if actor is not None and actor.inter == 8 and registry.state_of(actor.name) == iso:
             # the report's country made it "abroad", but the event happened in the force's own country
             why = f"inter 1: a state force in its own country ({here})"
             return replace(actor, inter=1, reason=f"{actor.reason}; {why}" if actor.reason else why)
         m = _SUFFIXED.fullmatch(actor.name) if actor is not None else None
         if actor is None or m is None or m["country"] == here or not _localized(registry, m["base"]):
             return actor
-        other = next((code for code, name in registry.countries.items() if name == m["country"]), None)
+        other = registry.country_code(m["country"])
         if other is None:
             return actor
         words = set(re.findall(r"[\w'-]+", fold(actor.text or "")))
@@ -293,18 +295,6 @@ def _named_after_place(event: Event, registry: ActorRegistry) -> Event:
 
     a1, a2 = fix(event.actor1), fix(event.actor2)
     return event if (a1, a2) == (event.actor1, event.actor2) else replace(event, actor1=a1, actor2=a2)
-
-
-_STATE_NAME = re.compile(r"(?:Military|Police) Forces of (?:the )?(?P<country>.+?)(?: \(\d{4}-(?:\d{4})?\))?")
-
-
-def _state_of(registry: ActorRegistry, name: str) -> str | None:
-    """The ISO code of the state whose forces ``name`` are (a registered force, or ACLED's generic form), else None."""
-    entry = registry.entries.get(name)
-    if entry is not None:
-        return entry.country if entry.role else None
-    m = _STATE_NAME.fullmatch(name)
-    return next((code for code, cname in registry.countries.items() if cname == m["country"]), None) if m else None
 
 
 def _localized(registry: ActorRegistry, base: str) -> bool:
