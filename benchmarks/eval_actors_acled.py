@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
                     help="tune part only: leave out the notes the sub-event models trained on (scripts/train_event_types.py's "
                          "and train_event_encoder.py's per-class samples), so that a typer setting is chosen on notes they never saw")
     ap.add_argument("--feed-country", action="store_true",
-                    help="give the events stage each file's country (default_country), as a feed's country is known; files "
+                    help="give the places and events stages each file's country (default_country), as a feed's country is known; files "
                          "covering several countries (South Asia 2015) get none")
     ap.add_argument("--retype-threshold", type=float, default=None,
                     help="the events stage's retype_threshold (the learned probability needed to change the rules' type of "
@@ -121,7 +121,8 @@ def main(argv: list[str]) -> int:
         if args.feed_country and len(countries[r["_file"]]) == 1:
             iso = ISO2.get(next(iter(countries[r["_file"]])))
             if iso and iso not in by_country:
-                by_country[iso] = fogwatch.load(config={"events": {**events_config, "default_country": iso}})
+                by_country[iso] = fogwatch.load(config={"events": {**events_config, "default_country": iso},
+                                                        "places": {"default_country": iso}})
             run = by_country.get(iso, nlp) if iso else nlp  # type: ignore[assignment]
         rec = run(r["notes"], published=acled_date(r["event_date"]))
         e = rec.events[0] if rec.events else None

@@ -110,3 +110,18 @@ def test_country_option_names_generic_actors_of_a_placeless_report(run_cli, tmp_
     assert after["events"][0]["location"] is None  # the feed's country names actors; it locates nothing
     bad = run_cli("extract", "--country", "Narnia", str(doc))
     assert bad.returncode == 2 and b"E302" in bad.stderr and bad.stdout == b""
+
+
+def test_country_option_leans_ambiguous_places_to_the_feed(run_cli, tmp_path):
+    """--country also reaches the places stage: a name several countries share is read in the feed's country
+    (sentence written for this test)."""
+    doc = tmp_path / "r.txt"
+    doc.write_text("On Monday teachers marched in Kisii to demand unpaid wages.\n")
+    given = run_cli("extract", "--country", "KE", str(doc))
+    assert given.returncode == 0, given.stderr.decode()
+    [record] = [json.loads(x) for x in given.stdout.decode().splitlines()]
+    [place] = [p for p in record["places"] if p["text"] == "Kisii"]
+    assert place["country_code"] == "KE" and "document is about KE" in place["reason"]
+    assert record["events"][0]["location"]["country_code"] == "KE"
+    only_places = run_cli("extract", "--stages", "sections,sentences,places", "--country", "KE", str(doc))
+    assert only_places.returncode == 2 and b"E302" in only_places.stderr  # --country still needs the events stage

@@ -76,3 +76,31 @@ def test_long_document_stays_linear():
     assert len(doc.places) > 15000
     assert sum(p.feature == "unresolved" for p in doc.places) == 5000
     assert time.process_time() - t0 < 30
+
+
+# Sentences written for these tests.
+FEED_CASES = [
+    # (text, feed country, place kept: (text, country) or None)
+    ("Teachers marched in Kisii on Monday to demand unpaid wages.", "KE", ("Kisii", "KE")),
+    ("Residents blocked the main road at Tigania to protest a construction delay.", "KE", None),  # only a namesake abroad
+    ("Police dispersed a crowd in Mogadishu with tear gas.", "KE", ("Mogadishu", "SO")),  # a city abroad stays
+    ("Shells hit Saraqib in Idlib province on Monday.", "KE", ("Saraqib", "SY")),  # the text's own context wins
+]
+
+
+def test_feed_country_is_a_focus_vote():
+    import pytest
+
+    for text, feed, expected in FEED_CASES:
+        nlp = Pipeline(["sections", "sentences", "places"], {"places": {"default_country": feed}})
+        doc = nlp(Document(doc_id="t", text=text))
+        towns = [(p.text, p.country_code) for p in doc.places if p.feature != "admin1"]
+        if expected is None:
+            assert towns == [], (text, towns)
+        else:
+            assert expected in towns, (text, towns)
+    from fogwatch.errors import UsageError
+
+    with pytest.raises(UsageError) as err:
+        Pipeline(["sections", "sentences", "places"], {"places": {"default_country": "Narnia"}})
+    assert err.value.code.value == "E302"

@@ -42,8 +42,10 @@ def build_pipeline(
         events["default_country"] = country
     if events and names is not None and "events" not in names:
         raise UsageError("--actors, --lexicon, --rules-only and --country set the events stage, which --stages leaves out", Code.BAD_OPTION)
-    config = {"events": events} if events else None
-    return Pipeline(names, config) if names is not None else default_pipeline(config=config)
+    config: dict[str, dict[str, object]] = {"events": events} if events else {}
+    if country and (names is None or "places" in names):
+        config["places"] = {"default_country": country}
+    return Pipeline(names, config or None) if names is not None else default_pipeline(config=config or None)
 
 
 class OutputFormat(str, Enum):
@@ -61,7 +63,7 @@ def extract(
     actors: Optional[list[str]] = typer.Option(None, "--actors", help="An actor registry YAML file or folder to add (repeatable); see src/fogwatch/data/actors/README.md."),
     lexicon: Optional[list[str]] = typer.Option(None, "--lexicon", help="An event lexicon YAML file or folder to add (repeatable); see src/fogwatch/data/lexicon/README.md."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Type events by the lexicon alone, without the trained sub-event model."),
-    country: Optional[str] = typer.Option(None, "--country", help="ISO code of the country the input covers (a feed's): reports naming no known place give their generic actors that country."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO code of the country the input covers (a feed's): ambiguous place names lean to it, and reports naming no known place give their generic actors that country."),
 ) -> None:
     """Extract one JSON record per input document to standard output."""
     targets = list(paths or ["-"])

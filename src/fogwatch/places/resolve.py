@@ -42,6 +42,8 @@ _INFIX_GAP = re.compile(r"^(?:'s|\u2019s) $")  # "Idlib's Saraqib": the admin co
 
 W_POPULATION = 0.7
 W_FOCUS = 0.5
+# The country a feed covers, given by the analyst: a vote as strong as the country named once in the text.
+W_FEED_COUNTRY = 2.0
 W_LOCAL_ADMIN = 0.7
 W_DOC_ADMIN = 0.25
 W_PROXIMITY = 0.45
@@ -88,10 +90,11 @@ class FocusVotes:
     """Votes for the document's countries, kept per name so one name can be left out.
 
     Country names count 2, demonyms and single-country names 1, ambiguous names a
-    population-weighted share of 0.3, the outlet's country domain 1.5.
+    population-weighted share of 0.3, the outlet's country domain 1.5, the country the feed
+    covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once.
     """
 
-    def __init__(self, recognition: Recognition, outlet_hint: str | None = None) -> None:
+    def __init__(self, recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None) -> None:
         # Votes are fractional (0.3 shares), so plain float tallies rather than Counter (int counts).
         self.total: defaultdict[str, float] = defaultdict(float)
         self.by_key: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -119,6 +122,8 @@ class FocusVotes:
                 self.total[cc] += v
         if outlet_hint:
             self.total[outlet_hint] += 1.5
+        if feed_country:
+            self.total[feed_country] += W_FEED_COUNTRY
         self._cache: dict[str | None, dict[str, float]] = {}
 
     def weights(self, exclude_key: str | None = None) -> dict[str, float]:
@@ -139,9 +144,9 @@ class FocusVotes:
         return result
 
 
-def focus_countries(recognition: Recognition, outlet_hint: str | None = None) -> dict[str, float]:
+def focus_countries(recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None) -> dict[str, float]:
     """A weight in [0, 1] per country code: how much the document is about it."""
-    return FocusVotes(recognition, outlet_hint).weights()
+    return FocusVotes(recognition, outlet_hint, feed_country).weights()
 
 
 def _local_admin_context(mentions: list[Mention], text: str) -> dict[int, set[str]]:
@@ -383,10 +388,15 @@ def resolve(
     gazetteer: Gazetteer,
     outlet_country: str | None = None,
     roles: RoleTables | None = None,
+    feed_country: str | None = None,
 ) -> tuple[Place, ...]:
+    """The places of ``recognition``'s mentions. ``outlet_country``: the country of the outlet's domain;
+    ``feed_country``: the country the analyst says the feed covers; both count as focus votes, so a lone
+    small namesake abroad that nothing else in the text supports is dropped, as it is when the text
+    names its country."""
     roles = roles or load_roles()
     mentions = recognition.mentions
-    votes = FocusVotes(recognition, outlet_country)
+    votes = FocusVotes(recognition, outlet_country, feed_country)
     focus = votes.weights()
     focus_by_key = votes.weights
     local_ctx = _local_admin_context(mentions, text)

@@ -12,8 +12,9 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
+from fogwatch.errors import Code, UsageError
 from fogwatch.pipeline import component
-from fogwatch.places.gazetteer import Gazetteer
+from fogwatch.places.gazetteer import Gazetteer, country_names
 from fogwatch.places.recognize import recognize
 from fogwatch.places.resolve import resolve
 from fogwatch.records import Document
@@ -47,9 +48,9 @@ def place_ranges(doc: Document) -> list[tuple[int, int]] | None:
     return [(s.start, s.end) for s in doc.body_sentences()]
 
 
-def geoparse(doc: Document, gazetteer: Gazetteer) -> Document:
+def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = None) -> Document:
     recognition = recognize(doc.text, gazetteer, place_ranges(doc))
-    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc))
+    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc), feed_country=default_country)
     datelines = [(d.start, d.end) for d in doc.datelines]
     if datelines:
         # Where the report was filed, not where things happened: said so, for the events stage and readers.
@@ -62,11 +63,21 @@ def geoparse(doc: Document, gazetteer: Gazetteer) -> Document:
 
 
 @component("places", requires=("text", "sections", "sentences", "datelines"), assigns=("places",), factory=True)
-def places_component():
-    """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason."""
+def places_component(default_country: str | None = None):
+    """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason.
+
+    ``default_country``: the ISO 3166-1 code of the country a feed covers (``fogwatch extract --country KE``):
+    it counts as the country named once in each report, so an ambiguous name leans to it ("Kisii" is Kenya's)
+    and a lone small namesake abroad that nothing in the text supports is not taken ("Ekona").
+    """
+    country = None
+    if default_country is not None:
+        country = default_country.strip().upper()
+        if country not in country_names():
+            raise UsageError(f"places.default_country: {default_country!r} is no ISO 3166-1 code GeoNames knows (e.g. KE, SY)", Code.BAD_OPTION)
     gazetteer = Gazetteer.open_default()
 
     def run(doc: Document) -> Document:
-        return geoparse(doc, gazetteer)
+        return geoparse(doc, gazetteer, country)
 
     return run
