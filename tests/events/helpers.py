@@ -19,6 +19,8 @@ GAZETTEER = {
     "Aleppo": (170063, 36.20124, 37.16117, "SY", "Aleppo", "town", 1),
     "Maiduguri": (2331447, 11.84692, 13.15712, "NG", "Borno", "town", 1),
     "Kafr Nabl": (169304, 35.6139, 36.5614, "SY", "Idlib", "town", 1),
+    "Mogadishu": (53654, 2.03711, 45.34375, "SO", "Banaadir", "town", 1),
+    "Manbij": (167357, 36.52815, 37.95495, "SY", "Aleppo", "town", 1),
 }
 _REGISTRY = None
 

@@ -138,3 +138,16 @@ def test_the_events_stage_takes_lexicon_paths_as_an_argument(tmp_path):
     with pytest.raises(FogwatchError, match="E602"):
         factory(lexicon_paths=[_write(tmp_path, "triggers: 5\n")])
     assert callable(factory(lexicon_paths=[_write(tmp_path, "weak_triggers: [clashes]\n", "ok.yaml")]))
+
+
+def test_a_sighting_needs_an_armed_side_before_it():
+    """ "were seen" types a movement of forces only after an armed side (sentences written for this test)."""
+    from fogwatch.events.classify import find_triggers
+    from fogwatch.text.normalize import fold
+
+    armed = fold("On 3 May about forty Al Shabaab fighters were seen near the well.")
+    assert [t.kind for t in find_triggers(armed)] == ["Change to group/activity"]
+    plain = fold("On 3 May two old friends were seen near the well.")
+    assert find_triggers(plain) == []
+    carried = fold("The militants, armed with heavy weapons, were sighted on 3 May.")
+    assert [t.kind for t in find_triggers(carried)] == ["weapon", "Change to group/activity"]

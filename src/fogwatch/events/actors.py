@@ -63,7 +63,9 @@ class ActorMention:
 class ActorRegistry:
     entries: dict[str, ActorEntry] = field(default_factory=dict)
     aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # folded alias -> (entry name, subunit)
-    acronyms: dict[str, str] = field(default_factory=dict)  # case-sensitive
+    acronyms: dict[str, str] = field(default_factory=dict)  # case-sensitive; the last registered sense
+    # every actor an acronym names, in load order ("SNA": Somalia's army and the Syrian National Army)
+    acronym_senses: dict[str, list[str]] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # ISO -> name
     country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
     # words that place a report in a country when it names no place: parties, institutions ("Awami League", "upazila")
@@ -132,6 +134,10 @@ class ActorRegistry:
                     self.aliases[fold(str(word))] = (entry.name, str(unit))
             for acro in raw.get("acronyms") or ():
                 self.acronyms[str(acro)] = entry.name
+                senses = self.acronym_senses.setdefault(str(acro), [])
+                if entry.name in senses:
+                    senses.remove(entry.name)
+                senses.append(entry.name)
         heads = data.get("group_heads") or {}
         groups = data.get("groups") or []
         if not isinstance(heads, dict) or not all(isinstance(v, list) for v in heads.values()) or not isinstance(groups, list):
@@ -192,6 +198,13 @@ class ActorRegistry:
     def country_code(self, name: str) -> str | None:
         """The ISO code of a country by its name here ("Syria" -> "SY"), None when unknown."""
         return next((iso for iso, cname in self.countries.items() if cname == name), None)
+
+    def acronym_sense(self, acronym: str, iso: str) -> str | None:
+        """The actor an acronym names in country ``iso`` when it names several ("SNA" in Somalia: its army), else None."""
+        senses = self.acronym_senses.get(acronym, ())
+        if len(senses) < 2:
+            return None
+        return next((name for name in reversed(senses) if self.entries[name].country == iso), None)
 
     def state_of(self, name: str) -> str | None:
         """The ISO code of the state whose forces an actor's name says (a registered force, or ACLED's generic form)."""

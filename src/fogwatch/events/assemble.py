@@ -255,7 +255,7 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
-    events = [_named_after_place(e, registry) for e in events]
+    events = [_named_after_place(e, registry, ctx.country) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
@@ -265,18 +265,29 @@ def extract_events(
 _SUFFIXED = re.compile(r"(?P<base>.+) \((?P<country>[^()]+)\)")
 
 
-def _named_after_place(event: Event, registry: ActorRegistry) -> Event:
+def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str | None = None) -> Event:
     """The event's place decides whose generic actors they are: a localized generic name ("Civilians (Yemen)",
     "Opposition Rebels (United States)") carrying another country than the event's place's, which an earlier
     event of the paragraph or the report's other country gave it, takes the place's country, unless the actor's
-    own words name that other country ("Turkish civilians" killed in Syria stay Civilians (Turkey)); and a state
-    force the report's country made foreign (inter 8) is at home (inter 1) where the event is in its own country."""
+    own words name that other country ("Turkish civilians" killed in Syria stay Civilians (Turkey)); a state
+    force the report's country made foreign (inter 8) is at home (inter 1) where the event is in its own country;
+    and an acronym that names several actors ("SNA") names the one of the event's country (its place's, else
+    the report's: ``doc_country``)."""
     iso = event.location.country_code if event.location is not None else None
     here = registry.countries.get(iso or "")
-    if not here:
+    where = iso if here else doc_country
+    if not here and not where:
         return event
 
     def fix(actor: Actor | None) -> Actor | None:
+        if actor is not None and actor.text in registry.acronym_senses and where:
+            sense = registry.acronym_sense(actor.text, where)
+            if sense is not None and sense != actor.name:
+                entry = registry.entries[sense]
+                why = f"'{actor.text}' names {sense} in {registry.countries.get(where, where)}, not {actor.name}"
+                actor = replace(actor, name=sense, inter=entry.inter, reason=f"{actor.reason}; {why}" if actor.reason else why)
+        if not here:
+            return actor
         if actor is not None and actor.inter == 8 and registry.state_of(actor.name) == iso:
             # the report's country made it "abroad", but the event happened in the force's own country
             why = f"inter 1: a state force in its own country ({here})"

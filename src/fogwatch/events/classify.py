@@ -111,7 +111,7 @@ def find_triggers(
         if out and t.start < out[-1].end:
             continue
         out.append(t)
-    return _filter(folded, out, original)
+    return _filter(folded, out, original, lexicon or default_lexicon())
 
 
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
@@ -119,10 +119,17 @@ _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
 
 
-def _filter(folded: str, triggers: list[Trigger], original: str | None = None) -> list[Trigger]:
-    """Drop readings the context rules out ("hunger strike" is no shelling, "captured" needs a place)."""
+def _filter(folded: str, triggers: list[Trigger], original: str | None = None, lexicon: Lexicon | None = None) -> list[Trigger]:
+    """Drop readings the context rules out ("hunger strike" is no shelling, "captured" needs a place, "were seen"
+    needs an armed side just before it)."""
+    lex = lexicon or default_lexicon()
+    sighting = lex.cue("sighting")
     out = []
     for t in triggers:
+        if sighting.fullmatch(t.text):
+            near = folded[max(0, t.start - 80) : t.start]
+            if not (lex.cue("nonstate").search(near) or lex.cue("state").search(near)):
+                continue
         before = folded[max(0, t.start - 24) : t.start]
         if t.kind == "territory" and re.search(r"\b(?:to|attempts? to|attempting to|tried to|trying to|try to|aim(?:ed|ing)? to|bid to)\s+$", before):
             continue
