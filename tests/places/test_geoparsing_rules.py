@@ -96,3 +96,17 @@ def test_initialism(name, expected):
 ])
 def test_strip_admin_prefix(name, expected):
     assert strip_admin_prefix(name) == expected
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Voters queued outside a booth in Rohini, Delhi, on Monday.", "Voters"),  # an alternate name of Walters (US)
+    ("He compared the army to Nazi forces in the 1930s.", "Nazi"),
+    ("Officials discussed the Act on Tuesday.", "Act"),
+])
+def test_an_english_word_that_is_only_an_alternate_name_needs_evidence(geoparse, text, word):
+    """Sentences written for this test: a frequent English word matching a place only through one of its alternate
+    names is weak, so without support it is not taken; real places beside it stay."""
+    places = geoparse(text)
+    assert not [p for p in places if p.text == word], [(p.text, p.name, p.country_code) for p in places]
+    if "Delhi" in text:
+        assert any(p.text == "Delhi" and p.country_code == "IN" for p in places)

@@ -11,6 +11,8 @@ needs one row per distinct key, not per spelling.
 
 from __future__ import annotations
 
+import gzip
+
 import re
 from functools import lru_cache
 from importlib.resources import files
@@ -64,6 +66,14 @@ def common_words() -> frozenset[str]:
     """Frequent English words: a town named like one ("Post", "Hope") needs strong evidence."""
     text = files("fogwatch.data").joinpath("gazetteer/common_words.txt").read_text(encoding="utf-8")
     return frozenset(text.split()) | ARABIC_COMMON_NOUNS
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The 30,000 most frequent English words: one that matches a place only through an alternate name
+    ("Voters", an alternate name of Walters) needs evidence before it counts as that place."""
+    raw = files("fogwatch.data").joinpath("gazetteer/english_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 
 # Arabic common nouns that are whole town names in the gazetteer ("Bab" = gate,

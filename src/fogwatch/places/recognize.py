@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from fogwatch.places import syria
 from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer
-from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, name_key
+from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, english_words, name_key
 from fogwatch.places.roles import RoleTables, load_roles
 from fogwatch.text.normalize import fold
 
@@ -275,6 +275,7 @@ def recognize(
     """Find place mentions in ``text`` (only inside ``ranges`` when given)."""
     folded = fold(text)
     commons = common_words()
+    english = english_words()
     roles = roles or load_roles()
     demonym_of = _demonym_forms(gazetteer, roles)
     mentions: list[Mention] = []
@@ -452,6 +453,9 @@ def recognize(
                     if one_word and (first.low in commons or len(key) <= 2) and not span_text.isupper() and not big:
                         mention.weak = True
                         mention.notes.append("also a common word")
+                    elif one_word and first.low in english and not span_text.isupper() and not any(c.primary for c in cands):
+                        mention.weak = True  # "Voters" is an alternate name of Walters (US)
+                        mention.notes.append("an English word, and a place's alternate name only")
                     if (
                         one_word and span_text.isupper() and len(span_text) <= 5
                         and not any(c.entry.feature in ("country", "admin1") for c in cands)  # "NSW" is New South Wales
