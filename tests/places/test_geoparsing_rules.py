@@ -110,3 +110,10 @@ def test_an_english_word_that_is_only_an_alternate_name_needs_evidence(geoparse,
     assert not [p for p in places if p.text == word], [(p.text, p.name, p.country_code) for p in places]
     if "Delhi" in text:
         assert any(p.text == "Delhi" and p.country_code == "IN" for p in places)
+
+
+def test_an_armed_groups_name_is_no_place(geoparse):
+    """Sentence written for this test: a village in Iran is called Al Shabaab; as the group's name it is no place,
+    and so it no longer makes the Somali town beside it look like a stray namesake (both were dropped before)."""
+    places = geoparse("Al Shabaab clashed with troops in Afgooye.")
+    assert [(p.text, p.country_code) for p in places] == [("Afgooye", "SO")]

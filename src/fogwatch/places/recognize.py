@@ -314,6 +314,10 @@ def recognize(
             continue
         n = len(chain)
         chain_start = chain[0].start
+        if roles.group_names and folded[chain_start : chain[-1].end].strip() in roles.group_names:
+            # "Al Shabaab attacked": the group, though a village in Iran has its name
+            not_places.append((chain_start, chain[-1].end, "the name of an armed group"))
+            continue
         ending = roles.ends_name(text[chain_start : chain[-1].end]) if n > 1 else None
         if ending is not None:
             # "US State Department", "The New York Times", "Leeds United": an organisation's name, no place in it.

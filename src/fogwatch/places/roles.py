@@ -25,11 +25,13 @@ from typing import Any
 
 import yaml
 
+from fogwatch.text.normalize import fold
+
 from fogwatch.errors import Code, FogwatchError
 from fogwatch.places.keys import name_key
 
 ROLES: tuple[str, ...] = ("toponym", "demonym", "metonym", "organisation")
-_SECTIONS = ("demonyms", "not_demonym_before", "organisations", "metonym_after", "capital_cues", "name_after", "name_ending")
+_SECTIONS = ("demonyms", "not_demonym_before", "organisations", "metonym_after", "capital_cues", "name_after", "name_ending", "group_names")
 
 
 class PlaceTablesError(FogwatchError):
@@ -58,6 +60,7 @@ class RoleTables:
     name_endings: tuple[str, ...]
     not_demonym_before: frozenset[str]
     ending_last_words: frozenset[str]  # the last word of each ending, lowercase: a set look-up before the pattern
+    group_names: frozenset[str]  # folded names of armed groups that small places share ("al shabaab"): never a place
     _metonym: re.Pattern[str]
     _capital: re.Pattern[str]
     _name_after: re.Pattern[str]
@@ -146,6 +149,7 @@ def parse_roles(text: str, where: str = "roles.yaml") -> RoleTables:
         name_endings=tuple(ending),
         not_demonym_before=frozenset(w.lower() for w in _strings(data, "not_demonym_before", where)),
         ending_last_words=frozenset(e.split()[-1].lower() for e in ending),
+        group_names=frozenset(fold(g).strip() for g in _strings(data, "group_names", where)),
         # "Moscow denied", "Moscow has denied", "Ankara and Washington did not": checked on folded text.
         _metonym=re.compile(rf"^(?:,? and [a-z][\w.'-]*)? (?:{_words(metonym)})\b"),
         _capital=re.compile(rf"\b({_words(capital)})\b"),
