@@ -255,7 +255,7 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
-    events = [_named_after_place(e, registry, ctx.country) for e in events]
+    events = [_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
@@ -306,6 +306,26 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
 
     a1, a2 = fix(event.actor1), fix(event.actor2)
     return event if (a1, a2) == (event.actor1, event.actor2) else replace(event, actor1=a1, actor2=a2)
+
+
+_RIOTS = ("Mob violence", "Violent demonstration")
+
+
+def _other_side_of_a_clash(event: Event, ctx: DocContext) -> Event:
+    """A riot the text calls a clash ("supporters of two candidates clashed", "students clashed with members of
+    the ruling party") has two sides; when the text names no second one, it is rioters too, of the event's
+    place's country (else the report's): ACLED's convention for mob violence and violent demonstrations."""
+    if event.actor2 is not None or event.actor1 is None or event.sub_event_type not in _RIOTS or not event.evidence:
+        return event
+    sentence = ctx.folded[event.evidence[0].start : event.evidence[0].end]
+    word = ctx.lexicon.cue("two_sided").search(sentence)
+    if word is None:
+        return event
+    iso = event.location.country_code if event.location is not None and event.location.country_code else ctx.country
+    cname = ctx.registry.countries.get(iso or "")
+    name = f"Rioters ({cname})" if cname else "Rioters"
+    why = f"the other side of a clash ('{word.group(0)}'): rioters, as ACLED codes a riot whose second side the text does not name"
+    return replace(event, actor2=Actor(name, None, 5, reason=why))
 
 
 def _localized(registry: ActorRegistry, base: str) -> bool:

@@ -44,7 +44,7 @@ TIERS: tuple[int, ...] = (1, 2, 3)
 # The cue lists the rules read (classify.py, actors.py); the packaged cues.yaml defines each.
 CUE_NAMES: tuple[str, ...] = (
     "nonstate", "state", "civilian", "combatant_victim", "harm_verbs", "lethal", "excessive_force",
-    "casualty", "change_context", "attack_verbs", "air_attack", "responsibility", "group_heads", "sighting",
+    "casualty", "change_context", "attack_verbs", "air_attack", "responsibility", "group_heads", "sighting", "two_sided",
     # counting (figures and fatalities by ACLED's rules; docs/fatalities.md): read by events/figures.py and assemble.py
     "victim_nouns", "unknown_number", "summary_toll", "subset", "repeat", "doubt", "party", "background", "averted", "cause",
 )
