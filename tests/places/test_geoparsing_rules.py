@@ -102,6 +102,7 @@ def test_strip_admin_prefix(name, expected):
     ("Voters queued outside a booth in Rohini, Delhi, on Monday.", "Voters"),  # an alternate name of Walters (US)
     ("He compared the army to Nazi forces in the 1930s.", "Nazi"),
     ("Officials discussed the Act on Tuesday.", "Act"),
+    ("Congress members staged a sit-in against the fare rise.", "Congress"),  # a town of 2,000 in Arizona
 ])
 def test_an_english_word_that_is_only_an_alternate_name_needs_evidence(geoparse, text, word):
     """Sentences written for this test: a frequent English word matching a place only through one of its alternate

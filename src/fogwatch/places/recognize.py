@@ -30,6 +30,8 @@ from fogwatch.places.roles import RoleTables, load_roles
 from fogwatch.text.normalize import fold
 
 MAX_NAME_WORDS = 6
+# An English word (of the 30,000 most frequent) naming only places smaller than this needs evidence ("Congress", AZ).
+SMALL_NAMESAKE = 10_000
 LISTED_NOTE = "listed with a known place"  # a name in a list that a known place with a weak cue opens
 
 # A word, with inner apostrophes ("Dar'a", "Ma'arrat") but never a possessive "'s".
@@ -460,6 +462,12 @@ def recognize(
                     elif one_word and first.low in english and not span_text.isupper() and not any(c.primary for c in cands):
                         mention.weak = True  # "Voters" is an alternate name of Walters (US)
                         mention.notes.append("an English word, and a place's alternate name only")
+                    elif (
+                        one_word and first.low in english and not span_text.isupper() and not big
+                        and max(c.entry.population for c in cands) < SMALL_NAMESAKE
+                    ):
+                        mention.weak = True  # "Congress" is a town of 2,000 in Arizona
+                        mention.notes.append("an English word, and only small places' name")
                     if (
                         one_word and span_text.isupper() and len(span_text) <= 5
                         and not any(c.entry.feature in ("country", "admin1") for c in cands)  # "NSW" is New South Wales
