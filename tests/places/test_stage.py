@@ -104,3 +104,14 @@ def test_feed_country_is_a_focus_vote():
     with pytest.raises(UsageError) as err:
         Pipeline(["sections", "sentences", "places"], {"places": {"default_country": "Narnia"}})
     assert err.value.code.value == "E302"
+
+
+def test_country_cues_vote_for_the_reports_country():
+    """Sentence written for this test: "Punjab" is a province of India and of Pakistan; a report about the BJP (an
+    Indian party, a country cue of the actor registry) means India's. The setting turns the votes off."""
+    text = "Members of the Punjab unit of the BJP protested against the land bill."
+    with_cues = Pipeline(["sections", "sentences", "places"])(Document(doc_id="t", text=text))
+    assert [(p.text, p.country_code) for p in with_cues.places] == [("Punjab", "IN")]
+    assert "document is about IN" in with_cues.places[0].reason
+    without = Pipeline(["sections", "sentences", "places"], {"places": {"country_cues": False}})(Document(doc_id="t", text=text))
+    assert "document is about IN" not in without.places[0].reason

@@ -20,6 +20,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace as _replace
 from functools import lru_cache
@@ -91,14 +92,19 @@ class FocusVotes:
 
     Country names count 2, demonyms and single-country names 1, ambiguous names a
     population-weighted share of 0.3, the outlet's country domain 1.5, the country the feed
-    covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once.
+    covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once, and each
+    country cue of the text (``cue_countries``: a party, institution or people of one country, the actor
+    registry's ``country_cues``) 1, as a demonym.
     """
 
-    def __init__(self, recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None) -> None:
+    def __init__(self, recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None,
+                 cue_countries: Sequence[str] = ()) -> None:
         # Votes are fractional (0.3 shares), so plain float tallies rather than Counter (int counts).
         self.total: defaultdict[str, float] = defaultdict(float)
         self.by_key: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
         for _s, _e, cc in recognition.demonyms:
+            self.total[cc] += 1.0
+        for cc in cue_countries:
             self.total[cc] += 1.0
         for m in recognition.mentions:
             if not m.candidates or m.weak:
@@ -389,14 +395,16 @@ def resolve(
     outlet_country: str | None = None,
     roles: RoleTables | None = None,
     feed_country: str | None = None,
+    cue_countries: Sequence[str] = (),
 ) -> tuple[Place, ...]:
     """The places of ``recognition``'s mentions. ``outlet_country``: the country of the outlet's domain;
     ``feed_country``: the country the analyst says the feed covers; both count as focus votes, so a lone
     small namesake abroad that nothing else in the text supports is dropped, as it is when the text
-    names its country."""
+    names its country. ``cue_countries``: the country of each country cue in the text ("BJP", "upazila"),
+    votes as demonyms are."""
     roles = roles or load_roles()
     mentions = recognition.mentions
-    votes = FocusVotes(recognition, outlet_country, feed_country)
+    votes = FocusVotes(recognition, outlet_country, feed_country, cue_countries)
     focus = votes.weights()
     focus_by_key = votes.weights
     local_ctx = _local_admin_context(mentions, text)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from fogwatch.errors import Code, UsageError
+from fogwatch.events.actors import ActorRegistry, registry_from_env
 from fogwatch.pipeline import component
 from fogwatch.places.gazetteer import Gazetteer, country_names
 from fogwatch.places.recognize import recognize
@@ -48,9 +49,19 @@ def place_ranges(doc: Document) -> list[tuple[int, int]] | None:
     return [(s.start, s.end) for s in doc.body_sentences()]
 
 
-def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = None) -> Document:
-    recognition = recognize(doc.text, gazetteer, place_ranges(doc))
-    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc), feed_country=default_country)
+def cue_countries(doc: Document, registry: ActorRegistry, ranges: list[tuple[int, int]] | None) -> list[str]:
+    """The country of each country cue ("BJP", "upazila", "Awami League") in the body and title sentences."""
+    hits = registry.cue_hits(doc.text)
+    if ranges is None:
+        return [iso for _, _, iso in hits]
+    return [iso for at, _, iso in hits if any(s <= at < e for s, e in ranges)]
+
+
+def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = None, registry: ActorRegistry | None = None) -> Document:
+    ranges = place_ranges(doc)
+    recognition = recognize(doc.text, gazetteer, ranges)
+    cues = cue_countries(doc, registry, ranges) if registry is not None else []
+    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc), feed_country=default_country, cue_countries=cues)
     datelines = [(d.start, d.end) for d in doc.datelines]
     if datelines:
         # Where the report was filed, not where things happened: said so, for the events stage and readers.
@@ -63,12 +74,15 @@ def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = 
 
 
 @component("places", requires=("text", "sections", "sentences", "datelines"), assigns=("places",), factory=True)
-def places_component(default_country: str | None = None):
+def places_component(default_country: str | None = None, country_cues: bool = True):
     """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason.
 
     ``default_country``: the ISO 3166-1 code of the country a feed covers (``fogwatch extract --country KE``):
     it counts as the country named once in each report, so an ambiguous name leans to it ("Kisii" is Kenya's)
     and a lone small namesake abroad that nothing in the text supports is not taken ("Ekona").
+    ``country_cues``: count the actor registry's country cues (parties, institutions, peoples of one country:
+    ``data/actors/country_cues.yaml`` and ``$FOGWATCH_ACTORS``' files) as votes for the report's country, as
+    demonyms count ("Punjab" in a report about the BJP is India's).
     """
     country = None
     if default_country is not None:
@@ -76,8 +90,9 @@ def places_component(default_country: str | None = None):
         if country not in country_names():
             raise UsageError(f"places.default_country: {default_country!r} is no ISO 3166-1 code GeoNames knows (e.g. KE, SY)", Code.BAD_OPTION)
     gazetteer = Gazetteer.open_default()
+    registry = registry_from_env() if country_cues else None
 
     def run(doc: Document) -> Document:
-        return geoparse(doc, gazetteer, country)
+        return geoparse(doc, gazetteer, country, registry)
 
     return run
