@@ -149,8 +149,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
         ):
             continue
         if t.text in ("demonstrating", "demonstrated", "demonstrate", "demonstrates") and not re.match(
-            r"^\s*(?:$|[,.;]|(?:against|in|outside|for|near|on|at|across|throughout|peacefully|again|today|yesterday)\b)", after
-        ):
+            r"^\s*(?:$|[,.;]|(?:against|in|outside|for|near|on|at|across|throughout|peacefully|again|today|yesterday|here)\b)", after
+        ) and not _PROTEST_AIM.search(after[:60]):
             continue  # "demonstrating more desperation": showing, not protesting
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
             continue
@@ -162,6 +162,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
     return out
 
 
+# What a protest is for or against: after "demonstrated" it makes the word a protest ("demonstrated the headquarters demanding pensions").
+_PROTEST_AIM = re.compile(r"\b(?:demand\w*|against|protest\w*|slogans?|condemn\w*|seeking)\b")
 _CAPITALISED = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)")
 _NOT_PLACE_WORDS = frozenset("The He She They It We I A An In On At By".split())
 
