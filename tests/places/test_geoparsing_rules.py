@@ -118,3 +118,12 @@ def test_an_armed_groups_name_is_no_place(geoparse):
     and so it no longer makes the Somali town beside it look like a stray namesake (both were dropped before)."""
     places = geoparse("Al Shabaab clashed with troops in Afgooye.")
     assert [(p.text, p.country_code) for p in places] == [("Afgooye", "SO")]
+
+
+def test_sana_is_the_syrian_news_agency_not_sanaa(geoparse):
+    """Sentence written for this test: "SANA" is Syria's state news agency (an organisation standing for Syria),
+    never Yemen's capital; FA-KES had 287 such mentions read as Sanaa."""
+    places = geoparse("SANA reported that rebels shelled Aleppo on Monday.")
+    assert not [p for p in places if p.country_code == "YE"]
+    [sana] = [p for p in places if p.text == "SANA"]
+    assert (sana.role, sana.country_code) == ("organisation", "SY")
