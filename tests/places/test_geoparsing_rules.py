@@ -127,3 +127,12 @@ def test_sana_is_the_syrian_news_agency_not_sanaa(geoparse):
     assert not [p for p in places if p.country_code == "YE"]
     [sana] = [p for p in places if p.text == "SANA"]
     assert (sana.role, sana.country_code) == ("organisation", "SY")
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Russian President Vladimir Putin met his Turkish counterpart in Sochi.", "Vladimir"),  # also a Russian province
+    ("The White House said it would respond to the attack.", "White House"),  # also a town in Tennessee
+])
+def test_a_first_name_after_a_title_and_a_seat_of_government_are_no_toponyms(geoparse, text, word):
+    """Sentences written for this test."""
+    assert not [p for p in geoparse(text) if p.text == word and p.role == "toponym"]

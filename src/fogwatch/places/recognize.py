@@ -129,6 +129,7 @@ _PERSON_BEFORE = re.compile(
     r"chief|sheriff|detective|agent|trooper|pastor|rev|father|sister|brother|uncle|aunt|mayor|councilman|"
     r"councilwoman|commissioner|secretary|senator|governor|superintendent|principal|professor|prof|attorney)\.? $"
 )
+_SURNAME_AFTER = re.compile(r" [A-Z][a-z]")  # a capitalised word right after a name: "Vladimir Putin"
 _LIST_GAP = re.compile(r"^(?:, |,? and |,? or |, and )$")
 # A list closes with "and"/"or" before the next capitalised name ("near Saraqib, Rashidin 4 and Khan
 # Touman"): checked on the original text after a name, so a comma before a clause ("near Saraqib, Hayat
@@ -628,6 +629,8 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
         # "Harris said" is a person; "… in Rome, explained" is still Rome.
         if not any(c.entry.feature in ("country", "admin1") for c in cands):
             return None
+        if _PERSON_BEFORE.search(before) and _SURNAME_AFTER.match(text, e) and not any(c.entry.feature == "country" for c in cands):
+            return None  # "President Vladimir Putin": a first name after a title, though a province shares it
     if _FRONT_AFTER.match(after):
         front_word = text[e + 1 : e + 6]
         if front_word[:1].isupper() or not _LOCATIVE_FRONT_BEFORE.search(before):
