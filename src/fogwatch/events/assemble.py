@@ -271,7 +271,8 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
     event of the paragraph or the report's other country gave it, takes the place's country, unless the actor's
     own words name that other country ("Turkish civilians" killed in Syria stay Civilians (Turkey)); a state
     force the report's country made foreign (inter 8) is at home (inter 1) where the event is in its own country;
-    and an acronym that names several actors ("SNA") names the one of the event's country (its place's, else
+    a unit named only by its generic name ("special forces") is the place's country's, not another state's unit of
+    that name; and an acronym that names several actors ("SNA") names the one of the event's country (its place's, else
     the report's: ``doc_country``)."""
     iso = event.location.country_code if event.location is not None else None
     here = registry.countries.get(iso or "")
@@ -288,6 +289,19 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
                 actor = replace(actor, name=sense, inter=entry.inter, reason=f"{actor.reason}; {why}" if actor.reason else why)
         if not here:
             return actor
+        home = registry.state_of(actor.name) if actor is not None else None
+        if (
+            actor is not None and home is not None and home != iso and actor.subunit and actor.text
+            and fold(actor.text).strip() == fold(actor.subunit).strip() and iso
+        ):
+            # "special forces" in Syria: a unit's generic name is not Somalia's unit of that name abroad
+            role = registry.entries[actor.name].role if actor.name in registry.entries else None
+            if role:
+                entry = registry.state_entry(iso, role)
+                if event.date.date:
+                    entry = registry._for_year(entry, int(event.date.date[:4]))
+                why = f"'{actor.text}' is a unit's generic name: the forces of the event's place ({here}), not {actor.name}"
+                return replace(actor, name=entry.name, inter=1, subunit=None, reason=f"{actor.reason}; {why}" if actor.reason else why)
         if actor is not None and actor.inter == 8 and registry.state_of(actor.name) == iso:
             # the report's country made it "abroad", but the event happened in the force's own country
             why = f"inter 1: a state force in its own country ({here})"
