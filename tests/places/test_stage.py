@@ -115,3 +115,13 @@ def test_country_cues_vote_for_the_reports_country():
     assert "document is about IN" in with_cues.places[0].reason
     without = Pipeline(["sections", "sentences", "places"], {"places": {"country_cues": False}})(Document(doc_id="t", text=text))
     assert "document is about IN" not in without.places[0].reason
+
+
+def test_the_users_country_cues_reach_the_places_stage(tmp_path):
+    """A cue in the user's registry file (passed as the events stage takes it) votes for the report's country too
+    (sentence and party name invented for this test)."""
+    reg = tmp_path / "cues.yaml"
+    reg.write_text("countries:\n  IN:\n    name: India\n    cues: [Zorbaland Front]\n", encoding="utf-8")
+    text = "Members of the Punjab unit of the Zorbaland Front protested against the land bill."
+    doc = Pipeline(["sections", "sentences", "places"], {"places": {"actor_paths": [str(reg)]}})(Document(doc_id="t", text=text))
+    assert [(p.text, p.country_code) for p in doc.places] == [("Punjab", "IN")]

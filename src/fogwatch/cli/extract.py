@@ -43,8 +43,14 @@ def build_pipeline(
     if events and names is not None and "events" not in names:
         raise UsageError("--actors, --lexicon, --rules-only and --country set the events stage, which --stages leaves out", Code.BAD_OPTION)
     config: dict[str, dict[str, object]] = {"events": events} if events else {}
-    if country and (names is None or "places" in names):
-        config["places"] = {"default_country": country}
+    if names is None or "places" in names:
+        places: dict[str, object] = {}
+        if country:
+            places["default_country"] = country
+        if actors:
+            places["actor_paths"] = tuple(actors)  # their country cues vote for a report's country
+        if places:
+            config["places"] = places
     return Pipeline(names, config or None) if names is not None else default_pipeline(config=config or None)
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 
 from fogwatch.errors import Code, UsageError
-from fogwatch.events.actors import ActorRegistry, registry_from_env
+from fogwatch.events.actors import ActorRegistry, load_registry, registry_from_env
 from fogwatch.pipeline import component
 from fogwatch.places.gazetteer import Gazetteer, country_names
 from fogwatch.places.recognize import recognize
@@ -74,15 +75,16 @@ def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = 
 
 
 @component("places", requires=("text", "sections", "sentences", "datelines"), assigns=("places",), factory=True)
-def places_component(default_country: str | None = None, country_cues: bool = True):
+def places_component(default_country: str | None = None, country_cues: bool = True, actor_paths: Sequence[str] = ()):
     """Toponyms resolved against the offline gazetteer, with ACLED precision and a reason.
 
     ``default_country``: the ISO 3166-1 code of the country a feed covers (``fogwatch extract --country KE``):
     it counts as the country named once in each report, so an ambiguous name leans to it ("Kisii" is Kenya's)
     and a lone small namesake abroad that nothing in the text supports is not taken ("Ekona").
     ``country_cues``: count the actor registry's country cues (parties, institutions, peoples of one country:
-    ``data/actors/country_cues.yaml`` and ``$FOGWATCH_ACTORS``' files) as votes for the report's country, as
-    demonyms count ("Punjab" in a report about the BJP is India's).
+    ``data/actors/country_cues.yaml``, ``$FOGWATCH_ACTORS``' files and ``actor_paths``, the user's registry files
+    as the events stage takes them) as votes for the report's country, as demonyms count ("Punjab" in a report
+    about the BJP is India's).
     """
     country = None
     if default_country is not None:
@@ -90,7 +92,7 @@ def places_component(default_country: str | None = None, country_cues: bool = Tr
         if country not in country_names():
             raise UsageError(f"places.default_country: {default_country!r} is no ISO 3166-1 code GeoNames knows (e.g. KE, SY)", Code.BAD_OPTION)
     gazetteer = Gazetteer.open_default()
-    registry = registry_from_env() if country_cues else None
+    registry = (load_registry(tuple(actor_paths)) if actor_paths else registry_from_env()) if country_cues else None
 
     def run(doc: Document) -> Document:
         return geoparse(doc, gazetteer, country, registry)
