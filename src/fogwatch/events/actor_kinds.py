@@ -191,7 +191,7 @@ class ActorKinds:
                     return Actor(found.name, found.text, found.inter, found.subunit, found.span, reason)
             entry = registry.state_entry(iso, kind)
             if year is not None:
-                entry = registry._for_year(entry, year)
+                entry = registry.for_year(entry, year)
             return Actor(entry.name, text, 1, None, span, reason)
         return _KEEP
 

@@ -361,7 +361,7 @@ class ActorRegistry:
             if home and home != entry.country:
                 entry = self.state_entry(home, entry.role)
         if year is not None and entry.country and entry.role:
-            entry = self._for_year(entry, year)
+            entry = self.for_year(entry, year)
         name = entry.name
         # where it happened decides whose civilians and rebels they are, and who is abroad; the report's country without a place
         home = place_country or event_country
@@ -378,7 +378,9 @@ class ActorRegistry:
         span = Span(mention.start + span_offset, mention.end + span_offset)
         return Actor(name=name, text=mention.text, inter=inter, subunit=mention.subunit, span=span)
 
-    def _for_year(self, entry: ActorEntry, year: int) -> ActorEntry:
+    def for_year(self, entry: ActorEntry, year: int) -> ActorEntry:
+        """The entry of the same state and role whose years (``valid``) hold ``year`` ("Police Forces of Kenya
+        (2002-2013)" for 2010), else ``entry``."""
         lo, hi = entry.valid
         if (lo is None or year >= lo) and (hi is None or year <= hi):
             return entry

@@ -291,15 +291,15 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
             return actor
         home = registry.state_of(actor.name) if actor is not None else None
         if (
-            actor is not None and home is not None and home != iso and actor.subunit and actor.text
-            and fold(actor.text).strip() == fold(actor.subunit).strip() and iso
+            actor is not None and iso and home is not None and home != iso and actor.subunit and actor.text
+            and fold(actor.text).strip() == fold(actor.subunit).strip()
         ):
             # "special forces" in Syria: a unit's generic name is not Somalia's unit of that name abroad
             role = registry.entries[actor.name].role if actor.name in registry.entries else None
             if role:
                 entry = registry.state_entry(iso, role)
                 if event.date.date:
-                    entry = registry._for_year(entry, int(event.date.date[:4]))
+                    entry = registry.for_year(entry, int(event.date.date[:4]))
                 why = f"'{actor.text}' is a unit's generic name: the forces of the event's place ({here}), not {actor.name}"
                 return replace(actor, name=entry.name, inter=1, subunit=None, reason=f"{actor.reason}; {why}" if actor.reason else why)
         if actor is not None and actor.inter == 8 and registry.state_of(actor.name) == iso:

@@ -625,11 +625,12 @@ def _read_context(text: str, folded: str, s: int, e: int, key: str, cands: tuple
     if _PRO_BEFORE.search(before) or _BASED_AFTER.match(after):
         return None
     # "a former resident of Lubbock told", "the district of Nairobi said": after "of" the name is where they are from.
-    if (_PERSON_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and not before.endswith(" of ")) or _PERSON_BEFORE.search(before):
+    titled = _PERSON_BEFORE.search(before) is not None
+    if (_PERSON_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and not before.endswith(" of ")) or titled:
         # "Harris said" is a person; "… in Rome, explained" is still Rome.
         if not any(c.entry.feature in ("country", "admin1") for c in cands):
             return None
-        if _PERSON_BEFORE.search(before) and _SURNAME_AFTER.match(text, e) and not any(c.entry.feature == "country" for c in cands):
+        if titled and _SURNAME_AFTER.match(text, e) and not any(c.entry.feature == "country" for c in cands):
             return None  # "President Vladimir Putin": a first name after a title, though a province shares it
     if _FRONT_AFTER.match(after):
         front_word = text[e + 1 : e + 6]
