@@ -281,3 +281,14 @@ def test_a_groups_name_read_as_a_place_gives_the_report_no_country():
     assert not [p for p in rec.places if p.country_code == "IR"]
     assert rec.events and rec.events[0].actor1 is not None
     assert rec.events[0].actor1.name == "Military Forces"  # not "Military Forces of Iran"
+
+
+def test_a_side_named_by_the_claims_takes_the_events_year():
+    """Sentence written for this test: the injured police name no other side; resolved without the event's year they
+    became 'Police Forces of Kenya (2013-)' against the actor1 'Police Forces of Kenya (2002-2013)' of a 2010 event."""
+    import fogwatch
+
+    nlp = fogwatch.load(config={"events": {"default_country": "KE", "use_model": False}, "places": {"default_country": "KE"}})
+    rec = nlp("3 policemen injured in clashes with cattle herders in Samburu.", published="2010-06-06")
+    names = [a.name for e in rec.events for a in (e.actor1, e.actor2) if a is not None]
+    assert names and not any("(2013-)" in n for n in names), names

@@ -748,13 +748,14 @@ def _attach_claims(made: list[_Draft], claims: list[tuple[int, Claim]]) -> None:
 def _sides_from_claims(ctx: DocContext, made: list[_Draft]) -> None:
     """A missing side named by the claims: the other side's dead, or the victims."""
     for d in made:
+        year = int(d.date.date[:4]) if d.date.date else None  # a state force's name of the event's year, as its other side's
         if d.actor1 is None and d.actor2 is not None:
             # "14 militants were killed and 3 soldiers were wounded in clashes": the soldiers are the other side
             for c in d.claims:
                 if c.subject:
                     found = ctx.registry.find(c.subject)
                     if found:
-                        side = ctx.registry.resolve(found[0], ctx.country, None, c.evidence.start)
+                        side = ctx.registry.resolve(found[0], ctx.country, year, c.evidence.start)
                         if side.name != d.actor2.name and side.inter != 7:
                             d.actor1 = Actor(side.name, c.subject, side.inter, side.subunit, None)
                             break
@@ -764,7 +765,7 @@ def _sides_from_claims(ctx: DocContext, made: list[_Draft]) -> None:
                 if c.quantity in ("killed", "injured", "captured") and c.subject:
                     found = ctx.registry.find(c.subject)
                     if found:
-                        victim = ctx.registry.resolve(found[0], ctx.country, None, c.evidence.start)
+                        victim = ctx.registry.resolve(found[0], ctx.country, year, c.evidence.start)
                         if victim.name != d.actor1.name:
                             d.actor2 = Actor(victim.name, c.subject, victim.inter, victim.subunit, None)
                             break
