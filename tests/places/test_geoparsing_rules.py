@@ -99,7 +99,7 @@ def test_strip_admin_prefix(name, expected):
 
 
 @pytest.mark.parametrize("text,word", [
-    ("Voters queued outside a booth in Rohini, Delhi, on Monday.", "Voters"),  # an alternate name of Walters (US)
+    ("Voters protested outside the polling station in Delhi on Monday.", "Voters"),  # an alternate name of Walters (US)
     ("He compared the army to Nazi forces in the 1930s.", "Nazi"),
     ("Officials discussed the Act on Tuesday.", "Act"),
     ("Congress members staged a sit-in against the fare rise.", "Congress"),  # a town of 2,000 in Arizona

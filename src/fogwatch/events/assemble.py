@@ -335,9 +335,7 @@ def _other_side_of_a_clash(event: Event, ctx: DocContext) -> Event:
     word = ctx.lexicon.cue("two_sided").search(sentence)
     if word is None:
         return event
-    iso = event.location.country_code if event.location is not None and event.location.country_code else ctx.country
-    cname = ctx.registry.countries.get(iso or "")
-    name = f"Rioters ({cname})" if cname else "Rioters"
+    name = "Rioters" + _country_suffix(ctx.registry, event.location, ctx.country)
     why = f"the other side of a clash ('{word.group(0)}'): rioters, as ACLED codes a riot whose second side the text does not name"
     return replace(event, actor2=Actor(name, None, 5, reason=why))
 
@@ -1090,11 +1088,16 @@ def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: 
     return m
 
 
+def _country_suffix(registry: ActorRegistry, location: Location | None, country: str | None) -> str:
+    """The suffix of a generic actor's name (' (Kenya)'): the event's place's country, else ``country`` (the report's); '' without one."""
+    here = location.country_code if location is not None and location.country_code else country
+    cname = registry.countries.get(here or "")
+    return f" ({cname})" if cname else ""
+
+
 def _default_actors(ctx: DocContext, d: _Draft, country: str | None) -> tuple[Actor | None, Actor | None]:
     """ACLED's placeholders when the text names nobody: protesters protest, rioters riot (of the event's place's country)."""
-    here = d.location.country_code if d.location is not None and d.location.country_code else country
-    cname = ctx.registry.countries.get(here or "", None)
-    suffix = f" ({cname})" if cname else ""
+    suffix = _country_suffix(ctx.registry, d.location, country)
     if d.sub in _PROTEST_TYPES:
         return Actor(f"Protesters{suffix}", None, 6), None
     if d.sub in _RIOT_TYPES:
