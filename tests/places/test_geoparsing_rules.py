@@ -113,6 +113,15 @@ def test_an_english_word_that_is_only_an_alternate_name_needs_evidence(geoparse,
         assert any(p.text == "Delhi" and p.country_code == "IN" for p in places)
 
 
+def test_a_plural_acronym_is_no_place(geoparse):
+    """Sentence written for this test: "MPs" (members of parliament) is an alternate name of Mount Pleasant (US);
+    as a plural acronym it is weak, and without support it no longer makes a Kenyan protest American."""
+    for text in ("Protesters marched to the parliament against a pay rise for MPs.",
+                 "Teachers marched from Freedom Corner to the parliament against a pay rise for MPs."):
+        assert [(p.text, p.country_code) for p in geoparse(text)] == [], text
+    assert [(p.text, p.country_code) for p in geoparse("Youths stoned the offices of MPs in Kisumu.")] == [("Kisumu", "KE")]
+
+
 def test_an_armed_groups_name_is_no_place(geoparse):
     """Sentence written for this test: a village in Iran is called Al Shabaab; as the group's name it is no place,
     and so it no longer makes the Somali town beside it look like a stray namesake (both were dropped before)."""

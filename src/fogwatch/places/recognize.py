@@ -32,6 +32,7 @@ from fogwatch.text.normalize import fold
 MAX_NAME_WORDS = 6
 # An English word (of the 30,000 most frequent) naming only places smaller than this needs evidence ("Congress", AZ).
 SMALL_NAMESAKE = 10_000
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s")  # "MPs", "IDPs": members of parliament, not Mount Pleasant
 LISTED_NOTE = "listed with a known place"  # a name in a list that a known place with a weak cue opens
 
 # A word, with inner apostrophes ("Dar'a", "Ma'arrat") but never a possessive "'s".
@@ -470,10 +471,10 @@ def recognize(
                         mention.weak = True  # "Congress" is a town of 2,000 in Arizona
                         mention.notes.append("an English word, and only small places' name")
                     if (
-                        one_word and span_text.isupper() and len(span_text) <= 5
+                        one_word and (span_text.isupper() and len(span_text) <= 5 or _PLURAL_ACRONYM.fullmatch(span_text))
                         and not any(c.entry.feature in ("country", "admin1") for c in cands)  # "NSW" is New South Wales
                     ):
-                        mention.weak = True  # "SANA", "AP": an acronym far more often than a place
+                        mention.weak = True  # "SANA", "AP", "MPs": an acronym far more often than a place
                         mention.notes.append("acronym")
                     if (
                         s == chain_start and _sentence_initial(text, s) and one_word and first.low in commons
