@@ -47,3 +47,15 @@ def test_without_an_anchor_yearless_dates_stay_unresolved():
 
 def test_anchor_from_the_opening_date():
     assert anchor_from_text("wed 05 apr 2017 syria attack") == date(2017, 4, 5)
+
+
+def test_the_calendar_reads_a_canonical_day_as_dateparser_does():
+    """``_month_day`` reads "february 3" by the calendar instead of dateparser (a speed path): on every month name
+    and abbreviation with days 0-40 both give the same answer, "february 29" included and "april 31" refused."""
+    from fogwatch.events import dates
+
+    keys = {dates._canonical(f"{name} {day}") for name in dates._MONTH_NAMES for day in range(41)}
+    assert len(keys) > 400
+    for key in sorted(keys):
+        assert dates._month_day.__wrapped__(key) == dates._parsed_month_day(key), key
+    assert dates._month_day("february 29") == (2, 29) and dates._month_day("april 31") is None

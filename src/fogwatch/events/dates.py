@@ -105,8 +105,25 @@ def _canonical(span: str) -> str:
     return f"{full} {int(day.group(0))}"
 
 
+_CANONICAL_DAY = re.compile(r"([a-z]+) (\d{1,2})")
+
+
 @lru_cache(maxsize=1024)
 def _month_day(key: str) -> tuple[int, int] | None:
+    """(month, day) of a day span. A canonical "february 3" is read by the calendar (the parser's answer on every
+    such key, tests/events/test_dates.py; about 6 CPU ms a key saved), anything else by dateparser."""
+    canonical = _CANONICAL_DAY.fullmatch(key)
+    if canonical and canonical.group(1) in _MONTH_NAMES:
+        month, day = _MONTH_NAMES[canonical.group(1)], int(canonical.group(2))
+        try:
+            date(2000, month, day)  # a leap year, as the parser's base: "february 29" is a day
+        except ValueError:
+            return None
+        return month, day
+    return _parsed_month_day(key)
+
+
+def _parsed_month_day(key: str) -> tuple[int, int] | None:
     data = _parser().get_date_data(key)
     if data is None or data.date_obj is None:
         return None
