@@ -292,3 +292,15 @@ def test_a_side_named_by_the_claims_takes_the_events_year():
     rec = nlp("3 policemen injured in clashes with cattle herders in Samburu.", published="2010-06-06")
     names = [a.name for e in rec.events for a in (e.actor1, e.actor2) if a is not None]
     assert names and not any("(2013-)" in n for n in names), names
+
+
+def test_libyaml_reads_the_packaged_registry_files_as_pyyaml_does():
+    """The packaged actor files are read by libyaml's parser (faster start-up); users' files by PyYAML's."""
+    import yaml
+
+    from fogwatch.events.actors import PACKAGED_LOADER, _builtin_texts
+
+    texts = list(_builtin_texts())
+    assert texts
+    for text, origin in texts:
+        assert yaml.load(text, Loader=PACKAGED_LOADER) == yaml.safe_load(text), origin
