@@ -1,7 +1,7 @@
 """Held-out quality of the packaged slant model on PTC, with SemEval-2020 Task 11's definitions.
 
-    .venv/bin/python benchmarks/eval_slant.py                  # the stage as shipped (the cascade if it is the default)
-    .venv/bin/python benchmarks/eval_slant.py --contextual     # with the contextual cascade (models/slant_encoder)
+    .venv/bin/python benchmarks/eval_slant.py                  # the stage as shipped (CRF + the static-vector tagger)
+    .venv/bin/python benchmarks/eval_slant.py --contextual     # with the contextual cascade instead (models/slant_encoder)
     .venv/bin/python benchmarks/eval_slant.py --crf            # the CRF alone
 
 Scores the fixed held-out fifth of ``../shared/eval/ptc-train`` (``fogwatch.slant.evaluate.part_of``;
@@ -20,13 +20,14 @@ from _corpus import SHARED
 
 def main(argv: list[str]) -> int:
     from fogwatch.slant.evaluate import evaluate, part_of, read_ptc
-    from fogwatch.slant.tagger import CONTEXTUAL_DEFAULT, stage_tagger
+    from fogwatch.slant.tagger import CONTEXTUAL_DEFAULT, STATIC_DEFAULT, stage_tagger
 
     contextual = True if "--contextual" in argv else False if "--crf" in argv else CONTEXTUAL_DEFAULT
-    tagger, error = stage_tagger(contextual=contextual)
+    tagger, error = stage_tagger(contextual=contextual, static=False if "--crf" in argv else STATIC_DEFAULT)
     if error is not None:
-        print(f"the contextual tagger did not load ({error}): scoring the CRF alone", file=sys.stderr)
-    print(f"tagger: {'CRF candidates + contextual tagger (' + tagger.contextual.combine + ')' if tagger.contextual else 'CRF alone'}\n")
+        print(f"the second tagger did not load ({error}): scoring the CRF alone", file=sys.stderr)
+    second = tagger.contextual
+    print(f"tagger: {'CRF + ' + type(second).__name__ + ' (' + second.combine + ')' if second else 'CRF alone'}\n")
     held = [a for a in read_ptc(SHARED / "eval" / "ptc-train") if part_of(a.article_id) == "held-out"]
     t = time.perf_counter()
     body = evaluate(tagger, held, body_only=True)

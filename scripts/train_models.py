@@ -16,6 +16,8 @@ Steps (each script's docstring says what it reads, how it splits and what it sco
 4. ``retype_bar``: ``scripts/choose_retype_bar.py``: the running-text change bar, on ACLED notes no model saw.
 5. ``actor_kinds``: ``scripts/train_actor_kinds.py``, models/actor_kinds (ACLED's naming conventions).
 6. ``slant``: ``scripts/train_slant.py``, models/slant (PTC span tagger and technique head).
+7. ``slant_static``: ``scripts/train_slant_static.py``, models/slant_static (the BiLSTM over static word vectors that
+   tags beside the CRF; its choices use a CRF trained on the train articles alone; about 15 minutes).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
 # every folder under src/fogwatch/models and the step that rebuilds it (tests/learn/test_train_plan.py checks the list)
-REBUILDS = {"event_types": "event_types", "event_encoder": "encoder_ship", "actor_kinds": "actor_kinds", "slant": "slant"}
+REBUILDS = {"event_types": "event_types", "event_encoder": "encoder_ship", "actor_kinds": "actor_kinds", "slant": "slant",
+            "slant_static": "slant_static"}
 
 
 def steps(epochs: int, cross_country: bool) -> list[tuple[str, list[str]]]:
@@ -44,6 +47,7 @@ def steps(epochs: int, cross_country: bool) -> list[tuple[str, list[str]]]:
         ("retype_bar", [py, str(SCRIPTS / "choose_retype_bar.py")]),
         ("actor_kinds", [py, str(SCRIPTS / "train_actor_kinds.py")]),
         ("slant", [py, str(SCRIPTS / "train_slant.py")]),
+        ("slant_static", [py, str(SCRIPTS / "train_slant_static.py")]),
     ]
     return out
 

@@ -175,7 +175,8 @@ def val_crf(articles: list[Article], cues) -> LinearChainCRF:
         return LinearChainCRF(labels, {str(a): i for i, a in enumerate(z["attributes"])}, z["state"], z["transitions"], np.zeros(len(labels)))
 
 
-def grid(base, val: list[Article], table: dict[str, SubTokens]) -> dict[str, dict]:
+def grid(base, val: list[Article], table: dict[str, SubTokens], combinations=COMBINATIONS, biases=CANDIDATE_BIASES,
+         thresholds=THRESHOLDS) -> dict[str, dict]:
     """SI on the validation articles' body sentences for each (combination, candidate bias, threshold), by the stage's
     code path (:meth:`SlantTagger._cascade`, then the cue rules where no span was found, as ``SlantTagger.__call__``);
     the emissions of each article are computed once. Also the share of body sentences that are candidates (what the
@@ -191,9 +192,9 @@ def grid(base, val: list[Article], table: dict[str, SubTokens]) -> dict[str, dic
         done.append((a, read, emissions, base.crf.viterbi_many(emissions) if read else [], base._rule_spans(read)))
     n_body = sum(len(read) for _, read, _, _, _ in done)
     out: dict[str, dict] = {}
-    for combine, weight in COMBINATIONS:
-        for bias in CANDIDATE_BIASES:
-            for t in THRESHOLDS:
+    for combine, weight in combinations:
+        for bias in biases:
+            for t in thresholds:
                 tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight))
                 predicted = {}
                 for a, read, emissions, paths, rules in done:
@@ -202,7 +203,10 @@ def grid(base, val: list[Article], table: dict[str, SubTokens]) -> dict[str, dic
                     predicted[a.article_id] = spans
                 out[f"{combine}/{bias}/{t}/{weight}"] = si_score(predicted, gold).as_dict()
     shares = {}
-    for bias in CANDIDATE_BIASES:
+    for bias in biases:
+        if bias is None:  # every sentence
+            shares[str(bias)] = 1.0
+            continue
         shift = np.zeros(len(base.crf.labels))
         shift[outside] = bias
         n = sum(1 for _, read, emissions, _, _ in done for path in (base.crf.viterbi_many([e + shift for e in emissions]) if read else [])
@@ -245,6 +249,15 @@ def onnx_sub_tokens(onnx: Path, texts: list[str], max_len: int) -> dict[str, Sub
     return out
 
 
+# The data paragraph of both slant taggers' cards (train_slant_static.py reads it too).
+PTC_DATA = (
+    "Propaganda Techniques Corpus, train split of SemEval-2020 Task 11 (Da San Martino et al., EMNLP-IJCNLP 2019 and",
+    "SemEval 2020), read from `../shared/eval/ptc-train`. The corpus is a research corpus distributed by its authors",
+    "for research use; none of its text is in this repository (the artefact holds weights and the base model's",
+    "WordPiece vocabulary). Attribution: G. Da San Martino, S. Yu, A. Barrón-Cedeño, R. Petrov, P. Nakov,",
+    "\"Fine-Grained Analysis of Propaganda in News Articles\", EMNLP-IJCNLP 2019; and SemEval-2020 Task 11.",
+)
+
 def card(meta: dict) -> str:
     v = meta["validation"]
     lines = [
@@ -263,11 +276,7 @@ def card(meta: dict) -> str:
         f"({meta['threshold']}; the CRF's marginals weigh {meta['crf_weight']}); the CRF's O score is shifted by {meta['candidate_bias']} to pick candidate sentences; combination: `{meta['combine']}`.",
         "",
         "## Data",
-        "Propaganda Techniques Corpus, train split of SemEval-2020 Task 11 (Da San Martino et al., EMNLP-IJCNLP 2019 and",
-        "SemEval 2020), read from `../shared/eval/ptc-train`. The corpus is a research corpus distributed by its authors",
-        "for research use; none of its text is in this repository (the artefact holds weights and the base model's",
-        "WordPiece vocabulary). Attribution: G. Da San Martino, S. Yu, A. Barrón-Cedeño, R. Petrov, P. Nakov,",
-        "\"Fine-Grained Analysis of Propaganda in News Articles\", EMNLP-IJCNLP 2019; and SemEval-2020 Task 11.",
+        *PTC_DATA,
         "",
         f"Split by article (`fogwatch.slant.evaluate.part_of`): fine-tuned on the {meta['rows']['train_articles']} train articles "
         f"({meta['rows']['train_sentences']} sentences: every one with a gold span, {meta['settings']['negatives']:.0%} of the others); every setting (epoch, threshold, candidate bias, combination) chosen on the "

@@ -90,6 +90,9 @@ class Code(str, Enum):
     SLANT_ENCODER_MISSING = "E713"  # the contextual slant tagger's artefact (models/slant_encoder) is not there: the CRF alone tags, the pipeline goes on
     SLANT_ENCODER_CORRUPT = "E714"  # the contextual slant tagger's artefact cannot be read or fails its checksum: the CRF alone tags
     SLANT_ENCODER_RUNTIME = "E715"  # onnxruntime or tokenizers is not installed for the contextual slant tagger: the CRF alone tags
+    SLANT_STATIC_MISSING = "E716"  # the static-vector slant tagger's artefact (models/slant_static) is not there: the CRF alone tags, the pipeline goes on
+    SLANT_STATIC_CORRUPT = "E717"  # the static-vector slant tagger's artefact cannot be read or fails its checksum: the CRF alone tags
+    SLANT_STATIC_RUNTIME = "E718"  # onnxruntime or tokenizers is not installed for the static-vector slant tagger: the CRF alone tags
     # E801-E819: the workbench server (fogwatch serve)
     API_BAD_REQUEST = "E801"  # a query parameter or request body the API refuses (HTTP 400/422)
     API_NOT_FOUND = "E802"  # no such event, report or route (HTTP 404)

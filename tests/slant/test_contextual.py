@@ -96,7 +96,7 @@ def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual_di
 
 
 def test_the_cascade_replaces_the_crfs_spans_in_candidate_sentences(contextual_dir):
-    crf_alone = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": False}})(Document(doc_id="s", text=SPIN))
+    crf_alone = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual": False, "static": False}})(Document(doc_id="s", text=SPIN))
     cascade = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(contextual_dir)}})(Document(doc_id="s", text=SPIN))
     assert not cascade.errors and cascade.slant != crf_alone.slant
     assert not any("contextual" in s.reason for s in crf_alone.slant)
@@ -151,5 +151,5 @@ def test_a_missing_artefact_is_E713(tmp_path):
 
 
 def test_the_slant_artefacts_stay_under_20_mb():
-    total = sum(f.stat().st_size for name in ("slant", "slant_encoder") for f in (models_dir() / name).rglob("*") if f.is_file())
+    total = sum(f.stat().st_size for name in ("slant", "slant_encoder", "slant_static") for f in (models_dir() / name).rglob("*") if f.is_file())
     assert total < 20 * 2**20

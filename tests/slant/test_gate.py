@@ -35,9 +35,9 @@ def held_out(shared):
     return evaluate(tagger, articles, body_only=True)
 
 
-# The SI target is 0.40; the shipped model reaches less on the held-out part (docs/benchmarks.md),
-# so the floor guards what it does reach, a little below its measured figure.
-SI_FLOOR = 0.36
+# The SI target is 0.40; the shipped stage (CRF + the static-vector tagger) reaches 0.391 on the held-out
+# part (docs/benchmarks.md), so the floor guards what it does reach: above the CRF alone (0.378), a little below 0.391.
+SI_FLOOR = 0.385
 
 
 def test_held_out_span_identification(held_out):

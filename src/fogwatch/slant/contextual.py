@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -93,10 +93,11 @@ class ContextualTagger:
     session: Any  # onnxruntime.InferenceSession
     tokenizer: Any  # tokenizers.Tokenizer
     threshold: float
-    candidate_bias: float  # added to the CRF's O score to pick candidate sentences (negative: more candidates)
+    candidate_bias: float | None  # added to the CRF's O score to pick candidate sentences; None: every sentence
     combine: str  # "cascade": its spans alone in the candidates; "union": the CRF's spans plus its spans where none overlaps
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
+    reason: ClassVar[str] = REASON
 
     def sub_tokens(self, texts: list[str], batch: int = BATCH) -> list[SubTokens]:
         """Each text's sub-token offsets and label probabilities: the texts tokenised at once, then run in batches of

@@ -7,10 +7,11 @@ bias chosen on validation data), ``crf.npz`` (the span tagger) and
 characters plus named span features). A missing artefact is ``E710``, a
 corrupt one ``E711``: the stage then records the error and the pipeline goes on.
 
-With a :class:`fogwatch.slant.contextual.ContextualTagger` (``contextual``) the tagger is a cascade: the CRF, its
-O score shifted by the contextual artefact's ``candidate_bias``, picks the candidate sentences (those where it finds
-a span) and the contextual model decides the spans inside them (``combine="cascade"``), or adds its spans to the
-CRF's own (``combine="union"``: a contextual span only where no CRF span overlaps it).
+With a second tagger (``contextual``: the :class:`fogwatch.slant.static.StaticTagger` by default, or the fine-tuned
+:class:`fogwatch.slant.contextual.ContextualTagger`) the tagger is a cascade: the CRF, its O score shifted by the second
+artefact's ``candidate_bias``, picks the candidate sentences (those where it finds a span) and the second tagger decides
+the spans inside them (``combine="cascade"``), or adds its spans to the CRF's own (``combine="union"``: one of its
+spans only where no CRF span overlaps it).
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
 from fogwatch.records import SlantSpan
-from fogwatch.slant.contextual import REASON as CONTEXTUAL_REASON
 from fogwatch.slant.contextual import ContextualTagger, decode, load_contextual_tagger
 from fogwatch.slant.crf import LinearChainCRF
 from fogwatch.slant.features import ArticleStats, AttributeColumns, span_features, token_columns, token_features
 from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
 from fogwatch.slant.model import TECHNIQUES
+from fogwatch.slant.static import StaticTagger, load_static_tagger
 from fogwatch.slant.tokens import Token, tokenize
 
 FORMAT = "fogwatch-slant/1"
@@ -42,6 +43,9 @@ REASON = "slant model (CRF spans + technique head, models/slant)"
 # Whether the stage runs the contextual cascade (models/slant_encoder) by default: chosen on validation data
 # (docs/benchmarks.md, the slant section).
 CONTEXTUAL_DEFAULT = False
+# Whether it runs the static-vector tagger (models/slant_static) by default, when the contextual one is off: chosen on
+# validation data (docs/benchmarks.md, the slant section).
+STATIC_DEFAULT = True
 
 
 def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]]) -> list[list[Token]]:
@@ -75,7 +79,7 @@ class SlantTagger:
     cues: CueIndex
     rules: tuple[CueRule, ...] = ()
     rule_cues: CueIndex | None = None  # every cue list, for the rules (default: ``cues``)
-    contextual: ContextualTagger | None = None  # the cascade's second tagger (None: the CRF alone)
+    contextual: ContextualTagger | StaticTagger | None = None  # the cascade's second tagger (None: the CRF alone)
 
     @cached_property
     def _feature_cues(self) -> frozenset[str]:
@@ -146,16 +150,19 @@ class SlantTagger:
                 found.append((ts[i].start, ts[j - 1].end, prob, sent))
         return found
 
-    def _cascade(self, text: str, read, emissions, paths, ctx: ContextualTagger) -> list[tuple[int, int, float, tuple[int, int]]]:
+    def _cascade(self, text: str, read, emissions, paths, ctx: ContextualTagger | StaticTagger) -> list[tuple[int, int, float, tuple[int, int]]]:
         """The contextual tagger's spans in the CRF's candidate sentences (and, for ``union``, the CRF's own spans)."""
         outside = self.crf.labels.index("O")
-        if ctx.candidate_bias:
-            shift = np.zeros(len(self.crf.labels))
-            shift[outside] = ctx.candidate_bias
-            candidate_paths = self.crf.viterbi_many([e + shift for e in emissions])
+        if ctx.candidate_bias is None:  # the second tagger reads every sentence: no candidate pass
+            candidates = list(range(len(read)))
         else:
-            candidate_paths = paths
-        candidates = [k for k, path in enumerate(candidate_paths) if any(p != outside for p in path)]
+            if ctx.candidate_bias:
+                shift = np.zeros(len(self.crf.labels))
+                shift[outside] = ctx.candidate_bias
+                candidate_paths = self.crf.viterbi_many([e + shift for e in emissions])
+            else:
+                candidate_paths = paths
+            candidates = [k for k, path in enumerate(candidate_paths) if any(p != outside for p in path)]
         crf_inside = None
         if ctx.crf_weight and ctx.combine == "cascade":  # the CRF's marginals (at its own bias) mixed in
             crf_inside = [1.0 - m[:, outside] for m in self.crf.marginals_many([emissions[k] for k in candidates])]
@@ -199,7 +206,7 @@ class SlantTagger:
         read = self._read(text, sentences)
         article_lower = text.lower()
         out = []
-        reason = REASON if self.contextual is None else CONTEXTUAL_REASON
+        reason = REASON if self.contextual is None else self.contextual.reason
         for start, end, prob, sent in self._raw_spans(text, read):
             technique, p = self.technique(text, start, end, sent, article_lower)
             out.append(SlantSpan(start, end, technique, float(np.clip(prob * p, 0.0, 1.0)), reason))
@@ -259,17 +266,21 @@ def load_slant_tagger(folder: Path | None = None) -> SlantTagger:
     return SlantTagger(crf, head, cues.index(), cues.rules, cues.rule_index())
 
 
-def stage_tagger(folder: Path | None = None, contextual: bool | None = None, contextual_folder: Path | None = None) -> tuple[SlantTagger, ModelError | None]:
+def stage_tagger(folder: Path | None = None, contextual: bool | None = None, contextual_folder: Path | None = None,
+                 static: bool | None = None, static_folder: Path | None = None) -> tuple[SlantTagger, ModelError | None]:
     """The tagger the stage runs: the CRF tagger (raises ``E710``/``E711``), with the contextual cascade when
-    ``contextual`` (default :data:`CONTEXTUAL_DEFAULT`). A contextual artefact that cannot be loaded (``E713``-``E715``)
-    leaves the CRF alone and is returned as the second item, for the stage to record."""
+    ``contextual`` (default :data:`CONTEXTUAL_DEFAULT`), else with the static-vector tagger when ``static`` (default
+    :data:`STATIC_DEFAULT`). A second artefact that cannot be loaded (``E713``-``E718``) leaves the CRF alone and is
+    returned as the second item, for the stage to record."""
     tagger = load_slant_tagger(folder)
-    if not (CONTEXTUAL_DEFAULT if contextual is None else contextual):
-        return tagger, None
     try:
-        return replace(tagger, contextual=load_contextual_tagger(contextual_folder)), None
+        if CONTEXTUAL_DEFAULT if contextual is None else contextual:
+            return replace(tagger, contextual=load_contextual_tagger(contextual_folder)), None
+        if STATIC_DEFAULT if static is None else static:
+            return replace(tagger, contextual=load_static_tagger(static_folder)), None
     except ModelError as exc:
         return tagger, exc
+    return tagger, None
 
 
 @lru_cache(maxsize=1)

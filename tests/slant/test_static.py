@@ -1,0 +1,130 @@
+"""The static-vector slant tagger (models/slant_static): the packaged artefact loads offline, a padded batch gives
+each sentence its own result, a bad artefact is a coded error (E716/E717) and the stage then tags with the CRF alone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fogwatch.errors import ModelError
+from fogwatch.learn.ngram import models_dir
+from fogwatch.pipeline import Pipeline
+from fogwatch.records import Document
+from fogwatch.slant.model import TECHNIQUES
+from fogwatch.slant.static import FORMAT, GRAPH, LABELS, StaticTagger, load_static_tagger, word_flags
+from fogwatch.slant.tagger import STATIC_DEFAULT, load_slant_tagger, stage_tagger
+from fogwatch.slant.tokens import tokenize
+
+from .test_stage import SPIN
+
+PACKAGED = models_dir() / "slant_static"
+
+
+@pytest.fixture(scope="module")
+def static() -> StaticTagger:
+    return load_static_tagger()
+
+
+def test_the_packaged_artefact_loads_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # nothing is fetched: vectors, graph and tokenizer are in the folder
+    tagger = load_static_tagger()
+    assert tagger.meta["format"] == FORMAT and tuple(tagger.meta["labels"]) == LABELS
+    assert 0.0 < tagger.threshold < 1.0 and tagger.combine in ("cascade", "union")
+    assert tagger.q.dtype == np.int8 and tagger.q.shape[1] == tagger.meta["dims"]
+
+
+def test_the_stage_runs_it_by_default():
+    tagger, error = stage_tagger()
+    assert STATIC_DEFAULT and error is None and isinstance(tagger.contextual, StaticTagger)
+
+
+@pytest.mark.parametrize(("word", "flags"), [
+    ("Regime", (1, 0, 0, 0, 0, 0)), ("NATO", (1, 1, 0, 0, 0, 0)), ("“", (0, 0, 1, 1, 0, 0)), ("'", (0, 0, 1, 1, 0, 0)),
+    ("2019", (0, 0, 0, 0, 1, 0)), ("!", (0, 0, 1, 0, 0, 1)), ("thugs", (0, 0, 0, 0, 0, 0)), ("A", (1, 0, 0, 0, 0, 0)),
+])
+def test_word_flags(word, flags):
+    assert word_flags(word) == flags
+
+
+def test_probabilities_of_a_padded_batch_equal_each_sentence_alone(static):
+    """The graph's LSTM reads ``lengths``: a short sentence batched with a long one gets its own result. (The int8
+    graph quantises its inputs per run, so batch mates move a probability by a few thousandths: hence the tolerance;
+    the labels are the same.)"""
+    texts = ["Thugs!", "The so-called peaceful protesters are nothing but a gang of thugs paid by the deceitful regime.", "Talks resumed."]
+    tokens = [tokenize(t) for t in texts]
+    together = static.probabilities(tokens)
+    alone = [static.probabilities([ts])[0] for ts in tokens]
+    for a, b, ts in zip(together, alone, tokens):
+        assert a.shape == (len(ts), len(LABELS)) and np.allclose(a.sum(axis=1), 1.0)
+        assert np.allclose(a, b, atol=0.02) and (a.argmax(axis=1) == b.argmax(axis=1)).all()
+    assert static.probabilities([]) == [] and static.probabilities([[]])[0].shape == (0, len(LABELS))
+
+
+def test_word_vectors_are_cached_and_unknown_pieces_still_get_one(static):
+    first = static.word_vectors(["regime", "zzqxv"])
+    again = static.word_vectors(["zzqxv"])
+    assert first[0].shape == (static.dims,) and np.any(first[0]) and np.array_equal(first[1], again[0])
+
+
+def test_its_spans_lie_in_body_sections_with_scores_in_0_1():
+    nlp = Pipeline(["sections", "sentences", "slant"])
+    text = "Rebels shelled the town on Monday, a monitor said. " + SPIN + "\n\n12 Comments\n\n" + SPIN
+    doc = nlp(Document(doc_id="x", text=text))
+    assert doc.slant and not doc.errors
+    body = [s for s in doc.sections if s.kind == "body"]
+    for span in doc.slant:
+        assert any(b.start <= span.start and span.end <= b.end for b in body)
+        assert 0.0 <= span.score <= 1.0 and span.technique in TECHNIQUES
+    assert all("static word vectors" in s.reason or "cue" in s.reason for s in doc.slant), {s.reason for s in doc.slant}
+
+
+@pytest.fixture()
+def corrupt(tmp_path: Path) -> Path:
+    folder = tmp_path / "slant_static"
+    shutil.copytree(PACKAGED, folder)
+    data = bytearray((folder / GRAPH).read_bytes())
+    data[200:240] = b"\x00" * 40
+    (folder / GRAPH).write_bytes(bytes(data))
+    return folder
+
+
+def test_a_corrupt_artefact_is_E717_and_the_stage_tags_with_the_crf_alone(corrupt):
+    with pytest.raises(ModelError) as err:
+        load_static_tagger(corrupt)
+    assert "E717" in str(err.value)
+    tagger, error = stage_tagger(static_folder=corrupt)
+    assert tagger.contextual is None and error is not None and str(error.code) == "E717"
+    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"static_dir": str(corrupt)}})
+    docs = [nlp(Document(doc_id=str(k), text=SPIN)) for k in range(2)]
+    crf_alone = load_slant_tagger()
+    for doc in docs:  # the batch goes on: every document gets the CRF's spans and the coded error
+        assert [e.code for e in doc.errors] == ["E717"] and doc.errors[0].stage == "slant"
+        body = [(s.start, s.end) for s in doc.sentences if s.section == "body"]
+        assert doc.slant and doc.slant == tuple(crf_alone(doc.text, body))
+
+
+def test_a_meta_json_that_does_not_match_the_graph_is_E717(tmp_path):
+    folder = tmp_path / "slant_static"
+    shutil.copytree(PACKAGED, folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    (folder / "meta.json").write_text(json.dumps(meta | {"threshold": 1.5}))
+    with pytest.raises(ModelError) as err:
+        load_static_tagger(folder)
+    assert "E717" in str(err.value)
+
+
+def test_a_missing_artefact_is_E716(tmp_path):
+    with pytest.raises(ModelError) as err:
+        load_static_tagger(tmp_path / "nothing-here")
+    assert "E716" in str(err.value)
+    tagger, error = stage_tagger(static_folder=tmp_path / "nothing-here")
+    assert tagger.contextual is None and error is not None and str(error.code) == "E716"
+
+
+def test_static_false_is_the_crf_alone():
+    tagger, error = stage_tagger(static=False)
+    assert tagger.contextual is None and error is None
