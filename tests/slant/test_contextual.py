@@ -19,10 +19,11 @@ from fogwatch.pipeline import Pipeline
 from fogwatch.records import Document, Section
 from fogwatch.slant.contextual import FORMAT, LABELS, decode, load_contextual_tagger, word_probabilities
 from fogwatch.slant.model import TECHNIQUES
-from fogwatch.slant.tagger import load_slant_tagger, stage_tagger
+from fogwatch.slant.tagger import stage_tagger
 from fogwatch.slant.tokens import tokenize
 
 from .tiny_contextual import EXPECTED
+from .fallback import assert_the_crf_tags_alone
 from .test_stage import SPIN
 
 PACKAGED = models_dir() / "slant_encoder"
@@ -133,13 +134,7 @@ def test_a_corrupt_artefact_is_E714_and_the_stage_falls_back_to_the_crf(corrupt)
     assert "E714" in str(err.value)
     tagger, error = stage_tagger(contextual=True, contextual_folder=corrupt)
     assert tagger.contextual is None and error is not None and str(error.code) == "E714"
-    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(corrupt)}})
-    docs = [nlp(Document(doc_id=str(k), text=SPIN)) for k in range(2)]
-    crf_alone = load_slant_tagger()
-    for doc in docs:  # the batch goes on: every document gets the CRF's spans and the coded error
-        assert [e.code for e in doc.errors] == ["E714"] and doc.errors[0].stage == "slant"
-        body = [(s.start, s.end) for s in doc.sentences if s.section == "body"]
-        assert doc.slant and doc.slant == tuple(crf_alone(doc.text, body))
+    assert_the_crf_tags_alone({"contextual_dir": str(corrupt)}, "E714")
 
 
 def test_a_missing_artefact_is_E713(tmp_path):

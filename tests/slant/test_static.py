@@ -16,9 +16,10 @@ from fogwatch.pipeline import Pipeline
 from fogwatch.records import Document
 from fogwatch.slant.model import TECHNIQUES
 from fogwatch.slant.static import FORMAT, GRAPH, LABELS, StaticTagger, load_static_tagger, word_flags
-from fogwatch.slant.tagger import STATIC_DEFAULT, load_slant_tagger, stage_tagger
+from fogwatch.slant.tagger import STATIC_DEFAULT, stage_tagger
 from fogwatch.slant.tokens import tokenize
 
+from .fallback import assert_the_crf_tags_alone
 from .test_stage import SPIN
 
 PACKAGED = models_dir() / "slant_static"
@@ -98,13 +99,7 @@ def test_a_corrupt_artefact_is_E717_and_the_stage_tags_with_the_crf_alone(corrup
     assert "E717" in str(err.value)
     tagger, error = stage_tagger(static_folder=corrupt)
     assert tagger.contextual is None and error is not None and str(error.code) == "E717"
-    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"static_dir": str(corrupt)}})
-    docs = [nlp(Document(doc_id=str(k), text=SPIN)) for k in range(2)]
-    crf_alone = load_slant_tagger()
-    for doc in docs:  # the batch goes on: every document gets the CRF's spans and the coded error
-        assert [e.code for e in doc.errors] == ["E717"] and doc.errors[0].stage == "slant"
-        body = [(s.start, s.end) for s in doc.sentences if s.section == "body"]
-        assert doc.slant and doc.slant == tuple(crf_alone(doc.text, body))
+    assert_the_crf_tags_alone({"static_dir": str(corrupt)}, "E717")
 
 
 def test_a_meta_json_that_does_not_match_the_graph_is_E717(tmp_path):
