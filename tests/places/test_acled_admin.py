@@ -51,6 +51,26 @@ def test_a_province_point_says_nothing_of_the_district():
     assert acled_admin("SY", "Idlib", "Idlib District", "Idlib", 35.93, 36.63, 3) == ("Idleb", "Idlib District", None)
 
 
+@pytest.mark.parametrize(
+    "cc, admin1, acled",
+    [("SO", "Lower Shabeelle", "Lower Shabelle"), ("SO", "Galguduud", "Galgaduud"), ("SO", "Banaadir", "Banadir"),
+     ("KE", "Nairobi Area", "Nairobi"), ("KE", "Elegeyo-Marakwet", "Elgeyo-Marakwet"), ("BD", "Rajshahi Division", "Rajshahi"),
+     ("PK", "Islamabad", "Islamabad Capital Territory"), ("IN", "Tamil Nadu", "Tamil Nadu")],
+)
+def test_acleds_spellings_beyond_syria(cc, admin1, acled):
+    """GeoNames' names of the provinces in ACLED's training rows export as ACLED writes them, so rows join."""
+    assert acled_admin(cc, admin1, None)[0] == acled
+
+
+def test_every_code_in_the_table_is_a_geonames_admin1_of_its_country():
+    from importlib.resources import files
+
+    codes = {line.split("\t")[0] for line in files("fogwatch.data").joinpath("gazetteer/admin1.tsv").read_text(encoding="utf-8").splitlines()}
+    for cc, table in acled_admin1_names().items():
+        assert set(table) <= codes, cc
+        assert len(set(table.values())) == len(table), f"{cc}: two codes share one ACLED name"
+
+
 def test_other_countries_pass_through():
     assert acled_admin("US", "Texas", "Dallas County", "Dallas", 32.78, -96.8, 1) == ("Texas", "Dallas County", None)
 
