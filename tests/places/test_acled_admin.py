@@ -144,3 +144,14 @@ def test_a_syrian_town_gets_its_subdistrict(geoparse):
 def test_the_idlib_zone_is_part_of_the_province(geoparse):
     idlib = next(p for p in geoparse("Russian jets struck targets in the Idlib zone, Syria.") if p.text == "Idlib")
     assert idlib.feature == "admin1" and idlib.precision == 2 and "zone" in idlib.reason
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Al Shabaab fighters attacked a base in Lower Shabelle region.", "Lower Shabeelle", "SO"),
+    ("Clashes in Galgaduud region left three people dead.", "Galguduud", "SO"),
+])
+def test_acleds_spelling_of_a_province_is_found_in_text(geoparse, text, name, cc):
+    """Sentences written for this test: GeoNames spells these Somali regions otherwise; the table's ACLED spelling
+    names the region in text too (only where no town of the country has that name)."""
+    places = geoparse(text)
+    assert [(p.name, p.country_code, p.feature) for p in places] == [(name, cc, "admin1")]

@@ -36,6 +36,7 @@ from typing import Callable, Iterable, Iterator, TypedDict
 
 from fogwatch.errors import Code, FogwatchError
 from fogwatch.geo import haversine_km
+from fogwatch.places.acled_names import acled_admin1_names
 from fogwatch.places.keys import name_key
 from fogwatch.text.normalize import fold
 
@@ -216,6 +217,7 @@ def base_fingerprint() -> str:
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
     for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv", "admin2_points.tsv"):
         h.update(_facts(fact).encode())
+    h.update(json.dumps(acled_admin1_names(), sort_keys=True).encode())
     h.update(json.dumps([sorted(COUNTRY_ALIASES.items()), sorted(CENTROID_OVERRIDES.items())]).encode())
     return h.hexdigest()[:16]
 
@@ -387,6 +389,8 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
 
     admins: list[tuple[str, str, int, str]] = []
     centroids = admin1_centroids()
+    acled_names = {code: name for table in acled_admin1_names().values() for code, name in table.items()}
+    town_keys = {(a1[:2], key) for a1, key in town_by_key}
     admin1_rows: list[tuple[str, str, float | None, float | None, int]] = []
     for line in admin1_lines:
         parts = line.split("\t")
@@ -405,9 +409,12 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
             same = town_by_key.get((code, name_key(strip_admin_suffix(ascii_name))))
             if same and haversine_km(lat, lon, same[0], same[1]) < 60:
                 lat, lon = same[0], same[1]
+        # ACLED's spelling ("Lower Shabelle" for GeoNames' "Lower Shabeelle") where no town of the country has it
+        acled = acled_names.get(code)
+        acled_alias = [acled] if acled and (cc, name_key(acled)) not in town_keys else []
         writer.place(
             Entry(gid, name, lat, lon, cc, code, None, pop_admin1.get(code, 0), "admin1"),
-            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *filter(None, [initialism(ascii_name)])),
+            names=(ascii_name, strip_admin_suffix(name), strip_admin_suffix(ascii_name), *filter(None, [initialism(ascii_name)]), *acled_alias),
             # The same name in another form is the division's own name ("South Darfur" = "Southern Darfur").
             primary_names=(name, *direction_variants(ascii_name), strip_admin_prefix(ascii_name)),
         )
