@@ -12,7 +12,9 @@ installed ``E718``; the stage then tags with the CRF alone.
 It reads whole sentences, so, unlike the fine-tuned encoder of :mod:`fogwatch.slant.contextual` (about 5 CPU ms a
 sentence), it can read every body sentence within the stage's budget: :class:`fogwatch.slant.tagger.SlantTagger`
 runs it through the same cascade (``candidate_bias``: null in meta.json when it reads every body sentence, without the
-CRF's candidate pass; ``combine``). ``scripts/train_slant_static.py`` builds it.
+CRF's candidate pass; ``combine``). The int8 graph quantises its inputs per run, so a sentence's probabilities move by
+a few thousandths with its batch mates (the other sentences of its document, in a fixed order): a document always gets
+the same spans, the same sentence in another document may differ at the threshold's edge. ``scripts/train_slant_static.py`` builds it.
 """
 
 from __future__ import annotations
