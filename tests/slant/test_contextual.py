@@ -18,12 +18,11 @@ from fogwatch.learn.ngram import models_dir
 from fogwatch.pipeline import Pipeline
 from fogwatch.records import Document, Section
 from fogwatch.slant.contextual import FORMAT, LABELS, decode, load_contextual_tagger, word_probabilities
-from fogwatch.slant.model import TECHNIQUES
 from fogwatch.slant.tagger import stage_tagger
 from fogwatch.slant.tokens import tokenize
 
 from .tiny_contextual import EXPECTED
-from .fallback import assert_the_crf_tags_alone
+from .fallback import assert_the_crf_tags_alone, body_only_document
 from .test_stage import SPIN
 
 PACKAGED = models_dir() / "slant_encoder"
@@ -83,14 +82,7 @@ def test_the_tiny_graph_tags_the_word_pieces_it_favours(contextual):
 
 
 def test_the_cascade_spans_lie_in_body_sections_with_scores_in_0_1(contextual_dir):
-    nlp = Pipeline(["sections", "sentences", "slant"], settings={"slant": {"contextual_dir": str(contextual_dir)}})
-    text = "Rebels shelled the town on Monday, a monitor said. " + SPIN + "\n\n12 Comments\n\n" + SPIN
-    doc = nlp(Document(doc_id="x", text=text))
-    assert doc.slant and not doc.errors
-    body = [s for s in doc.sections if s.kind == "body"]
-    for span in doc.slant:
-        assert any(b.start <= span.start and span.end <= b.end for b in body)
-        assert 0.0 <= span.score <= 1.0 and span.technique in TECHNIQUES
+    doc = body_only_document({"contextual_dir": str(contextual_dir)})
     assert any("contextual" in s.reason for s in doc.slant)
     # the contextual spans are the tiny graph's (never the comments' copy of SPIN: checked above)
     assert {doc.text[s.start : s.end] for s in doc.slant if "contextual" in s.reason} <= EXPECTED

@@ -12,15 +12,11 @@ import pytest
 
 from fogwatch.errors import ModelError
 from fogwatch.learn.ngram import models_dir
-from fogwatch.pipeline import Pipeline
-from fogwatch.records import Document
-from fogwatch.slant.model import TECHNIQUES
 from fogwatch.slant.static import FORMAT, GRAPH, LABELS, StaticTagger, load_static_tagger, word_flags
 from fogwatch.slant.tagger import STATIC_DEFAULT, stage_tagger
 from fogwatch.slant.tokens import tokenize
 
-from .fallback import assert_the_crf_tags_alone
-from .test_stage import SPIN
+from .fallback import assert_the_crf_tags_alone, body_only_document
 
 PACKAGED = models_dir() / "slant_static"
 
@@ -72,14 +68,7 @@ def test_word_vectors_are_cached_and_unknown_pieces_still_get_one(static):
 
 
 def test_its_spans_lie_in_body_sections_with_scores_in_0_1():
-    nlp = Pipeline(["sections", "sentences", "slant"])
-    text = "Rebels shelled the town on Monday, a monitor said. " + SPIN + "\n\n12 Comments\n\n" + SPIN
-    doc = nlp(Document(doc_id="x", text=text))
-    assert doc.slant and not doc.errors
-    body = [s for s in doc.sections if s.kind == "body"]
-    for span in doc.slant:
-        assert any(b.start <= span.start and span.end <= b.end for b in body)
-        assert 0.0 <= span.score <= 1.0 and span.technique in TECHNIQUES
+    doc = body_only_document({})
     assert all("static word vectors" in s.reason or "cue" in s.reason for s in doc.slant), {s.reason for s in doc.slant}
 
 
