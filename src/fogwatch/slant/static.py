@@ -87,29 +87,36 @@ class StaticTagger:
         return int(self.q.shape[1])
 
     def word_vectors(self, words: Sequence[str]) -> list[np.ndarray]:
-        """The static vector of each lower-cased word: the mean of its word-pieces' vectors (zeros without any)."""
+        """The static vector of each lower-cased word: the mean of its word-pieces' vectors (zeros without any).
+        Read through a local table, so another thread clearing the shared cache never loses a word."""
         cache = self._vectors
-        missing = sorted({w for w in words if w not in cache})
+        found = {w: v for w in set(words) if (v := cache.get(w)) is not None}
+        missing = sorted(set(words) - found.keys())
         if missing:
-            if len(cache) + len(missing) > CACHE_WORDS:
+            fresh = {w: dequantize(self.q[enc.ids], self.scale[enc.ids]).mean(axis=0) if enc.ids else np.zeros(self.dims, np.float32)
+                     for w, enc in zip(missing, self.tokenizer.encode_batch(missing, add_special_tokens=False))}
+            if len(cache) + len(fresh) > CACHE_WORDS:
                 cache.clear()
-            for w, enc in zip(missing, self.tokenizer.encode_batch(missing, add_special_tokens=False)):
-                ids = enc.ids
-                cache[w] = dequantize(self.q[ids], self.scale[ids]).mean(axis=0) if ids else np.zeros(self.dims, np.float32)
-        return [cache[w] for w in words]
+            cache.update(fresh)
+            found.update(fresh)
+        return [found[w] for w in words]
 
     def features(self, tokens: Sequence[Token]) -> np.ndarray:
         """(words, dims + flags) float32: each word's vector and :func:`word_flags` (one row per written form, cached)."""
         if not tokens:
             return np.zeros((0, self.dims + N_FLAGS), np.float32)
         rows = self._rows
-        missing = sorted({t.text for t in tokens if t.text not in rows})
+        written = {t.text for t in tokens}
+        found = {w: r for w in written if (r := rows.get(w)) is not None}
+        missing = sorted(written - found.keys())
         if missing:
-            if len(rows) + len(missing) > CACHE_WORDS:
+            fresh = {word: np.concatenate([vector, np.array(word_flags(word), np.float32)])
+                     for word, vector in zip(missing, self.word_vectors([w.lower().replace("’", "'") for w in missing]))}
+            if len(rows) + len(fresh) > CACHE_WORDS:
                 rows.clear()
-            for word, vector in zip(missing, self.word_vectors([w.lower().replace("’", "'") for w in missing])):
-                rows[word] = np.concatenate([vector, np.array(word_flags(word), np.float32)])
-        return np.stack([rows[t.text] for t in tokens])
+            rows.update(fresh)
+            found.update(fresh)
+        return np.stack([found[t.text] for t in tokens])
 
     def probabilities(self, sentences: Sequence[Sequence[Token]], batch: int = BATCH) -> list[np.ndarray]:
         """Each sentence's (words, 3) probabilities over :data:`LABELS`; sentences of similar lengths run together."""
