@@ -258,6 +258,16 @@ PTC_DATA = (
     "\"Fine-Grained Analysis of Propaganda in News Articles\", EMNLP-IJCNLP 2019; and SemEval-2020 Task 11.",
 )
 
+
+def validation_head(crf_alone: dict) -> list[str]:
+    """The validation table's heading and its CRF-alone row, in both slant taggers' cards."""
+    return [
+        "## Validation scores (SI, the stage as it runs: body sentences, cue rules included)",
+        "| tagger | precision | recall | F1 |",
+        "|---|---:|---:|---:|",
+        f"| CRF alone (train-only CRF, shipped biases) | {crf_alone['precision']:.4f} | {crf_alone['recall']:.4f} | {crf_alone['f1']:.4f} |",
+    ]
+
 def card(meta: dict) -> str:
     v = meta["validation"]
     lines = [
@@ -283,10 +293,7 @@ def card(meta: dict) -> str:
         f"{meta['rows']['validation_articles']} validation articles, with a CRF trained on the train articles alone. The held-out articles "
         "are not read by the training script.",
         "",
-        "## Validation scores (SI, the stage as it runs: body sentences, cue rules included)",
-        "| tagger | precision | recall | F1 |",
-        "|---|---:|---:|---:|",
-        f"| CRF alone (train-only CRF, shipped biases) | {v['crf_alone']['precision']:.4f} | {v['crf_alone']['recall']:.4f} | {v['crf_alone']['f1']:.4f} |",
+        *validation_head(v['crf_alone']),
         f"| cascade, int8 graph, chosen settings | {v['chosen']['precision']:.4f} | {v['chosen']['recall']:.4f} | {v['chosen']['f1']:.4f} |",
         "",
         f"Candidate sentences at the chosen bias: {v['candidate_share']:.1%} of the validation body sentences.",
