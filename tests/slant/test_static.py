@@ -61,10 +61,27 @@ def test_probabilities_of_a_padded_batch_equal_each_sentence_alone(static):
     assert static.probabilities([]) == [] and static.probabilities([[]])[0].shape == (0, len(LABELS))
 
 
-def test_word_vectors_are_cached_and_unknown_pieces_still_get_one(static):
-    first = static.word_vectors(["regime", "zzqxv"])
-    again = static.word_vectors(["zzqxv"])
-    assert first[0].shape == (static.dims,) and np.any(first[0]) and np.array_equal(first[1], again[0])
+def test_each_written_form_gets_its_vector_and_flags_and_unknown_pieces_still_get_a_vector(static):
+    rows = static.features(tokenize("The regime zzqxv"))
+    assert rows.shape == (3, static.dims + len(word_flags("x"))) and rows.dtype == np.float32
+    assert np.array_equal(rows[1, : static.dims], static.word_vectors(["regime"])[0]) and np.any(rows[2, : static.dims])
+    assert tuple(rows[0, static.dims :]) == word_flags("The")
+    pieces = static.piece_ids(["regime"])[0]
+    assert np.allclose(rows[1, : static.dims], (static.q[list(pieces)] * static.scale[list(pieces), None]).mean(axis=0))
+
+
+def test_the_shared_feature_table_grows_and_empties_without_changing_a_row(static, monkeypatch):
+    """Rows are kept between documents in one table; it grows as forms arrive and is emptied when full."""
+    import fogwatch.slant.static as module
+
+    words = tokenize(" ".join(f"w{k}x" for k in range(60)) + " regime Regime")
+    expected = np.concatenate([np.stack(static.word_vectors([t.text for t in words])),
+                               np.array([word_flags(t.text) for t in words], np.float32)], axis=1)
+    monkeypatch.setattr(module, "CACHE_WORDS", 50)
+    fresh = load_static_tagger()
+    assert np.array_equal(fresh.features(words[:40]), expected[:40])  # 40 forms: kept
+    assert np.array_equal(fresh.features(words), expected)  # 22 more would pass 50: the table starts again
+    assert np.array_equal(fresh.features(words[:3]), expected[:3])
 
 
 def test_its_spans_lie_in_body_sections_with_scores_in_0_1():
@@ -112,3 +129,19 @@ def test_a_missing_artefact_is_E716(tmp_path):
 def test_static_false_is_the_crf_alone():
     tagger, error = stage_tagger(static=False)
     assert tagger.contextual is None and error is None
+
+
+def test_threads_sharing_the_table_each_get_their_own_rows(static, monkeypatch):
+    """The HTTP server runs documents in threads: the table is grown and emptied under a lock, so no thread reads a
+    row of another word (a small table forces it to empty again and again)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import fogwatch.slant.static as module
+
+    texts = [" ".join(f"t{n}w{k}" for k in range(30)) + " the regime" for n in range(16)]
+    expected = [static.features(tokenize(t)) for t in texts]
+    monkeypatch.setattr(module, "CACHE_WORDS", 70)
+    shared = load_static_tagger()
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: shared.features(tokenize(t)), texts * 5))
+    assert all(np.array_equal(g, e) for g, e in zip(got, expected * 5))

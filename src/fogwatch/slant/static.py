@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,7 +45,7 @@ GRAPH = "model.onnx.gz"
 FILES = {GRAPH: "sha256", "vectors.npz": "vectors_sha256", "tokenizer.json": "tokenizer_sha256"}
 N_FLAGS = 6
 BATCH = 8  # sentences per onnxruntime run (sorted by length, each batch padded to its longest: less padding than larger batches)
-CACHE_WORDS = 200_000  # word vectors kept between documents (the cache is cleared when it is full)
+CACHE_WORDS = 200_000  # written forms whose features are kept between documents (the table is emptied when it is full)
 REASON = "slant model (CRF + a BiLSTM over static word vectors, models/slant_static)"
 
 
@@ -79,44 +81,60 @@ class StaticTagger:
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
     reason: ClassVar[str] = REASON
-    _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
-    _rows: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    # written form -> its row in the table of features (vector + flags), shared between documents under a lock
+    _table: list[Any] = field(default_factory=lambda: [{}, np.zeros((0, 0), np.float32)], compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def dims(self) -> int:
         return int(self.q.shape[1])
 
+    def piece_ids(self, words: Sequence[str]) -> list[tuple[int, ...]]:
+        """The word-piece ids of each written word (lower-cased; ’ read as ')."""
+        encoded = self.tokenizer.encode_batch([w.lower().replace("’", "'") for w in words], add_special_tokens=False)
+        return [tuple(enc.ids) for enc in encoded]
+
+    def mean_vectors(self, pieces: Sequence[tuple[int, ...]]) -> np.ndarray:
+        """(words, dims) float32: the mean of each word's word-piece vectors (zeros without any), all words at once."""
+        counts = np.fromiter(map(len, pieces), np.int64, len(pieces))
+        out = np.zeros((len(pieces), self.dims), np.float32)
+        has = counts > 0
+        if has.any():
+            ids = np.fromiter(chain.from_iterable(pieces), np.int64, int(counts.sum()))
+            starts = (np.cumsum(counts) - counts)[has]
+            out[has] = np.add.reduceat(dequantize(self.q[ids], self.scale[ids]), starts, axis=0) / counts[has, None].astype(np.float32)
+        return out
+
     def word_vectors(self, words: Sequence[str]) -> list[np.ndarray]:
-        """The static vector of each lower-cased word: the mean of its word-pieces' vectors (zeros without any).
-        Read through a local table, so another thread clearing the shared cache never loses a word."""
-        cache = self._vectors
-        found = {w: v for w in set(words) if (v := cache.get(w)) is not None}
-        missing = sorted(set(words) - found.keys())
-        if missing:
-            fresh = {w: dequantize(self.q[enc.ids], self.scale[enc.ids]).mean(axis=0) if enc.ids else np.zeros(self.dims, np.float32)
-                     for w, enc in zip(missing, self.tokenizer.encode_batch(missing, add_special_tokens=False))}
-            if len(cache) + len(fresh) > CACHE_WORDS:
-                cache.clear()
-            cache.update(fresh)
-            found.update(fresh)
-        return [found[w] for w in words]
+        """The static vector of each written word: the mean of its word-pieces' vectors (zeros without any)."""
+        return list(self.mean_vectors(self.piece_ids(words)))
 
     def features(self, tokens: Sequence[Token]) -> np.ndarray:
-        """(words, dims + flags) float32: each word's vector and :func:`word_flags` (one row per written form, cached)."""
-        if not tokens:
+        """(words, dims + flags) float32: each word's vector and :func:`word_flags`. Each written form's row is made once
+        and kept in a table shared between documents (emptied when it holds :data:`CACHE_WORDS` forms)."""
+        words = [t.text for t in tokens]
+        if not words:
             return np.zeros((0, self.dims + N_FLAGS), np.float32)
-        rows = self._rows
-        written = {t.text for t in tokens}
-        found = {w: r for w in written if (r := rows.get(w)) is not None}
-        missing = sorted(written - found.keys())
-        if missing:
-            fresh = {word: np.concatenate([vector, np.array(word_flags(word), np.float32)])
-                     for word, vector in zip(missing, self.word_vectors([w.lower().replace("’", "'") for w in missing]))}
-            if len(rows) + len(fresh) > CACHE_WORDS:
-                rows.clear()
-            rows.update(fresh)
-            found.update(fresh)
-        return np.stack([found[t.text] for t in tokens])
+        with self._lock:
+            index, table = self._table
+            rows = [index.get(w) for w in words]
+            if None in rows:
+                missing = sorted({w for w, r in zip(words, rows) if r is None})
+                if len(index) + len(missing) > CACHE_WORDS:  # full: start again with these words' forms
+                    index, table = {}, np.zeros((0, 0), np.float32)
+                    missing = sorted(set(words))
+                fresh = np.concatenate([self.mean_vectors(self.piece_ids(missing)), np.array([word_flags(w) for w in missing], np.float32)], axis=1)
+                used = len(index)
+                if used + len(missing) > len(table):
+                    grown = np.zeros((max(2 * len(table), used + len(missing), 4096), fresh.shape[1]), np.float32)
+                    if used:
+                        grown[:used] = table[:used]
+                    table = grown
+                table[used : used + len(missing)] = fresh
+                index.update(zip(missing, range(used, used + len(missing))))
+                self._table[:] = [index, table]
+                rows = [index[w] for w in words]
+            return table[rows]
 
     def probabilities(self, sentences: Sequence[Sequence[Token]], batch: int = BATCH) -> list[np.ndarray]:
         """Each sentence's (words, 3) probabilities over :data:`LABELS`; sentences of similar lengths run together."""
@@ -128,9 +146,12 @@ class StaticTagger:
         for s in range(0, len(order), batch):
             idx = order[s : s + batch]
             width = len(sentences[idx[-1]])
+            rows = self.features([t for k in idx for t in sentences[k]])
             x = np.zeros((len(idx), width, self.dims + N_FLAGS), np.float32)
+            at = 0
             for row, k in enumerate(idx):
-                x[row, : len(sentences[k])] = self.features(sentences[k])
+                x[row, : len(sentences[k])] = rows[at : at + len(sentences[k])]
+                at += len(sentences[k])
             lengths = np.array([len(sentences[k]) for k in idx], dtype=np.int32)
             probs = softmax(self.session.run(None, {"features": x, "lengths": lengths})[0].astype(np.float64))
             for row, k in enumerate(idx):
