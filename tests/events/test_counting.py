@@ -27,6 +27,8 @@ def test_case_table(case):
     events = events_of(case["text"], published=case.get("published", "2020-02-04"))
     assert counted_total(events) == case["fatalities"], [(e.sub_event_type, e.fatalities, e.modality, e.background_reason,
                                                           [(c.low, c.counted, c.count_reason) for c in e.claims]) for e in events]
+    if "events" in case:
+        assert sum(1 for e in events if counts_by_default(e)) == case["events"], [(e.sub_event_type, e.modality, e.background_reason) for e in events]
 
 
 def counts(sentence):

@@ -62,14 +62,28 @@ _PERIOD_TOLL = re.compile(
 _DEATH_WORDS = re.compile(r"\b(?:killed|deaths?|death toll|died|dead|lives|toll)\b")
 
 
+# How far a big number may stand from a death word to count the dead: before it ("10,000 people, most of them
+# civilians, have been killed"), after it ("killed more than 10,000 people"), or after a toll ("put the death toll
+# from the six-year conflict at more than 470000"). Farther, it counts something else: "thousands of students
+# protested, demanding justice for the deaths"; "Last updated at Apr 232017 ... killed three".
+_TOLL_NUMBER_BEFORE = 60
+_TOLL_NUMBER_AFTER = 40
+_TOLL_NUMBER_AFTER_TOLL = 90
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")  # "apr 232017": a date
+
+
 def _is_cumulative_toll(sentence: str) -> bool:
     """A death count of ten thousand or more is a war's running total, never one ACLED event."""
-    if not _DEATH_WORDS.search(sentence):
+    deaths = [(d.start(), d.end(), _TOLL_NUMBER_AFTER_TOLL if d.group().endswith("toll") else _TOLL_NUMBER_AFTER)
+              for d in _DEATH_WORDS.finditer(sentence)]
+    if not deaths:
         return False
     if _PERIOD_TOLL.search(sentence):
         return True  # "killed since the start of the year", "the deadliest month": a period's total
     for m in _BIG_NUMBER.finditer(sentence):
-        if m.group(1) is None or int(m.group(1).replace(",", "")) >= 10000:
+        if m.group(1) is not None and (int(m.group(1).replace(",", "")) < 10000 or _MONTH_BEFORE.search(sentence, max(0, m.start() - 12), m.start())):
+            continue
+        if any(0 <= start - m.end() <= _TOLL_NUMBER_BEFORE or 0 <= m.start() - end <= after for start, end, after in deaths):
             return True
     return False
 
