@@ -110,6 +110,18 @@ def test_actor_cases(case):
         assert e.actor1.text == case["actor1_text"]
 
 
+@pytest.mark.parametrize("sentence", [
+    "A Jaish al-Islam commander was detained near Saraqib on Monday.",
+    "Three men, members of Jaish al-Islam sent to collect taxes, were detained near Saraqib on Monday.",
+    "Two Jaish al-Islam members arrested last week in Saraqib were detained by unknown men on Monday.",
+])
+def test_a_group_the_text_says_was_held_never_holds(sentence):
+    from .helpers import events_of
+
+    arrests = [e for e in events_of(sentence) if e.sub_event_type == "Arrests"]
+    assert arrests and all(e.actor1 is None or e.actor1.name != "Jaish al-Islam" for e in arrests), arrests
+
+
 _DATE_WORDS = re.compile(
     r"^(?:on|in|at|meanwhile|earlier|later|yesterday|today|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
     r"february|march|april|may|june|july|august|september|october|november|december)\b", re.I)

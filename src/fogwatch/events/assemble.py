@@ -1013,6 +1013,18 @@ _HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aid
 _AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$)")
 
 
+_NOT_THE_HOLDER = re.compile(r"\b(?:is|was|were|are|been|being|of|for|against|after|on)\b")
+_OBJECT_BEFORE = re.compile(r"\b(?:of|for|against|with|from|on|by)\s+(?:the\s+)?$")
+_HELD_BY = re.compile(r"\b(?:arrested|detained|held|captured|rounded up|picked up)\s+by\b")
+
+
+def _holds(before: str, between: str) -> bool:
+    """Whether a side after ``before`` and followed by ``between`` and then an arrest verb is the verb's subject: a few
+    words apart, no passive or preposition between ("militants detained", "militants reportedly detained"; not "a
+    member of ... was", not "searching for al Shabaab remnants")."""
+    return len(between) <= 25 and not _NOT_THE_HOLDER.search(between) and not _OBJECT_BEFORE.search(before)
+
+
 def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentence, country: str | None, year: int | None) -> tuple[Actor | None, Actor | None]:
     if not mentions:
         if d.sub in _PROTEST_TYPES + _RIOT_TYPES:
@@ -1051,8 +1063,13 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         a2 = force[0] if force and d.sub != "Peaceful protest" else None
     elif d.sub == "Arrests":
         state = [m for m in pool if m.entry.inter in (1, 8)]
-        rest = [m for m in pool if m not in state]
-        a1 = state[0] if state else None
+        # Without a state force, an armed side that is the verb's subject holds them ("Al Shabaab detained several
+        # youths"); never one the text says was held ("an Al Shabaab facilitator known as X is arrested").
+        holders = state or ([] if _HELD_BY.search(folded, d.clause[0], d.clause[1]) else [
+            m for m in agents if m.entry.inter not in (6, 7) and _holds(folded[max(s.start, m.start + s.start - 12) : m.start + s.start],
+                                                                        folded[m.end + s.start : d.trigger.start])])
+        a1 = holders[0] if holders else None
+        rest = [m for m in pool if m not in state and m is not a1]
         a2 = rest[0] if rest else None
     else:
         # civilians (and protesters) are victims, never the side that shells, bombs or fights
