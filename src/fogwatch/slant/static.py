@@ -12,7 +12,7 @@ installed ``E718``; the stage then tags with the CRF alone.
 It reads whole sentences, so, unlike the fine-tuned encoder of :mod:`fogwatch.slant.contextual` (about 5 CPU ms a
 sentence), it can read every body sentence within the stage's budget: :class:`fogwatch.slant.tagger.SlantTagger`
 runs it through the same cascade (``candidate_bias``: null in meta.json when it reads every body sentence, without the
-CRF's candidate pass; ``combine``). The int8 graph quantises its inputs per run, so a sentence's probabilities move by
+CRF's candidate pass; ``combine``; ``crf_filter``, the mean inside probability below which a CRF span is dropped). The int8 graph quantises its inputs per run, so a sentence's probabilities move by
 a few thousandths with its batch mates (the other sentences of its document, in a fixed order): a document always gets
 the same spans, the same sentence in another document may differ at the threshold's edge. ``scripts/train_slant_static.py`` builds it.
 """
@@ -34,7 +34,7 @@ import numpy as np
 from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import models_dir
-from fogwatch.slant.contextual import decode, softmax
+from fogwatch.slant.contextual import softmax, spans_from_scores
 from fogwatch.slant.tokens import QUOTES, Token
 
 FORMAT = "fogwatch-slant-static-onnx/1"
@@ -80,6 +80,7 @@ class StaticTagger:
     combine: str  # "cascade": its spans alone in the candidates; "union": the CRF's spans plus its spans where none overlaps
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
+    crf_filter: float = 0.0  # union only: a CRF span whose words' mean inside probability here is below this is dropped
     reason: ClassVar[str] = REASON
     # written form -> its row in the table of features (vector + flags), shared between documents under a lock
     _table: list[Any] = field(default_factory=lambda: [{}, np.zeros((0, 0), np.float32)], compare=False, repr=False)
@@ -158,18 +159,19 @@ class StaticTagger:
                 out[k] = probs[row, : len(sentences[k])]
         return out  # type: ignore[return-value]
 
+    def word_scores(self, text: str, sentences: Sequence[tuple[tuple[int, int], Sequence[Token]]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each (sentence, its tokens): its words' inside probability (``1 - P(O)``) and whether each starts a span (B)."""
+        out = []
+        for probs in self.probabilities([ts for _, ts in sentences]):
+            begins = probs.argmax(axis=1) == 1 if len(probs) else np.zeros(0, dtype=bool)
+            out.append((1.0 - probs[:, 0], begins))
+        return out
+
     def spans(self, text: str, sentences: Sequence[tuple[tuple[int, int], Sequence[Token]]],
               crf_inside: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int, float]]]:
         """For each (sentence, its tokens): the spans found, as token ranges [i, j) with their mean inside probability;
         ``crf_inside``: the CRF's inside probability of each sentence's words, mixed in by ``crf_weight``."""
-        out = []
-        for k, probs in enumerate(self.probabilities([ts for _, ts in sentences])):
-            inside = 1.0 - probs[:, 0]
-            begins = probs.argmax(axis=1) == 1 if len(probs) else np.zeros(0, dtype=bool)
-            if crf_inside is not None and self.crf_weight:
-                inside = self.crf_weight * crf_inside[k] + (1.0 - self.crf_weight) * inside
-            out.append([(i, j, float(np.clip(inside[i:j].mean(), 0.0, 1.0))) for i, j in decode(inside, begins, self.threshold)])
-        return out
+        return spans_from_scores(self.word_scores(text, sentences), self.threshold, self.crf_weight, crf_inside)
 
 
 def _corrupt(message: str) -> ModelError:
@@ -208,6 +210,7 @@ def load_static_tagger(folder: Path | None = None, threads: int = 1) -> StaticTa
         candidate_bias = None if meta["candidate_bias"] is None else float(meta["candidate_bias"])
         combine = str(meta["combine"])
         crf_weight = float(meta.get("crf_weight", 0.0))
+        crf_filter = float(meta.get("crf_filter", 0.0))
         with np.load(folder / "vectors.npz", allow_pickle=False) as z:
             q = np.ascontiguousarray(z["q"])
             scale = np.ascontiguousarray(z["scale"])
@@ -228,10 +231,10 @@ def load_static_tagger(folder: Path | None = None, threads: int = 1) -> StaticTa
         labels != LABELS or q.dtype != np.int8 or q.ndim != 2 or scale.shape != (q.shape[0],)
         or inputs[:1] != [("features", q.shape[1] + N_FLAGS)] or [i for i, _ in inputs] != ["features", "lengths"]
         or session.get_outputs()[0].shape[-1] != len(LABELS)
-        or not 0.0 < threshold < 1.0 or combine not in COMBINE or not 0.0 <= crf_weight < 1.0
+        or not 0.0 < threshold < 1.0 or combine not in COMBINE or not 0.0 <= crf_weight < 1.0 or not 0.0 <= crf_filter < 1.0
     ):
         raise _corrupt(f"slant static tagger {folder}: labels, vectors, settings or the graph's inputs and outputs do not match")
-    return StaticTagger(session, tokenizer, q, scale, threshold, candidate_bias, combine, meta, crf_weight)
+    return StaticTagger(session, tokenizer, q, scale, threshold, candidate_bias, combine, meta, crf_weight, crf_filter)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,8 @@ With a second tagger (``contextual``: the :class:`fogwatch.slant.static.StaticTa
 :class:`fogwatch.slant.contextual.ContextualTagger`) the tagger is a cascade: the CRF, its O score shifted by the second
 artefact's ``candidate_bias``, picks the candidate sentences (those where it finds a span) and the second tagger decides
 the spans inside them (``combine="cascade"``), or adds its spans to the CRF's own (``combine="union"``: one of its
-spans only where no CRF span overlaps it).
+spans only where no CRF span overlaps it; with the artefact's ``crf_filter`` above 0, a CRF span whose words the second
+tagger reads as plain, their mean inside probability below the filter, is dropped).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from fogwatch.checksum import sha256_file
 from fogwatch.errors import Code, ModelError
 from fogwatch.learn.ngram import NgramModel, load_model_folder, models_dir
 from fogwatch.records import SlantSpan
-from fogwatch.slant.contextual import ContextualTagger, decode, load_contextual_tagger
+from fogwatch.slant.contextual import ContextualTagger, decode, load_contextual_tagger, spans_from_scores
 from fogwatch.slant.crf import LinearChainCRF
 from fogwatch.slant.features import ArticleStats, AttributeColumns, span_features, token_columns, token_features
 from fogwatch.slant.lexicon import CueIndex, CueRule, default_cues
@@ -131,14 +132,23 @@ class SlantTagger:
         # Every sentence of the document at once: emissions, best paths, then marginals where a span was found.
         emissions = self._emissions(read)
         outside = self.crf.labels.index("O")
-        paths = self.crf.viterbi_many(emissions)
         ctx = self.contextual
+        if ctx is not None and ctx.candidate_bias:
+            # The CRF's own paths and the candidate pass's (its O score shifted) in one padded run: the same paths.
+            shift = np.zeros(len(self.crf.labels))
+            shift[outside] = ctx.candidate_bias
+            both = self.crf.viterbi_many([*emissions, *(e + shift for e in emissions)])
+            return self._cascade(text, read, emissions, both[: len(emissions)], ctx, both[len(emissions) :])
+        paths = self.crf.viterbi_many(emissions)
         if ctx is not None:
             return self._cascade(text, read, emissions, paths, ctx)
         tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
         return self._crf_spans(read, emissions, paths, tagged)
 
-    def _crf_spans(self, read, emissions, paths, tagged) -> list[tuple[int, int, float, tuple[int, int]]]:
+    def _crf_spans(self, read, emissions, paths, tagged, inside: dict[int, np.ndarray] | None = None,
+                   floor: float = 0.0) -> list[tuple[int, int, float, tuple[int, int]]]:
+        """The CRF's spans in the ``tagged`` sentences; with ``inside`` (a second tagger's inside probability of each
+        tagged sentence's words), a span whose words' mean is below ``floor`` is dropped."""
         outside = self.crf.labels.index("O")
         margs = dict(zip(tagged, self.crf.marginals_many([emissions[k] for k in tagged])))
         found = []
@@ -146,33 +156,41 @@ class SlantTagger:
             sent, ts = read[k][0], read[k][1]
             marg = margs[k]
             for i, j in bio_spans([self.crf.labels[p] for p in paths[k]]):
+                if inside is not None and float(inside[k][i:j].mean()) < floor:
+                    continue  # the second tagger, reading the whole sentence, sees no propaganda there
                 prob = float(np.clip(1.0 - marg[i:j, outside].mean(), 0.0, 1.0))
                 found.append((ts[i].start, ts[j - 1].end, prob, sent))
         return found
 
-    def _cascade(self, text: str, read, emissions, paths, ctx: ContextualTagger | StaticTagger) -> list[tuple[int, int, float, tuple[int, int]]]:
-        """The contextual tagger's spans in the CRF's candidate sentences (and, for ``union``, the CRF's own spans)."""
+    def _cascade(self, text: str, read, emissions, paths, ctx: ContextualTagger | StaticTagger,
+                 candidate_paths: list[list[int]] | None = None) -> list[tuple[int, int, float, tuple[int, int]]]:
+        """The contextual tagger's spans in the CRF's candidate sentences (and, for ``union``, the CRF's own spans);
+        ``candidate_paths``: the candidate pass's paths when the caller has them."""
         outside = self.crf.labels.index("O")
         if ctx.candidate_bias is None:  # the second tagger reads every sentence: no candidate pass
             candidates = list(range(len(read)))
         else:
-            if ctx.candidate_bias:
+            if candidate_paths is None and ctx.candidate_bias:
                 shift = np.zeros(len(self.crf.labels))
                 shift[outside] = ctx.candidate_bias
                 candidate_paths = self.crf.viterbi_many([e + shift for e in emissions])
-            else:
+            elif candidate_paths is None:
                 candidate_paths = paths
             candidates = [k for k, path in enumerate(candidate_paths) if any(p != outside for p in path)]
         crf_inside = None
         if ctx.crf_weight and ctx.combine == "cascade":  # the CRF's marginals (at its own bias) mixed in
             crf_inside = [1.0 - m[:, outside] for m in self.crf.marginals_many([emissions[k] for k in candidates])]
+        tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
+        filtering = ctx.combine == "union" and ctx.crf_filter > 0.0
+        # The second tagger reads the candidates, and with the filter the sentences where the CRF found a span too.
+        reads = sorted(set(candidates) | set(tagged)) if filtering else candidates
+        scores = dict(zip(reads, ctx.word_scores(text, [(read[k][0], read[k][1]) for k in reads])))
         found: list[tuple[int, int, float, tuple[int, int]]] = []
-        for k, spans in zip(candidates, ctx.spans(text, [(read[k][0], read[k][1]) for k in candidates], crf_inside)):
+        for k, spans in zip(candidates, spans_from_scores([scores[k] for k in candidates], ctx.threshold, ctx.crf_weight, crf_inside)):
             ts = read[k][1]
             found.extend((ts[i].start, ts[j - 1].end, prob, read[k][0]) for i, j, prob in spans)
         if ctx.combine == "union":
-            tagged = [k for k, path in enumerate(paths) if any(p != outside for p in path)]
-            own = self._crf_spans(read, emissions, paths, tagged)
+            own = self._crf_spans(read, emissions, paths, tagged, {k: scores[k][0] for k in tagged} if filtering else None, ctx.crf_filter)
             found = own + [f for f in found if not any(o[0] < f[1] and f[0] < o[1] for o in own)]
         return found
 
