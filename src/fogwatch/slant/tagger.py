@@ -150,14 +150,15 @@ class SlantTagger:
         """The CRF's spans in the ``tagged`` sentences; with ``inside`` (a second tagger's inside probability of each
         tagged sentence's words), a span whose words' mean is below ``floor`` is dropped."""
         outside = self.crf.labels.index("O")
-        margs = dict(zip(tagged, self.crf.marginals_many([emissions[k] for k in tagged])))
+        spans = {k: [(i, j) for i, j in bio_spans([self.crf.labels[p] for p in paths[k]])
+                     # a span the second tagger, reading the whole sentence, sees no propaganda in is dropped
+                     if inside is None or float(inside[k][i:j].mean()) >= floor] for k in tagged}
+        kept = [k for k in tagged if spans[k]]
+        margs = dict(zip(kept, self.crf.marginals_many([emissions[k] for k in kept])))  # only where a span is left
         found = []
-        for k in tagged:
-            sent, ts = read[k][0], read[k][1]
-            marg = margs[k]
-            for i, j in bio_spans([self.crf.labels[p] for p in paths[k]]):
-                if inside is not None and float(inside[k][i:j].mean()) < floor:
-                    continue  # the second tagger, reading the whole sentence, sees no propaganda there
+        for k in kept:
+            sent, ts, marg = read[k][0], read[k][1], margs[k]
+            for i, j in spans[k]:
                 prob = float(np.clip(1.0 - marg[i:j, outside].mean(), 0.0, 1.0))
                 found.append((ts[i].start, ts[j - 1].end, prob, sent))
         return found
