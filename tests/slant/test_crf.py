@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 from fogwatch.slant.crf import LinearChainCRF
 from fogwatch.slant.tagger import bio_spans
@@ -71,12 +72,15 @@ def test_many_sentences_at_once_equal_one_by_one():
     assert crf.viterbi_many([]) == [] and crf.marginals_many([]) == []
 
 
-def test_token_columns_are_token_features_columns_in_order():
-    """The tagger sums token_columns' columns; they must be token_features' known attributes, in order."""
+@pytest.mark.parametrize("kept", [200_000, 3])
+def test_token_columns_are_token_features_columns_in_order(kept, monkeypatch):
+    """The tagger sums token_columns' columns; they must be token_features' known attributes, in order (also when the
+    per-word and per-pair caches are emptied again and again: ``kept`` entries)."""
     from fogwatch.slant.features import ArticleStats, AttributeColumns, token_columns, token_features
     from fogwatch.slant.tagger import default_tagger
     from fogwatch.slant.tokens import tokenize
 
+    monkeypatch.setattr(AttributeColumns, "MAX_WORDS", kept)
     tagger = default_tagger()
     text = ('"The barbaric regime\u2019s MOST brutal attack ever!" said the West. Is this the worst crime? '
             "The regime, the regime and its allies shelled Idlib; the latest, greatest lie of all.")

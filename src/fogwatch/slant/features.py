@@ -138,6 +138,8 @@ class AttributeColumns:
         self._words: dict[str, tuple[int, int, int, int, int, int]] = {}
         self.rep = {n: attributes.get("rep=" + _bucket(n), -1) for n in range(7)}  # rep= of a count (6+ alike)
         self._cues: dict[str, tuple[int, int, int, int, int]] = {}
+        self._forms: dict[str, tuple[bool, bool, bool]] = {}
+        self._pairs: dict[tuple[str, str], tuple[int, int]] = {}
 
     def cue(self, name: str) -> tuple[int, int, int, int, int]:
         """The columns of ``c=``, ``c-2=``, ``c-1=``, ``c+1=``, ``c+2=`` with a cue list's name."""
@@ -146,6 +148,29 @@ class AttributeColumns:
             get = self.attributes.get
             cols = self._cues[name] = (get("c=" + name, -1), *(get(f"c{off:+d}={name}", -1) for off in (-2, -1, 1, 2)))  # type: ignore[assignment]
         return cols  # type: ignore[return-value]
+
+    def form(self, w: str) -> tuple[bool, bool, bool]:
+        """A lower-cased word's (superlative by its form alone, content word: no stopword and starting with a letter
+        or digit, starting with a letter or digit), kept per word."""
+        got = self._forms.get(w)
+        if got is None:
+            if len(self._forms) >= self.MAX_WORDS:
+                self._forms.clear()
+            alnum = w[:1].isalnum()
+            got = self._forms[w] = (bool(_SUPERLATIVE.match(w)) and w not in _NOT_SUPERLATIVE, alnum and w not in STOPWORDS, alnum)
+        return got
+
+    def pair(self, a: str, b: str) -> tuple[int, int]:
+        """The columns of ``w-1w=a|b`` (b after a) and ``ww+1=a|b`` (a before b), kept per pair of words."""
+        key = (a, b)
+        cols = self._pairs.get(key)
+        if cols is None:
+            if len(self._pairs) >= self.MAX_WORDS:
+                self._pairs.clear()
+            get = self.attributes.get
+            joined = a + "|" + b
+            cols = self._pairs[key] = (get("w-1w=" + joined, -1), get("ww+1=" + joined, -1))
+        return cols
 
     def word(self, w: str) -> tuple[int, int, int, int, int, int]:
         cols = self._words.get(w)
@@ -176,13 +201,18 @@ def token_columns(tokens: Sequence[Token], cues: CueIndex, stats: ArticleStats, 
         sent.append(get("s?", -1))
     padded = ["<s>", "<s>", *lower, "</s>", "</s>"]
     word_cols = [columns.word(w) for w in padded]
+    forms = [columns.form(w) for w in lower]  # (superlative by its form, content word, starts with a letter or digit)
     rep = columns.rep
     b, cap, cap0, allcap, q, sup, brep, bos, eos = (get(a, -1) for a in ("b", "cap", "cap0", "allcap", "q", "sup", "brep", "bos", "eos"))
+    # tokens with a cue list within two tokens: only they look at their neighbours' cues
+    near_cue = {i for j, c in enumerate(cue) if c for i in range(j - 2, j + 3)}
+    words_count, bigrams = stats.words.get, stats.bigrams.get
+    pair = columns.pair
     out: list[list[int]] = []
     for i, tok in enumerate(tokens):
         w = lower[i]
         f = [b, word_cols[i + 2][0], word_cols[i + 1][1], word_cols[i + 3][2], word_cols[i][3], word_cols[i + 4][4],
-             get("w-1w=" + padded[i + 1] + "|" + w, -1), get("ww+1=" + w + "|" + padded[i + 3], -1), word_cols[i + 2][5], *sent]
+             pair(padded[i + 1], w)[0], pair(w, padded[i + 3])[1], word_cols[i + 2][5], *sent]
         raw = tok.text
         if raw[:1].isupper():
             f.append(cap if i else cap0)
@@ -190,18 +220,20 @@ def token_columns(tokens: Sequence[Token], cues: CueIndex, stats: ArticleStats, 
                 f.append(allcap)
         if quoted[i]:
             f.append(q)
-        if is_superlative(lower, i):
+        superlative, content, alnum = forms[i]
+        if superlative or (i > 0 and lower[i - 1] in ("most", "least") and w.isalpha()):  # is_superlative, its form cached
             f.append(sup)
-        for c in cue[i]:
-            f.append(columns.cue(c)[0])
-        for k, off in enumerate((-2, -1, 1, 2), 1):
-            j = i + off
-            if 0 <= j < n:
-                for c in cue[j]:
-                    f.append(columns.cue(c)[k])
-        if w not in STOPWORDS and w[:1].isalnum():
-            f.append(rep[min(stats.words[w], 6)])
-        if i and stats.bigrams[(lower[i - 1], w)] >= 2 and w[:1].isalnum():
+        if i in near_cue:
+            for c in cue[i]:
+                f.append(columns.cue(c)[0])
+            for k, off in enumerate((-2, -1, 1, 2), 1):
+                j = i + off
+                if 0 <= j < n:
+                    for c in cue[j]:
+                        f.append(columns.cue(c)[k])
+        if content:
+            f.append(rep[min(words_count(w, 0), 6)])
+        if i and alnum and bigrams((lower[i - 1], w), 0) >= 2:
             f.append(brep)
         if i == 0:
             f.append(bos)
