@@ -81,6 +81,7 @@ def _word_grams(text: str, max_n: int) -> tuple[str, ...]:
     return tuple(_word_gram_list(text, max_n))
 
 
+_UNIQUE_FROM = 64  # hits above which np.unique counts them (measured: 61 -> 29 us for a clause's ~250 char n-grams)
 _WORD_CACHE_SIZE = 100_000  # words whose char n-gram columns a block keeps (cleared when full)
 
 
@@ -104,12 +105,15 @@ class TfidfBlock:
         hits = self._word_hits(text) if self.kind == "word" else self._char_hits(text)
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        # the columns in ascending order with their counts (what np.unique(..., return_counts=True) gives,
-        # without its fixed cost on a few dozen items)
-        tally = Counter(hits)
-        columns = sorted(tally)
-        idx = np.array(columns, dtype=np.int64)
-        counts = np.array([tally[j] for j in columns], dtype=np.int64)
+        # the columns in ascending order with their counts: np.unique for the hundreds of a text's character n-grams,
+        # a Counter for a few dozen words (np.unique's fixed cost is higher there); the same arrays either way
+        if len(hits) > _UNIQUE_FROM:
+            idx, counts = np.unique(np.array(hits, dtype=np.int64), return_counts=True)
+        else:
+            tally = Counter(hits)
+            columns = sorted(tally)
+            idx = np.array(columns, dtype=np.int64)
+            counts = np.array([tally[j] for j in columns], dtype=np.int64)
         v = (1.0 + np.log(counts)) * self.idf[idx].astype(np.float64)
         norm = float(np.sqrt((v * v).sum()))
         return idx, (v / norm if norm else v)
