@@ -45,3 +45,14 @@ def export_int8(torch, model, out: Path, per_token: bool) -> None:
     )
     quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
     fp32.unlink()
+
+
+def optimizer_step(torch, model, opt, sched, loss) -> float:
+    """One training step of every fine-tuning script here: gradients, clipped to norm 1, the optimiser, the schedule;
+    returns the batch's loss."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    return loss.item()

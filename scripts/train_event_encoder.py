@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from _minilm import base_model_dir, export_int8, tokenizer  # noqa: E402
+from _minilm import base_model_dir, export_int8, optimizer_step, tokenizer  # noqa: E402
 from train_event_types import ACLED_FILES, CROSS_COUNTRY_NOTE, balanced, case_rows, read_acled  # noqa: E402
 
 from fogwatch.events.evaluation import NONE_LABEL, score_labels  # noqa: E402
@@ -121,12 +121,7 @@ def train(torch, samples: list[tuple[str, str]], epochs: int, lr: float, max_len
             ids, mask = encode(tok, [t for t, _ in chunk])
             y = torch.tensor([col[g] for _, g in chunk])
             loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids), torch.from_numpy(mask)), y)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss) * len(chunk)
+            total += optimizer_step(torch, model, opt, sched, loss) * len(chunk)
         print(f"  epoch {epoch + 1}/{epochs}: loss {total / len(order):.3f} ({time.time() - t0:.0f} s)", flush=True)
         if on_epoch:
             on_epoch(epoch + 1, model, tok)

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from _minilm import base_model_dir, export_int8, tokenizer  # noqa: E402
+from _minilm import base_model_dir, export_int8, optimizer_step, tokenizer  # noqa: E402
 from fogwatch.learn.encoder import GRAPH  # noqa: E402
 from fogwatch.slant.contextual import FORMAT, LABELS, ContextualTagger, SubTokens, softmax  # noqa: E402
 from fogwatch.slant.crf import LinearChainCRF  # noqa: E402
@@ -122,12 +122,7 @@ def train(torch, rows, epochs: int, lr: float, max_len: int, seed: int, batch: i
             y[torch.from_numpy(mask) == 0] = -100
             logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(LABELS)), y.reshape(-1), ignore_index=-100)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss) * len(chunk)
+            total += optimizer_step(torch, model, opt, sched, loss) * len(chunk)
             if b % 50 == 0:
                 print(f"  epoch {epoch + 1} batch {b}/{len(batches)}: loss {float(loss):.3f} ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
         print(f"epoch {epoch + 1}/{epochs}: loss {total / len(rows):.4f} ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)

@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from _minilm import base_model_dir  # noqa: E402
+from _minilm import base_model_dir, optimizer_step  # noqa: E402
 from fogwatch.slant.evaluate import Article, part_of, read_ptc  # noqa: E402
 from fogwatch.slant.static import FILES, FORMAT, GRAPH, LABELS, N_FLAGS, StaticTagger, load_static_tagger  # noqa: E402
 from fogwatch.slant.tokens import Token, tokenize  # noqa: E402
@@ -184,12 +184,7 @@ def train(torch, rows: list[tuple[np.ndarray, np.ndarray]], dims_in: int, args, 
                 y[i, : len(yi)] = torch.from_numpy(yi)
             logits = model(x, torch.tensor([len(yi) for _, yi in chunk]))
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(LABELS)), y.reshape(-1), ignore_index=-100)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += loss.item() * len(chunk)
+            total += optimizer_step(torch, model, opt, sched, loss) * len(chunk)
         if on_epoch is not None:
             on_epoch(epoch, model, total / len(rows))
     model.eval()
