@@ -65,11 +65,11 @@ _DEATH_WORDS = re.compile(r"\b(?:killed|deaths?|death toll|died|dead|lives|toll)
 # How far a big number may stand from a death word to count the dead: before it ("10,000 people, most of them
 # civilians, have been killed"), after it ("killed more than 10,000 people"), or after a toll ("put the death toll
 # from the six-year conflict at more than 470000"). Farther, it counts something else: "thousands of students
-# protested, demanding justice for the deaths"; "Last updated at Apr 232017 ... killed three".
+# protested, demanding justice for the deaths"; "Last updated at Feb 042020 ... killed three".
 _TOLL_NUMBER_BEFORE = 60
 _TOLL_NUMBER_AFTER = 40
 _TOLL_NUMBER_AFTER_TOLL = 90
-_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")  # "apr 232017": a date
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")  # "feb 042020": a date
 
 
 def _is_cumulative_toll(sentence: str) -> bool:
@@ -1021,7 +1021,7 @@ _HELD_BY = re.compile(r"\b(?:arrested|detained|held|captured|rounded up|picked u
 def _holds(before: str, between: str) -> bool:
     """Whether a side after ``before`` and followed by ``between`` and then an arrest verb is the verb's subject: a few
     words apart, no passive or preposition between ("militants detained", "militants reportedly detained"; not "a
-    member of ... was", not "searching for al Shabaab remnants")."""
+    member of ... was", not "troops searching for Al Shabaab fighters")."""
     return len(between) <= 25 and not _NOT_THE_HOLDER.search(between) and not _OBJECT_BEFORE.search(before)
 
 
@@ -1063,8 +1063,8 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         a2 = force[0] if force and d.sub != "Peaceful protest" else None
     elif d.sub == "Arrests":
         state = [m for m in pool if m.entry.inter in (1, 8)]
-        # Without a state force, an armed side that is the verb's subject holds them ("Al Shabaab detained several
-        # youths"); never one the text says was held ("an Al Shabaab facilitator known as X is arrested").
+        # Without a state force, an armed side that is the verb's subject holds them ("Al Shabaab detained two
+        # traders"); never one the text says was held ("an Al Shabaab member named X was arrested").
         holders = state or ([] if _HELD_BY.search(folded, d.clause[0], d.clause[1]) else [
             m for m in agents if m.entry.inter not in (6, 7) and _holds(folded[max(s.start, m.start + s.start - 12) : m.start + s.start],
                                                                         folded[m.end + s.start : d.trigger.start])])
