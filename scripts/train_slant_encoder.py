@@ -163,6 +163,7 @@ def val_crf(articles: list[Article], cues) -> LinearChainCRF:
 
     path = WORK / "val-crf.npz"
     if not path.is_file():
+        WORK.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no .cache yet
         crf = train_crf(articles, cues, 0.01, 0.05, 200, WORK / "val.crfsuite")
         np.savez(path, attributes=np.array(list(crf.attributes)), state=crf.state, transitions=crf.transitions, labels=np.array(crf.labels))
     with np.load(path) as z:
@@ -171,11 +172,12 @@ def val_crf(articles: list[Article], cues) -> LinearChainCRF:
 
 
 def grid(base, val: list[Article], table: dict[str, SubTokens], combinations=COMBINATIONS, biases=CANDIDATE_BIASES,
-         thresholds=THRESHOLDS, filters=(0.0,)) -> dict[str, dict]:
+         thresholds=THRESHOLDS, filters=(0.0,), windows=(0,)) -> dict[str, dict]:
     """SI on the validation articles' body sentences for each (combination, candidate bias, threshold, CRF-span filter),
     by the stage's code path (:meth:`SlantTagger._cascade`, then the cue rules where no span was found, as
     ``SlantTagger.__call__``); the emissions of each article are computed once. Keys: ``combine/bias/threshold/weight``,
-    then ``/filter`` when the filter is not 0 (``union`` only). Also the share of body sentences that are candidates
+    then ``/filter`` when the filter is not 0 (``union`` only), then ``/w<window>`` when the filter reads the span's best
+    run of that many words (:func:`fogwatch.slant.tagger.supported`). Also the share of body sentences that are candidates
     (what the contextual model would read)."""
     from dataclasses import replace
 
@@ -191,14 +193,14 @@ def grid(base, val: list[Article], table: dict[str, SubTokens], combinations=COM
     for combine, weight in combinations:
         for bias in biases:
             for t in thresholds:
-                for f in filters if combine == "union" else (0.0,):
-                    tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight, f))
+                for f, w in [(f, w) for f in filters for w in (windows if f else (0,))] if combine == "union" else [(0.0, 0)]:
+                    tagger = replace(base, contextual=Precomputed(None, None, t, bias, combine, {"table": table}, weight, f, w))
                     predicted = {}
                     for a, read, emissions, paths, rules in done:
                         spans = [(s, e) for s, e, _, _ in (tagger._cascade(a.text, read, emissions, paths, tagger.contextual) if read else [])]
                         spans.extend((r.start, r.end) for r in rules if not any(s < r.end and r.start < e for s, e in spans))
                         predicted[a.article_id] = spans
-                    out[f"{combine}/{bias}/{t}/{weight}" + (f"/{f}" if f else "")] = si_score(predicted, gold).as_dict()
+                    out[f"{combine}/{bias}/{t}/{weight}" + (f"/{f}" if f else "") + (f"/w{w}" if w else "")] = si_score(predicted, gold).as_dict()
     shares = {}
     for bias in biases:
         if bias is None:  # every sentence

@@ -13,7 +13,7 @@ import pytest
 from fogwatch.errors import ModelError
 from fogwatch.learn.ngram import models_dir
 from fogwatch.slant.static import FORMAT, GRAPH, LABELS, StaticTagger, load_static_tagger, word_flags
-from fogwatch.slant.tagger import STATIC_DEFAULT, stage_tagger
+from fogwatch.slant.tagger import STATIC_DEFAULT, stage_tagger, supported
 from fogwatch.slant.tokens import tokenize
 
 from .fallback import assert_the_crf_tags_alone, body_only_document
@@ -108,7 +108,8 @@ def test_a_corrupt_artefact_is_E717_and_the_stage_tags_with_the_crf_alone(corrup
     assert_the_crf_tags_alone({"static_dir": str(corrupt)}, "E717")
 
 
-@pytest.mark.parametrize("bad", [{"threshold": 1.5}, {"crf_filter": 1.0}, {"crf_filter": -0.1}, {"crf_filter": "high"}])
+@pytest.mark.parametrize("bad", [{"threshold": 1.5}, {"crf_filter": 1.0}, {"crf_filter": -0.1}, {"crf_filter": "high"},
+                                 {"crf_filter_window": -1}, {"crf_filter_window": "wide"}])
 def test_a_meta_json_that_does_not_match_the_graph_is_E717(tmp_path, bad):
     folder = tmp_path / "slant_static"
     shutil.copytree(PACKAGED, folder)
@@ -162,3 +163,40 @@ def test_the_filter_drops_crf_spans_the_static_tagger_reads_as_plain(monkeypatch
     kept = replace(tagger, contextual=replace(tagger.contextual, crf_filter=0.0, combine="union")).raw_spans(text, sentences)
     dropped = replace(tagger, contextual=replace(tagger.contextual, crf_filter=0.1, combine="union")).raw_spans(text, sentences)
     assert kept and dropped == []
+
+
+@pytest.mark.parametrize("inside, floor, window, expected", [
+    ([0.0] * 20 + [0.3] * 5, 0.1, 0, False),  # the whole span's mean: 0.06
+    ([0.0] * 20 + [0.3] * 5, 0.1, 5, True),  # its best five words: 0.3
+    ([0.0] * 20 + [0.3] * 5, 0.1, 8, True),  # its best eight words: 5 * 0.3 / 8
+    ([0.0] * 20 + [0.3] * 2, 0.15, 5, False),  # two slanted words among five: 0.12
+    ([0.2, 0.0, 0.1], 0.1, 5, True),  # no longer than the window: the whole span
+    ([0.2, 0.0, 0.0], 0.1, 5, False),
+    ([0.3] * 3 + [0.0] * 10 + [0.3] * 3, 0.2, 5, False),  # two cores apart are not summed
+])
+def test_supported_reads_the_best_run_of_words(inside, floor, window, expected):
+    assert supported(np.array(inside), floor, window) is expected
+
+
+def test_a_windowed_filter_keeps_a_long_crf_span_with_a_slanted_core(monkeypatch):
+    """With ``crf_filter_window``, a long CRF span whose plain words dilute the static tagger's mean is kept when a run
+    of that many words inside it reaches the filter; the whole-span mean drops it."""
+    from dataclasses import replace
+
+    tagger, _ = stage_tagger()
+    text = ("Since the start of the campaign in the south of the province last winter, the army has taken hundreds of "
+            "square kilometres around the city, the last hope of the so-called moderate opposition and their bloodthirsty terrorists.")
+    sentences = [(0, len(text))]
+    union = replace(tagger, contextual=replace(tagger.contextual, combine="union", crf_filter=0.15))
+    crf = [(s, e) for s, e, _, _ in replace(tagger, contextual=None).raw_spans(text, sentences)]
+    assert crf, "the CRF finds a span here"
+
+    def core(self, text, sentences):  # the static tagger sees slant only in the last eight words
+        return [(np.array([0.0] * (len(ts) - 8) + [0.4] * 8), np.zeros(len(ts), dtype=bool)) for _, ts in sentences]
+
+    monkeypatch.setattr(StaticTagger, "word_scores", core)
+    spans = lambda t: [(s, e) for s, e, _, _ in t.raw_spans(text, sentences)]
+    whole = spans(union)
+    windowed = spans(replace(union, contextual=replace(union.contextual, crf_filter_window=5)))
+    assert set(crf) <= set(windowed)
+    assert not set(crf) & set(whole)

@@ -98,6 +98,7 @@ class ContextualTagger:
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
     crf_filter: float = 0.0  # union only: a CRF span whose words' mean inside probability here is below this is dropped
+    crf_filter_window: int = 0  # that mean over its best run of this many words (0: over the whole span)
     reason: ClassVar[str] = REASON
 
     def sub_tokens(self, texts: list[str], batch: int = BATCH) -> list[SubTokens]:
@@ -161,12 +162,13 @@ def load_contextual_tagger(folder: Path | None = None, threads: int = 1) -> Cont
         combine = str(meta["combine"])
         crf_weight = float(meta.get("crf_weight", 0.0))
         crf_filter = float(meta.get("crf_filter", 0.0))
+        crf_filter_window = int(meta.get("crf_filter_window", 0))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"slant encoder {folder}/meta.json lacks a setting: {type(exc).__name__}: {exc}", Code.SLANT_ENCODER_CORRUPT) from None
     if (labels != LABELS or session.get_outputs()[0].shape[-1] != len(LABELS) or not 0.0 < threshold < 1.0 or combine not in COMBINE
-            or not 0.0 <= crf_weight < 1.0 or not 0.0 <= crf_filter < 1.0):
+            or not 0.0 <= crf_weight < 1.0 or not 0.0 <= crf_filter < 1.0 or crf_filter_window < 0):
         raise ModelError(f"slant encoder {folder}: labels, threshold, combination or the graph's output do not match", Code.SLANT_ENCODER_CORRUPT)
-    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta, crf_weight, crf_filter)
+    return ContextualTagger(session, tokenizer, threshold, candidate_bias, combine, meta, crf_weight, crf_filter, crf_filter_window)
 
 
 @lru_cache(maxsize=1)

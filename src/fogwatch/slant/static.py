@@ -81,6 +81,7 @@ class StaticTagger:
     meta: dict
     crf_weight: float = 0.0  # the CRF marginals' share in a word's inside probability (cascade only)
     crf_filter: float = 0.0  # union only: a CRF span whose words' mean inside probability here is below this is dropped
+    crf_filter_window: int = 0  # that mean over its best run of this many words (0: over the whole span)
     reason: ClassVar[str] = REASON
     # written form -> its row in the table of features (vector + flags), shared between documents under a lock
     _table: list[Any] = field(default_factory=lambda: [{}, np.zeros((0, 0), np.float32)], compare=False, repr=False)
@@ -211,6 +212,7 @@ def load_static_tagger(folder: Path | None = None, threads: int = 1) -> StaticTa
         combine = str(meta["combine"])
         crf_weight = float(meta.get("crf_weight", 0.0))
         crf_filter = float(meta.get("crf_filter", 0.0))
+        crf_filter_window = int(meta.get("crf_filter_window", 0))
         with np.load(folder / "vectors.npz", allow_pickle=False) as z:
             q = np.ascontiguousarray(z["q"])
             scale = np.ascontiguousarray(z["scale"])
@@ -232,9 +234,10 @@ def load_static_tagger(folder: Path | None = None, threads: int = 1) -> StaticTa
         or inputs[:1] != [("features", q.shape[1] + N_FLAGS)] or [i for i, _ in inputs] != ["features", "lengths"]
         or session.get_outputs()[0].shape[-1] != len(LABELS)
         or not 0.0 < threshold < 1.0 or combine not in COMBINE or not 0.0 <= crf_weight < 1.0 or not 0.0 <= crf_filter < 1.0
+        or crf_filter_window < 0
     ):
         raise _corrupt(f"slant static tagger {folder}: labels, vectors, settings or the graph's inputs and outputs do not match")
-    return StaticTagger(session, tokenizer, q, scale, threshold, candidate_bias, combine, meta, crf_weight, crf_filter)
+    return StaticTagger(session, tokenizer, q, scale, threshold, candidate_bias, combine, meta, crf_weight, crf_filter, crf_filter_window)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,8 @@ With a second tagger (``contextual``: the :class:`fogwatch.slant.static.StaticTa
 artefact's ``candidate_bias``, picks the candidate sentences (those where it finds a span) and the second tagger decides
 the spans inside them (``combine="cascade"``), or adds its spans to the CRF's own (``combine="union"``: one of its
 spans only where no CRF span overlaps it; with the artefact's ``crf_filter`` above 0, a CRF span whose words the second
-tagger reads as plain, their mean inside probability below the filter, is dropped).
+tagger reads as plain, their mean inside probability below the filter, is dropped; with ``crf_filter_window`` the mean
+of the span's best run of that many words, so that a long span keeps a slanted core).
 """
 
 from __future__ import annotations
@@ -146,13 +147,13 @@ class SlantTagger:
         return self._crf_spans(read, emissions, paths, tagged)
 
     def _crf_spans(self, read, emissions, paths, tagged, inside: dict[int, np.ndarray] | None = None,
-                   floor: float = 0.0) -> list[tuple[int, int, float, tuple[int, int]]]:
+                   floor: float = 0.0, window: int = 0) -> list[tuple[int, int, float, tuple[int, int]]]:
         """The CRF's spans in the ``tagged`` sentences; with ``inside`` (a second tagger's inside probability of each
-        tagged sentence's words), a span whose words' mean is below ``floor`` is dropped."""
+        tagged sentence's words), a span is dropped where :func:`supported` says the second tagger does not see it."""
         outside = self.crf.labels.index("O")
         spans = {k: [(i, j) for i, j in bio_spans([self.crf.labels[p] for p in paths[k]])
                      # a span the second tagger, reading the whole sentence, sees no propaganda in is dropped
-                     if inside is None or float(inside[k][i:j].mean()) >= floor] for k in tagged}
+                     if inside is None or supported(inside[k][i:j], floor, window)] for k in tagged}
         kept = [k for k in tagged if spans[k]]
         margs = dict(zip(kept, self.crf.marginals_many([emissions[k] for k in kept])))  # only where a span is left
         found = []
@@ -191,7 +192,8 @@ class SlantTagger:
             ts = read[k][1]
             found.extend((ts[i].start, ts[j - 1].end, prob, read[k][0]) for i, j, prob in spans)
         if ctx.combine == "union":
-            own = self._crf_spans(read, emissions, paths, tagged, {k: scores[k][0] for k in tagged} if filtering else None, ctx.crf_filter)
+            own = self._crf_spans(read, emissions, paths, tagged, {k: scores[k][0] for k in tagged} if filtering else None,
+                                  ctx.crf_filter, ctx.crf_filter_window)
             found = own + [f for f in found if not any(o[0] < f[1] and f[0] < o[1] for o in own)]
         return found
 
@@ -232,6 +234,16 @@ class SlantTagger:
         # A rule adds a span only where the model found none.
         out.extend(r for r in self._rule_spans(read) if not any(m.start < r.end and r.start < m.end for m in out))
         return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def supported(inside: np.ndarray, floor: float, window: int = 0) -> bool:
+    """Whether a span's words (their inside probabilities) reach ``floor`` on average: over the whole span, or with
+    ``window`` over its best run of that many words, so that a long span with a slanted core is not diluted by the
+    plain words around it (a span no longer than ``window`` is read whole)."""
+    if window <= 0 or len(inside) <= window:
+        return float(inside.mean()) >= floor
+    sums = np.cumsum(np.concatenate(([0.0], inside.astype(np.float64))))
+    return float((sums[window:] - sums[:-window]).max()) / window >= floor
 
 
 def _corrupt(message: str) -> ModelError:
