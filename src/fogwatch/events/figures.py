@@ -14,6 +14,7 @@ figures, then a bounded look at a few tokens around each figure.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -150,8 +151,8 @@ def find_figures(folded: str) -> list[Figure]:
         if text in ("a", "one", "at") or text.startswith("at ") and not text.startswith("at least ") and not any(ch.isdigit() for ch in text):
             # "a" and "one" alone are articles far more often than counts; "one" is kept
             # only when a casualty word follows (handled by find_counts' lone-word rule).
-            if text == "one":
-                out.append(Figure(m.start(), m.end(), 1, 1))
+            if text == "one" and not _NOBODY_BEFORE.search(folded, max(0, m.start() - 8), m.start()):
+                out.append(Figure(m.start(), m.end(), 1, 1))  # "no one was killed", "not one": nobody
             continue
         digits = m.group("num") or ""
         if digits.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2099:
@@ -474,9 +475,23 @@ def _killed_one_re(nouns: re.Pattern[str]) -> re.Pattern[str]:
     )
 
 
-def unknown_figures(folded: str, unknown: re.Pattern[str]) -> list[Figure]:
-    """ "an unknown number of", "multiple", "fatalities from both sides": ACLED's unspecified count, 10."""
-    return [Figure(m.start(), m.end(), 10, None, True) for m in unknown.finditer(folded)]
+def unknown_figures(folded: str, unknown: re.Pattern[str], given: list[Figure] | None = None) -> list[Figure]:
+    """ "an unknown number of", "multiple", "fatalities from both sides": ACLED's unspecified count, 10; not where a
+    figure the text gives stands just before in the same clause ("20 fighters were killed on both sides": 20)."""
+    return [Figure(m.start(), m.end(), 10, None, True) for m in unknown.finditer(folded) if not _given_before(folded, m.start(), given or ())]
+
+
+def _given_before(folded: str, pos: int, given: Sequence[Figure]) -> bool:
+    """Whether the unknown-number phrase at ``pos`` is the verb of a figure the text gives just before it: "20 fighters
+    were killed on both sides" (its subject and auxiliary between them), not "two clans clashed, with fatalities"."""
+    return bool(_DEATH_FIRST.match(folded, pos)) and any(
+        not f.vague and f.end <= pos and _SUBJECT_BETWEEN.fullmatch(folded, f.end, pos) for f in given)
+
+
+# Between a figure and the unknown-number phrase that is its verb ("20 fighters were killed on both sides").
+_SUBJECT_BETWEEN = re.compile(r"\s+(?:[a-z'\-]+\s+){0,3}?(?:(?:were|was|have been|had been|are|got)\s+)?")
+_DEATH_FIRST = re.compile(r"killed|dead|died")
+_NOBODY_BEFORE = re.compile(r"\b(?:no|not)\s+$")
 
 
 def _merge_figures(base: list[Figure], extra: list[Figure]) -> list[Figure]:
@@ -508,7 +523,8 @@ def count_casualties(folded: str, original: str, nouns: re.Pattern[str], unknown
       and the aside's figure is counted with the same quantity (a subset: the caller marks it);
     - "30 militants and 12 soldiers were killed": a figure coordinated before a count shares its quantity.
     """
-    figures = _merge_figures(find_figures(folded), singular_figures(folded, nouns) + unknown_figures(folded, unknown))
+    found = find_figures(folded)
+    figures = _merge_figures(found, singular_figures(folded, nouns) + unknown_figures(folded, unknown, found))
     masked_f, masked_o, asides = _mask_asides(folded, original)
     if asides:
         outside = [f for f in figures if not any(a <= f.start < b for a, b in asides)]
@@ -522,7 +538,7 @@ def count_casualties(folded: str, original: str, nouns: re.Pattern[str], unknown
         counts = [c for c in counts if c.figure.start not in starts] + coordinated
     for m in unknown.finditer(folded):
         # a phrase that names the dead itself ("fatalities from both sides were reported")
-        if _DEATH_IN_PHRASE.search(m.group(0)) and not any(c.figure.start == m.start() for c in counts):
+        if _DEATH_IN_PHRASE.search(m.group(0)) and not any(c.figure.start == m.start() for c in counts) and not _given_before(folded, m.start(), found):
             counts.append(Count(Figure(m.start(), m.end(), 10, None, True), "killed", None, None, m.start(), m.end()))
     counts.sort(key=lambda c: (c.figure.start, c.quantity))
     return _resolve_others(counts)
