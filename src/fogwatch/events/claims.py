@@ -46,7 +46,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|will|would|could|might|(?<!in )(?<!on )(?<!of )(?<!early )(?<!late )(?<!mid-)(?<!\d )may(?!\s*\d)|shall|going to|plans? to|planned to|planning to|plan|intends? to|intended to|aims? to|"
     r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
     r"ready to|seeks? to|wants? to|wanted to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
-    r"in case|in the coming|next week|tomorrow|would-be|should)\b"
+    r"in case|in the coming|next week|tomorrow|would-be|should|"
+    r"provides? for|provided for|calls? for|called for|calling for|stipulat(?:es|ed|ing)|envisag(?:es|ed|ing))\b"
 )
 _BRACKETED = re.compile(r"\([^()]{0,200}\)")
 _REPORTEDLY = re.compile(r"\b(?:reportedly|reports? (?:appeared|emerged|said|say|indicate|suggest)|it was reported|is said to|are said to|were said to|was said to|purportedly|supposedly|unconfirmed)\b")
