@@ -67,7 +67,7 @@ def test_every_extracted_event_says_what_typed_it():
     )
     assert doc.events
     for event in doc.events:
-        assert event.type_reason in ("rules", "rules+model", "rules (tactic word)") or event.type_reason.startswith("model (rules: ")
+        assert event.type_reason in ("rules", "rules+model") or event.type_reason.startswith(("model (rules: ", "rules ("))
         assert event.to_contract()["type_reason"] == event.type_reason
 
 

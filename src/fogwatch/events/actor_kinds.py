@@ -122,7 +122,7 @@ class ActorKinds:
         year = int(event.date.date[:4]) if event.date.date else None
         (k1, k2), ((b1, p1), (b2, p2)) = self.kinds(event, text, cname)
         a1, a2 = event.actor1, event.actor2
-        if (b1, b2) == (k2, k1) and k1 != k2 and min(p1, p2) >= self.threshold:
+        if (b1, b2) == (k2, k1) and k1 != k2 and min(p1, p2) >= self.threshold and not _acted_on(event.sub_event_type, a2):
             # the rules put the sides the wrong way round ("police dispersed protesters" read backwards)
             return replace(event, actor1=_why(a2, f"model (sides swapped; rules: {a1.name if a1 else 'none'})"),
                            actor2=_why(a1, f"model (sides swapped; rules: {a2.name if a2 else 'none'})"))
@@ -134,6 +134,10 @@ class ActorKinds:
         made2: Any = self._make(b2, registry, iso, cname, year, a2, a1, event, text) if b2 != k2 and p2 >= self.threshold else _KEEP
         if made1 is _KEEP and made2 is _KEEP:
             return event
+        if made1 is not _KEEP and _acted_on(event.sub_event_type, made1):
+            made1 = _KEEP  # "police arrested the crowd": the model's rioters are not the arresting side
+        if _intervener_dropped(event.sub_event_type, a2, made2):
+            made2 = _KEEP
         n1: Actor | None = a1 if made1 is _KEEP else made1
         n2: Actor | None = a2 if made2 is _KEEP else made2
         if n1 is None:
@@ -197,6 +201,23 @@ class ActorKinds:
 
 
 _KEEP = object()
+# ACLED's definitions fix a side in these types, whatever the model reads: the first side of an arrest is the force
+# that arrests (rioters, protesters and civilians, inter 5-7, never are: every Arrests row of the tune part agrees), and
+# a protest with intervention or with excessive force has the intervening force on one side (a state force there is
+# never dropped: every such row of the tune part has one).
+_ACTED_ON_TYPES = frozenset({"Arrests"})
+_ACTED_ON_INTERS = frozenset({5, 6, 7})
+_INTERVENED_TYPES = frozenset({"Protest with intervention", "Excessive force against protesters"})
+
+
+def _acted_on(sub_event_type: str | None, actor: Actor | None) -> bool:
+    """Whether ``actor`` cannot be the first side of an event of ``sub_event_type``."""
+    return sub_event_type in _ACTED_ON_TYPES and actor is not None and actor.inter in _ACTED_ON_INTERS
+
+
+def _intervener_dropped(sub_event_type: str | None, current: Actor | None, made: Any) -> bool:
+    """Whether the model would drop the state force that intervened in a protest."""
+    return sub_event_type in _INTERVENED_TYPES and made is None and current is not None and current.inter == 1
 # A side the rules named (a group, a foreign force) changes only to the conventions that name people by what
 # they do: a party's activists protesting are Protesters, its mob Rioters, its victims Civilians.
 _FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})
@@ -204,6 +225,52 @@ _FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})
 _UNNAMED = frozenset({"none", "uag", "uem", "ucm", "uclan"})
 _CLAIMED = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast))|\bresponsibility for\b", re.I)
 _AFTER = 300  # characters after the event's sentence where the group may be named ("Al Shabaab claimed responsibility")
+
+
+def is_unnamed(name: str | None, country: str | None = None) -> bool:
+    """Whether an actor name says nobody was named: none, or ACLED's unidentified placeholders."""
+    return kind_of(name, country) in _UNNAMED
+
+
+# "Al Shabaab claimed responsibility", "... claimed the attack"; "responsibility was claimed by the group"
+_CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast|assault|ambush))"
+                         r"|\bresponsibility for\b")
+_CLAIMED_BY = re.compile(r"\b(?:responsibility|the attack)\s+(?:was|has been|had been)\s+claimed\s+by\s+")
+_CLAIMANT_BEFORE = 60  # characters before the verb where its subject (the group) is named
+
+
+def claimed_by(event: Event, document: str, registry: ActorRegistry, country: str | None) -> Event:
+    """``event`` with its first side the group that claims the act, when the rules found no named one (an
+    unidentified group, or none): ACLED attributes a claimed attack to its claimant. The claim is read in the
+    event's sentence and what follows it in its paragraph (up to :data:`_AFTER` characters); the group is a
+    registered armed group (inter 2-4) named just before the claim's verb or after "claimed by", not the other
+    side. The actor's ``reason`` quotes the claim."""
+    a1 = event.actor1
+    iso = (event.location.country_code if event.location is not None else None) or country
+    cname = registry.countries.get(iso or "")
+    if not is_unnamed(a1.name if a1 is not None else None, cname) or not event.evidence:
+        return event
+    sentence = event.evidence[0]
+    end = document.find("\n", sentence.end)
+    hi = min(sentence.end + _AFTER, len(document) if end < 0 else end)
+    other = event.actor2.name if event.actor2 is not None else None
+    year = int(event.date.date[:4]) if event.date.date else None
+    # (where the group may be named, start and end; the claim's verb, start and end; the group is the last one named)
+    windows = [(max(sentence.start, m.start() - _CLAIMANT_BEFORE), m.start(), m.start(), m.end(), True)
+               for m in _CLAIM_VERB.finditer(document, sentence.start, hi)]
+    windows += [(m.end(), min(hi, m.end() + _CLAIMANT_BEFORE), m.start(), m.end(), False)
+                for m in _CLAIMED_BY.finditer(document, sentence.start, hi)]
+    for lo, up, verb_start, verb_end, closest_last in windows:
+        found = [m for m in registry.find(document[lo:up])
+                 if registry.entries.get(m.entry.name) is m.entry and m.entry.inter in (2, 3, 4)
+                 and not m.entry.label and not m.entry.localized and not m.entry.role and m.entry.name != other]
+        if found:
+            m = max(found, key=lambda x: x.start) if closest_last else min(found, key=lambda x: x.start)
+            named = registry.resolve(m, iso, year, lo, iso)
+            claim = document[min(lo + m.start, verb_start):max(lo + m.end, verb_end)]
+            return replace(event, actor1=Actor(named.name, named.text, named.inter, named.subunit, named.span,
+                                               f"claimed the act ('{claim[:80]}'); rules: {a1.name if a1 else 'none'}"))
+    return event
 
 
 def _why(actor: Actor | None, reason: str) -> Actor | None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from datetime import date
 from typing import Sequence
 
-from fogwatch.events.actor_kinds import ActorKinds
+from fogwatch.events.actor_kinds import ActorKinds, claimed_by
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
@@ -32,13 +32,13 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import Trigger, clause_bounds, combine, find_triggers
+from fogwatch.events.classify import PROTESTER_VIOLENCE, Trigger, clause_bounds, combine, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
 from fogwatch.events.lexicon import Lexicon, default_lexicon
 from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDate, Location
-from fogwatch.events.taxonomy import EVENT_TYPE_OF
+from fogwatch.events.taxonomy import EVENT_TYPE_OF, TAXONOMY
 from fogwatch.events.typer import EventTyper
 from fogwatch.places.model import Place
 from fogwatch.places.recognize import list_gap
@@ -269,6 +269,7 @@ def extract_events(
     events = _merge(ctx, drafts)
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
+    events = [claimed_by(e, ctx.text, registry, ctx.country) for e in events]
     events = [_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
@@ -391,7 +392,184 @@ def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
                 _doubt(drafts, prev_claims, index)
             prev_claims = claims
             drafts.extend(made)
-    return drafts
+    return _protest_interventions(ctx, sentences, drafts)
+
+
+_AFTER_PROTEST = 2  # sentences after a protest's (or an event's) where its dispersal (or its arrests) may be told
+
+
+def _protest_interventions(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """A peaceful protest read with its own sentence and the next ones of its paragraph, as ACLED codes it: one whose
+    crowd clashes or turns violent is a violent demonstration (:func:`_clashed_too`, :func:`_turned_violent`); one
+    whose crowd police disperse or arrest is a protest with intervention, with lethal force by a state force
+    excessive force against protesters (:func:`_dispersed`). The drafts those sentences told of the same crowd
+    (its arrests, the clash) are the protest's, not events of their own; then :func:`_follow_up_arrests`."""
+    by_sentence: dict[int, list[_Draft]] = defaultdict(list)
+    for d in drafts:
+        by_sentence[d.sentence_index].append(d)
+    absorbed: set[int] = set()
+    for p in drafts:
+        if p.sub != "Peaceful protest" or id(p) in absorbed:
+            continue
+        here = _paragraph(ctx.text, sentences[p.sentence_index].start)
+        for j in range(p.sentence_index, min(len(sentences), p.sentence_index + 1 + _AFTER_PROTEST)):
+            own = j == p.sentence_index
+            others = [d for d in by_sentence.get(j, []) if d is not p and id(d) not in absorbed]
+            if not own and _paragraph(ctx.text, sentences[j].start) != here:
+                break
+            if own:
+                clash = _clashed_too(ctx, p, others)
+                if clash is not None:
+                    absorbed |= {id(clash)} - {id(p)}
+                    break  # a violent demonstration now: what follows does not make it a protest with intervention
+            else:
+                riot = _turned_violent(ctx, p, sentences[j], others)
+                if riot is not None:
+                    absorbed |= {id(d) for d in riot}
+                    break
+            outcome, taken = _dispersed(ctx, p, sentences[j], own, others)
+            absorbed |= {id(d) for d in taken}
+            if outcome != "none":  # "took": a protest with intervention now; "stop": another protest
+                break
+    return _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed])
+
+
+def _as_rioters(p: _Draft, sub: str, reason: str) -> None:
+    """``p`` retyped as a riot: its protesters become rioters ("Protesters (Kenya)" -> "Rioters (Kenya)")."""
+    p.sub, p.type_reason = sub, reason
+    if p.actor1 is not None and p.actor1.name.startswith("Protesters"):
+        p.actor1 = replace(p.actor1, name="Rioters" + p.actor1.name[len("Protesters"):], inter=5)
+
+
+def _turned_violent(ctx: DocContext, p: _Draft, s: Sentence, others: list[_Draft]) -> list[_Draft] | None:
+    """A later sentence whose subject is the crowd and that tells of rioting ("They burnt tyres and blocked the
+    highway") makes ``p`` a violent demonstration; returns the drafts of that sentence it takes (the riot, a clash
+    with the police), or None when the sentence is no such thing."""
+    if not _CROWD_SUBJECT.match(ctx.folded, s.start) or any(_elsewhere(d, p) for d in others):
+        return None
+    if not (PROTESTER_VIOLENCE.search(ctx.folded, s.start, s.end) or any(d.sub == "Violent demonstration" for d in others)):
+        return None
+    _as_rioters(p, "Violent demonstration", "rules (a protest whose crowd turned violent)")
+    p.evidence.append(Span(s.start, s.end))
+    taken = [d for d in others if d.sub in ("Violent demonstration", "Armed clash")]  # "... before police repulsed them"
+    for d in taken:
+        p.claims.extend(c for c in d.claims if c not in p.claims)
+        p.actor2 = p.actor2 or d.actor2
+    return taken
+
+
+def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[_Draft]) -> tuple[str, list[_Draft]]:
+    """Whether the sentence ``s`` (``own``: the protest's own) tells of the protest's crowd dispersed, arrested or
+    shot: then ``p`` becomes a protest with intervention or excessive force against protesters, and the result is
+    ("took", the drafts of that sentence it takes); ("none", []) when the sentence tells of no such thing, ("stop", [])
+    when it tells of another protest (a later sentence must name the crowd again: "the crowd", "the protesters", "them")."""
+    lex = ctx.lexicon
+    crowd, lethal = lex.cue("crowd"), lex.cue("lethal")
+    lo, hi = s.start, s.end
+    # "Police shot dead two of the protesters": the same crowd's protest, now with force, unless elsewhere
+    told = [d for d in others if d.sub in _PROTEST_TYPES]
+    named_again = own or any(m.group(0).startswith(("the ", "them")) for m in crowd.finditer(ctx.folded, lo, hi))
+    if any(d.sub == "Peaceful protest" or not named_again or _elsewhere(d, p) for d in told):
+        return "stop", []
+    outside = [(lo, p.clause[0]), (p.clause[1], hi)] if own else [(lo, hi)]
+    intervened = any(t.kind == "intervention" and not (own and _is_grievance(ctx, p.trigger.start, t))
+                     for a, b in outside if a < b for t in find_triggers(ctx.folded, a, b, ctx.text, lex))
+    arrests = [d for d in others if d.sub == "Arrests" and (d.actor2 is None or d.actor2.inter in (5, 6, 7))]
+    if not (own or crowd.search(ctx.folded, lo, hi)) or not (told or arrests or intervened):
+        return "none", []
+    force = next((m for m in ctx.registry.find(ctx.text[lo:hi], ctx.folded[lo:hi]) if m.entry.inter == 1), None)
+    killed = (lethal.search(ctx.folded, lo, hi) is not None and force is not None and not own) or any(
+        d.sub == "Excessive force against protesters" for d in told)
+    p.sub = "Excessive force against protesters" if killed else "Protest with intervention"
+    p.type_reason = "rules (a protest and its dispersal)"
+    if not own:
+        p.evidence.append(Span(lo, hi))
+    if p.actor2 is None:
+        if arrests and arrests[0].actor1 is not None and arrests[0].actor1.inter == 1:
+            p.actor2 = arrests[0].actor1
+        elif force is not None:
+            p.actor2 = ctx.registry.resolve(force, ctx.country, None, lo)
+    taken = [*told, *arrests]
+    for d in taken:
+        p.claims.extend(c for c in d.claims if c not in p.claims)
+        if p.actor2 is None and d.actor2 is not None and d.actor2.inter == 1:
+            p.actor2 = d.actor2
+    return "took", taken
+
+
+# "staged a demonstration and clashed with police": the protest's own subject goes on to a clash
+_AND_THEN = re.compile(r"^[\s,]*(?:and|before|then|and then|later)\s+(?:\w+\s+)?$")
+# A later sentence whose subject is the protest's crowd ("They burnt tyres", "The protesters then stoned cars").
+_CROWD_SUBJECT = re.compile(r"\s*(?:they|the (?:protesters|protestors|demonstrators|students|crowd|youths|marchers|mob))\b")
+_AND_CLASHED = re.compile(r"[\s,]*(?:and|before|then|and then)\s+(?:later\s+|also\s+)?clash(?:ed|ing)\b")
+
+
+def _clashed_too(ctx: DocContext, p: _Draft, others: list[_Draft]) -> _Draft | None:
+    """The clash right after the protest's clause, by the same subject, that makes it a violent demonstration:
+    ``p`` becomes one (its protesters named rioters), the clash's figures and other side go to it. Returns the clash's
+    draft, or ``p`` itself when the clash's words went into the protest's own draft; None when there is no clash."""
+    said = _AND_CLASHED.match(ctx.folded, p.clause[1])
+    for d in [*others, None] if said else others:
+        if d is not None and (d.sub != "Armed clash" or d.trigger.start < p.clause[1] or not _AND_THEN.match(ctx.folded[p.clause[1] : d.trigger.start])):
+            continue
+        _as_rioters(p, "Violent demonstration", "rules (a protest whose crowd clashed)")
+        if d is None:  # "and clashed with police forces": the other side is the state force named after it
+            end = ctx.folded.find(".", p.clause[1])
+            hi = len(ctx.folded) if end < 0 else end
+            force = next((m for m in ctx.registry.find(ctx.text[p.clause[1]:hi], ctx.folded[p.clause[1]:hi]) if m.entry.inter == 1), None)
+            if p.actor2 is None and force is not None:
+                p.actor2 = ctx.registry.resolve(force, ctx.country, None, p.clause[1])
+            return p
+        if p.actor2 is None:
+            p.actor2 = d.actor2
+        p.claims.extend(c for c in d.claims if c not in p.claims)
+        return d
+    return None
+
+
+# Events whose paragraph may go on to tell of arrests made over them.
+_ARRESTED_OVER = frozenset(_RIOT_TYPES + _PROTEST_TYPES) | frozenset(
+    sub for t in ("Battles", "Explosions/Remote violence", "Violence against civilians") for sub in TAXONOMY[t]
+) | {"Looting/property destruction"}
+
+
+def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """Arrests told with a riot, an attack or a protest (in its sentence, or up to :data:`_AFTER_PROTEST` sentences
+    after it in its paragraph, at no other place or day) are its aftermath, as ACLED codes them, not an event of their
+    own: "Assailants torched a bus in the town. Police arrested three men in this connection." Their figures go to
+    that event."""
+    absorbed: set[int] = set()
+    for i, d in enumerate(drafts):
+        if d.sub != "Arrests" or d.modality == "hypothetical":
+            continue
+        here = _paragraph(ctx.text, sentences[d.sentence_index].start)
+        # "police arrested three men while they were torching a bus": the act of the same sentence comes first
+        same = [e for e in drafts[i + 1 :] if e.sentence_index == d.sentence_index]
+        for e in [*same, *reversed(drafts[:i])]:
+            if d.sentence_index - e.sentence_index > _AFTER_PROTEST or id(e) in absorbed:
+                break
+            if e.sub not in _ARRESTED_OVER or e.modality == "hypothetical":
+                continue
+            if _paragraph(ctx.text, sentences[e.sentence_index].start) != here or (
+                e.sentence_index != d.sentence_index and _elsewhere(d, e)  # one sentence, one scene
+            ):
+                break
+            e.claims.extend(c for c in d.claims if c not in e.claims)
+            e.evidence.extend(x for x in d.evidence if x not in e.evidence)
+            absorbed.add(id(d))
+            break
+    return [d for d in drafts if id(d) not in absorbed]
+
+
+def _elsewhere(d: _Draft, p: _Draft) -> bool:
+    """Whether two drafts are at different places or on different days that each names in its own sentence ("in
+    Nakuru on Tuesday"; a place or date taken from the report or an earlier sentence says nothing here)."""
+    def own(x: _Draft, span: Span | None) -> bool:
+        return span is not None and any(e.start <= span.start < e.end for e in x.evidence[:1])
+
+    places = [x.location.name for x in (d, p) if x.location is not None and own(x, x.location.span)]
+    days = [x.date.date for x in (d, p) if own(x, x.date.span)]
+    return (len(places) == 2 and places[0] != places[1]) or (len(days) == 2 and days[0] != days[1])
 
 
 def _retype(
@@ -516,6 +694,9 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
             if not (figures_here or dated or targeted):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
+        protest_at = next((d.trigger.start for d in made if d.sub in _PROTEST_TYPES), None)
+        if protest_at is not None and sub not in _PROTEST_TYPES + _RIOT_TYPES and _is_grievance(ctx, protest_at, trig):
+            continue  # "staged a protest, demanding the release of students detained by police": what it demands
         sub, type_reason = _retype(ctx, sub, tier, (c_start, c_end), s, clauses, triggers)
         clause_f = folded[c_start:c_end]
         hypothetical = sc.hypothetical or is_hypothetical(clause_f)
@@ -529,6 +710,23 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
     return made
+
+
+# Between a protest's demand and a later trigger: a new clause of its own, not the demand's object.
+_GRIEVANCE_BREAK = re.compile(r"[;:]|\.\s|\b(?:but|while|when|whereupon|after|before|then|later|until)\b")
+_SUBJECT_GAP = 20  # characters before a trigger where a state force names who did it ("police arrested")
+
+
+def _is_grievance(ctx: DocContext, protest_at: int, trig: Trigger) -> bool:
+    """Whether ``trig``, after a protest's trigger at ``protest_at`` in the same sentence, names what the protest
+    demands or condemns (``grievance`` cue between them, no new clause since, no state force just before it)."""
+    folded = ctx.folded
+    cue = None
+    for cue in ctx.lexicon.cue("grievance").finditer(folded, protest_at, trig.start):
+        pass
+    if cue is None or _GRIEVANCE_BREAK.search(folded, cue.end(), trig.start):
+        return False
+    return ctx.lexicon.cue("state").search(folded, max(cue.end(), trig.start - _SUBJECT_GAP), trig.start) is None
 
 
 def _read_claims(ctx: DocContext, sc: _SentenceCtx) -> list[tuple[int, Claim]]:
@@ -798,6 +996,9 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
                 if e.sub == d.sub and e.modality != "hypothetical":
                     target = e
                     break
+            if target is None and d.tier <= 1 and _AGENT_NOUN.fullmatch(d.trigger.text):
+                # "Gunmen killed three officers. The attackers escaped.": the act's perpetrators told again
+                target = _perpetrators_of(d, index, earlier)
             if target is not None and d.modality != "hypothetical":
                 target.evidence.extend(d.evidence)
                 target.claims.extend(d.claims)
@@ -809,6 +1010,22 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
         if anchored or d.actor1 is not None:
             kept.append(d)
     return kept
+
+
+# A trigger that names who acted, not an act: "the attackers" retell the last act; "one of their attacks" is another.
+_AGENT_NOUN = re.compile(r"attackers|assailants|gunmen|raiders|perpetrators")
+_VIOLENT = frozenset(sub for t in ("Battles", "Explosions/Remote violence", "Violence against civilians") for sub in TAXONOMY[t])
+
+
+def _perpetrators_of(d: _Draft, index: int, earlier: list[_Draft]) -> _Draft | None:
+    """The act an anaphoric draft typed only by its perpetrators ("the attackers", "the assailants") retells: the
+    latest violent draft of up to three sentences back that is not hypothetical, whatever its type."""
+    for e in reversed(earlier):
+        if index - e.sentence_index > 3:
+            return None
+        if e.sub in _VIOLENT and e.modality != "hypothetical":
+            return e
+    return None
 
 
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[a-z\-]+\s+)?$")

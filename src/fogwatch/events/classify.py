@@ -117,6 +117,11 @@ def find_triggers(
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
+# A trigger that names who reports the event, not what happened: "the air force said", "according to the air force".
+_SOURCE_AFTER = re.compile(r"(?:'s)?(?:\s+(?:spokes(?:man|woman|person)|command|commander|chief|statement))?\s+"
+                           r"(?:said|says|say|told|stated|announced|reported|added|confirmed|claimed)\b(?!\s+to\b)")
+_SOURCE_BEFORE = re.compile(r"(?:\b(?:the|an?)\s+$)")
+_ACCORDING_BEFORE = re.compile(r"\b(?:according to|cited|citing|quoted|quoting)\s+(?:the\s+|an?\s+)?$")
 
 
 def _filter(folded: str, triggers: list[Trigger], original: str | None = None, lexicon: Lexicon | None = None) -> list[Trigger]:
@@ -159,7 +164,18 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
         if t.text in ("drone", "drones") and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
             continue
         out.append(t)
+    sources = [t for t in out if _is_source(folded, t)]
+    if sources and any(t.tier >= 3 for t in out if t not in sources):
+        # "shot down 14 drones, the air force said": the source yields to the act; alone ("strikes hit the
+        # depots, the air force said") it still says which force acted.
+        out = [t for t in out if t not in sources]
     return out
+
+
+def _is_source(folded: str, t: Trigger) -> bool:
+    """Whether a trigger names who reports the event: "the air force said", "according to the air force"."""
+    return bool(_ACCORDING_BEFORE.search(folded, max(0, t.start - 24), t.start) or (
+        _SOURCE_BEFORE.search(folded, max(0, t.start - 5), t.start) and _SOURCE_AFTER.match(folded, t.end)))
 
 
 # What a protest is for or against: after "demonstrated" it makes the word a protest ("demonstrated the headquarters demanding pensions").
@@ -258,9 +274,10 @@ _DISRUPT = re.compile(
     r"\b[^.;]{0,60}?\b(?:were|was|have been|had been|being)\s+(?:\w+\s+)?(?:seized|found|discovered|recovered|confiscated|defused|dismantled|"
     r"cleared|destroyed|intercepted|uncovered|captured|shot down)\b"
 )
-_PROTESTER_VIOLENCE = re.compile(
+PROTESTER_VIOLENCE = re.compile(
     r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
     r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|turned violent|turn violent|violent clashes|"
+    r"burn(?:t|ed|ing)? (?:\w+ )?tyres|burn(?:t|ed|ing)? (?:\w+ )?tires|bonfires|"
     r"violence (?:erupted|broke out)|(?:nights|days) of (?:street )?violence|street violence|rampag\w*|scuffles?|"
     r"block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
 )
@@ -281,6 +298,9 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
     riot = next((t for t in triggers if t.kind == "riot"), None)
     mob = next((t for t in triggers if t.kind == "Mob violence"), None)
     if anchor := protest or riot:
+        # what the protest demands or condemns is not what happened at it ("demanding the release of students
+        # detained by police" is no intervention)
+        clause, kinds = _without_grievance(clause, anchor.start - offset, triggers, offset, lex)
         lethal = lex.cue("lethal").search(clause)
         if re.search(r"\battack\w*\s+(?:a|the|an)\s+(?:peaceful\s+)?(?:rally|protest|demonstration|march|sit-in)", clause) or mob:
             out.append(("Mob violence", anchor))
@@ -288,7 +308,7 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
             lex.cue("excessive_force").search(clause) and re.search(r"\b(?:police|security|forces|troops|soldiers|army|authorities|government|regime)\b", clause)
         ):
             out.append(("Excessive force against protesters", anchor))
-        elif riot or _PROTESTER_VIOLENCE.search(clause):
+        elif riot or PROTESTER_VIOLENCE.search(clause):
             out.append(("Violent demonstration", anchor))
         elif "intervention" in kinds or _INTERVENTION.search(clause):
             out.append(("Protest with intervention", anchor))
@@ -324,6 +344,29 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
             seen.add(sub)
             ordered.append((sub, t))
     return ordered
+
+
+# Where a protest's demand ends: a new clause ("..., demanding pay, and threw stones at the police").
+_GRIEVANCE_END = re.compile(r"[;:]|\.\s|,\s+and\b|\b(?:but|while|when|where|whereupon|as|who|which|then|before|after|until)\b")
+_GRIEVANCE_MAX = 100  # characters: a demand is a phrase, not the rest of a long sentence
+
+
+def _without_grievance(clause: str, anchor: int, triggers: list[Trigger], offset: int, lex: Lexicon) -> tuple[str, set[str]]:
+    """``clause`` with what a protest (its trigger at ``anchor``) demands or condemns blanked out (``grievance`` cue
+    up to the next clause), and the kinds of the triggers left outside it."""
+    spans: list[tuple[int, int]] = []
+    for m in lex.cue("grievance").finditer(clause, max(0, anchor)):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        end = _GRIEVANCE_END.search(clause, m.end())
+        spans.append((m.start(), min(end.start() if end else len(clause), m.end() + _GRIEVANCE_MAX)))
+    if not spans:
+        return clause, {t.kind for t in triggers}
+    out = list(clause)
+    for a, b in spans:
+        out[a:b] = " " * (b - a)
+    inside = lambda t: any(a <= t.start - offset < b for a, b in spans)
+    return "".join(out), {t.kind for t in triggers if not inside(t)}
 
 
 def _tier(sub: str, t: Trigger) -> int:

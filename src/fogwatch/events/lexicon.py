@@ -47,6 +47,8 @@ CUE_NAMES: tuple[str, ...] = (
     "casualty", "change_context", "attack_verbs", "air_attack", "responsibility", "group_heads", "sighting", "two_sided",
     # counting (figures and fatalities by ACLED's rules; docs/fatalities.md): read by events/figures.py and assemble.py
     "victim_nouns", "unknown_number", "summary_toll", "subset", "repeat", "doubt", "party", "background", "averted", "cause",
+    # a protest's crowd named again in a later sentence (assemble._protest_interventions)
+    "crowd", "grievance",
 )
 SECTIONS: tuple[str, ...] = ("triggers", "weak_triggers", "cues")
 _WHAT = "lexicon"

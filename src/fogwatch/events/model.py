@@ -139,7 +139,7 @@ class Event:
     confidence: float
     evidence: tuple[Span, ...]
     trigger: str = ""  # the words that typed the event ("shelled")
-    type_reason: str = "rules"  # what decided sub_event_type: "rules", "rules+model" (they agree) or "model (rules: <type>)"
+    type_reason: str = "rules"  # what decided sub_event_type: "rules", "rules+model" (they agree), "model (rules: <type>)", or "rules (<pass>)" when a pass over the paragraph changed it
     background: bool = False  # a mention of an event well before the report ("the 2013 Ghouta attack"): not its news
     background_reason: str | None = None
 
