@@ -30,6 +30,7 @@ def test_paragraph_case(analyze, case):
                 assert (actor.name if actor else None) == want[key], got
         if "fatalities" in want:
             assert event.fatalities == want["fatalities"], got
+        assert event.modality == want.get("modality", event.modality if event.modality != "hypothetical" else "?"), got
 
 
 def test_a_protest_pass_says_it_changed_the_type(analyze):

@@ -1261,7 +1261,7 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
             cued_agents.append(m)
         elif _PATIENT_BEFORE.search(before) or _PASSIVE_AFTER.match(after):
             cued_patients.append(m)
-        elif (m.start + s.start) < d.trigger.start and not patients and not cued_patients:
+        elif ((m.start + s.start) < d.trigger.start or _names_the_side(d, m, s)) and not patients and not cued_patients:
             agents.append(m)
         else:
             patients.append(m)
@@ -1309,6 +1309,12 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
+
+
+def _names_the_side(d: _Draft, m: ActorMention, s: Sentence) -> bool:
+    """ "Warplanes bombed the market": a remote-violence trigger that is itself an armed side's mention (warplanes,
+    jets, drones, artillery) names who fired."""
+    return m.start + s.start == d.trigger.start and EVENT_TYPE_OF.get(d.sub) == "Explosions/Remote violence" and m.entry.inter not in (5, 6, 7)
 
 
 def _named_group(entry) -> bool:

@@ -47,7 +47,8 @@ _HYPOTHETICAL = re.compile(
     r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
     r"ready to|seeks? to|wants? to|wanted to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
     r"in case|in the coming|next week|tomorrow|would-be|should|"
-    r"provides? for|provided for|calls? for|called for|calling for|stipulat(?:es|ed|ing)|envisag(?:es|ed|ing))\b"
+    r"provides? for|provided for|calls? for|called for|calling for|stipulat(?:es|ed|ing)|envisag(?:es|ed|ing)|"
+    r"fear(?:s|ed|ing)? (?:more|further|new|renewed|another|fresh|possible|an?))\b"
 )
 _BRACKETED = re.compile(r"\([^()]{0,200}\)")
 _REPORTEDLY = re.compile(r"\b(?:reportedly|reports? (?:appeared|emerged|said|say|indicate|suggest)|it was reported|is said to|are said to|were said to|was said to|purportedly|supposedly|unconfirmed)\b")

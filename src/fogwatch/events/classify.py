@@ -117,6 +117,7 @@ def find_triggers(
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
+_AIRCRAFT = frozenset("drone drones helicopter helicopters chopper choppers jet jets warplane warplanes aircraft plane planes".split())
 # A trigger that names who reports the event, not what happened: "the air force said", "according to the air force".
 _SOURCE_AFTER = re.compile(r"(?:'s)?(?:\s+(?:spokes(?:man|woman|person)|command|commander|chief|statement))?\s+"
                            r"(?:said|says|say|told|stated|announced|reported|added|confirmed|claimed)\b(?!\s+to\b)")
@@ -161,8 +162,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
             continue
         if t.text in ("mines", "mine") and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed|emplaced|went off|detonat|ground|wounded|hit a)", before + after[:30]):
             continue
-        if t.text in ("drone", "drones") and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
-            continue
+        if t.text in _AIRCRAFT and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
+            continue  # "shot down a government helicopter": the aircraft is the target, not the weapon
         out.append(t)
     sources = [t for t in out if _is_source(folded, t)]
     if sources and any(t.tier >= 3 for t in out if t not in sources):

@@ -58,7 +58,8 @@ def judge_claim(claim: Claim, sentence: str, at: int, lexicon: Lexicon, is_party
         reason = "averted: nobody died (escaped, survived or only attempted)"
     elif re.search(r"(?:" + lexicon.cue("subset").pattern + r")\s+(?:[a-z\-]+\s+)?$", sentence[max(0, at - 30) : at]):
         reason = "subset: part of a figure already counted"
-    elif re.search(r"(?:" + lexicon.cue("repeat").pattern + r")\s+$", sentence[max(0, at - 8) : at]) and claim.figure[:1].isalnum():
+    elif re.search(r"(?:" + lexicon.cue("repeat").pattern + r")\s+$", sentence[max(0, at - 8) : at]) and claim.figure[:1].isalnum() \
+            and sentence.startswith(claim.figure.lower(), at):  # "the two officers"; not "the toll at 9" (the cue is the toll's)
         reason = "repeat: the same dead told again"
     elif m := lexicon.cue("summary_toll").search(sentence):
         reason = f"summary: a toll over several days, places or events ({m.group(0)!r})"

@@ -190,7 +190,7 @@ for _kind, _words in {
 ACTIVE_WORDS: dict[str, str] = {
     "killed": "killed", "killing": "killed", "kill": "killed", "kills": "killed", "executed": "killed", "executing": "killed",
     "assassinated": "killed", "assassinating": "killed", "lynched": "killed", "lynching": "killed", "lynch": "killed",
-    "dead": "killed", "murdered": "killed", "massacred": "killed", "slaughtered": "killed", "beheaded": "killed", "murdering": "killed",
+    "dead": "killed", "death": "killed", "murdered": "killed", "massacred": "killed", "slaughtered": "killed", "beheaded": "killed", "murdering": "killed",
     "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured", "injure": "injured",
     "captured": "captured", "capturing": "captured", "arrested": "captured", "arresting": "captured", "detained": "captured",
     "detaining": "captured", "abducted": "captured", "abducting": "captured", "kidnapped": "captured", "kidnapping": "captured",
@@ -211,6 +211,7 @@ OTHER_HEADS = frozenset(
 )
 EVENT_NOUNS = frozenset("attack attacks strike strikes airstrikes raid raids clashes explosions blasts bombings operations incidents shells".split())
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|[^\sa-z0-9]")
+_TOLL_AT = re.compile(r"(?:death toll|toll|number of (?:the )?(?:dead|deaths|victims|fatalities))\s+$")
 _TOLL = re.compile(r"(?:death toll|toll|number of (?:the )?(?:dead|deaths|victims|fatalities))\b[^.;]{0,30}?\b(?:rose|risen|climbed|reached|stands|stood|is|was|at|to|of|hit)\s*(?:to|at)?\s*$")
 
 
@@ -254,7 +255,7 @@ def _subject_after(folded: str, original: str, pos: int, end: int) -> tuple[list
     i = 0
     if toks and toks[0][2] == "of":  # "a dozen of others", "five of them"
         i = 1
-        if i < len(toks) and toks[i][2] in ("the", "them", "those", "these", "whom"):
+        if i < len(toks) and toks[i][2] in ("the", "them", "those", "these", "whom", "its", "their", "his", "her", "our"):  # "four of its troops"
             if toks[i][2] in ("them", "whom"):
                 subject.append(toks[i])
                 return subject, i + 1
@@ -348,7 +349,9 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
                     counts.append(Count(fig, kind, subject, subject_span, ev_start, ev_end))
                 continue
         # 2) a death toll: "the death toll rose to 16"
-        if toll := _TOLL.search(folded, max(0, fig.start - 60), fig.start):
+        if toll := _TOLL.search(folded, max(0, fig.start - 60), fig.start) or (
+            _TOLL_AT.search(folded, max(0, fig.start - 60), fig.start) if folded.startswith("at ", fig.start) else None
+        ):  # "put the toll at 9": the figure holds the "at"
             counts.append(Count(fig, "killed", subject, subject_span, toll.start(), fig.end))
             continue
         # 3) the casualty word after the figure: "17 militants were captured", "two dead", "8 ... and died"
@@ -424,7 +427,8 @@ def _resolve_others(counts: list[Count]) -> list[Count]:
 # The cue words are data (``data/lexicon/counting.yaml``: ``victim_nouns``, ``unknown_number``); the
 # patterns are built once per lexicon pattern and cached.
 
-_ARTICLE_BEFORE_NOUN = r"\b(?:a|an)\s+(?:(?!(?:and|or|but|with|in|on|at|by|who|which|that|was|were|is|are|of|to|from)\b)[a-z][a-z'\-]*\s+){0,3}?"
+# (no article among the words between: "a mob killed a civilian" has its victim in the second "a ...")
+_ARTICLE_BEFORE_NOUN = r"\b(?:a|an)\s+(?:(?!(?:and|or|but|with|in|on|at|by|who|which|that|was|were|is|are|of|to|from|a|an|the)\b)[a-z][a-z'\-]*\s+){0,3}?"
 _DEATH_IN_PHRASE = re.compile(r"\b(?:fatalities|deaths|dead|killed)\b")
 _COORD_BEFORE = re.compile(r"\s*(?:,\s*)?(?:and|as well as|plus)\s+$")
 _ASIDE_WORDS = r"(?:including|among them|among whom|of whom|of them)"
@@ -541,7 +545,24 @@ def count_casualties(folded: str, original: str, nouns: re.Pattern[str], unknown
         if _DEATH_IN_PHRASE.search(m.group(0)) and not any(c.figure.start == m.start() for c in counts) and not _given_before(folded, m.start(), found):
             counts.append(Count(Figure(m.start(), m.end(), 10, None, True), "killed", None, None, m.start(), m.end()))
     counts.sort(key=lambda c: (c.figure.start, c.quantity))
-    return _resolve_others(counts)
+    return _resolve_others(_without_agents(folded, counts))
+
+
+# An active verb between a counted subject and the counted object: "a gunman killed a civilian", "a soldier shot dead
+# a protester" (the subject did it; only the object died).
+_ACTIVE_BETWEEN = re.compile(
+    r"\s*(?:[a-z'\-]+\s+){0,2}?(?:killed|shot dead|shot and killed|murdered|lynched|beheaded|executed|assassinated|stabbed|"
+    r"hacked to death|beat to death|stabbed to death|wounded|injured|shot|dead)\s+$")
+
+
+def _without_agents(folded: str, counts: list[Count]) -> list[Count]:
+    """The counts less a singular subject that is the agent of an active verb whose object is counted too."""
+    agents = set()
+    for c1, c2 in zip(counts, counts[1:]):
+        end = c1.subject_span[1] if c1.subject_span else c1.figure.end
+        if c1.figure.low == 1 and c1.quantity == c2.quantity and end <= c2.figure.start and _ACTIVE_BETWEEN.fullmatch(folded, end, c2.figure.start):
+            agents.add(id(c1))
+    return [c for c in counts if id(c) not in agents]
 
 
 def _aside_counts(folded: str, original: str, figures: list[Figure], asides: list[tuple[int, int]], counts: list[Count]) -> list[Count]:
