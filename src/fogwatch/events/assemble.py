@@ -877,7 +877,10 @@ def _actor_mentions(ctx: DocContext, sc: _SentenceCtx) -> list:
     """Actors named in the sentence, less the claimants' names and the denied participants."""
     sent_o, sent_f, attributions = sc.sent_o, sc.sent_f, sc.attributions
     mentions = ctx.registry.find(sent_o, sent_f)
-    claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and _SOURCE_WORDS.search(a.claimant.lower())]
+    # a source word ("the ministry said"), or any speaker after the sentence's first trigger ("..., police said"):
+    # who reports it, not a side (a speaker before the act, "Police said they arrested five", may be its side)
+    first = min((t.start for t in sc.triggers), default=sc.s.end) - sc.s.start
+    claimant_spans = [(a.start, a.end) for a in attributions if a.claimant and (_SOURCE_WORDS.search(a.claimant.lower()) or a.start > first)]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in claimant_spans)]
     # "no civilians were harmed": a denied participant is no actor
     # "denied targeting civilians": the denied target is no actor either
@@ -1295,6 +1298,9 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         patients = patients + victims
         a1 = agents[0] if agents else None
         rest = [m for m in patients if m is not a1 and m.entry.name != (a1.entry.name if a1 else None)]
+        if not rest and a1 is not None:
+            # "Security forces killed two militants in a shootout": both before the trigger, the other side second
+            rest = [m for m in agents[1:] if (m.entry.inter in (1, 8)) != (a1.entry.inter in (1, 8))]
         a2 = rest[0] if rest else None
         if d.sub == "Headquarters or base established":
             a2 = None
