@@ -47,7 +47,7 @@ _HYPOTHETICAL = re.compile(
     r"expected to|expects? to|likely|unlikely|soon|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|vow(?:s|ed)?|prepar(?:e|es|ed|ing) to|"
     r"ready to|seeks? to|wants? to|wanted to|possible|possibly|probably|potential|forecast|predict(?:s|ed)?|"
     r"in case|in the coming|next week|tomorrow|would-be|should|"
-    r"provides? for|provided for|calls? for|called for|calling for|stipulat(?:es|ed|ing)|envisag(?:es|ed|ing)|"
+    r"provides? for|provided for|stipulat(?:es|ed|ing)|envisag(?:es|ed|ing)|"
     r"fear(?:s|ed|ing)? (?:more|further|new|renewed|another|fresh|possible|an?))\b"
 )
 _BRACKETED = re.compile(r"\([^()]{0,200}\)")
