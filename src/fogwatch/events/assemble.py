@@ -497,7 +497,7 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
     return "took", taken
 
 
-# "staged a demonstration and clashed with police": the protest's own subject goes on to a clash
+# "marched to the square and clashed with riot police": the protest's own subject goes on to a clash
 _AND_THEN = re.compile(r"^[\s,]*(?:and|before|then|and then|later)\s+(?:\w+\s+)?$")
 # A later sentence whose subject is the protest's crowd ("They burnt tyres", "The protesters then stoned cars").
 _CROWD_SUBJECT = re.compile(r"\s*(?:they|the (?:protesters|protestors|demonstrators|students|crowd|youths|marchers|mob))\b")
@@ -536,14 +536,14 @@ _ARRESTED_OVER = frozenset(_RIOT_TYPES + _PROTEST_TYPES) | frozenset(
 def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
     """Arrests told with a riot, an attack or a protest (in its sentence, or up to :data:`_AFTER_PROTEST` sentences
     after it in its paragraph, at no other place or day) are its aftermath, as ACLED codes them, not an event of their
-    own: "Assailants torched a bus in the town. Police arrested three men in this connection." Their figures go to
+    own: "A crowd set fire to a lorry in the town. Police later detained four suspects." Their figures go to
     that event."""
     absorbed: set[int] = set()
     for i, d in enumerate(drafts):
         if d.sub != "Arrests" or d.modality == "hypothetical":
             continue
         here = _paragraph(ctx.text, sentences[d.sentence_index].start)
-        # "police arrested three men while they were torching a bus": the act of the same sentence comes first
+        # "police detained four youths as they were setting a lorry alight": the act of the same sentence comes first
         same = [e for e in drafts[i + 1 :] if e.sentence_index == d.sentence_index]
         for e in [*same, *reversed(drafts[:i])]:
             if d.sentence_index - e.sentence_index > _AFTER_PROTEST or id(e) in absorbed:
@@ -696,7 +696,7 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
         protest_at = next((d.trigger.start for d in made if d.sub in _PROTEST_TYPES), None)
         if protest_at is not None and sub not in _PROTEST_TYPES + _RIOT_TYPES and _is_grievance(ctx, protest_at, trig):
-            continue  # "staged a protest, demanding the release of students detained by police": what it demands
+            continue  # "rallied outside the court, demanding the release of detained colleagues": what it demands
         sub, type_reason = _retype(ctx, sub, tier, (c_start, c_end), s, clauses, triggers)
         clause_f = folded[c_start:c_end]
         hypothetical = sc.hypothetical or is_hypothetical(clause_f)
