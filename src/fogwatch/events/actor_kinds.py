@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from fogwatch.errors import ModelError
-from fogwatch.events.actors import STATE_NAME, ActorRegistry
+from fogwatch.events.actors import STATE_NAME, ActorMention, ActorRegistry
 from fogwatch.events.model import Actor, Event
 from fogwatch.learn import NgramModel, load_ngram_model
 
@@ -168,12 +168,10 @@ class ActorKinds:
             end = document.find("\n", sentence.end)
             after = (sentence.end, min(sentence.end + _AFTER, len(document) if end < 0 else end))
             for lo, hi in ((sentence.start, sentence.end), after):
-                if lo == sentence.end and not _CLAIMED.search(document, lo, hi):
+                if lo == sentence.end and not _CLAIM_VERB.search(document, lo, hi):
                     break  # after the sentence only a claim of the act names its author
                 for m in registry.find(document[lo:hi]):
-                    e = m.entry
-                    registered = registry.entries.get(e.name) is e  # not a "<Word> militants" the registry does not know
-                    if registered and e.inter in (2, 3, 4) and not e.label and not e.localized and not e.role and e.name not in taken:
+                    if _registered_group(registry, m, taken):
                         named = registry.resolve(m, iso, year, lo, iso)
                         return Actor(named.name, named.text, named.inter, named.subunit, named.span, reason)
             return _KEEP
@@ -223,8 +221,17 @@ def _intervener_dropped(sub_event_type: str | None, current: Actor | None, made:
 _FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})
 # Kinds that say nobody was named: only these may become the group the text names near the event.
 _UNNAMED = frozenset({"none", "uag", "uem", "ucm", "uclan"})
-_CLAIMED = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast))|\bresponsibility for\b", re.I)
 _AFTER = 300  # characters after the event's sentence where the group may be named ("Al Shabaab claimed responsibility")
+# "Al Shabaab claimed responsibility", "... claimed the attack"
+_CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast|assault|ambush))"
+                         r"|\bresponsibility for\b", re.I)
+
+
+def _registered_group(registry: ActorRegistry, m: ActorMention, taken: set[str | None]) -> bool:
+    """Whether a mention is an armed group the registry names (inter 2-4; not a "<Word> militants" it does not know,
+    a partisan label, a generic or a state force) and not one of the ``taken`` sides."""
+    e = m.entry
+    return registry.entries.get(e.name) is e and e.inter in (2, 3, 4) and not e.label and not e.localized and not e.role and e.name not in taken
 
 
 def is_unnamed(name: str | None, country: str | None = None) -> bool:
@@ -232,9 +239,7 @@ def is_unnamed(name: str | None, country: str | None = None) -> bool:
     return kind_of(name, country) in _UNNAMED
 
 
-# "Al Shabaab claimed responsibility", "... claimed the attack"; "responsibility was claimed by the group"
-_CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|killing|bombing|blast|assault|ambush))"
-                         r"|\bresponsibility for\b")
+# "responsibility was claimed by the group"
 _CLAIMED_BY = re.compile(r"\b(?:responsibility|the attack)\s+(?:was|has been|had been)\s+claimed\s+by\s+")
 _CLAIMANT_BEFORE = 60  # characters before the verb where its subject (the group) is named
 
@@ -261,9 +266,7 @@ def claimed_by(event: Event, document: str, registry: ActorRegistry, country: st
     windows += [(m.end(), min(hi, m.end() + _CLAIMANT_BEFORE), m.start(), m.end(), False)
                 for m in _CLAIMED_BY.finditer(document, sentence.start, hi)]
     for lo, up, verb_start, verb_end, closest_last in windows:
-        found = [m for m in registry.find(document[lo:up])
-                 if registry.entries.get(m.entry.name) is m.entry and m.entry.inter in (2, 3, 4)
-                 and not m.entry.label and not m.entry.localized and not m.entry.role and m.entry.name != other]
+        found = [m for m in registry.find(document[lo:up]) if _registered_group(registry, m, {other})]
         if found:
             m = max(found, key=lambda x: x.start) if closest_last else min(found, key=lambda x: x.start)
             named = registry.resolve(m, iso, year, lo, iso)
