@@ -130,3 +130,10 @@ def test_a_comma_after_a_fronted_place_or_a_title_ends_the_list(geoparse):
     assert "Hurras al-Din" not in texts and "Saraqib" in texts
     texts = {p.text for p in geoparse("Shelling hit Saraqib, Zarbanawi Idris said on Tuesday.")}
     assert texts == {"Saraqib"}
+
+
+def test_a_country_named_as_a_border_does_not_take_the_town_abroad(geoparse):
+    """"near the border with Mali" says where the town is beside, not its country: the Nigerien town stays."""
+    places = geoparse("Militants raided a police post in Tillaberi on Sunday, near the border with Mali.")
+    town = next(p for p in places if p.text == "Tillaberi")
+    assert town.country_code == "NE"

@@ -190,7 +190,7 @@ class ActorRegistry:
             r"(?P<c1>" + cw + r")(?:\s+and\s+(?P<c2>" + cw + r"))?(?:'s)?\s+"
             r"(?P<role>(?:(?:armed|security|special|government|military|regular|national|federal|riot|state|border)\s+)?"
             r"(?:army|military|armed forces|forces|troops|soldiers|police|policemen|police officers|security forces|navy|air force|"
-            r"warplanes|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|helicopters|"
+            r"warplanes|warplane|jets|aircraft|artillery|personnel|military personnel|service members|servicemen|gendarmerie|guards|drones|drone|helicopters|helicopter|"
             r"marines|commandos|officers|positions|targets|fighters|government|"
             # "Syrian shelling", "Russian airstrikes": the fire names who fired
             r"shelling|airstrikes|air strikes|air raids|strikes|bombardment|bombing|artillery fire|rocket fire))\b"

@@ -45,6 +45,8 @@ W_POPULATION = 0.7
 W_FOCUS = 0.5
 # The country a feed covers, given by the analyst: a vote as strong as the country named once in the text.
 W_FEED_COUNTRY = 2.0
+# A country named as a border ("near the border with Mali") says where a place is beside, not which country it is in.
+_BORDER_WITH = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$|\bbordering\s+(?:the\s+)?$", re.I)
 W_LOCAL_ADMIN = 0.7
 W_DOC_ADMIN = 0.25
 W_PROXIMITY = 0.45
@@ -92,13 +94,13 @@ class FocusVotes:
 
     Country names count 2, demonyms and single-country names 1, ambiguous names a
     population-weighted share of 0.3, the outlet's country domain 1.5, the country the feed
-    covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once, and each
-    country cue of the text (``cue_countries``: a party, institution or people of one country, the actor
+    covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once (a country named as a
+    border, "near the border with Mali", not at all), and each country cue of the text (``cue_countries``: a party, institution or people of one country, the actor
     registry's ``country_cues``) 1, as a demonym.
     """
 
     def __init__(self, recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None,
-                 cue_countries: Sequence[str] = ()) -> None:
+                 cue_countries: Sequence[str] = (), text: str | None = None) -> None:
         # Votes are fractional (0.3 shares), so plain float tallies rather than Counter (int counts).
         self.total: defaultdict[str, float] = defaultdict(float)
         self.by_key: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -114,6 +116,8 @@ class FocusVotes:
             # "Georgia" is a country and a US state: such a name votes for neither outright.
             shared = any(c.entry.feature == "admin1" and c.primary for c in m.candidates)
             if countries and not shared:
+                if text is not None and _BORDER_WITH.search(text, max(0, m.start - 30), m.start):
+                    continue  # "near the border with Mali": beside that country, not in it: no vote for it
                 votes[countries[0].entry.country_code or ""] += 2.0
                 continue
             ccs = {c.entry.country_code for c in m.candidates}
@@ -404,7 +408,7 @@ def resolve(
     votes as demonyms are."""
     roles = roles or load_roles()
     mentions = recognition.mentions
-    votes = FocusVotes(recognition, outlet_country, feed_country, cue_countries)
+    votes = FocusVotes(recognition, outlet_country, feed_country, cue_countries, text)
     focus = votes.weights()
     focus_by_key = votes.weights
     local_ctx = _local_admin_context(mentions, text)
