@@ -137,3 +137,10 @@ def test_a_country_named_as_a_border_does_not_take_the_town_abroad(geoparse):
     places = geoparse("Militants raided a police post in Tillaberi on Sunday, near the border with Mali.")
     town = next(p for p in places if p.text == "Tillaberi")
     assert town.country_code == "NE"
+
+
+def test_kurdish_is_a_people_of_several_countries_not_iraq(geoparse):
+    """Kurds live in Syria, Turkey, Iraq and Iran: the word gives no country, so a Syrian town beside it stays."""
+    places = geoparse("A car bomb exploded in a market in Azaz on Tuesday; officials blamed Kurdish militants.")
+    assert next(p for p in places if p.text == "Azaz").country_code == "SY"
+    assert not any(p.text == "Kurdish" for p in places)

@@ -92,7 +92,7 @@ CENTROID_OVERRIDES: dict[str, tuple[float, float]] = {
 EXTRA_DEMONYMS: dict[str, str] = {
     "Syrians": "SY", "Iraqis": "IQ", "Turks": "TR", "Russians": "RU", "Iranians": "IR", "Americans": "US",
     "Israelis": "IL", "Palestinians": "PS", "Palestinian": "PS", "Lebanese": "LB", "Jordanians": "JO",
-    "Kurdish": "IQ", "Afghans": "AF", "Afghan": "AF", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE",
+    "Afghans": "AF", "Afghan": "AF", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE",
     "Yemenis": "YE", "Libyans": "LY", "Egyptians": "EG", "Ukrainians": "UA", "Nigerians": "NG",
     "Somalis": "SO", "Sudanese": "SD", "Malians": "ML", "Pakistanis": "PK", "Indians": "IN",
     "Chinese": "CN", "Britons": "GB", "French": "FR", "Germans": "DE", "Qatari": "QA",
