@@ -712,7 +712,9 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
     return made
 
 
-# Between a protest's demand and a later trigger: a new clause of its own, not the demand's object.
+# Between a protest's demand and a later trigger: a new clause of its own, not the demand's object. (Within one clause
+# `classify._without_grievance` blanks the demand instead; there ", and" ends it, here a state force as the trigger's
+# subject does: "demanding pay, and police arrested five" is an event, "demanding justice for X, and release of Y" not.)
 _GRIEVANCE_BREAK = re.compile(r"[;:]|\.\s|\b(?:but|while|when|whereupon|after|before|then|later|until)\b")
 _SUBJECT_GAP = 20  # characters before a trigger where a state force names who did it ("police arrested")
 
