@@ -202,8 +202,9 @@ def error_category(text: str, gold: GoldToponym, p, distance_km: float, nearest:
 
 def score(articles: list[GoldArticle], nlp) -> Scores:
     from fogwatch.places.gazetteer import demonym_table
+    from fogwatch.places.roles import load_roles
 
-    demonym_names = set(demonym_table())
+    demonym_names = set(demonym_table()) | set(load_roles().demonyms)  # the countries table's and the roles file's
     result = Scores()
     nearest: _NearestTown | None = None
     for art in articles:
