@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from itertools import takewhile
 from datetime import date
 from typing import Sequence
 
@@ -544,7 +545,7 @@ def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[
             continue
         here = _paragraph(ctx.text, sentences[d.sentence_index].start)
         # "police detained four youths as they were setting a lorry alight": the act of the same sentence comes first
-        same = [e for e in drafts[i + 1 :] if e.sentence_index == d.sentence_index]
+        same = list(takewhile(lambda e: e.sentence_index == d.sentence_index, drafts[i + 1 :]))  # drafts come in sentence order
         for e in [*same, *reversed(drafts[:i])]:
             if d.sentence_index - e.sentence_index > _AFTER_PROTEST or id(e) in absorbed:
                 break
