@@ -59,16 +59,42 @@ def test_labels_are_slant_resolved_to_the_generic_rebels_with_the_label_as_text(
 
 
 def test_generic_patterns_for_unknown_conflicts():
-    assert resolved("Nigerian police arrested them.", country="NG") == [("Police Forces of Nigeria", 1, None)]
-    assert resolved("the Malian army repelled them", country="ML") == [("Military Forces of Mali", 1, None)]
+    assert resolved("Nigerian police arrested them.", country="NG") == [("Police Forces of Nigeria (2015-2023)", 1, None)]
+    assert resolved("the Malian army repelled them", country="ML") == [("Military Forces of Mali (2013-2020)", 1, None)]
     assert resolved("Boko Haram militants attacked the town.", country="NG") == [("Boko Haram", 2, None)]
-    assert resolved("the police fired tear gas", country="IN") == [("Police Forces of India", 1, None)]
+    assert resolved("the police fired tear gas", country="IN") == [("Police Forces of India (2014-)", 1, None)]
+    assert resolved("Italian police arrested them.", country="IT") == [("Police Forces of Italy", 1, None)]  # no period known
     assert resolved("civilians fled", country="IN") == [("Civilians (India)", 7, None)]
     assert resolved("protesters gathered", country="SY") == [("Protesters (Syria)", 6, None)]
 
 
 def test_validity_dates_pick_the_period():
     assert resolved("Syrian troops shelled it.", year=1995)[0][0] == "Military Forces of Syria (1971-2000)"
+
+
+@pytest.mark.parametrize("year, name", [(2014, "Military Forces of Nigeria (2010-2015)"), (2015, "Military Forces of Nigeria (2010-2015)"),
+                                        (2016, "Military Forces of Nigeria (2015-2023)"), (2024, "Military Forces of Nigeria (2023-)")])
+def test_state_periods_name_a_force_by_its_government(year, name):
+    # a period's last year stays with it; the next one starts the year after
+    assert resolved("Nigerian troops repelled them.", country="NG", year=year)[0][0] == name
+
+
+def test_a_file_that_names_a_country_s_forces_wins_over_the_periods_table():
+    assert resolved("Kenyan police arrested them.", country="KE", year=2010)[0][0] == "Police Forces of Kenya (2002-2013)"
+    assert not any(name.startswith("Military Forces of Syria (") and name not in ("Military Forces of Syria (2000-)", "Military Forces of Syria (1971-2000)")
+                   for name in registry().entries)
+
+
+def test_users_give_their_own_state_periods(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("state_periods:\n  IT: [[2018, 2022], [2022, null]]\n", encoding="utf-8")
+    r = load_registry([str(mine)], use_env=False)
+    (m,) = r.find("Italian police arrested them.")
+    assert r.resolve(m, "IT", 2023).name == "Police Forces of Italy (2022-)"
+    for bad in ("[[2022, 2018]]", "[[2018, null], [2022, null]]", "[[2018, 2022], [2020, null]]", "2018", "[[2018]]"):
+        mine.write_text(f"state_periods:\n  IT: {bad}\n", encoding="utf-8")
+        with pytest.raises(UsageError, match="E601.*state_periods 'IT'"):
+            load_registry([str(mine)], use_env=False)
 
 
 def test_users_extend_the_registry(tmp_path, monkeypatch):

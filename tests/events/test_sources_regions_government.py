@@ -92,7 +92,7 @@ def test_government_and_regime_forces_take_the_reports_country():
     # a report located in Nigeria: "regime forces" (listed in syria.yaml) and "government troops" are Nigeria's
     text = "On January 9, regime forces raided Maiduguri. Government troops shelled Maiduguri, killing 3 militants."
     events = events_of(text)
-    assert events and all(e.actor1.name == "Military Forces of Nigeria" and e.actor1.inter == 1 for e in events)
+    assert events and all(e.actor1.name == "Military Forces of Nigeria (2015-2023)" and e.actor1.inter == 1 for e in events)
 
 
 def test_one_phrase_is_never_both_sides():

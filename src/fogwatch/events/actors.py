@@ -70,6 +70,8 @@ class ActorRegistry:
     country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
     # words that place a report in a country when it names no place: parties, institutions ("Awami League", "upazila")
     country_cues: dict[str, str] = field(default_factory=dict)  # cue as written (acronyms) or folded -> ISO
+    # ISO -> the periods of its governments ((start, end or None), in order): named forces for countries no file names
+    state_periods: dict[str, tuple[tuple[int, int | None], ...]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon | None = None  # whose ``group_heads`` make "<Group> militants" an actor (None: the packaged lexicon)
     _automaton: Any = None
@@ -101,6 +103,8 @@ class ActorRegistry:
                 raise UsageError(f"actor registry {origin}: country {iso!r}: `cues` must be a list of words", Code.ACTOR_REGISTRY)
             for cue in cues:
                 self.country_cues[cue.strip() if _is_acronym(cue.strip()) else fold(cue.strip())] = str(iso)
+        for iso, periods in (data.get("state_periods") or {}).items():
+            self.state_periods[str(iso)] = _periods(periods, f"actor registry {origin}: state_periods {iso!r}")
         for i, raw in enumerate(data.get("actors") or ()):
             if not isinstance(raw, dict) or not raw.get("name"):
                 raise UsageError(f"actor registry {origin}: actor #{i + 1} needs a `name`", Code.ACTOR_REGISTRY)
@@ -163,6 +167,23 @@ class ActorRegistry:
         self._automaton = None
         self._alias_words = None
         self._cue_res = None
+
+    def add_state_periods(self) -> None:
+        """Military and police entries, one per period of ``state_periods``, for each country and role no file names:
+        "Military Forces of Nigeria (2015-2023)" valid 2015-2023, "(2023-)" from 2024 (a period's last year stays with it)."""
+        named = {(e.country, e.role) for e in self.entries.values() if e.role and e.country}
+        for iso, periods in self.state_periods.items():
+            country = self.countries.get(iso, iso)
+            article = "the " if country in _COUNTRIES_WITH_THE else ""
+            for role, kind in (("military", "Military Forces"), ("police", "Police Forces")):
+                if (iso, role) in named:
+                    continue
+                previous_end = None
+                for start, end in periods:
+                    name = f"{kind} of {article}{country} ({start}-{end if end is not None else ''})"
+                    first = start + 1 if previous_end == start else start
+                    self.entries[name] = ActorEntry(name=name, inter=1, country=iso, role=role, valid=(first, end))
+                    previous_end = end
 
     def alias_words(self) -> frozenset[str]:
         """Every word of a multi-word alias: a place named by one of them may be part of an actor's name."""
@@ -410,7 +431,8 @@ _COUNTRIES_WITH_THE = frozenset(
 )
 # Words that open a "<Group> militants" match but are no part of a name: dates, adverbs, conjunctions, counts.
 _LEADING_WORDS = frozenset(
-    """on in at by after before during since until meanwhile earlier later then also but and or yet so however moreover overnight
+    """on in at by after before during since until meanwhile earlier later lately recently reportedly allegedly apparently
+    then also but and or yet so however moreover overnight
     yesterday today tonight last this next early late monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december dozens hundreds thousands tens numbers scores several many some
     one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen twenty thirty forty fifty the a an
@@ -521,7 +543,22 @@ def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True, lexicon
     # is still named ("Police Forces of Italy", never "Police Forces of IT"); the files' names (ACLED's) come first.
     for iso, name in country_names().items():
         registry.countries.setdefault(iso, name)
+    registry.add_state_periods()
     return registry
+
+
+def _periods(raw: Any, where: str) -> tuple[tuple[int, int | None], ...]:
+    """``[[2015, 2023], [2023, null]]`` -> ((2015, 2023), (2023, None)), checked: years in order, only the last open."""
+    if not isinstance(raw, list) or not raw:
+        raise UsageError(f"{where}: expected a list of [start, end] years", Code.ACTOR_REGISTRY)
+    out: list[tuple[int, int | None]] = []
+    for i, period in enumerate(raw):
+        ok = isinstance(period, list) and len(period) == 2 and isinstance(period[0], int) and (period[1] is None or isinstance(period[1], int))
+        if not ok or (period[1] is not None and period[1] < period[0]) or (out and (out[-1][1] is None or period[0] < out[-1][1])):
+            raise UsageError(f"{where}: period #{i + 1} {period!r} must be [start, end or null], in order, only the last open",
+                             Code.ACTOR_REGISTRY)
+        out.append((period[0], period[1]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
