@@ -143,7 +143,10 @@ class ActorKinds:
         if n1 is None:
             return event  # an event always has a first side: the rules' stands
         if n2 is not None and (n2.name, n2.subunit) == (n1.name, n1.subunit):
-            n2 = None if made2 is not _KEEP else a2
+            # the model's second side is the first one again: rioters fighting rioters are one side (ACLED's mob
+            # violence), but a state force is never its own opponent ("police clashed with gunmen": the model expected
+            # the gunmen first): there the rules' second side stands
+            n2 = a2 if made2 is _KEEP or b2 in ("police", "military") else None
             if n2 is not None and (n2.name, n2.subunit) == (n1.name, n1.subunit):
                 return event
         return replace(event, actor1=n1, actor2=n2)
