@@ -614,7 +614,7 @@ class _SentenceCtx:
         self.clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(self.sent_f)]
         self.hypothetical = bool(re.match(r"\W*(?:if|unless|should)\b", self.sent_f))
         self.casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
-        self.lexicon = ctx.lexicon
+        self.lexicon, self.registry = ctx.lexicon, ctx.registry
 
     @cached_property
     def counts(self) -> list:
@@ -624,6 +624,11 @@ class _SentenceCtx:
     @cached_property
     def attributions(self) -> list[Attribution]:
         return find_attributions(self.sent_o, self.sent_f)
+
+    @cached_property
+    def named(self) -> list[ActorMention]:
+        """Every actor the registry finds in the sentence (offsets in the sentence)."""
+        return self.registry.find(self.sent_o, self.sent_f)
 
 
 def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
@@ -693,7 +698,7 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             figures_here = any(c_start <= c.start + s.start < c_end for c in sc.counts)
             dated = any(c_start <= m.start() < c_end for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
-            if not (figures_here or dated or targeted):
+            if not (figures_here or dated or targeted or any(_verb_use(ctx, sc, t) for t in trigs)):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
         protest_at = next((d.trigger.start for d in made if d.sub in _PROTEST_TYPES), None)
         if protest_at is not None and sub not in _PROTEST_TYPES + _RIOT_TYPES and _is_grievance(ctx, protest_at, trig):
@@ -711,6 +716,22 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
     return made
+
+
+def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
+    """Whether a weak trigger is the verb of an act whose subject is an actor right before it, as headlines and
+    short notes tell one: "Raiders attack a village", "Police battle gunmen", "Pokot targeted police" (a
+    `verb_triggers` word, an actor mention ending just before it, and no `noun_use` word after it: "Al-Shabaab
+    attacks have risen" names attacks, it does not report one)."""
+    lex = ctx.lexicon
+    if not lex.cue("verb_triggers").fullmatch(t.text):
+        return False
+    folded, offset = ctx.folded, sc.s.start
+    after = re.match(r"\s+([a-z][\w\-]*)", folded[t.end : t.end + 30])
+    word = after.group(1) if after is not None else ""
+    if not word or lex.cue("noun_use").fullmatch(word) or word.endswith("ed") and not lex.cue("adjective_participles").fullmatch(word):
+        return False  # "the terrorist attack in ...", "militant attacks caused damage": a noun
+    return any(re.fullmatch(r"\s+", folded[m.end + offset : t.start]) for m in sc.named if m.end + offset < t.start)
 
 
 # Between a protest's demand and a later trigger: a new clause of its own, not the demand's object. (Within one clause
@@ -879,7 +900,7 @@ def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int,
 def _actor_mentions(ctx: DocContext, sc: _SentenceCtx) -> list:
     """Actors named in the sentence, less the claimants' names and the denied participants."""
     sent_o, sent_f, attributions = sc.sent_o, sc.sent_f, sc.attributions
-    mentions = ctx.registry.find(sent_o, sent_f)
+    mentions = sc.named
     # a source word ("the ministry said"), or any speaker after the sentence's first trigger ("..., police said"):
     # who reports it, not a side (a speaker before the act, "Police said they arrested five", may be its side)
     first = min((t.start for t in sc.triggers), default=sc.s.end) - sc.s.start

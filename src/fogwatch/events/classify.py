@@ -155,7 +155,7 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
         ):
             continue
         if t.text in ("demonstrating", "demonstrated", "demonstrate", "demonstrates") and not re.match(
-            r"^\s*(?:$|[,.;]|(?:against|in|outside|for|near|on|at|across|throughout|peacefully|again|today|yesterday|here)\b)", after
+            r"^\s*(?:$|[,.;]|(?:against|in|outside|for|near|on|over|at|across|throughout|peacefully|again|today|yesterday|here)\b)", after
         ) and not _PROTEST_AIM.search(after[:60]):
             continue  # "demonstrating more desperation": showing, not protesting
         if t.text in ("hit",) and not re.match(r"^\s+(?:by|the|a|an|positions|targets|several)\b", after):
