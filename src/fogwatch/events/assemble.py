@@ -1056,11 +1056,18 @@ def _perpetrators_of(d: _Draft, index: int, earlier: list[_Draft]) -> _Draft | N
 
 
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[a-z\-]+\s+)?$")
+# A sentence that opens on sides already named: "The clan militia agreed ...", "They ..." (not "The army also shelled
+# Kafr Nabl": a town of its own makes it another event, see _anaphoric)
+_DEFINITE_SUBJECT = re.compile(r"\W*(?:the|they|these|those|both)\b")
+_ANOTHER = re.compile(r"\b(?:also|another|other|separate|separately|elsewhere|further|fresh|new|again)\b")  # "airstrikes also killed seven"
 
 
 def _anaphoric(ctx: DocContext, d: _Draft, s: Sentence, index: int, sentences: list[Sentence]) -> bool:
-    """"the shelling", "the attack" with no attacker, town or date of its own: an event already told."""
-    if not _DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start]):
+    """"the shelling", "the attack" with no attacker, town or date of its own: an event already told; so is a
+    sentence about the same event's sides ("The clan militia agreed to support them", "They fired on the crowd")
+    when it names no town or date of its own (the draft then joins an event of its type just before it)."""
+    if not (_DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start])
+            or _DEFINITE_SUBJECT.match(ctx.folded, s.start, d.trigger.start) and not _ANOTHER.search(ctx.folded, s.start, s.end)):
         return False
     lo, hi = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
     if any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo:hi]):
