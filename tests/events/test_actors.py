@@ -209,6 +209,9 @@ def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_pla
         ("Protesters gathered outside the RSS office.", ("IN", ("RSS",))),
         ("Nothing here names a country.", (None, ())),
         ("The PPPs were signed.", (None, ())),  # whole words only
+        ("Two Jubo-League activists were injured.", ("BD", ("Jubo-League",))),  # a space written as a hyphen
+        ("The BNP-led alliance enforced a blockade.", ("BD", ("BNP",))),  # a cue leading a compound
+        ("BNP-Jamaat men clashed.", (None, ())),  # a hyphen into another word: not the cue alone
     ],
 )
 def test_country_from_words_cue_table(text, expected):

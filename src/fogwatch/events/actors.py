@@ -76,6 +76,7 @@ class ActorRegistry:
     lexicon: Lexicon | None = None  # whose ``group_heads`` make "<Group> militants" an actor (None: the packaged lexicon)
     _automaton: Any = None
     _cue_res: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+    _cue_spaced: dict[str, str] = field(default_factory=dict)  # a cue with its spaces and hyphens as one space -> the cue
     _generic_re: re.Pattern[str] | None = None
     _acronym_re: re.Pattern[str] | None = None
     _alias_words: frozenset[str] | None = None
@@ -247,14 +248,20 @@ class ActorRegistry:
             words = sorted((c for c in self.country_cues if not _is_acronym(c)), key=len, reverse=True)
 
             def alternation(cues: list[str]) -> re.Pattern[str] | None:
-                return re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])") if cues else None
+                # a space of the cue may be written as a hyphen ("Jubo-League"); a cue may lead a compound ("BNP-led")
+                body = "|".join(re.escape(c).replace("\\ ", r"[ \-]+") for c in cues)
+                return re.compile(r"(?<![\w-])(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
 
             self._cue_res = (alternation(acronyms), alternation(words))
+            self._cue_spaced = {_spaced(c): c for c in self.country_cues}
         folded = folded if folded is not None else fold(original)
         hits = []
         for pattern, text in zip(self._cue_res, (original, folded)):
             if pattern is not None:
-                hits += [(m.start(), original[m.start() : m.end()], self.country_cues[m.group(1)]) for m in pattern.finditer(text)]
+                for m in pattern.finditer(text):
+                    cue = m.group(1) if m.group(1) in self.country_cues else self._cue_spaced.get(_spaced(m.group(1)), "")
+                    if cue:
+                        hits.append((m.start(), original[m.start() : m.end()], self.country_cues[cue]))
         return sorted(hits)
 
     def find(self, original: str, folded: str | None = None) -> list[ActorMention]:
@@ -417,6 +424,12 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+def _spaced(cue: str) -> str:
+    return re.sub(r"[ \-]+", " ", cue)
+
+
+# "BNP-led alliance", "AL-backed activists": a country cue leading a compound still names its party
+_CUE_COMPOUND = r"(?:led|backed|linked|affiliated|allied|supported|sponsored|controlled|run|dominated|aligned|leaning)"
 _UNIT_IN_BRACKETS = re.compile(r"\s*\(\s*(?:[\w'\-]+\s+){0,3}?")  # "forces (", "soldiers (the ", "forces (Gorgor and "
 
 
