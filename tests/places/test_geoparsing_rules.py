@@ -122,6 +122,16 @@ def test_a_plural_acronym_is_no_place(geoparse):
     assert [(p.text, p.country_code) for p in geoparse("Youths stoned the offices of MPs in Kisumu.")] == [("Kisumu", "KE")]
 
 
+def test_a_names_initials_in_brackets_are_no_place(geoparse):
+    """Sentences written for this test: "(SC)" after "the Supreme Court" is its initials (South Carolina's, and a
+    Nicaraguan region's, abbreviation otherwise), so it no longer makes the report American; a place's own initials
+    ("(DRC)") stay that place."""
+    assert [(p.text, p.country_code) for p in geoparse("Lawyers of the Supreme Court (SC) marched against the blockade in Dhaka.")] == [
+        ("Dhaka", "BD")]
+    assert [(p.text, p.country_code) for p in geoparse("Fighting in the Democratic Republic of Congo (DRC) displaced thousands.")] == [
+        ("Democratic Republic of Congo", "CD"), ("DRC", "CD")]
+
+
 def test_an_armed_groups_name_is_no_place(geoparse):
     """Sentence written for this test: a village in Iran is called Al Shabaab; as the group's name it is no place,
     and so it no longer makes the Somali town beside it look like a stray namesake (both were dropped before)."""

@@ -39,6 +39,26 @@ LISTED_NOTE = "listed with a known place"  # a name in a list that a known place
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['\u2019\u2018\u02bf\u02be`](?!s\b)[^\W\d_]+)*")
 # Words inside a place name that are not capitalised.
 _CONNECTORS = ARTICLES | frozenset("of de del della la le les du des upon on am an der den di da do dos das y bin ibn bani en sur au aux".split())
+_INITIALS_BEFORE = re.compile(r"((?:[A-Z][\w'\-]*\s+(?:(?:of|and|for|the|de|du|al)\s+)*){2,8})\(\s*$")
+
+
+def _abbreviates_before(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """Whether ``text[start:end]`` is an acronym in brackets made of the initials of the capitalised words just before
+    it, and those words are no place: "Supreme Court (SC)", "Southern Railway Mazdoor Union (SRMU)" (but "Democratic
+    Republic of Congo (DRC)" is the place again)."""
+    acronym = text[start:end]
+    if not (acronym.isupper() and 2 <= len(acronym) <= 8 and text[end : end + 1] == ")"):
+        return False
+    m = _INITIALS_BEFORE.search(text, max(0, start - 120), start)
+    if m is None:
+        return False
+    words = m.group(1).split()
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    if not initials.endswith(acronym.replace("-", "")):
+        return False
+    return not any(gazetteer.lookup(name_key(" ".join(words[k:]))) for k in range(len(words) - 1))
+
+
 # Words after a place name that make an institution of it ("Alexandria City Council"): the place
 # at the start of such a run is still a place; at the start of any other run it is probably a name.
 _INSTITUTION_WORDS = frozenset(
@@ -321,6 +341,10 @@ def recognize(
         if roles.group_names and folded[chain_start : chain[-1].end].strip() in roles.group_names:
             # "Al Shabaab attacked": the group, though a village in Iran has its name
             not_places.append((chain_start, chain[-1].end, "the name of an armed group"))
+            continue
+        if n == 1 and _abbreviates_before(text, chain_start, chain[0].end, gazetteer):
+            # "the Supreme Court (SC)", "Kenya Defence Forces (KDF)": the name's initials, not a place
+            not_places.append((chain_start, chain[0].end, "the initials of the name before it"))
             continue
         ending = roles.ends_name(text[chain_start : chain[-1].end]) if n > 1 else None
         if ending is not None:
