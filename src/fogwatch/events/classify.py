@@ -280,7 +280,7 @@ PROTESTER_VIOLENCE = re.compile(
     r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|turned violent|turn violent|violent clashes|"
     r"burn(?:t|ed|ing)? (?:\w+ )?tyres|burn(?:t|ed|ing)? (?:\w+ )?tires|bonfires|"
     r"violence (?:erupted|broke out)|(?:nights|days) of (?:street )?violence|street violence|rampag\w*|scuffles?|"
-    r"block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
+    r"barricad(?:ed|ing|es)|block(?:ed|ing) (?:\w+ )?(?:streets|roads|highways|the road|thoroughfares|traffic|railway|rail tracks))\b"
 )
 _INTERVENTION = re.compile(r"\b(?:arrest\w*|detain\w*|suppress\w*|pepper.spray\w*|dispers\w*|halt\w*|tear.?gas|water cannons?|batons?|police (?:fired|used|charged|beat))\b")
 
