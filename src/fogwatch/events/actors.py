@@ -276,6 +276,7 @@ class ActorRegistry:
                 if not _boundary_before(folded, start) or not _boundary_after(folded, end):
                     continue
                 found.append(ActorMention(start, end, original[start:end], self.entries[name], subunit=subunit))
+                found.extend(self._coordinated(original, folded, start, end))
         starts: list[int] = []
         if self._generic_re is not None and len(self._country_automaton):
             for end_idx, length in self._country_automaton.iter(folded):
@@ -360,6 +361,19 @@ class ActorRegistry:
             return ActorMention(start, m.end(), text, ActorEntry(name=text, inter=2, label=True))
         return ActorMention(start, m.end(), text, ActorEntry(name=group, inter=2))
 
+    def _coordinated(self, original: str, folded: str, start: int, end: int) -> list[ActorMention]:
+        """ "Garre and Degodia militias": the word before "and" with the matched name's head is an actor too, when
+        the registry has that name ("Garre militias")."""
+        first, _, head = folded[start:end].partition(" ")
+        m = _COORDINATED_BEFORE.search(folded, max(0, start - 40), start) if head else None
+        if m is None:
+            return []
+        hit = self.aliases.get(f"{m.group(1)} {head}")
+        if hit is None:
+            return []
+        name, subunit = hit
+        return [ActorMention(m.start(1), m.end(1), original[m.start(1) : m.end(1)], self.entries[name], subunit=subunit)]
+
     def state_entry(self, iso: str, role: str) -> ActorEntry:
         dated = []
         for entry in self.entries.values():
@@ -424,6 +438,7 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+_COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+(?:and|&|or)\s+$")
 def _spaced(cue: str) -> str:
     return re.sub(r"[ \-]+", " ", cue)
 
