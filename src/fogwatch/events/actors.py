@@ -349,17 +349,27 @@ class ActorRegistry:
         if key.split()[0] in _GROUP_STOP or key in self.country_words:
             return None
         text = original[start : m.end()]
-        bare = group[:-1] if group.endswith("s") and group[:-1].isupper() else group  # "ISILs" -> "ISIL"
-        for candidate in (bare, bare.upper() if len(bare) >= 3 and bare.isalpha() else None):
-            if candidate and candidate in self.acronyms:  # "IS militants": the head word makes even "IS" safe
-                return ActorMention(start, m.end(), text, self.entries[self.acronyms[candidate]])
-        hit = self.aliases.get(key) or self.aliases.get(fold(bare))
-        if hit is not None:
-            name, subunit = hit
-            return ActorMention(start, m.end(), text, self.entries[name], subunit=subunit)
+        named = self._known_group(group)
+        if named is None and len(key.split()) > 1 and _LABEL_GROUP.search(key.split()[0]):
+            # "Takfiri ISIS terrorists": a partisan adjective before a name the registry knows; the name decides
+            named = self._known_group(group.split(None, 1)[1])
+        if named is not None:
+            entry, subunit = named
+            return ActorMention(start, m.end(), text, entry, subunit=subunit)
         if _LABEL_GROUP.search(key):
             return ActorMention(start, m.end(), text, ActorEntry(name=text, inter=2, label=True))
         return ActorMention(start, m.end(), text, ActorEntry(name=group, inter=2))
+
+    def _known_group(self, group: str) -> tuple[ActorEntry, str | None] | None:
+        """The registry's entry (and subunit) for a group's name as written: an acronym ("IS", "ISILs" -> ISIL) or an alias."""
+        bare = group[:-1] if group.endswith("s") and group[:-1].isupper() else group  # "ISILs" -> "ISIL"
+        for candidate in (bare, bare.upper() if len(bare) >= 3 and bare.isalpha() else None):
+            if candidate and candidate in self.acronyms:  # "IS militants": the head word makes even "IS" safe
+                return self.entries[self.acronyms[candidate]], None
+        hit = self.aliases.get(fold(group)) or self.aliases.get(fold(bare))
+        if hit is not None:
+            return self.entries[hit[0]], hit[1]
+        return None
 
     def _coordinated(self, original: str, folded: str, start: int, end: int) -> list[ActorMention]:
         """ "Garre and Degodia militias": the word before "and" with the matched name's head is an actor too, when
