@@ -40,7 +40,7 @@ def test_at_80_columns_events_and_places_are_cards_with_whole_words(run_cli):
     out = proc.stdout.decode()
     assert max(len(line) for line in out.splitlines()) <= 80
     flat = " ".join(out.split())
-    assert "Events (2)" in flat and "evidence “BEIRUT, March 10 (Meridian Wire) - Government artillery shelled the town" in flat
+    assert "Events (1)" in flat and "evidence “BEIRUT, March 10 (Meridian Wire) - Government artillery shelled the town" in flat
     assert "at least 7 killed civilians, per Syrian Observatory for Human Rights, reported: “killing at least 7 civilians”" in flat
     assert "“Kafr Nabl” → Kafranbel [town, precision 1]" in flat
     assert "│ … │" not in out  # no column squeezed to an ellipsis

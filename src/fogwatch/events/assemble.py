@@ -335,7 +335,17 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
         return replace(actor, name=f"{m['base']} ({here})", reason=f"{actor.reason}; {why}" if actor.reason else why)
 
     a1, a2 = fix(event.actor1), fix(event.actor2)
+    if _restated(a1, a2):
+        a2 = None  # "government security forces (SNA)": once the acronym's sense is known, one actor named twice
     return event if (a1, a2) == (event.actor1, event.actor2) else replace(event, actor1=a1, actor2=a2)
+
+
+def _restated(a1: Actor | None, a2: Actor | None) -> bool:
+    """Whether the second side is the first one named again in brackets right after it: the same actor and unit."""
+    return (
+        a1 is not None and a2 is not None and (a1.name, a1.subunit) == (a2.name, a2.subunit)
+        and a1.span is not None and a2.span is not None and 0 <= a2.span.start - a1.span.end <= 3
+    )
 
 
 _RIOTS = ("Mob violence", "Violent demonstration")
