@@ -673,6 +673,10 @@ def _news_triggers(ctx: DocContext, s: Sentence) -> list[Trigger]:
     """The sentence's triggers, or none when it cannot report this report's news."""
     folded, text = ctx.folded, ctx.text
     triggers = find_triggers(folded, s.start, s.end, text, ctx.lexicon)
+    labels = [t for t in triggers if _LABEL_PREFIX.fullmatch(folded, s.start, t.start) and folded.startswith(":", t.end)]
+    if labels and len(labels) < len(triggers):
+        # "Looting: On 14 July, militants looted shops": a heading's word names the kind, the sentence tells the act
+        triggers = [t for t in triggers if t not in labels]
     if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
         return []
     if _WAR_TOLL.search(folded, s.start, s.end) or _is_cumulative_toll(folded[s.start : s.end]):
@@ -706,7 +710,10 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             continue  # "the town has been shelled repeatedly since the ceasefire": background, not one event
         if all(t.text in ctx.lexicon.weak_triggers for t in trigs if t.kind != "none"):
             figures_here = any(c_start <= c.start + s.start < c_end for c in sc.counts)
-            dated = any(c_start <= m.start() < c_end for m in sentence_dates)
+            # a date in the clause, or one fronting the sentence before a specific act ("On 23 October, X and Y held
+            # talks and reached an agreement": the date governs every clause after it)
+            dated = any(c_start <= m.start() < c_end or tier >= 3 and m.start() < c_start and m.start() - s.start < _FRONTED
+                        and not _SPAN_DATE.match(m.group(0)) for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
             if not (figures_here or dated or targeted or any(_verb_use(ctx, sc, t) for t in trigs)):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
@@ -726,6 +733,11 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
     return made
+
+
+_LABEL_PREFIX = re.compile(r"\W*(?:[a-z]+\s+){0,2}")  # up to two words before a trigger that ends a heading ("Property destruction:")
+_SPAN_DATE = re.compile(r"(?:since|from|between|until|throughout|over)\b")  # a period, not the day of one act
+_FRONTED = 40  # characters from a sentence's start where its date fronts it ("On 23 October 2025, ...")
 
 
 def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
