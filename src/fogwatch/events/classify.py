@@ -162,6 +162,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
             continue
         if t.text in ("mines", "mine") and not re.search(r"(?:land|anti|explod|blast|planted|laid|killed|emplaced|went off|detonat|ground|wounded|hit a)", before + after[:30]):
             continue
+        if _STRIKE_DAY.search(t.text) and _DURING.search(before):
+            continue  # "during the ongoing nationwide blockade, rioters set fire to a bus": the day's context, not the act
         if t.text in _AIRCRAFT and re.search(r"(?:shot down|downed|intercept)", before + after[:20]):
             continue  # "shot down a government helicopter": the aircraft is the target, not the weapon
         out.append(t)
@@ -177,6 +179,11 @@ def _is_source(folded: str, t: Trigger) -> bool:
     """Whether a trigger names who reports the event: "the air force said", "according to the air force"."""
     return bool(_ACCORDING_BEFORE.search(folded, max(0, t.start - 24), t.start) or (
         _SOURCE_BEFORE.search(folded, max(0, t.start - 5), t.start) and _SOURCE_AFTER.match(folded, t.end)))
+
+
+# A general strike or blockade named as the time of another act ("during the hartal hours", "amid the blockade")
+_STRIKE_DAY = re.compile(r"hartal|blockade")
+_DURING = re.compile(r"\b(?:during|amid|amidst|throughout|ahead of|before|after|on the (?:\w+ )?day of)\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,3}$")
 
 
 # What a protest is for or against: after "demonstrated" it makes the word a protest ("demonstrated the headquarters demanding pensions").
