@@ -735,6 +735,7 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
     return made
 
 
+_SUBJECT_WINDOW = 80  # characters before a verb trigger where its actor is read
 _LABEL_PREFIX = re.compile(r"\W*(?:[a-z]+\s+){0,2}")  # up to two words before a trigger that ends a heading ("Property destruction:")
 _SPAN_DATE = re.compile(r"(?:since|from|between|until|throughout|over)\b")  # a period, not the day of one act
 _FRONTED = 40  # characters from a sentence's start where its date fronts it ("On 23 October 2025, ...")
@@ -753,7 +754,9 @@ def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
     word = after.group(1) if after is not None else ""
     if not word or lex.cue("noun_use").fullmatch(word) or word.endswith("ed") and not lex.cue("adjective_participles").fullmatch(word):
         return False  # "the terrorist attack in ...", "militant attacks caused damage": a noun
-    return any(re.fullmatch(r"\s+", folded[m.end + offset : t.start]) for m in sc.named if m.end + offset < t.start)
+    # the actor must end right before the trigger: the registry reads only the words before it
+    lo = max(offset, t.start - _SUBJECT_WINDOW)
+    return any(re.fullmatch(r"\s+", folded[lo + m.end : t.start]) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start]))
 
 
 # Between a protest's demand and a later trigger: a new clause of its own, not the demand's object. (Within one clause
