@@ -374,7 +374,7 @@ class ActorRegistry:
     def _coordinated(self, original: str, folded: str, start: int, end: int) -> list[ActorMention]:
         """ "Garre and Degodia militias": the word before "and" with the matched name's head is an actor too, when
         the registry has that name ("Garre militias")."""
-        first, _, head = folded[start:end].partition(" ")
+        head = folded[start:end].partition(" ")[2]
         m = _COORDINATED_BEFORE.search(folded, max(0, start - 40), start) if head else None
         if m is None:
             return []
@@ -448,8 +448,12 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+# "Garre and Degodia militias": the first of two names that share the head after the second
 _COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+(?:and|&|or)\s+$")
+
+
 def _spaced(cue: str) -> str:
+    """A country cue with its spaces and hyphens as one space: "Jubo-League" and "Jubo League" meet."""
     return re.sub(r"[ \-]+", " ", cue)
 
 
