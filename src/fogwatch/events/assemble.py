@@ -624,7 +624,7 @@ class _SentenceCtx:
         self.clauses = [(a + s.start, b + s.start) for a, b in clause_bounds(self.sent_f)]
         self.hypothetical = bool(re.match(r"\W*(?:if|unless|should)\b", self.sent_f))
         self.casualty_only = all(t.text in _CASUALTY_ONLY for t in triggers)
-        self.lexicon, self.registry = ctx.lexicon, ctx.registry
+        self.lexicon = ctx.lexicon
 
     @cached_property
     def counts(self) -> list:
@@ -634,11 +634,6 @@ class _SentenceCtx:
     @cached_property
     def attributions(self) -> list[Attribution]:
         return find_attributions(self.sent_o, self.sent_f)
-
-    @cached_property
-    def named(self) -> list[ActorMention]:
-        """Every actor the registry finds in the sentence (offsets in the sentence)."""
-        return self.registry.find(self.sent_o, self.sent_f)
 
 
 def _sentence_drafts(ctx: DocContext, sentences: list[Sentence], index: int, s: Sentence, earlier: list[_Draft]) -> tuple[list[_Draft], list[Claim]]:
@@ -925,7 +920,7 @@ def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int,
 def _actor_mentions(ctx: DocContext, sc: _SentenceCtx) -> list:
     """Actors named in the sentence, less the claimants' names and the denied participants."""
     sent_o, sent_f, attributions = sc.sent_o, sc.sent_f, sc.attributions
-    mentions = sc.named
+    mentions = ctx.registry.find(sent_o, sent_f)
     # a source word ("the ministry said"), or any speaker after the sentence's first trigger ("..., police said"):
     # who reports it, not a side (a speaker before the act, "Police said they arrested five", may be its side)
     first = min((t.start for t in sc.triggers), default=sc.s.end) - sc.s.start
