@@ -144,3 +144,14 @@ def test_kurdish_is_a_people_of_several_countries_not_iraq(geoparse):
     places = geoparse("A car bomb exploded in a market in Azaz on Tuesday; officials blamed Kurdish militants.")
     assert next(p for p in places if p.text == "Azaz").country_code == "SY"
     assert not any(p.text == "Kurdish" for p in places)
+
+
+def test_a_city_of_millions_votes_for_its_own_country_not_for_a_namesake_village_abroad(geoparse):
+    # "Dhaka" (millions, Bangladesh) beside a small "Dhaka" in India: its vote goes to Bangladesh, so a local
+    # name the gazetteer lacks ("Mohakhali") is not taken for a namesake in India, and the city needs no other
+    # support (a college's name that is another name of a town in India is no evidence against it)
+    places = _by_text(geoparse("Students staged a sit-in on Sunday at Mohakhali in Dhaka city, demanding exam reforms."))
+    assert places["Dhaka"].country_code == "BD"
+    assert all(p.country_code in (None, "BD") for p in places.values())
+    places = _by_text(geoparse("Students of Jagannath college marched in Dhaka on Monday."))
+    assert places["Dhaka"].country_code == "BD"

@@ -45,6 +45,10 @@ W_POPULATION = 0.7
 W_FOCUS = 0.5
 # The country a feed covers, given by the analyst: a vote as strong as the country named once in the text.
 W_FEED_COUNTRY = 2.0
+# A name whose biggest reading is a city of this many inhabitants, this many times bigger than every namesake
+# abroad, gives its whole 0.3 share of a vote to that city's country.
+DOMINANT_POPULATION = 1_000_000
+DOMINANT_RATIO = 50
 # A country named as a border ("near the border with Mali") says where a place is beside, not which country it is in.
 _BORDER_WITH = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$|\bbordering\s+(?:the\s+)?$", re.I)
 W_LOCAL_ADMIN = 0.7
@@ -123,6 +127,8 @@ class FocusVotes:
             ccs = {c.entry.country_code for c in m.candidates}
             if len(ccs) == 1:
                 votes[next(iter(ccs)) or ""] += 1.0
+            elif (big := _dominant_country(m.candidates)) is not None:
+                votes[big] += 0.3  # "Dhaka": the city of millions, not the village of that name abroad
             else:
                 weights = sum(_pop_prior(c.entry.population) for c in m.candidates) or 1.0
                 for c in m.candidates:
@@ -152,6 +158,19 @@ class FocusVotes:
         result = {cc: v / top for cc, v in positive.items()} if top else {}
         self._cache[exclude_key] = result
         return result
+
+
+def _dominant_country(candidates: Sequence[Candidate]) -> str | None:
+    """The country of a name's big city when it dwarfs every namesake abroad (a town of DOMINANT_POPULATION
+    inhabitants and DOMINANT_RATIO times the largest namesake of any other country), else None."""
+    towns = [c.entry for c in candidates if c.primary and c.entry.feature == "town"]
+    if not towns:
+        return None
+    city = max(towns, key=lambda e: e.population)
+    rest = max((c.entry.population for c in candidates if c.entry.country_code != city.country_code), default=0)
+    if city.population >= DOMINANT_POPULATION and city.population >= DOMINANT_RATIO * max(rest, 1):
+        return city.country_code
+    return None
 
 
 def focus_countries(recognition: Recognition, outlet_hint: str | None = None, feed_country: str | None = None) -> dict[str, float]:
@@ -521,7 +540,9 @@ def resolve(
         if not choice.primary and elsewhere < 0.1 and own_focus and not ctx_ok:
             continue  # "Assad" is an alternate name of a village abroad, and a person here
         only_in = m.cue == "locative" and not (ctx_ok or m.admin_suffix or m.part)
-        if (not supported or only_in) and elsewhere < 0.1 and own_focus and confidence < 0.5:
+        # "in Dhaka": a city of millions beside small namesakes abroad needs no other support
+        dominant = choice.primary and not m.weak and _dominant_country(m.candidates) == e.country_code
+        if (not supported or only_in) and elsewhere < 0.1 and own_focus and confidence < 0.5 and not dominant:
             continue  # "in the Zawiyah …" of a Syrian report is not a Libyan town at 0.45
         places.append(_place(m, choice, confidence, gazetteer, resolved_towns))
     places += [p for r in recognition.roles if (p := _role_place(r, text, gazetteer)) is not None]
