@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from fogwatch.errors import UsageError
@@ -148,6 +150,26 @@ def test_state_forces_get_the_era_and_the_rules_unit_and_sides_can_swap():
     text, e = event(Actor("Al Shabaab", "Al Shabaab", 2), nisa, country="SO", date="2025-06-01", sub="Armed clash")
     same = ActorKinds((Stub({"named": 0.9}), Stub({"military": 0.9}))).apply(e, text, r, "SO")
     assert same is e
+
+
+def test_rioters_the_model_makes_riot_and_a_riot_keeps_its_type():
+    r = registry()
+    prot = Actor("Protesters (Kenya)", "students", 6)
+    text, e = event(prot, None, sub="Protest with intervention")
+    got = ActorKinds((Stub({"rioters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")
+    assert got.actor1.name == "Rioters (Kenya)"
+    assert (got.event_type, got.sub_event_type) == ("Riots", "Violent demonstration")
+    assert got.type_reason == "model (the actor kinds' rioters; typed: Protest with intervention)"
+    # a riot the typer read stays the riot it read (a mob's violence is no violent demonstration)
+    text, e = event(prot, None, sub="Mob violence")
+    e = replace(e, event_type="Riots")
+    got = ActorKinds((Stub({"rioters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")
+    assert (got.sub_event_type, got.type_reason) == ("Mob violence", "rules")
+    # protesters the model keeps leave the protest a protest; and below the bar nothing changes
+    text, e = event(Actor("KNUT", "KNUT union", 3), None)
+    assert ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE").sub_event_type == "Peaceful protest"
+    text, e = event(prot, None, sub="Protest with intervention")
+    assert ActorKinds((Stub({"rioters": 0.5, "protesters": 0.5}), Stub({"none": 0.9}))).apply(e, text, r, "KE") is e
 
 
 def test_no_model_leaves_the_rules():
