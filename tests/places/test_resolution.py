@@ -1,6 +1,7 @@
 """Recognition and resolution on sentences written for these tests."""
 
 from fogwatch.places.gazetteer import haversine_km
+from fogwatch.places.keys import name_key
 
 
 def _by_text(places):
@@ -155,3 +156,14 @@ def test_a_city_of_millions_votes_for_its_own_country_not_for_a_namesake_village
     assert all(p.country_code in (None, "BD") for p in places.values())
     places = _by_text(geoparse("Students of Jagannath college marched in Dhaka on Monday."))
     assert places["Dhaka"].country_code == "BD"
+
+
+def test_places_acled_coded_that_cities500_lacks_are_towns_of_their_country(gazetteer, geoparse):
+    # acled_places.tsv (scripts/make_acled_places.py): a quarter of Mombasa and one of Mogadishu, no GeoNames id
+    likoni = [c.entry for c in gazetteer.lookup(name_key("Likoni"))]
+    assert [(e.country_code, e.feature, e.geonameid) for e in likoni] == [("KE", "town", None)]
+    assert haversine_km(likoni[0].latitude, likoni[0].longitude, -4.09, 39.65) < 15
+    places = _by_text(geoparse("A crowd beat a suspected thief to death in Likoni on Sunday."))
+    assert places["Likoni"].country_code == "KE" and places["Likoni"].geonameid is None
+    places = _by_text(geoparse("Gunmen shot dead a trader in Mogadishu's Yaqshid district on Friday."))
+    assert places["Yaqshid district"].country_code == "SO"

