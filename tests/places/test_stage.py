@@ -82,7 +82,9 @@ def test_long_document_stays_linear():
 FEED_CASES = [
     # (text, feed country, place kept: (text, country) or None)
     ("Teachers marched in Kisii on Monday to demand unpaid wages.", "KE", ("Kisii", "KE")),
-    ("Residents blocked the main road at Tigania to protest a construction delay.", "KE", None),  # only a namesake abroad
+    # the Kenyan Tigania (acled_places.tsv), not its namesake in Romania
+    ("Residents blocked the main road at Tigania to protest a construction delay.", "KE", ("Tigania", "KE")),
+    ("Residents blocked the main road at Bistrita to protest a construction delay.", "KE", None),  # only a town abroad
     ("Police dispersed a crowd in Mogadishu with tear gas.", "KE", ("Mogadishu", "SO")),  # a city abroad stays
     ("Shells hit Saraqib in Idlib province on Monday.", "KE", ("Saraqib", "SY")),  # the text's own context wins
 ]
