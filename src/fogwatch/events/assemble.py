@@ -190,8 +190,19 @@ class DocContext:
         """(document offset, mention) of every named group in the report, in order: what a partisan label may designate."""
         out: list[tuple[int, ActorMention]] = []
         for s in self.doc.sentences:
-            out.extend((s.start + m.start, m) for m in self.registry.find(self.text[s.start : s.end], self.folded[s.start : s.end])
-                       if _named_group(m.entry))
+            out.extend((s.start + m.start, m) for m in self.named_groups(s.start, s.end))
+        return out
+
+    def named_groups(self, start: int, end: int) -> list[ActorMention]:
+        """The named groups of ``text[start:end]`` (offsets relative to ``start``); an acronym of several actors names
+        the one of the report's country ("SNA" in Somalia: its army, no group)."""
+        out = []
+        for m in self.registry.find(self.text[start:end], self.folded[start:end]):
+            sense = self.registry.acronym_sense(m.text, self.country) if self.country and m.text in self.registry.acronym_senses else None
+            if sense is not None and sense != m.entry.name:
+                m = ActorMention(m.start, m.end, m.text, self.registry.entries[sense], subunit=m.subunit)
+            if _named_group(m.entry):
+                out.append(m)
         return out
 
     def _names_a_group(self, place) -> bool:
@@ -1386,7 +1397,7 @@ def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: 
     if not m.entry.label:
         return m
     banned = other.entry.name if other is not None else None
-    here = [x for x in ctx.registry.find(ctx.text[s.start : s.end], ctx.folded[s.start : s.end]) if _named_group(x.entry) and x.entry.name != banned]
+    here = [x for x in ctx.named_groups(s.start, s.end) if x.entry.name != banned]
     if here:
         pick = min(here, key=lambda x: abs(x.start - m.start))
         return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
