@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from fogwatch.errors import UsageError
-from fogwatch.events.actor_kinds import ActorKinds, kind_of
+from fogwatch.events.actor_kinds import ActorKinds, kind_of, rioters_riot
 from fogwatch.events.actors import acled_name, load_registry
 from fogwatch.events.model import Actor, Event, EventDate, Location
 from fogwatch.records import Span
@@ -152,22 +150,29 @@ def test_state_forces_get_the_era_and_the_rules_unit_and_sides_can_swap():
     assert same is e
 
 
-def test_rioters_the_model_makes_riot_and_a_riot_keeps_its_type():
+def test_rioters_riot_whoever_made_them():
     r = registry()
     prot = Actor("Protesters (Kenya)", "students", 6)
     text, e = event(prot, None, sub="Protest with intervention")
-    got = ActorKinds((Stub({"rioters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")
+    got = rioters_riot(ActorKinds((Stub({"rioters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE"))
     assert got.actor1.name == "Rioters (Kenya)"
     assert (got.event_type, got.sub_event_type) == ("Riots", "Violent demonstration")
-    assert got.type_reason == "model (the actor kinds' rioters; typed: Protest with intervention)"
-    # a riot the typer read stays the riot it read (a mob's violence is no violent demonstration)
-    text, e = event(prot, None, sub="Mob violence")
-    e = replace(e, event_type="Riots")
-    got = ActorKinds((Stub({"rioters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")
-    assert (got.sub_event_type, got.type_reason) == ("Mob violence", "rules")
+    assert got.type_reason == "rules (the actor kinds' rioters riot; typed: Protest with intervention)"
+    # the rules' rioters looting or fighting: mob violence
+    mob = Actor("Rioters (Kenya)", "a mob", 5)
+    for sub in ("Looting/property destruction", "Armed clash", "Attack"):
+        text, e = event(mob, None, sub=sub)
+        got = rioters_riot(e)
+        assert (got.event_type, got.sub_event_type) == ("Riots", "Mob violence"), sub
+        assert got.type_reason == f"rules (the rules' rioters riot; typed: {sub})"
+    # a riot stays the riot it is; sexual violence, abduction, protesters' protests and a second side's rioters stand
+    for a1, a2, sub in ((mob, None, "Mob violence"), (mob, None, "Sexual violence"), (mob, None, "Abduction/forced disappearance"),
+                        (prot, None, "Peaceful protest"), (Actor("Police Forces of Kenya (2013-)", "police", 1), mob, "Attack")):
+        text, e = event(a1, a2, sub=sub)
+        assert rioters_riot(e) is e, sub
     # protesters the model keeps leave the protest a protest; and below the bar nothing changes
     text, e = event(Actor("KNUT", "KNUT union", 3), None)
-    assert ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE").sub_event_type == "Peaceful protest"
+    assert rioters_riot(ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")).sub_event_type == "Peaceful protest"
     text, e = event(prot, None, sub="Protest with intervention")
     assert ActorKinds((Stub({"rioters": 0.5, "protesters": 0.5}), Stub({"none": 0.9}))).apply(e, text, r, "KE") is e
 
