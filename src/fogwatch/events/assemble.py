@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import PROTESTER_VIOLENCE, Trigger, clause_bounds, combine, find_triggers
+from fogwatch.events.classify import LOOTING, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -708,7 +708,9 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
         if not typed:
             continue
         sub, trig = typed[0]
-        tier = max(t.tier for t in trigs if t.kind not in ("none",)) if any(t.kind != "none" for t in trigs) else 1
+        # (a theft the clause's violence took in: its tactic word no longer ranks the clause)
+        ranked = [t for t in trigs if t.kind != "none" and not (t.kind == LOOTING and sub != LOOTING)]
+        tier = max(t.tier for t in ranked) if ranked else 1
         if sub in _PROTEST_TYPES + _RIOT_TYPES:
             tier = 3
         if _EVENT_NEGATION.search(folded[max(c_start, trig.start - 40) : trig.start]):
@@ -739,7 +741,22 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
         if made and made[-1].sub == sub:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
-    return made
+    return _theft_in_violence(ctx, sc, made)
+
+
+def _theft_in_violence(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft]) -> list[_Draft]:
+    """A looting clause beside a riot, or beside violence that hurt people, in one sentence is part of it ("a mob
+    looted shops and torched a lorry", "an armed gang shot dead a priest ..., and stole donations"): its clause
+    becomes that event's evidence."""
+    if not any(d.sub == LOOTING for d in made):
+        return made
+    violent = next((d for d in made if d.sub in _RIOT_TYPES), None)
+    if violent is None and ctx.lexicon.cue("casualty").search(ctx.folded, sc.s.start, sc.s.end):
+        violent = next((d for d in made if d.sub in VIOLENCE_OVER_LOOTING), None)
+    if violent is None:
+        return made
+    violent.evidence.extend(Span(*d.clause) for d in made if d.sub == LOOTING)
+    return [d for d in made if d.sub != LOOTING]
 
 
 _SUBJECT_WINDOW = 80  # characters before a verb trigger where its actor is read

@@ -56,6 +56,10 @@ PRECEDENCE: tuple[str, ...] = (
     "Other",
 )
 _RANK = {s: i for i, s in enumerate(PRECEDENCE)}
+LOOTING = "Looting/property destruction"
+# Violence against people that a theft or destruction in the same clause is part of, when people were hurt (ACLED's
+# looting is property taken or destroyed where no other event type applies; an arson attack that hurt nobody stays one).
+VIOLENCE_OVER_LOOTING = frozenset({"Attack", "Armed clash", "Mob violence", "Sexual violence", "Abduction/forced disappearance"})
 
 _TERRITORY_OBJECT = re.compile(
     r"^(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ \d+))?"
@@ -342,6 +346,9 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
         return [change] + [o for o in out if o is not change]
     if not out:
         return []
+    if any(sub == LOOTING for sub, _ in out) and any(sub in VIOLENCE_OVER_LOOTING for sub, _ in out) and lex.cue("casualty").search(clause):
+        # "killed four herders and stole their cattle": ACLED codes the violence; the theft is part of it
+        out = [o for o in out if o[0] != LOOTING]
     best_tier = max(_tier(sub, t) for sub, t in out)
     top = [(sub, t) for sub, t in out if _tier(sub, t) == best_tier]
     top.sort(key=lambda st: _RANK[st[0]])

@@ -374,7 +374,11 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
                 # headline style "16 killed" must not be an active verb with an object ("attacks killed 4")
                 if j == 0 or toks[j - 1][2] in _AUX or j <= 1 or word in ("dead", "deaths", "fatalities", "injuries", "missing", "homeless", "refugees"):
                     nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
-                    if word in ("killed", "injured", "wounded", "captured", "destroyed") and j == 0 and (nxt[:1].isdigit() or nxt in ("the", "a", "an", "his", "her", "their", "its", "two", "three")):
+                    # "... killed the driver", "four men shot dead a priest": an active verb, the figure counts its agents
+                    if word in ("killed", "injured", "wounded", "captured", "destroyed", "dead") and j == 0 and (
+                        nxt[:1].isdigit() or nxt in ("the", "a", "an", "his", "her", "their", "its", "two", "three")
+                        or _OBJECT_AFTER.match(folded, te)  # the object may open the next figure ("killed a priest")
+                    ):
                         break
                     found = (kind, te)
                     break
@@ -396,7 +400,8 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
         if found and event_subject and found[0] != "killed":
             continue
         # "killing 7 civilians and 3 soldiers": a figure coordinated with the previous count shares its verb
-        if not found and not event_subject and subject and subject_span and counts and head not in _THING_HEADS:
+        if not found and not event_subject and subject and subject_span and counts and not any(t[2] in _THING_HEADS for t in subject_toks):
+            # (not "3 herdsmen were killed and 100 camels stolen": animals and things are no dead)
             prev = counts[-1]
             if prev.quantity in ("killed", "injured", "captured", "missing") and prev.end <= fig.start and _COORDINATED.match(folded, prev.end, fig.start):
                 counts.append(Count(fig, prev.quantity, subject, subject_span, fig.start, subject_span[1]))
