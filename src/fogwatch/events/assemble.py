@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import LOOTING, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, find_triggers
+from fogwatch.events.classify import LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, engages, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -741,7 +741,18 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
         if made and made[-1].sub == sub:
             continue
         made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
-    return _theft_in_violence(ctx, sc, made)
+    return _explosive_opens_clash(ctx, _theft_in_violence(ctx, sc, made))
+
+
+def _explosive_opens_clash(ctx: DocContext, made: list[_Draft]) -> list[_Draft]:
+    """A grenade or bomb clause beside a fight the sentence names ("the militants threw a grenade at the checkpoint
+    and engaged the soldiers in a gun battle") opened that fight: its clause becomes the clash's evidence."""
+    clash = next((d for d in made if d.sub == "Armed clash" and engages(d.trigger, ctx.folded)), None)
+    if clash is None or not any(d.sub in OPENING_EXPLOSIVES for d in made):
+        return made
+    clash.evidence.extend(Span(*d.clause) for d in made if d.sub in OPENING_EXPLOSIVES)
+    clash.tier = max([clash.tier] + [d.tier for d in made if d.sub in OPENING_EXPLOSIVES])
+    return [d for d in made if d.sub not in OPENING_EXPLOSIVES]
 
 
 def _theft_in_violence(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft]) -> list[_Draft]:

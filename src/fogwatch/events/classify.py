@@ -57,6 +57,9 @@ PRECEDENCE: tuple[str, ...] = (
 )
 _RANK = {s: i for i, s in enumerate(PRECEDENCE)}
 LOOTING = "Looting/property destruction"
+# A grenade or a bomb that opens a fight the clause names: the fight is the event.
+OPENING_EXPLOSIVES = frozenset({"Grenade", "Remote explosive/landmine/IED"})
+ENGAGED = re.compile(r"(?:armed )?clash|engag|exchang\w* (?:of )?(?:gun)?fire|fire ?fight|gun ?fight|gun ?battle|shoot-?out", re.I)
 # Violence against people that a theft or destruction in the same clause is part of, when people were hurt (ACLED's
 # looting is property taken or destroyed where no other event type applies; an arson attack that hurt nobody stays one).
 VIOLENCE_OVER_LOOTING = frozenset({"Attack", "Armed clash", "Mob violence", "Sexual violence", "Abduction/forced disappearance"})
@@ -349,6 +352,10 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
     if any(sub == LOOTING for sub, _ in out) and any(sub in VIOLENCE_OVER_LOOTING for sub, _ in out) and lex.cue("casualty").search(clause):
         # "killed four herders and stole their cattle": ACLED codes the violence; the theft is part of it
         out = [o for o in out if o[0] != LOOTING]
+    if any(sub == "Armed clash" and engages(t, clause, offset) for sub, t in out) and any(sub in OPENING_EXPLOSIVES for sub, _ in out):
+        # "engaged them in an armed clash after the militants threw a hand grenade": the fight is the event, the
+        # grenade or bomb opened it (ACLED codes the clash)
+        out = [o for o in out if o[0] not in OPENING_EXPLOSIVES]
     best_tier = max(_tier(sub, t) for sub, t in out)
     top = [(sub, t) for sub, t in out if _tier(sub, t) == best_tier]
     top.sort(key=lambda st: _RANK[st[0]])
@@ -364,6 +371,16 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
 # Where a protest's demand ends: a new clause ("..., demanding pay, and threw stones at the police").
 _GRIEVANCE_END = re.compile(r"[;:]|\.\s|,\s+and\b|\b(?:but|while|when|where|whereupon|as|who|which|then|before|after|until)\b")
 _GRIEVANCE_MAX = 100  # characters: a demand is a phrase, not the rest of a long sentence
+
+
+_CONTEXT_BEFORE = re.compile(r"\b(?:during|amid|amidst|in the course of)\s+(?:[\w'\-]+\s+){0,3}$")
+
+
+def engages(t: Trigger, text: str, offset: int = 0) -> bool:
+    """Whether an armed-clash trigger reports the fight itself ("clashed with", "engaged them in an armed clash"), not
+    the time of another act ("grenades were hurled during Friday's armed clashes"); ``text`` starts at ``offset``."""
+    at = t.start - offset
+    return bool(ENGAGED.match(t.text)) and not _CONTEXT_BEFORE.search(text[max(0, at - 60) : at])
 
 
 def _without_grievance(clause: str, anchor: int, triggers: list[Trigger], offset: int, lex: Lexicon) -> tuple[str, set[str]]:
