@@ -272,14 +272,18 @@ def is_unnamed(name: str | None, country: str | None = None) -> bool:
     return kind_of(name, country) in _UNNAMED
 
 
-# "responsibility was claimed by the group"
-_CLAIMED_BY = re.compile(r"\b(?:responsibility|the attack)\s+(?:was|has been|had been)\s+claimed\s+by\s+")
+# "responsibility was claimed by the group"; suspicion names the author as ACLED codes it: "blamed on X", "believed to
+# be X" (the group after), "X suspected.", "X are suspected of the attack" (the group before)
+_CLAIMED_BY = re.compile(r"\b(?:responsibility|the attack)\s+(?:was|has been|had been)\s+claimed\s+by\s+"
+                         r"|\b(?:blamed on|attributed to|(?:suspected|believed) to (?:be|have been))\s+(?:the\s+)?", re.I)
+_SUSPECTED = re.compile(r"\b(?:(?:is|are|was|were)\s+)?suspected(?=\s*(?:[.;]|$|,?\s+(?:as|of|in|behind|for)\b))", re.I)
 _CLAIMANT_BEFORE = 60  # characters before the verb where its subject (the group) is named
 
 
 def claimed_by(event: Event, document: str, registry: ActorRegistry, country: str | None) -> Event:
-    """``event`` with its first side the group that claims the act, when the rules found no named one (an
-    unidentified group, or none): ACLED attributes a claimed attack to its claimant. The claim is read in the
+    """``event`` with its first side the group that claims the act, or that the report suspects or blames, when the
+    rules found no named one (an unidentified group, or none): ACLED attributes a claimed attack to its claimant
+    and a suspected one to the suspect. The claim is read in the
     event's sentence and what follows it in its paragraph (up to :data:`_AFTER` characters); the group is a
     registered armed group (inter 2-4) named just before the claim's verb or after "claimed by", not the other
     side. The actor's ``reason`` quotes the claim."""
@@ -294,18 +298,19 @@ def claimed_by(event: Event, document: str, registry: ActorRegistry, country: st
     other = event.actor2.name if event.actor2 is not None else None
     year = int(event.date.date[:4]) if event.date.date else None
     # (where the group may be named, start and end; the claim's verb, start and end; the group is the last one named)
-    windows = [(max(sentence.start, m.start() - _CLAIMANT_BEFORE), m.start(), m.start(), m.end(), True)
-               for m in _CLAIM_VERB.finditer(document, sentence.start, hi)]
-    windows += [(m.end(), min(hi, m.end() + _CLAIMANT_BEFORE), m.start(), m.end(), False)
+    # (... and whether the words claim the act rather than suspect someone of it)
+    windows = [(max(sentence.start, m.start() - _CLAIMANT_BEFORE), m.start(), m.start(), m.end(), True, verb is _CLAIM_VERB)
+               for verb in (_CLAIM_VERB, _SUSPECTED) for m in verb.finditer(document, sentence.start, hi)]
+    windows += [(m.end(), min(hi, m.end() + _CLAIMANT_BEFORE), m.start(), m.end(), False, "claim" in m.group(0).lower())
                 for m in _CLAIMED_BY.finditer(document, sentence.start, hi)]
-    for lo, up, verb_start, verb_end, closest_last in windows:
+    for lo, up, verb_start, verb_end, closest_last, claims in windows:
         found = [m for m in registry.find(document[lo:up]) if _registered_group(registry, m, {other})]
         if found:
             m = max(found, key=lambda x: x.start) if closest_last else min(found, key=lambda x: x.start)
             named = registry.resolve(m, iso, year, lo, iso)
             claim = document[min(lo + m.start, verb_start):max(lo + m.end, verb_end)]
             return replace(event, actor1=Actor(named.name, named.text, named.inter, named.subunit, named.span,
-                                               f"claimed the act ('{claim[:80]}'); rules: {a1.name if a1 else 'none'}"))
+                                               f"{'claimed' if claims else 'suspected of'} the act ('{claim[:80]}'); rules: {a1.name if a1 else 'none'}"))
     return event
 
 
