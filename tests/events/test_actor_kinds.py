@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fogwatch.errors import UsageError
-from fogwatch.events.actor_kinds import ActorKinds, kind_of, rioters_riot
+from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, kind_of, rioters_riot
 from fogwatch.events.actors import acled_name, load_registry
 from fogwatch.events.model import Actor, Event, EventDate, Location
 from fogwatch.records import Span
@@ -175,6 +175,25 @@ def test_rioters_riot_whoever_made_them():
     assert rioters_riot(ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")).sub_event_type == "Peaceful protest"
     text, e = event(prot, None, sub="Protest with intervention")
     assert ActorKinds((Stub({"rioters": 0.5, "protesters": 0.5}), Stub({"none": 0.9}))).apply(e, text, r, "KE") is e
+
+
+def test_the_second_side_makes_an_attack_or_an_armed_clash():
+    gunmen = Actor("Unidentified Armed Group (Kenya)", "gunmen", 3)
+    for a2, sub, want in (
+        (Actor("Civilians (Kenya)", "traders", 7), "Armed clash", ("Violence against civilians", "Attack")),
+        (Actor("Police Forces of Kenya (2013-)", "police", 1), "Attack", ("Battles", "Armed clash")),
+        (Actor("Al Shabaab", "Al Shabaab", 2), "Attack", ("Battles", "Armed clash")),
+    ):
+        text, e = event(gunmen, a2, sub=sub)
+        got = attack_or_clash(e)
+        assert (got.event_type, got.sub_event_type) == want, a2.name
+        assert got.type_reason == f"rules (the second side, {a2.name}, makes it: typed {sub})"
+    # as typed: civilians attacked, forces fighting, no second side, or rioters, protesters or civilians as the first
+    for a1, a2, sub in ((gunmen, Actor("Civilians (Kenya)", "traders", 7), "Attack"),
+                        (gunmen, Actor("Police Forces of Kenya (2013-)", "police", 1), "Armed clash"),
+                        (gunmen, None, "Attack"), (Actor("Rioters (Kenya)", "a mob", 5), Actor("Police Forces of Kenya (2013-)", "police", 1), "Attack")):
+        text, e = event(a1, a2, sub=sub)
+        assert attack_or_clash(e) is e, sub
 
 
 def test_no_model_leaves_the_rules():

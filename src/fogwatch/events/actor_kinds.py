@@ -99,6 +99,25 @@ def rioters_riot(event: Event) -> Event:
                    type_reason=f"{event.type_reason} ({who} rioters riot; typed: {event.sub_event_type})")
 
 
+def attack_or_clash(event: Event) -> Event:
+    """ACLED's attack is violence against civilians, its armed clash a fight between armed, organised sides: the
+    second side decides between them. An armed clash whose second side is civilians (inter 7) is an attack; an attack
+    whose second side is a state force or an armed group (inter 1-4, 8) is an armed clash. On the tune part's notes,
+    the actor model cross-validated, ACLED coded 87 of 143 such clashes as attacks (38 as clashes) and 48 of 62 such
+    attacks as clashes (12 as attacks). ``type_reason`` says what was typed."""
+    a1, a2 = event.actor1, event.actor2
+    if a1 is None or a2 is None or a1.inter in (5, 6, 7):
+        return event
+    if event.sub_event_type == "Armed clash" and a2.inter == 7:
+        sub = "Attack"
+    elif event.sub_event_type == "Attack" and a2.inter in (1, 2, 3, 4, 8):
+        sub = "Armed clash"
+    else:
+        return event
+    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub,
+                   type_reason=f"{event.type_reason} (the second side, {a2.name}, makes it: typed {event.sub_event_type})")
+
+
 @lru_cache(maxsize=2)
 def _default_model(slot: int) -> NgramModel | ModelError:
     try:
