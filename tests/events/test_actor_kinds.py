@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from fogwatch.errors import UsageError
-from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, kind_of, rioters_riot
+from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, kind_of, protesters_protest, rioters_riot
 from fogwatch.events.actors import acled_name, load_registry
 from fogwatch.events.model import Actor, Event, EventDate, Location
 from fogwatch.records import Span
@@ -175,6 +177,20 @@ def test_rioters_riot_whoever_made_them():
     assert rioters_riot(ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")).sub_event_type == "Peaceful protest"
     text, e = event(prot, None, sub="Protest with intervention")
     assert ActorKinds((Stub({"rioters": 0.5, "protesters": 0.5}), Stub({"none": 0.9}))).apply(e, text, r, "KE") is e
+
+
+def test_protesters_protest():
+    prot = Actor("Protesters (Kenya)", "protested", 6)
+    for a2, want in ((None, "Peaceful protest"), (Actor("Police Forces of Kenya (2013-)", "police", 1), "Protest with intervention")):
+        text, e = event(prot, a2, sub="Sexual violence")
+        e = replace(e, event_type="Violence against civilians", trigger="rape")
+        got = protesters_protest(e)
+        assert (got.event_type, got.sub_event_type, got.trigger) == ("Protests", want, "protested")
+        assert got.type_reason == "rules (protesters protest; typed: Sexual violence by 'rape')"
+    # a protest or a riot of protesters, and other first sides, stand
+    for a1, sub in ((prot, "Peaceful protest"), (prot, "Violent demonstration"), (Actor("Unidentified Armed Group (Kenya)", "gunmen", 3), "Sexual violence")):
+        text, e = event(a1, None, sub=sub)
+        assert protesters_protest(e) is e, sub
 
 
 def test_the_second_side_makes_an_attack_or_an_armed_clash():

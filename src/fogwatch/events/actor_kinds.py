@@ -99,6 +99,20 @@ def rioters_riot(event: Event) -> Event:
                    type_reason=f"{event.type_reason} ({who} rioters riot; typed: {event.sub_event_type})")
 
 
+def protesters_protest(event: Event) -> Event:
+    """ACLED's protesters protest: an event whose first side is protesters and whose type is neither a protest nor a
+    riot is a peaceful protest (a protest with intervention where the second side is a state force). The typer read
+    what the protest was about ("protested against the rape of a schoolgirl", "demanding the release of abducted
+    students"); on the tune part's notes, the actor model cross-validated, ACLED coded 62 of 73 such events as peaceful
+    protests (sexual violence 39 of 45, abduction 20 of 22). ``type_reason`` says what was typed."""
+    a1, a2 = event.actor1, event.actor2
+    if a1 is None or kind_of(a1.name, None) != "protesters" or EVENT_TYPE_OF.get(event.sub_event_type) in ("Protests", "Riots"):
+        return event
+    sub = "Protest with intervention" if a2 is not None and a2.inter == 1 else "Peaceful protest"
+    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, trigger=a1.text or event.trigger,
+                   type_reason=f"{event.type_reason} (protesters protest; typed: {event.sub_event_type} by '{event.trigger}')")
+
+
 def attack_or_clash(event: Event) -> Event:
     """ACLED's attack is violence against civilians, its armed clash a fight between armed, organised sides: the
     second side decides between them. An armed clash whose second side is civilians (inter 7) is an attack; an attack

@@ -22,7 +22,7 @@ from itertools import takewhile
 from datetime import date
 from typing import Sequence
 
-from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, claimed_by, rioters_riot
+from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, claimed_by, protesters_protest, rioters_riot
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
@@ -285,7 +285,7 @@ def extract_events(
     events = [_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
-    events = [attack_or_clash(rioters_riot(e)) for e in events]
+    events = [attack_or_clash(protesters_protest(rioters_riot(e))) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 
