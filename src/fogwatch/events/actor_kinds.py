@@ -95,8 +95,7 @@ def rioters_riot(event: Event) -> Event:
     else:
         return event
     who = "the actor kinds'" if (a1.reason or "").startswith("model") else "the rules'"
-    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub,
-                   type_reason=f"{event.type_reason} ({who} rioters riot; typed: {event.sub_event_type})")
+    return _retyped(event, sub, f"{who} rioters riot; typed: {event.sub_event_type}")
 
 
 def protesters_protest(event: Event) -> Event:
@@ -109,8 +108,8 @@ def protesters_protest(event: Event) -> Event:
     if a1 is None or kind_of(a1.name, None) != "protesters" or EVENT_TYPE_OF.get(event.sub_event_type) in ("Protests", "Riots"):
         return event
     sub = "Protest with intervention" if a2 is not None and a2.inter == 1 else "Peaceful protest"
-    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, trigger=a1.text or event.trigger,
-                   type_reason=f"{event.type_reason} (protesters protest; typed: {event.sub_event_type} by '{event.trigger}')")
+    why = f"protesters protest; typed: {event.sub_event_type} by '{event.trigger}'"
+    return replace(_retyped(event, sub, why), trigger=a1.text or event.trigger)
 
 
 def attack_or_clash(event: Event) -> Event:
@@ -128,8 +127,12 @@ def attack_or_clash(event: Event) -> Event:
         sub = "Armed clash"
     else:
         return event
-    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub,
-                   type_reason=f"{event.type_reason} (the second side, {a2.name}, makes it: typed {event.sub_event_type})")
+    return _retyped(event, sub, f"the second side, {a2.name}, makes it: typed {event.sub_event_type}")
+
+
+def _retyped(event: Event, sub: str, why: str) -> Event:
+    """``event`` of sub-event type ``sub`` (and its event type), ``why`` added to its ``type_reason``."""
+    return replace(event, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, type_reason=f"{event.type_reason} ({why})")
 
 
 @lru_cache(maxsize=2)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import takewhile
 from datetime import date
-from typing import Sequence
+from typing import Collection, Sequence
 
 from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, claimed_by, protesters_protest, rioters_riot
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
@@ -750,9 +750,8 @@ def _explosive_opens_clash(ctx: DocContext, made: list[_Draft]) -> list[_Draft]:
     clash = next((d for d in made if d.sub == "Armed clash" and engages(d.trigger, ctx.folded)), None)
     if clash is None or not any(d.sub in OPENING_EXPLOSIVES for d in made):
         return made
-    clash.evidence.extend(Span(*d.clause) for d in made if d.sub in OPENING_EXPLOSIVES)
     clash.tier = max([clash.tier] + [d.tier for d in made if d.sub in OPENING_EXPLOSIVES])
-    return [d for d in made if d.sub not in OPENING_EXPLOSIVES]
+    return _absorbed(clash, made, OPENING_EXPLOSIVES)
 
 
 def _theft_in_violence(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft]) -> list[_Draft]:
@@ -766,8 +765,13 @@ def _theft_in_violence(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft]) ->
         violent = next((d for d in made if d.sub in VIOLENCE_OVER_LOOTING), None)
     if violent is None:
         return made
-    violent.evidence.extend(Span(*d.clause) for d in made if d.sub == LOOTING)
-    return [d for d in made if d.sub != LOOTING]
+    return _absorbed(violent, made, {LOOTING})
+
+
+def _absorbed(into: _Draft, made: list[_Draft], subs: Collection[str]) -> list[_Draft]:
+    """``made`` without its drafts of the types ``subs``, whose clauses become evidence of the draft ``into``."""
+    into.evidence.extend(Span(*d.clause) for d in made if d.sub in subs)
+    return [d for d in made if d.sub not in subs]
 
 
 _SUBJECT_WINDOW = 80  # characters before a verb trigger where its actor is read

@@ -373,12 +373,9 @@ def find_counts(folded: str, original: str, figures: list[Figure] | None = None)
                     continue
                 # headline style "16 killed" must not be an active verb with an object ("attacks killed 4")
                 if j == 0 or toks[j - 1][2] in _AUX or j <= 1 or word in ("dead", "deaths", "fatalities", "injuries", "missing", "homeless", "refugees"):
-                    nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
-                    # "... killed the driver", "four men shot dead a priest": an active verb, the figure counts its agents
-                    if word in ("killed", "injured", "wounded", "captured", "destroyed", "dead") and j == 0 and (
-                        nxt[:1].isdigit() or nxt in ("the", "a", "an", "his", "her", "their", "its", "two", "three")
-                        or _OBJECT_AFTER.match(folded, te)  # the object may open the next figure ("killed a priest")
-                    ):
+                    # "... killed the driver", "four men shot dead a priest": an active verb with its object (read in
+                    # the text: the object may open the next figure), the figure counts its agents
+                    if word in ("killed", "injured", "wounded", "captured", "destroyed", "dead") and j == 0 and _OBJECT_AFTER.match(folded, te):
                         break
                     found = (kind, te)
                     break
