@@ -9,6 +9,7 @@ import pytest
 from fogwatch.errors import UsageError
 from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, kind_of, protesters_protest, rioters_riot
 from fogwatch.events.actors import acled_name, load_registry
+from fogwatch.events.lexicon import default_lexicon
 from fogwatch.events.model import Actor, Event, EventDate, Location
 from fogwatch.records import Span
 
@@ -177,6 +178,25 @@ def test_rioters_riot_whoever_made_them():
     assert rioters_riot(ActorKinds((Stub({"protesters": 0.9}), Stub({"none": 0.9}))).apply(e, text, r, "KE")).sub_event_type == "Peaceful protest"
     text, e = event(prot, None, sub="Protest with intervention")
     assert ActorKinds((Stub({"rioters": 0.5, "protesters": 0.5}), Stub({"none": 0.9}))).apply(e, text, r, "KE") is e
+
+
+def test_rioters_of_a_demonstration_programme_demonstrate():
+    program = default_lexicon().cue("demonstration_program")
+    mob = Actor("Rioters (Bangladesh)", "blockaders", 5)
+    text, e = event(mob, None, country="BD", sub="Looting/property destruction")
+    for folded, want in (("blockaders torched two buses in khulna.", "Violent demonstration"),
+                         ("during the ongoing nationwide blockade, a mob torched a bus.", "Violent demonstration"),
+                         ("a mob torched two buses after a dispute over fares.", "Mob violence")):
+        e2 = replace(e, evidence=(Span(0, len(folded)),))
+        got = rioters_riot(e2, folded, program)
+        assert got.sub_event_type == want, folded
+        assert ("rioters of a demonstration: 'blockade" in got.type_reason) == (want == "Violent demonstration")
+    # the rules' mob violence too; other first sides and other types stand
+    e3 = replace(e, sub_event_type="Mob violence", event_type="Riots", evidence=(Span(0, 20),))
+    assert rioters_riot(e3, "blockaders torched a bus", program).sub_event_type == "Violent demonstration"
+    assert rioters_riot(e3, "a mob torched a bus.", program) is e3
+    civ = replace(e3, actor1=Actor("Unidentified Armed Group (Bangladesh)", "assailants", 3))
+    assert rioters_riot(civ, "blockaders torched a bus", program) is civ
 
 
 def test_protesters_protest():

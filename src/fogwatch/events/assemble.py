@@ -285,7 +285,8 @@ def extract_events(
     events = [_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
-    events = [attack_or_clash(protesters_protest(rioters_riot(e))) for e in events]
+    program = ctx.lexicon.cue("demonstration_program")
+    events = [attack_or_clash(protesters_protest(rioters_riot(e, ctx.folded, program))) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 

@@ -49,6 +49,8 @@ CUE_NAMES: tuple[str, ...] = (
     "victim_nouns", "unknown_number", "summary_toll", "subset", "repeat", "doubt", "party", "background", "averted", "cause",
     # a protest's crowd named again in a later sentence (assemble._protest_interventions)
     "crowd", "grievance",
+    # a demonstration its rioters belong to (actor_kinds.rioters_riot: their mob violence is a violent demonstration)
+    "demonstration_program",
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
