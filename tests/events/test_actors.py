@@ -120,6 +120,19 @@ def test_bad_registry_files_give_a_clear_error(tmp_path):
         load_registry([str(tmp_path / "missing.yaml")], use_env=False)
 
 
+@pytest.mark.parametrize("sentence, groups", [
+    ("clashes erupted between the Pokot and Marakwet in Kerio Valley", ["Pokot Ethnic Militia (Kenya)", "Marakwet Ethnic Militia (Kenya)"]),
+    ("Borana and Gabra clashed near Garba Tula", ["Borana Ethnic Militia (Kenya)", "Gabra Ethnic Militia (Kenya)"]),
+    # a people's name alone, or two joined before a place noun, is no group
+    ("raiders attacked a village in Turkana and Samburu counties", []),
+    ("the Pokot live along the Kerio Valley", []),
+    ("the Pokot and Pokots met", []),
+])
+def test_two_peoples_joined_by_and_are_groups(sentence, groups):
+    found = [m.entry.name for m in registry().find(sentence) if m.entry.name.endswith("Militia (Kenya)")]
+    assert found == groups
+
+
 _CASES = __import__("yaml").safe_load((__import__("pathlib").Path(__file__).parent / "actor_cases.yaml").read_text(encoding="utf-8"))["cases"]
 
 

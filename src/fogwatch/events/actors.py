@@ -72,6 +72,9 @@ class ActorRegistry:
     country_cues: dict[str, str] = field(default_factory=dict)  # cue as written (acronyms) or folded -> ISO
     # ISO -> the periods of its governments ((start, end or None), in order): named forces for countries no file names
     state_periods: dict[str, tuple[tuple[int, int | None], ...]] = field(default_factory=dict)
+    # a group's bare word -> its entry ("pokot" -> Pokot Ethnic Militia (Kenya)): two of them joined by "and" are both
+    # groups ("clashes between the Pokot and Marakwet"); alone a bare word is a people, a county or a river
+    group_words: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon | None = None  # whose ``group_heads`` make "<Group> militants" an actor (None: the packaged lexicon)
     _automaton: Any = None
@@ -162,6 +165,7 @@ class ActorRegistry:
             entry = ActorEntry(name=str(raw["name"]), inter=inter)
             self.entries[entry.name] = entry
             for word in raw["words"]:
+                self.group_words[fold(str(word))] = entry.name
                 for head in heads[raw["heads"]]:
                     self.aliases[fold(f"{word} {head}")] = (entry.name, None)
         self.sources.append(origin)
@@ -309,6 +313,7 @@ class ActorRegistry:
                 if m.group(1) == "IS" and not re.match(r"\s+(?:militants|fighters|group|jihadists|extremists)\b", original[m.end() :]):
                     continue  # "IS" alone is too ambiguous
                 found.append(ActorMention(m.start(), m.end(), m.group(1), self.entries[self.acronyms[m.group(1)]]))
+        found.extend(self._bare_pair(original, folded))
         group_hint, group_re = _group_patterns(self.lexicon or default_lexicon())
         for m in (group_re.finditer(original) if group_hint.search(folded) else ()):
             named = self._group_mention(original, m)
@@ -384,6 +389,21 @@ class ActorRegistry:
         name, subunit = hit
         return [ActorMention(m.start(1), m.end(1), original[m.start(1) : m.end(1)], self.entries[name], subunit=subunit)]
 
+    def _bare_pair(self, original: str, folded: str) -> list[ActorMention]:
+        """ "clashes between the Pokot and Marakwet", "Borana and Gabra clashed": two groups' bare words joined by "and"
+        are both groups (their heads, "Pokot raiders", are found by the aliases); not where a place noun follows
+        ("Turkana and Samburu counties")."""
+        if not self.group_words:
+            return []
+        out: list[ActorMention] = []
+        for m in _BARE_PAIR.finditer(folded):
+            first, second = self.group_words.get(m.group(1)), self.group_words.get(m.group(2))
+            if first is None or second is None or first == second:
+                continue
+            for key, name in (("1", first), ("2", second)):
+                out.append(ActorMention(m.start(int(key)), m.end(int(key)), original[m.start(int(key)) : m.end(int(key))], self.entries[name]))
+        return out
+
     def state_entry(self, iso: str, role: str) -> ActorEntry:
         dated = []
         for entry in self.entries.values():
@@ -450,6 +470,9 @@ class ActorRegistry:
 GENERIC_REBELS = "Opposition Rebels"
 # "Garre and Degodia militias": the first of two names that share the head after the second
 _COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+(?:and|&|or)\s+$")
+# two bare words joined by "and", no place noun after them ("Turkana and Samburu counties" are places)
+_BARE_PAIR = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+and\s+(?:the\s+)?([\w'\-]+)(?![\w'\-])(?!\s+(?:counties|county|districts?|regions?|"
+                        r"provinces?|towns?|villages?|sub-counties|constituenc\w+|borders?|areas?|states?|rivers?|valleys?|lands?))")
 
 
 def _spaced(cue: str) -> str:

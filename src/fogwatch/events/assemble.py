@@ -1326,7 +1326,7 @@ _PASSIVE_AFTER = re.compile(
     r"hit|captured|arrested|detained|abducted|kidnapped|shelled|bombed|struck|ambushed|besieged|surrounded|shot|executed|expelled|defeated|repelled)\b"
 )
 _HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aided|joined|helped|reinforced|escorted)(?:\s+up)?\s+by\s+(?:the\s+)?$")
-_AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$)")
+_AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$|\bbetween\s+(?:the\s+)?$)")
 
 
 _NOT_THE_HOLDER = re.compile(r"\b(?:is|was|were|are|been|being|of|for|against|after|on)\b")
