@@ -158,6 +158,16 @@ def test_a_city_of_millions_votes_for_its_own_country_not_for_a_namesake_village
     assert places["Dhaka"].country_code == "BD"
 
 
+def test_a_stray_ambiguous_name_does_not_outvote_a_towns_only_country(geoparse):
+    # "St Mary" (a parish of Jamaica, towns in the US, Antigua...) spreads its 0.3 share of a vote over many countries:
+    # too little evidence to drop "Mumias" (a town of Kenya only) as a stray name abroad
+    places = _by_text(geoparse("Pupils of St Mary's school in Mumias burnt a dormitory on Sunday."))
+    assert places["Mumias"].country_code == "KE"
+    # one unambiguous name elsewhere is evidence enough: the lone stray name abroad is still dropped
+    places = _by_text(geoparse("Pupils marched from Mumias to Kakamega on Sunday, the Dongo choir singing."))
+    assert places["Mumias"].country_code == "KE" and "Dongo" not in places
+
+
 def test_places_acled_coded_that_cities500_lacks_are_towns_of_their_country(gazetteer, geoparse):
     # acled_places.tsv (scripts/make_acled_places.py): a quarter of Mombasa and one of Mogadishu, no GeoNames id
     likoni = [c.entry for c in gazetteer.lookup(name_key("Likoni"))]

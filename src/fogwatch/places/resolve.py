@@ -49,6 +49,10 @@ W_FEED_COUNTRY = 2.0
 # abroad, gives its whole 0.3 share of a vote to that city's country.
 DOMINANT_POPULATION = 1_000_000
 DOMINANT_RATIO = 50
+# The votes (see FocusVotes) the rest of a text must cast for its leading country before a name abroad from it is
+# dropped as a stray name: an ambiguous name's share spread over many countries (0.3 in all) is too little; a city
+# that dwarfs its namesakes (0.3 to its country) or one unambiguous name (1) is enough.
+MIN_FOCUS_EVIDENCE = 0.25
 # A country named as a border ("near the border with Mali") says where a place is beside, not which country it is in.
 _BORDER_WITH = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$|\bbordering\s+(?:the\s+)?$", re.I)
 W_LOCAL_ADMIN = 0.7
@@ -141,6 +145,11 @@ class FocusVotes:
         if feed_country:
             self.total[feed_country] += W_FEED_COUNTRY
         self._cache: dict[str | None, dict[str, float]] = {}
+
+    def evidence(self, exclude_key: str | None = None) -> float:
+        """The votes cast for the leading country, ``exclude_key``'s own left out: how much the weights rest on."""
+        own = self.by_key.get(exclude_key, {}) if exclude_key is not None else {}
+        return max((v - own.get(cc, 0.0) for cc, v in self.total.items() if cc), default=0.0)
 
     def weights(self, exclude_key: str | None = None) -> dict[str, float]:
         """A weight in [0, 1] per country; ``exclude_key``'s own votes left out, so a
@@ -490,7 +499,9 @@ def resolve(
         ctx = local_ctx.get(idx) or set()
         # The admin area the text puts beside the name agrees with the choice.
         ctx_ok = bool(ctx) and (choice.entry.admin1_code in ctx or choice.entry.country_code in ctx)
-        own_focus = focus_by_key(m.key)
+        # what the rest of the text says about countries; a few ambiguous names' shares ("St Mary": Jamaica, the
+        # US, Antigua at 0.3 in all) say too little to outvote a name's own country
+        own_focus = focus_by_key(m.key) if votes.evidence(m.key) >= MIN_FOCUS_EVIDENCE else {}
         in_focus = focus.get(choice.entry.country_code or "", 0.0)
         # Whether anything but the name itself points to its country (the far-away rules below).
         elsewhere = own_focus.get(choice.entry.country_code or "", 0.0)
