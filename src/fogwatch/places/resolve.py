@@ -20,7 +20,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as _replace
 from functools import lru_cache
@@ -148,7 +148,7 @@ class FocusVotes:
 
     def evidence(self, exclude_key: str | None = None) -> float:
         """The votes cast for the leading country, ``exclude_key``'s own left out: how much the weights rest on."""
-        own = self.by_key.get(exclude_key, {}) if exclude_key is not None else {}
+        own: Mapping[str, float] = self.by_key.get(exclude_key, {}) if exclude_key is not None else {}
         return max((v - own.get(cc, 0.0) for cc, v in self.total.items() if cc), default=0.0)
 
     def weights(self, exclude_key: str | None = None) -> dict[str, float]:
