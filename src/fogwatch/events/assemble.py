@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, engages, find_triggers
+from fogwatch.events.classify import LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -416,7 +416,19 @@ def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
                 _doubt(drafts, prev_claims, index)
             prev_claims = claims
             drafts.extend(made)
-    return _protest_interventions(ctx, sentences, drafts)
+    return _protest_interventions(ctx, sentences, _dispersal_told_apart(ctx, sentences, drafts))
+
+
+def _dispersal_told_apart(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """A crowd a force dispersed, with no protest word (classify.combine's protest with intervention anchored on the
+    dispersal), is an event only where its paragraph tells of no other: beside a riot, a clash or a protest it is
+    how that event ended ("Supporters of two candidates clashed at the tallying centre. Police fired tear gas to
+    disperse them")."""
+    dispersals = [d for d in drafts if d.trigger.kind == "intervention"]
+    if not dispersals:
+        return drafts
+    told = {_paragraph(ctx.text, sentences[d.sentence_index].start) for d in drafts if d.trigger.kind != "intervention"}
+    return [d for d in drafts if d.trigger.kind != "intervention" or _paragraph(ctx.text, sentences[d.sentence_index].start) not in told]
 
 
 _AFTER_PROTEST = 2  # sentences after a protest's (or an event's) where its dispersal (or its arrests) may be told
@@ -685,8 +697,9 @@ def _news_triggers(ctx: DocContext, s: Sentence) -> list[Trigger]:
     if labels and len(labels) < len(triggers):
         # "Looting: On 14 July, militants looted shops": a heading's word names the kind, the sentence tells the act
         triggers = [t for t in triggers if t not in labels]
-    if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers):
-        return []
+    if not triggers or all(t.kind in ("none", "weapon", "intervention") for t in triggers) and not any(
+            t.kind == "intervention" and disperses_crowd(t, folded[s.start : s.end], s.start, ctx.lexicon) for t in triggers):
+        return []  # (a crowd a force dispersed is a protest with intervention: classify.combine)
     if _WAR_TOLL.search(folded, s.start, s.end) or _is_cumulative_toll(folded[s.start : s.end]):
         return []  # "the war has killed more than 400000 people since 2011": a running total, not an event
     if ctx.anchor is not None:

@@ -194,7 +194,8 @@ _DURING = re.compile(r"\b(?:during|amid|amidst|throughout|ahead of|before|after|
 
 
 # What a protest is for or against: after "demonstrated" it makes the word a protest ("demonstrated the headquarters demanding pensions").
-_PROTEST_AIM = re.compile(r"\b(?:demand\w*|against|protest\w*|slogans?|condemn\w*|seeking)\b")
+_PROTEST_AIM = re.compile(r"\b(?:demand\w*|against|protest\w*|slogans?|condemn\w*|seeking|"
+                          r"to (?:demand|denounce|oppose|call for|press for|push for|raise awareness|promote|express|show solidarity))\b")
 _CAPITALISED = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)")
 _NOT_PLACE_WORDS = frozenset("The He She They It We I A An In On At By".split())
 
@@ -312,6 +313,12 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
     protest = next((t for t in triggers if t.kind == "protest"), None)
     riot = next((t for t in triggers if t.kind == "riot"), None)
     mob = next((t for t in triggers if t.kind == "Mob violence"), None)
+    intervention = next((t for t in triggers if t.kind == "intervention" and disperses_crowd(t, clause, offset, lex)), None)
+    if intervention is not None and all(t.kind in ("intervention", "none", "weapon") for t in triggers):
+        # "Police fired tear gas to disperse party supporters": a gathering a force broke up is a protest with
+        # intervention, though the text never says it protested (where the clause tells of no other act: "disperse
+        # clashes between rival supporters" is the clash)
+        out.append(("Protest with intervention", intervention))
     if anchor := protest or riot:
         # what the protest demands or condemns is not what happened at it ("demanding the release of students
         # detained by police" is no intervention)
@@ -366,6 +373,20 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
             seen.add(sub)
             ordered.append((sub, t))
     return ordered
+
+
+_CROWD_CONTROL = re.compile(r"tear|water cannon|dispers|baton|lathi|rubber bullet|broke up|pepper|stun grenade|cane")
+
+
+def disperses_crowd(t: Trigger, clause: str, offset: int, lex: Lexicon) -> bool:
+    """Whether the intervention ``t`` is a crowd-control act (tear gas, a dispersal, batons: not an arrest or a crackdown)
+    aimed at people gathered (the ``dispersed_crowd`` cues within five words after it: "dispersed Jubilee supporters",
+    "fired tear gas at crowds of residents")."""
+    if not _CROWD_CONTROL.match(t.text):
+        return False
+    after = clause[t.end - offset : t.end - offset + 60]
+    m = lex.cue("dispersed_crowd").search(after)
+    return m is not None and len(after[: m.start()].split()) <= 5 and not re.search(r"[.;:]", after[: m.start()])
 
 
 # Where a protest's demand ends: a new clause ("..., demanding pay, and threw stones at the police").

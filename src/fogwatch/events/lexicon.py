@@ -51,6 +51,8 @@ CUE_NAMES: tuple[str, ...] = (
     "crowd", "grievance",
     # a demonstration its rioters belong to (actor_kinds.rioters_riot: their mob violence is a violent demonstration)
     "demonstration_program",
+    # people a force disperses, with no protest word: a protest with intervention (classify.combine)
+    "dispersed_crowd",
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
