@@ -225,6 +225,10 @@ def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_pla
         ("Two Jubo-League activists were injured.", ("BD", ("Jubo-League",))),  # a space written as a hyphen
         ("The BNP-led alliance enforced a blockade.", ("BD", ("BNP",))),  # a cue leading a compound
         ("BNP-Jamaat men clashed.", (None, ())),  # a hyphen into another word: not the cue alone
+        ("Pro-BNP lawyers marched.", ("BD", ("BNP",))),  # a cue after "pro-" or "anti-"
+        ("They chanted anti-BJP slogans.", ("IN", ("BJP",))),
+        ("Jamaat-Shibir activists marched.", ("BD", ("Jamaat-Shibir",))),
+        ("The xpro-BNP files.", (None, ())),
     ],
 )
 def test_country_from_words_cue_table(text, expected):

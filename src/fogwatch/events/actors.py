@@ -253,8 +253,9 @@ class ActorRegistry:
 
             def alternation(cues: list[str]) -> re.Pattern[str] | None:
                 # a space of the cue may be written as a hyphen ("Jubo-League"); a cue may lead a compound ("BNP-led")
+                # or follow "pro-"/"anti-" ("pro-BNP lawyers")
                 body = "|".join(re.escape(c).replace("\\ ", r"[ \-]+") for c in cues)
-                return re.compile(r"(?<![\w-])(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
+                return re.compile(r"(?:(?<![\w-])|(?<![\w-])(?:[Pp]ro|[Aa]nti)-)(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
 
             self._cue_res = (alternation(acronyms), alternation(words))
             self._cue_spaced = {_spaced(c): c for c in self.country_cues}
@@ -265,7 +266,7 @@ class ActorRegistry:
                 for m in pattern.finditer(text):
                     cue = m.group(1) if m.group(1) in self.country_cues else self._cue_spaced.get(_spaced(m.group(1)), "")
                     if cue:
-                        hits.append((m.start(), original[m.start() : m.end()], self.country_cues[cue]))
+                        hits.append((m.start(1), original[m.start(1) : m.end(1)], self.country_cues[cue]))
         return sorted(hits)
 
     def find(self, original: str, folded: str | None = None) -> list[ActorMention]:
