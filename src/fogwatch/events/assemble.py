@@ -282,7 +282,7 @@ def extract_events(
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
     events = [claimed_by(e, ctx.text, registry, ctx.country) for e in events]
-    events = [_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx) for e in events]
+    events = [_within_one_side(_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     program = ctx.lexicon.cue("demonstration_program")
@@ -377,6 +377,33 @@ def _other_side_of_a_clash(event: Event, ctx: DocContext) -> Event:
     name = "Rioters" + _country_suffix(ctx.registry, event.location, ctx.country)
     why = f"the other side of a clash ('{word.group(0)}'): rioters, as ACLED codes a riot whose second side the text does not name"
     return replace(event, actor2=Actor(name, None, 5, reason=why))
+
+
+# Fighting within one side: "2 groups of government soldiers clashed", "two factions of the militia exchanged gunfire",
+# "a soldier shot dead a fellow soldier"
+_WITHIN_ONE_SIDE = re.compile(r"\b(?:(?:2|two|rival) (?:groups|factions|units|sections|wings|camps) of|(?:2|two) (?:rival )?(?:groups|factions)\b)")
+_AGAINST_ONE_OF_THEIR_OWN = re.compile(r"\b(?:shot|killed|attacked|opened fire on|stabbed)\b(?:\s+\w+){0,3}?\s+(?:(?:a|his|their)\s+)?(?:another|fellow)"
+                                       r"(?:\s+\w+)?\s+(?:soldiers?|officers?|policem[ae]n|fighters?|militants?|members?|guards?|commanders?|comrades?|troops)\b")
+_FOUGHT = re.compile(r"\bexchang\w*\s+(?:gun)?fire\b|\bexchang\w*\s+(?:of\s+)?gunfire\b|\bfought\b")
+_ONE_SIDE_TYPES = ("Armed clash", "Attack", "Mob violence")
+
+
+def _within_one_side(event: Event, ctx: DocContext) -> Event:
+    """A fight within one side (two groups of its soldiers, two factions of a militia) has that side on both sides,
+    as ACLED codes it; the event's sentence says so ("2 groups of government soldiers clashed", "a soldier shot and
+    killed a fellow soldier") and names no second actor."""
+    a1 = event.actor1
+    if a1 is None or event.actor2 is not None or event.sub_event_type not in _ONE_SIDE_TYPES or not event.evidence:
+        return event
+    ev = event.evidence[0]
+    sentence = ctx.folded[ev.start : ev.end]
+    two = _WITHIN_ONE_SIDE.search(sentence)
+    fought = two is not None and (ctx.lexicon.cue("two_sided").search(sentence) or _FOUGHT.search(sentence))
+    own = _AGAINST_ONE_OF_THEIR_OWN.search(sentence) if not fought and a1.inter in (1, 2, 4, 8) else None  # (not an unnamed group)
+    if not fought and own is None:
+        return event
+    said = two.group(0) if fought and two is not None else own.group(0) if own is not None else ""
+    return replace(event, actor2=replace(a1, reason=f"a fight within one side ('{said}'): that side on both sides, as ACLED codes it"))
 
 
 def _localized(registry: ActorRegistry, base: str) -> bool:
