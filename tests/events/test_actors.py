@@ -120,6 +120,11 @@ def test_bad_registry_files_give_a_clear_error(tmp_path):
         load_registry([str(tmp_path / "missing.yaml")], use_env=False)
 
 
+def test_a_name_of_several_words_before_and_takes_the_heads_of_the_name_after():
+    found = [m.entry.name for m in registry().find("Habar Gedir-Sacad and Leelkayse clan militia clashed near Galkayo")]
+    assert found == ["Hawiye-Habar Gedir-Sacad Sub-Clan Militia (Somalia)", "Darod-Leelkayse Sub-Clan Militia (Somalia)"]
+
+
 @pytest.mark.parametrize("sentence, groups", [
     ("clashes erupted between the Pokot and Marakwet in Kerio Valley", ["Pokot Ethnic Militia (Kenya)", "Marakwet Ethnic Militia (Kenya)"]),
     ("Borana and Gabra clashed near Garba Tula", ["Borana Ethnic Militia (Kenya)", "Gabra Ethnic Militia (Kenya)"]),

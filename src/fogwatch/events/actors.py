@@ -380,15 +380,24 @@ class ActorRegistry:
     def _coordinated(self, original: str, folded: str, start: int, end: int) -> list[ActorMention]:
         """ "Garre and Degodia militias": the word before "and" with the matched name's head is an actor too, when
         the registry has that name ("Garre militias")."""
-        head = folded[start:end].partition(" ")[2]
-        m = _COORDINATED_BEFORE.search(folded, max(0, start - 40), start) if head else None
+        matched = folded[start:end]
+        m = _COORDINATED_BEFORE.search(folded, max(0, start - 60), start) if " " in matched else None
         if m is None:
             return []
-        hit = self.aliases.get(f"{m.group(1)} {head}")
-        if hit is None:
-            return []
-        name, subunit = hit
-        return [ActorMention(m.start(1), m.end(1), original[m.start(1) : m.end(1)], self.entries[name], subunit=subunit)]
+        # the head is what follows the name: try each split of the matched alias ("habar yoonis clan militia" ->
+        # "clan militia", then "militia"); the name before "and" may have up to three words ("Habar Jeclo and ...")
+        words = matched.split(" ")
+        for k in range(1, len(words)):
+            head = " ".join(words[k:])
+            names = m.group(1).split(" ")
+            for n in range(min(3, len(names)), 0, -1):
+                name_words = " ".join(names[-n:])
+                hit = self.aliases.get(f"{name_words} {head}")
+                if hit is not None:
+                    at = m.end(1) - len(name_words)
+                    entry_name, subunit = hit
+                    return [ActorMention(at, m.end(1), original[at : m.end(1)], self.entries[entry_name], subunit=subunit)]
+        return []
 
     def _bare_pair(self, original: str, folded: str) -> list[ActorMention]:
         """ "clashes between the Pokot and Marakwet", "Borana and Gabra clashed": two groups' bare words joined by "and"
@@ -470,7 +479,7 @@ class ActorRegistry:
 
 GENERIC_REBELS = "Opposition Rebels"
 # "Garre and Degodia militias": the first of two names that share the head after the second
-_COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+(?:and|&|or)\s+$")
+_COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+(?: [\w'\-]+){0,2})\s+(?:and|&|or)\s+$")
 # two bare words joined by "and", no place noun after them ("Turkana and Samburu counties" are places)
 _BARE_PAIR = re.compile(r"(?<![\w'\-])([\w'\-]+)\s+and\s+(?:the\s+)?([\w'\-]+)(?![\w'\-])(?!\s+(?:counties|county|districts?|regions?|"
                         r"provinces?|towns?|villages?|sub-counties|constituenc\w+|borders?|areas?|states?|rivers?|valleys?|lands?))")
