@@ -168,6 +168,13 @@ def test_a_stray_ambiguous_name_does_not_outvote_a_towns_only_country(geoparse):
     assert places["Mumias"].country_code == "KE" and "Dongo" not in places
 
 
+def test_another_name_of_a_hamlet_is_a_faint_vote(geoparse):
+    # "Anco" is only another name of a village of unknown size in Peru: said twice, it is no evidence that the report
+    # is about Peru, so "Poipet" (a town of Cambodia, by another name) is not dropped as a stray name abroad
+    places = _by_text(geoparse("Residents of Poipet protested on Monday against the Anco water company. Anco said it needed the land."))
+    assert places["Poipet"].country_code == "KH"
+
+
 def test_places_acled_coded_that_cities500_lacks_are_towns_of_their_country(gazetteer, geoparse):
     # acled_places.tsv (scripts/make_acled_places.py): a quarter of Mombasa and one of Mogadishu, no GeoNames id
     likoni = [c.entry for c in gazetteer.lookup(name_key("Likoni"))]

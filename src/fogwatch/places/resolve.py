@@ -53,6 +53,10 @@ DOMINANT_RATIO = 50
 # dropped as a stray name: an ambiguous name's share spread over many countries (0.3 in all) is too little; a city
 # that dwarfs its namesakes (0.3 to its country) or one unambiguous name (1) is enough.
 MIN_FOCUS_EVIDENCE = 0.25
+# A name that is only another name of towns this small (or of unknown population) votes FAINT_VOTE, not 1: alone it
+# is less than MIN_FOCUS_EVIDENCE. (Districts and provinces, whose population GeoNames often leaves at 0, vote 1.)
+FAINT_POPULATION = 1_000
+FAINT_VOTE = 0.2
 # A country named as a border ("near the border with Mali") says where a place is beside, not which country it is in.
 _BORDER_WITH = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$|\bbordering\s+(?:the\s+)?$", re.I)
 W_LOCAL_ADMIN = 0.7
@@ -130,7 +134,13 @@ class FocusVotes:
                 continue
             ccs = {c.entry.country_code for c in m.candidates}
             if len(ccs) == 1:
-                votes[next(iter(ccs)) or ""] += 1.0
+                # a hamlet's other name ("Anco", another name of a village of unknown size) is a faint vote
+                faint = not any(c.primary or c.entry.population >= FAINT_POPULATION or c.entry.feature != "town" for c in m.candidates)
+                cc = next(iter(ccs)) or ""
+                if faint:
+                    votes[cc] = max(votes[cc], FAINT_VOTE)  # once, however often it is repeated
+                else:
+                    votes[cc] += 1.0
             elif (big := _dominant_country(m.candidates)) is not None:
                 votes[big] += 0.3  # "Dhaka": the city of millions, not the village of that name abroad
             else:
