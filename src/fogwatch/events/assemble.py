@@ -1144,13 +1144,19 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
                 if e.sub == d.sub and e.modality != "hypothetical":
                     target = e
                     break
-            if target is None and d.tier <= 1 and _AGENT_NOUN.fullmatch(d.trigger.text):
-                # "Gunmen killed three officers. The attackers escaped.": the act's perpetrators told again
+            if target is None and (d.tier <= 1 and _AGENT_NOUN.fullmatch(d.trigger.text) or _GENERIC_ACT.fullmatch(d.trigger.text)
+                                   or _IN_THE_ACT.match(ctx.folded, d.trigger.end)):
+                # "Gunmen killed three officers. The attackers escaped.": the act's perpetrators told again; "Two
+                # policemen were killed in the attack": the act told again by a word of any violence
                 target = _perpetrators_of(d, index, earlier)
             if target is not None and d.modality != "hypothetical":
                 target.evidence.extend(d.evidence)
                 target.claims.extend(d.claims)
                 if target.actor2 is None and d.actor2 is not None:
+                    target.actor2 = d.actor2
+                elif d.actor2 is not None and target.actor2 is not None and d.actor2.inter == target.actor2.inter == 1 and (
+                        "security" in (target.actor2.text or "").lower()):
+                    # "attacked Kenyan security forces ... Two police killed in the attack": the dead say which force
                     target.actor2 = d.actor2
                 continue
         # "the importance of the ongoing clashes": a bare event noun with nothing that anchors it
@@ -1162,6 +1168,10 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
 
 # A trigger that names who acted, not an act: "the attackers" retell the last act; "one of their attacks" is another.
 _AGENT_NOUN = re.compile(r"attackers|assailants|gunmen|raiders|perpetrators")
+# A word of any violence: "the attack", "the incident" retell the last violent act, whatever its type.
+_GENERIC_ACT = re.compile(r"attack|assault|incident|violence")
+# "killed in the attack": the dead of an act already told
+_IN_THE_ACT = re.compile(r"\s+(?:in|during)\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|ambush|assault|incident|raid|blast|explosion|clash|clashes|fighting)\b")
 _VIOLENT = frozenset(sub for t in ("Battles", "Explosions/Remote violence", "Violence against civilians") for sub in TAXONOMY[t])
 
 
@@ -1187,7 +1197,7 @@ def _anaphoric(ctx: DocContext, d: _Draft, s: Sentence, index: int, sentences: l
     """"the shelling", "the attack" with no attacker, town or date of its own: an event already told; so is a
     sentence about the same event's sides ("The clan militia agreed to support them", "They fired on the crowd")
     when it names no town or date of its own (the draft then joins an event of its type just before it)."""
-    if not (_DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start])
+    if not (_DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start]) or _IN_THE_ACT.match(ctx.folded, d.trigger.end)
             or _DEFINITE_SUBJECT.match(ctx.folded, s.start, d.trigger.start) and not _ANOTHER.search(ctx.folded, s.start, s.end)):
         return False
     lo, hi = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
@@ -1379,8 +1389,13 @@ _PATIENT_BEFORE = re.compile(
 )
 _PASSIVE_AFTER = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:were|was|have been|has been|had been|are|is|got)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|attacked|targeted|"
-    r"hit|captured|arrested|detained|abducted|kidnapped|shelled|bombed|struck|ambushed|besieged|surrounded|shot|executed|expelled|defeated|repelled)\b"
+    r"hit|captured|arrested|detained|abducted|kidnapped|shelled|bombed|struck|ambushed|besieged|surrounded|shot|executed|expelled|defeated|repelled|"
+    r"hacked|stabbed|beaten|lynched|murdered|assassinated|gunned down|stoned|assaulted|lured|overpowered|disarmed)\b"
 )
+# A headline's passive without its verb "to be": "Two Kenyan police killed in the attack" (a number before the side,
+# the participle and then a preposition or the end after it; "Police killed two militants" is active)
+_COUNTED_BEFORE = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens of|scores of)\s+(?:[a-z\-]+\s+)?$")
+_BARE_PASSIVE_AFTER = re.compile(r"\s*(?:killed|injured|wounded|shot dead|hacked to death)\b(?=\s*(?:[,.;]|$|in\b|as\b|when\b|during\b|after\b|by\b|on\b|at\b|near\b))")
 _HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aided|joined|helped|reinforced|escorted)(?:\s+up)?\s+by\s+(?:the\s+)?$")
 _AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$|\bbetween\s+(?:the\s+)?$)")
 
@@ -1414,7 +1429,7 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         after = folded[m.end + s.start : m.end + s.start + 50]
         if _AGENT_BEFORE.search(before) and not _HELPER_BEFORE.search(before):
             cued_agents.append(m)
-        elif _PATIENT_BEFORE.search(before) or _PASSIVE_AFTER.match(after):
+        elif _PATIENT_BEFORE.search(before) or _PASSIVE_AFTER.match(after) or (_COUNTED_BEFORE.search(before) and _BARE_PASSIVE_AFTER.match(after)):
             cued_patients.append(m)
         elif ((m.start + s.start) < d.trigger.start or _names_the_side(d, m, s)) and not patients and not cued_patients:
             agents.append(m)
@@ -1426,8 +1441,11 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     if d.sub in _VAC:
         civilians = [m for m in pool if m.entry.inter == 7]
         others = [m for m in pool if m.entry.inter != 7]
+        # an armed side the clause tells was struck ("two policemen were killed by gunmen") is no perpetrator
+        struck = [m for m in others if m in cued_patients and m.entry.inter in (1, 8)]
+        others = [m for m in others if m not in struck]
         a1 = others[0] if others else None
-        a2 = civilians[0] if civilians else None
+        a2 = civilians[0] if civilians else struck[0] if struck else None
     elif d.sub in _PROTEST_TYPES:
         prot = [m for m in pool if m.entry.inter == 6]
         force = [m for m in pool if m.entry.inter in (1, 8)]
