@@ -510,7 +510,7 @@ def _protest_interventions(ctx: DocContext, sentences: list[Sentence], drafts: l
             absorbed |= {id(d) for d in taken}
             if outcome != "none":  # "took": a protest with intervention now; "stop": another protest
                 break
-    return _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed])
+    return _clash_won_ground(ctx, sentences, _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed]))
 
 
 def _as_rioters(p: _Draft, sub: str, reason: str) -> None:
@@ -636,6 +636,46 @@ def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[
             e.claims.extend(c for c in d.claims if c not in e.claims)
             e.evidence.extend(x for x in d.evidence if x not in e.evidence)
             absorbed.add(id(d))
+            break
+    return [d for d in drafts if id(d) not in absorbed]
+
+
+_GROUND = ("Government regains territory", "Non-state actor overtakes territory")
+
+
+def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """A clash whose side then took the place (in its sentence or up to :data:`_AFTER_PROTEST` sentences after it in
+    its paragraph, at no other place or day: "Troops clashed with Al Shabaab in the village. The forces took control
+    of it.") is one event, as ACLED codes it: the taking of territory, the clash's other side its second side, the
+    clash's figures its own. The taker must be one of the clash's sides, or unnamed."""
+    absorbed: set[int] = set()
+    for i, t in enumerate(drafts):
+        if t.sub not in _GROUND or t.modality == "hypothetical":
+            continue
+        here = _paragraph(ctx.text, sentences[t.sentence_index].start)
+        for c in reversed(drafts[:i]):
+            if t.sentence_index - c.sentence_index > _AFTER_PROTEST or id(c) in absorbed:
+                break
+            if c.sub != "Armed clash" or c.modality == "hypothetical":
+                continue
+            if _paragraph(ctx.text, sentences[c.sentence_index].start) != here or (c.sentence_index != t.sentence_index and _elsewhere(t, c)):
+                break
+            sides = [a for a in (c.actor1, c.actor2) if a is not None]
+            state_took = t.sub == _GROUND[0]
+            named = t.actor1 if t.actor1 is not None and (t.actor1.inter in (1, 8)) == state_took else None  # (not a stray fill)
+            taker = next((a for a in sides if named is not None and a.name == named.name), None)
+            if named is not None and taker is None:
+                break  # another side took it: another story
+            if taker is None:
+                taker = next((a for a in sides if (a.inter in (1, 8)) == state_took), None)
+            other = next((a for a in sides if a is not taker and (taker is None or a.name != taker.name)), None)
+            t.actor1 = taker or t.actor1  # the clash's own words for the taker ("Jubaland security forces")
+            if t.actor2 is None:
+                t.actor2 = other
+            t.claims.extend(x for x in c.claims if x not in t.claims)
+            t.evidence = [*c.evidence, *(x for x in t.evidence if x not in c.evidence)]
+            t.type_reason = f"{t.type_reason} (a clash that won ground: '{c.trigger.text}' then '{t.trigger.text}')"
+            absorbed.add(id(c))
             break
     return [d for d in drafts if id(d) not in absorbed]
 
