@@ -282,11 +282,13 @@ def extract_events(
     if actor_kinds is not None:
         events = [actor_kinds.apply(e, ctx.text, registry, ctx.country) for e in events]
     events = [claimed_by(e, ctx.text, registry, ctx.country) for e in events]
-    events = [_within_one_side(_other_side_of_a_clash(_named_after_place(e, registry, ctx.country), ctx), ctx) for e in events]
+    events = [_within_one_side(_named_after_place(e, registry, ctx.country), ctx) for e in events]
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     program = ctx.lexicon.cue("demonstration_program")
-    events = [attack_or_clash(protesters_protest(_riot_without_demonstration(rioters_riot(e, ctx.folded, program), ctx))) for e in events]
+    events = [_riot_without_demonstration(rioters_riot(e, ctx.folded, program), ctx) for e in events]
+    # (the other side of a riot once the riots are typed: "supporters of two candidates clashed")
+    events = [attack_or_clash(protesters_protest(_other_side_of_a_clash(e, ctx))) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 
