@@ -139,6 +139,10 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
     sighting = lex.cue("sighting")
     out = []
     for t in triggers:
+        if t.text in _GATHERED and _PROTEST_AIM.search(folded, t.end, t.end + 80):
+            # "traders gathered outside the offices to demand lower fees": a crowd gathered to protest
+            out.append(Trigger(t.start, t.end, "protest", 2, t.text))
+            continue
         if sighting.fullmatch(t.text):
             near = folded[max(0, t.start - 80) : t.start]
             if not (lex.cue("nonstate").search(near) or lex.cue("state").search(near)):
@@ -194,6 +198,7 @@ _DURING = re.compile(r"\b(?:during|amid|amidst|throughout|ahead of|before|after|
 
 
 # What a protest is for or against: after "demonstrated" it makes the word a protest ("demonstrated the headquarters demanding pensions").
+_GATHERED = frozenset({"gathered", "were gathering", "was gathering", "assembled"})
 _PROTEST_AIM = re.compile(r"\b(?:demand\w*|against|protest\w*|slogans?|condemn\w*|seeking|"
                           r"to (?:demand|denounce|oppose|call for|press for|push for|raise awareness|promote|express|show solidarity))\b")
 _CAPITALISED = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’\-]+|al-[A-Z][\w'’\-]+)")
