@@ -512,7 +512,8 @@ def _protest_interventions(ctx: DocContext, sentences: list[Sentence], drafts: l
             absorbed |= {id(d) for d in taken}
             if outcome != "none":  # "took": a protest with intervention now; "stop": another protest
                 break
-    return _clash_won_ground(ctx, sentences, _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed]))
+    kept = _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed])
+    return _clash_won_ground(ctx, sentences, _how_the_clash_began(ctx, sentences, kept))
 
 
 def _as_rioters(p: _Draft, sub: str, reason: str) -> None:
@@ -637,6 +638,35 @@ def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[
                 break
             e.claims.extend(c for c in d.claims if c not in e.claims)
             e.evidence.extend(x for x in d.evidence if x not in e.evidence)
+            absorbed.add(id(d))
+            break
+    return [d for d in drafts if id(d) not in absorbed]
+
+
+# "The clash was initiated with RPGs and mortar shells", "the fighting began with an IED blast"
+_BEGAN_WITH = re.compile(r"\bthe\s+(?:clash|clashes|fighting|battle|assault|attack|offensive)\s+(?:was\s+|were\s+)?(?:\w+\s+){0,2}?"
+                         r"(?:initiated|started|began|opened|launched|triggered|preceded|sparked)\s+(?:\w+\s+){0,2}?(?:with|by|when)\b")
+_REMOTE = frozenset(TAXONOMY["Explosions/Remote violence"])
+
+
+def _how_the_clash_began(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """A sentence that tells how a clash already told began ("The clash was initiated with mortar shells") is that
+    clash's, not a shelling of its own (as ACLED codes it): its remote-violence draft joins the latest armed clash up
+    to :data:`_AFTER_PROTEST` sentences before it in its paragraph, with its figures."""
+    absorbed: set[int] = set()
+    for i, d in enumerate(drafts):
+        if d.sub not in _REMOTE or not _BEGAN_WITH.search(ctx.folded, sentences[d.sentence_index].start, sentences[d.sentence_index].end):
+            continue
+        here = _paragraph(ctx.text, sentences[d.sentence_index].start)
+        for c in reversed(drafts[:i]):
+            if d.sentence_index - c.sentence_index > _AFTER_PROTEST or id(c) in absorbed:
+                break
+            if c.sub != "Armed clash" or c.sentence_index == d.sentence_index:
+                continue
+            if _paragraph(ctx.text, sentences[c.sentence_index].start) != here:
+                break
+            c.claims.extend(x for x in d.claims if x not in c.claims)
+            c.evidence.extend(x for x in d.evidence if x not in c.evidence)
             absorbed.add(id(d))
             break
     return [d for d in drafts if id(d) not in absorbed]
@@ -1547,17 +1577,25 @@ def _designate(ctx: DocContext, m: ActorMention, other: ActorMention | None, s: 
     if not m.entry.label:
         return m
     banned = other.entry.name if other is not None else None
-    here = [x for x in ctx.named_groups(s.start, s.end) if x.entry.name != banned]
+    # a label for insurgents ("militants", "terrorists") designates a rebel group before a clan or communal militia
+    # (inter 4) named beside it: "Al Shabaab attacked the army and the Abgal clan militia. The militants took the village."
+    here = _rebels_first([x for x in ctx.named_groups(s.start, s.end) if x.entry.name != banned])
     if here:
         pick = min(here, key=lambda x: abs(x.start - m.start))
         return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
     at = s.start + m.start
     lo = max(at - 1500, _paragraph(ctx.text, s.start))  # the label's own paragraph: a group named further back is another story
-    before = [x for x in ctx.named_mentions if lo <= x[0] < s.start and x[1].entry.name != banned]
+    before = _rebels_first([x[1] for x in ctx.named_mentions if lo <= x[0] < s.start and x[1].entry.name != banned])
     if before:
-        pick = before[-1][1]
+        pick = before[-1]
         return ActorMention(m.start, m.end, m.text, pick.entry, subunit=pick.subunit)
     return m
+
+
+def _rebels_first(mentions: list[ActorMention]) -> list[ActorMention]:
+    """The rebel groups (inter 2) among ``mentions`` when there are any, else all of them (in order)."""
+    rebels = [x for x in mentions if x.entry.inter == 2]
+    return rebels or mentions
 
 
 def _country_suffix(registry: ActorRegistry, location: Location | None, country: str | None) -> str:
