@@ -68,6 +68,7 @@ _DEATH_WORDS = re.compile(r"\b(?:killed|deaths?|death toll|died|dead|lives|toll)
 # from the six-year conflict at more than 470000"). Farther, it counts something else: "thousands of students
 # protested, demanding justice for the deaths"; "Last updated at Feb 042020 ... killed three".
 _TOLL_NUMBER_BEFORE = 60
+_TOLL_WORDS_BEFORE = 30  # for a number in words
 _TOLL_NUMBER_AFTER = 40
 _TOLL_NUMBER_AFTER_TOLL = 90
 _MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")  # "feb 042020": a date
@@ -84,7 +85,11 @@ def _is_cumulative_toll(sentence: str) -> bool:
     for m in _BIG_NUMBER.finditer(sentence):
         if m.group(1) is not None and (int(m.group(1).replace(",", "")) < 10000 or _MONTH_BEFORE.search(sentence, max(0, m.start() - 12), m.start())):
             continue
-        if any(0 <= start - m.end() <= _TOLL_NUMBER_BEFORE or 0 <= m.start() - end <= after for start, end, after in deaths):
+        # a number in words ("thousands") is a toll only as the dead's own subject ("thousands of people have been
+        # killed"), not a crowd a clause away from someone's death ("thousands of people, led by the daughter of an MP
+        # killed in India, staged a protest")
+        before = _TOLL_NUMBER_BEFORE if m.group(1) is not None else _TOLL_WORDS_BEFORE
+        if any(0 <= start - m.end() <= before or 0 <= m.start() - end <= after for start, end, after in deaths):
             return True
     return False
 
@@ -819,9 +824,22 @@ def _news_triggers(ctx: DocContext, s: Sentence) -> list[Trigger]:
         return []  # "the war has killed more than 400000 people since 2011": a running total, not an event
     if ctx.anchor is not None:
         for m in _BACKGROUND_YEAR.finditer(folded, s.start, s.end):
-            if int(m.group(1)) < ctx.anchor.year:
+            if int(m.group(1)) < ctx.anchor.year and not _fronted_by_this_year(ctx, s, m.start()):
                 return []  # "the war began in 2011 with protests": background, not this report's news
     return triggers
+
+
+def _fronted_by_this_year(ctx: DocContext, s: Sentence, before: int) -> bool:
+    """Whether the sentence opens on a date of the report's year, ahead of ``before`` ("On 7 May 2024, workers
+    protested, demanding the dues owed since 2018"): the act is this year's news and the earlier year its background."""
+    anchor = ctx.anchor
+    if anchor is None:
+        return False
+    for m in date_matches(ctx.folded, s.start, min(before, s.start + _FRONTED)):
+        mention = ctx.resolve(m)
+        if mention is not None and mention.date.year == anchor.year:
+            return True
+    return False
 
 
 def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
