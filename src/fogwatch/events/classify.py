@@ -107,6 +107,10 @@ def find_triggers(
         elif e < len(folded) and folded[e].isalnum():
             continue
         raw.append(Trigger(s, e, kind, tier, folded[s:e]))
+    if "block" in folded[start:end]:
+        # "residents blocked the Nkabune-Kathurine road": a road blocked by a crowd is a protest (the lexicon's
+        # "blocked the road" cannot name the road between)
+        raw.extend(Trigger(m.start(), m.end(), "protest", 2, m.group(0)) for m in _ROAD_BLOCKED.finditer(folded, start, end))
     raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
     # "backed by Russian air strikes": a supporting tactic, not the event the clause reports
     raw = [
@@ -121,6 +125,8 @@ def find_triggers(
     return _filter(folded, out, original, lexicon or default_lexicon())
 
 
+_ROAD_BLOCKED = re.compile(r"\bblock(?:ed|ing|aded|ading)\s+(?:access\s+(?:on|to)\s+)?(?:the\s+|a\s+)?(?:main\s+)?(?:[\w'\-]+\s+){0,4}?"
+                           r"(?:road|roads|highway|highways|street|streets|junction|roundabout)\b")
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
 _SHELL_NOT_ATTACK = re.compile(r"^(?:shell company|shell companies|shell oil|shelled out|shell corporation)")
