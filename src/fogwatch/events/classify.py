@@ -108,9 +108,10 @@ def find_triggers(
             continue
         raw.append(Trigger(s, e, kind, tier, folded[s:e]))
     if "block" in folded[start:end]:
-        # "residents blocked the Nkabune-Kathurine road": a road blocked by a crowd is a protest (the lexicon's
-        # "blocked the road" cannot name the road between)
-        raw.extend(Trigger(m.start(), m.end(), "protest", 2, m.group(0)) for m in _ROAD_BLOCKED.finditer(folded, start, end))
+        # "residents blocked the Nkabune-Kathurine road": a named road blocked by a crowd is a protest (the lexicon's
+        # "blocked the road" cannot name the road between; "blocked the main highway" after a protest is its violence)
+        raw.extend(Trigger(m.start(), m.end(), "protest", 2, m.group(0)) for m in _ROAD_BLOCKED.finditer(folded, start, end)
+                   if original is None or any(c.isupper() for c in original[m.start() + 7 : m.end()]))  # a road by its name
     raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
     # "backed by Russian air strikes": a supporting tactic, not the event the clause reports
     raw = [
