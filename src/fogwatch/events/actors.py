@@ -255,7 +255,7 @@ class ActorRegistry:
                 # a space of the cue may be written as a hyphen ("Jubo-League"); a cue may lead a compound ("BNP-led")
                 # or follow "pro-"/"anti-" ("pro-BNP lawyers")
                 body = "|".join(re.escape(c).replace("\\ ", r"[ \-]+") for c in cues)
-                return re.compile(r"(?:(?<![\w-])|(?<![\w-])(?:[Pp]ro|[Aa]nti)-)(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
+                return re.compile(r"(?<![\w-])(?:(?:[Pp]ro|[Aa]nti)-)?(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
 
             self._cue_res = (alternation(acronyms), alternation(words))
             self._cue_spaced = {_spaced(c): c for c in self.country_cues}
@@ -403,15 +403,21 @@ class ActorRegistry:
         """ "clashes between the Pokot and Marakwet", "Borana and Gabra clashed": two groups' bare words joined by "and"
         are both groups (their heads, "Pokot raiders", are found by the aliases); not where a place noun follows
         ("Turkana and Samburu counties")."""
-        if not self.group_words:
-            return []
         out: list[ActorMention] = []
-        for m in _BARE_PAIR.finditer(folded):
-            first, second = self.group_words.get(m.group(1)), self.group_words.get(m.group(2))
-            if first is None or second is None or first == second:
-                continue
-            for key, name in (("1", first), ("2", second)):
-                out.append(ActorMention(m.start(int(key)), m.end(int(key)), original[m.start(int(key)) : m.end(int(key))], self.entries[name]))
+        at = folded.find(" and ") if self.group_words else -1
+        while at >= 0:
+            # the word before " and " first (cheap): most sentences have no people's name there
+            start = at
+            while start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "'-"):
+                start -= 1
+            if folded[start:at] in self.group_words:
+                m = _BARE_PAIR.match(folded, start)
+                if m is not None:
+                    first, second = self.group_words.get(m.group(1)), self.group_words.get(m.group(2))
+                    if first is not None and second is not None and first != second:
+                        for k, name in ((1, first), (2, second)):
+                            out.append(ActorMention(m.start(k), m.end(k), original[m.start(k) : m.end(k)], self.entries[name]))
+            at = folded.find(" and ", at + 5)
         return out
 
     def state_entry(self, iso: str, role: str) -> ActorEntry:
