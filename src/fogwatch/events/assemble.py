@@ -291,7 +291,7 @@ def extract_events(
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     program = ctx.lexicon.cue("demonstration_program")
-    events = [_riot_without_demonstration(rioters_riot(e, ctx.folded, program), ctx) for e in events]
+    events = [rioters_riot(e, ctx.folded, program) for e in events]
     # (the other side of a riot once the riots are typed: "supporters of two candidates clashed")
     events = [attack_or_clash(protesters_protest(_other_side_of_a_clash(e, ctx))) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
@@ -411,22 +411,6 @@ def _within_one_side(event: Event, ctx: DocContext) -> Event:
         return event
     said = two.group(0) if fought and two is not None else own.group(0) if own is not None else ""
     return replace(event, actor2=replace(a1, reason=f"a fight within one side ('{said}'): that side on both sides, as ACLED codes it"))
-
-
-def _riot_without_demonstration(event: Event, ctx: DocContext) -> Event:
-    """A violent demonstration whose paragraph names no demonstration (the lexicon's ``demonstration_words``: no
-    protest, march, rally, demand, strike or blockade) is mob violence: ACLED's violent demonstration is the violence
-    of demonstrators, its mob violence that of rioters outside one ("rioters attacked two prison warders"). On the
-    tune part's notes 39 of 69 such events were mob violence."""
-    if event.sub_event_type != "Violent demonstration" or not event.evidence:
-        return event
-    ev = event.evidence[0]
-    lo = _paragraph(ctx.text, ev.start) + 1
-    hi = ctx.text.find("\n", ev.end)
-    if ctx.lexicon.cue("demonstration_words").search(ctx.folded, lo, len(ctx.text) if hi < 0 else hi):
-        return event
-    return replace(event, event_type=EVENT_TYPE_OF["Mob violence"], sub_event_type="Mob violence",
-                   type_reason=f"{event.type_reason} (no demonstration in its paragraph: mob violence)")
 
 
 def _localized(registry: ActorRegistry, base: str) -> bool:

@@ -53,8 +53,6 @@ CUE_NAMES: tuple[str, ...] = (
     "demonstration_program",
     # people a force disperses, with no protest word: a protest with intervention (classify.combine)
     "dispersed_crowd",
-    # words of a demonstration: without one in its paragraph a violent demonstration is mob violence
-    "demonstration_words",
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
