@@ -234,6 +234,9 @@ def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_pla
         ("They chanted anti-BJP slogans.", ("IN", ("BJP",))),
         ("Jamaat-Shibir activists marched.", ("BD", ("Jamaat-Shibir",))),
         ("The xpro-BNP files.", (None, ())),
+        ("Riots broke out after Kibakis victory.", ("KE", ("Kibaki",))),  # a possessive that lost its apostrophe
+        ("The Kikuyus and Kambas met at the chief's camp.", ("KE", ("Kikuyu", "Kamba"))),  # plurals of a people's name
+        ("ECK officials counted the votes.", ("KE", ("ECK",))),
     ],
 )
 def test_country_from_words_cue_table(text, expected):

@@ -251,13 +251,14 @@ class ActorRegistry:
             acronyms = sorted((c for c in self.country_cues if _is_acronym(c)), key=len, reverse=True)
             words = sorted((c for c in self.country_cues if not _is_acronym(c)), key=len, reverse=True)
 
-            def alternation(cues: list[str]) -> re.Pattern[str] | None:
+            def alternation(cues: list[str], plural: str = "") -> re.Pattern[str] | None:
                 # a space of the cue may be written as a hyphen ("Jubo-League"); a cue may lead a compound ("BNP-led")
-                # or follow "pro-"/"anti-" ("pro-BNP lawyers")
+                # or follow "pro-"/"anti-" ("pro-BNP lawyers"); a word may take a plural or possessive ``plural``
                 body = "|".join(re.escape(c).replace("\\ ", r"[ \-]+") for c in cues)
-                return re.compile(r"(?<![\w-])(?:(?:[Pp]ro|[Aa]nti)-)?(" + body + r")(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
+                return re.compile(r"(?<![\w-])(?:(?:[Pp]ro|[Aa]nti)-)?(" + body + r")" + plural + r"(?!\w|-(?!" + _CUE_COMPOUND + r"\b))") if cues else None
 
-            self._cue_res = (alternation(acronyms), alternation(words))
+            # "Kikuyus", "Kibaki's", and "Kibakis" where the text lost its apostrophes
+            self._cue_res = (alternation(acronyms), alternation(words, r"(?:['\u2019]?s)?"))
             self._cue_spaced = {_spaced(c): c for c in self.country_cues}
         folded = folded if folded is not None else fold(original)
         hits = []
