@@ -625,11 +625,16 @@ def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[
                 e.sentence_index != d.sentence_index and _elsewhere(d, e)  # one sentence, one scene
             ):
                 break
-            e.claims.extend(c for c in d.claims if c not in e.claims)
-            e.evidence.extend(x for x in d.evidence if x not in e.evidence)
-            absorbed.add(id(d))
+            _fold_into(e, d, absorbed)
             break
     return [d for d in drafts if id(d) not in absorbed]
+
+
+def _fold_into(event: _Draft, told: _Draft, absorbed: set[int]) -> None:
+    """``told`` is part of ``event``: its claims and evidence go to it, and it is marked absorbed."""
+    event.claims.extend(c for c in told.claims if c not in event.claims)
+    event.evidence.extend(x for x in told.evidence if x not in event.evidence)
+    absorbed.add(id(told))
 
 
 # "The clash was initiated with RPGs and mortar shells", "the fighting began with an IED blast"
@@ -654,9 +659,7 @@ def _how_the_clash_began(ctx: DocContext, sentences: list[Sentence], drafts: lis
                 continue
             if _paragraph(ctx.text, sentences[c.sentence_index].start) != here:
                 break
-            c.claims.extend(x for x in d.claims if x not in c.claims)
-            c.evidence.extend(x for x in d.evidence if x not in c.evidence)
-            absorbed.add(id(d))
+            _fold_into(c, d, absorbed)
             break
     return [d for d in drafts if id(d) not in absorbed]
 
