@@ -111,7 +111,7 @@ def find_triggers(
         # "residents blocked the Nkabune-Kathurine road": a named road blocked by a crowd is a protest (the lexicon's
         # "blocked the road" cannot name the road between; "blocked the main highway" after a protest is its violence)
         raw.extend(Trigger(m.start(), m.end(), "protest", 2, m.group(0)) for m in _ROAD_BLOCKED.finditer(folded, start, end)
-                   if original is None or any(c.isupper() for c in original[m.start() + 7 : m.end()]))  # a road by its name
+                   if original is None or any(c.isupper() for c in original[m.start("name") : m.end("name")]))  # a road by its name
     raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
     # "backed by Russian air strikes": a supporting tactic, not the event the clause reports
     raw = [
@@ -126,7 +126,7 @@ def find_triggers(
     return _filter(folded, out, original, lexicon or default_lexicon())
 
 
-_ROAD_BLOCKED = re.compile(r"\bblock(?:ed|ing|aded|ading)\s+(?:access\s+(?:on|to)\s+)?(?:the\s+|a\s+)?(?:main\s+)?(?:[\w'\-]+\s+){0,4}?"
+_ROAD_BLOCKED = re.compile(r"\bblock(?:ed|ing|aded|ading)\s+(?:access\s+(?:on|to)\s+)?(?:the\s+|a\s+)?(?:main\s+)?(?P<name>(?:[\w'\-]+\s+){0,4}?)"
                            r"(?:road|roads|highway|highways|street|streets|junction|roundabout)\b")
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|covered|aided|assisted|helped)(?:\s+up)?\s+by\s+(?:[\w\-']+\s+){0,4}$|\b(?:with the (?:support|help|backing) of|under (?:the )?cover of)\s+(?:[\w\-']+\s+){0,4}$")
 _STRIKE_NOT_ATTACK = re.compile(r"(?:hunger|general|labou?r|workers'?|nationwide|transport|teachers'?|doctors'?|on)\s+$")
