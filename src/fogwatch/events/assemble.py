@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import takewhile
 from datetime import date
-from typing import Collection, Sequence
+from typing import Collection, Iterator, Sequence
 
 from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, claimed_by, protesters_protest, rioters_riot
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
@@ -613,21 +613,30 @@ def _follow_up_arrests(ctx: DocContext, sentences: list[Sentence], drafts: list[
     for i, d in enumerate(drafts):
         if d.sub != "Arrests" or d.modality == "hypothetical":
             continue
-        here = _paragraph(ctx.text, sentences[d.sentence_index].start)
         # "police detained four youths as they were setting a lorry alight": the act of the same sentence comes first
         same = list(takewhile(lambda e: e.sentence_index == d.sentence_index, drafts[i + 1 :]))  # drafts come in sentence order
-        for e in [*same, *reversed(drafts[:i])]:
-            if d.sentence_index - e.sentence_index > _AFTER_PROTEST or id(e) in absorbed:
-                break
+        for e in _told_before(ctx, sentences, drafts, i, absorbed, same):
             if e.sub not in _ARRESTED_OVER or e.modality == "hypothetical":
                 continue
-            if _paragraph(ctx.text, sentences[e.sentence_index].start) != here or (
-                e.sentence_index != d.sentence_index and _elsewhere(d, e)  # one sentence, one scene
-            ):
+            if e.sentence_index != d.sentence_index and _elsewhere(d, e):  # one sentence, one scene
                 break
             _fold_into(e, d, absorbed)
             break
     return [d for d in drafts if id(d) not in absorbed]
+
+
+def _told_before(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft], i: int, absorbed: set[int],
+                 first: Sequence[_Draft] = ()) -> Iterator[_Draft]:
+    """The drafts told before ``drafts[i]`` in its paragraph, latest first (after ``first``), up to
+    :data:`_AFTER_PROTEST` sentences back; the walk stops at a draft already absorbed. (Drafts come in sentence order,
+    so the first one of another paragraph ends it.)"""
+    d = drafts[i]
+    here = _paragraph(ctx.text, sentences[d.sentence_index].start)
+    for e in [*first, *reversed(drafts[:i])]:
+        if (d.sentence_index - e.sentence_index > _AFTER_PROTEST or id(e) in absorbed
+                or _paragraph(ctx.text, sentences[e.sentence_index].start) != here):
+            return
+        yield e
 
 
 def _fold_into(event: _Draft, told: _Draft, absorbed: set[int]) -> None:
@@ -651,14 +660,9 @@ def _how_the_clash_began(ctx: DocContext, sentences: list[Sentence], drafts: lis
     for i, d in enumerate(drafts):
         if d.sub not in _REMOTE or not _BEGAN_WITH.search(ctx.folded, sentences[d.sentence_index].start, sentences[d.sentence_index].end):
             continue
-        here = _paragraph(ctx.text, sentences[d.sentence_index].start)
-        for c in reversed(drafts[:i]):
-            if d.sentence_index - c.sentence_index > _AFTER_PROTEST or id(c) in absorbed:
-                break
+        for c in _told_before(ctx, sentences, drafts, i, absorbed):
             if c.sub != "Armed clash" or c.sentence_index == d.sentence_index:
                 continue
-            if _paragraph(ctx.text, sentences[c.sentence_index].start) != here:
-                break
             _fold_into(c, d, absorbed)
             break
     return [d for d in drafts if id(d) not in absorbed]
@@ -676,13 +680,10 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
     for i, t in enumerate(drafts):
         if t.sub not in _GROUND or t.modality == "hypothetical":
             continue
-        here = _paragraph(ctx.text, sentences[t.sentence_index].start)
-        for c in reversed(drafts[:i]):
-            if t.sentence_index - c.sentence_index > _AFTER_PROTEST or id(c) in absorbed:
-                break
+        for c in _told_before(ctx, sentences, drafts, i, absorbed):
             if c.sub != "Armed clash" or c.modality == "hypothetical":
                 continue
-            if _paragraph(ctx.text, sentences[c.sentence_index].start) != here or (c.sentence_index != t.sentence_index and _elsewhere(t, c)):
+            if c.sentence_index != t.sentence_index and _elsewhere(t, c):
                 break
             sides = [a for a in (c.actor1, c.actor2) if a is not None]
             state_took = t.sub == _GROUND[0]
