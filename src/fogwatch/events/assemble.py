@@ -458,8 +458,7 @@ def _dispersal_told_apart(ctx: DocContext, sentences: list[Sentence], drafts: li
     dispersal), is an event only where its paragraph tells of no other: beside a riot, a clash or a protest it is
     how that event ended ("Supporters of two candidates clashed at the tallying centre. Police fired tear gas to
     disperse them")."""
-    dispersals = [d for d in drafts if d.trigger.kind == "intervention"]
-    if not dispersals:
+    if not any(d.trigger.kind == "intervention" for d in drafts):
         return drafts
     told = {_paragraph(ctx.text, sentences[d.sentence_index].start) for d in drafts if d.trigger.kind != "intervention"}
     return [d for d in drafts if d.trigger.kind != "intervention" or _paragraph(ctx.text, sentences[d.sentence_index].start) not in told]
