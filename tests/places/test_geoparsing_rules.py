@@ -155,3 +155,36 @@ def test_sana_is_the_syrian_news_agency_not_sanaa(geoparse):
 def test_a_first_name_after_a_title_and_a_seat_of_government_are_no_toponyms(geoparse, text, word):
     """Sentences written for this test."""
     assert not [p for p in geoparse(text) if p.text == word and p.role == "toponym"]
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Grenade attack at a market wounds one; the attackers fled.", "Grenade"),  # a town of 6,000 in France; Granada's other name
+    ("Workers of the construction firm Ltd struck over unpaid wages.", "Ltd"),  # an alternate name of Ghadames (Libya)
+    ("Delegates fought during the Kanu party elections.", "Kanu"),  # an alternate name of Cannes (France)
+])
+def test_a_word_that_is_only_another_name_or_a_small_towns_needs_evidence(geoparse, text, word):
+    """Sentences written for this test: a single word that matches places only through their alternate names, or an
+    English word whose towns of that very name are all small, is weak: alone in a report it is not taken."""
+    assert not [p for p in geoparse(text) if p.text == word]
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Shelling hit Kafranbel in rural Idlib on Tuesday.", ("Kafranbel", "SY")),  # the text names its province
+    ("Tuticorin residents protested against the flooding.", ("Tuticorin", "IN")),  # a city of 400,000 (Thoothukudi)
+    ("The sit-in in front of Naundero police station went on.", ("Naundero", "PK")),  # a spelling of Naudero
+])
+def test_another_name_stays_where_it_is_a_spelling_a_city_or_supported(geoparse, text, place):
+    """Sentences written for this test: a place known to the gazetteer only by another name keeps it when the text
+    supports it, when the name is a spelling of the place's own, or when the place is a city known by it."""
+    assert place in [(p.text, p.country_code) for p in geoparse(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "More than 40 employees of a South Korean firm continued a strike over demotions.",
+    "About 3,000 workers at the British-owned factory went on strike over the minimum wage.",
+    "Four activists protesting against a Vietnamese sand dredging company were arrested.",
+])
+def test_a_demonym_of_ownership_is_no_place_role(geoparse, text):
+    """Sentences written for this test: a demonym that says whose a business is (`owner_after` in roles.yaml) places
+    nothing: no demonym role, so no vote for the report's country."""
+    assert [p for p in geoparse(text) if p.role == "demonym"] == []

@@ -23,8 +23,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from fogwatch.places import syria
-from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer
+from fogwatch.places.gazetteer import Candidate, Entry, Gazetteer, strip_admin_suffix
 from fogwatch.places.keys import ARABIC_COMMON_NOUNS, ARTICLES, common_words, english_words, name_key
 from fogwatch.places.roles import RoleTables, load_roles
 from fogwatch.text.normalize import fold
@@ -289,6 +291,17 @@ def _build_demonym_forms(gazetteer: Gazetteer, roles: RoleTables) -> dict[str, s
     return {**forms, **roles.demonyms}
 
 
+SPELLING_SIMILARITY = 80  # rapidfuzz ratio of two name keys above which one is a spelling of the other ("Naundero", "Naudero")
+KNOWN_OTHER_NAME = 100_000  # a city this big is known by its other names too ("Pegu" for Bago, "Tuticorin" for Thoothukudi)
+
+
+def _known_as(key: str, c: Candidate) -> bool:
+    """Whether a place matched only through one of its other names may stand alone: the other name is a spelling of
+    its own name, or the place is a city big enough to be known by it."""
+    own = name_key(strip_admin_suffix(c.entry.name))  # "Rachuonyo District", "Kurram Agency"
+    return c.entry.population >= KNOWN_OTHER_NAME or fuzz.ratio(key, own) >= SPELLING_SIMILARITY
+
+
 def _is_code(target: str) -> bool:
     return len(target) == 2 and target.isupper()
 
@@ -424,6 +437,11 @@ def recognize(
                 s, e = first.start, last.end
                 span_text = text[s:e]
                 if j - i <= 2 and span_text in demonym_of and not (j < n and chain[j].low in roles.not_demonym_before):
+                    if roles.owner_of(folded[e : e + 48]):
+                        # "a South Korean firm", "British-owned": whose the business is, not where the report is
+                        i = j
+                        matched = True
+                        break
                     target = demonym_of[span_text]
                     if _is_code(target):
                         demonyms.append((s, e, target))
@@ -490,10 +508,17 @@ def recognize(
                         mention.notes.append("an English word, and a place's alternate name only")
                     elif (
                         one_word and first.low in english and not span_text.isupper() and not big
-                        and max(c.entry.population for c in cands) < SMALL_NAMESAKE
+                        and max((c.entry.population for c in cands if c.primary or mention.cue is not None), default=0) < SMALL_NAMESAKE
                     ):
-                        mention.weak = True  # "Congress" is a town of 2,000 in Arizona
+                        # "Congress" is a town of 2,000 in Arizona; "Grenade" one of 6,000 in France (Granada's other
+                        # name does not make the word a city)
+                        mention.weak = True
                         mention.notes.append("an English word, and only small places' name")
+                    elif one_word and not big and mention.cue is None and not any(c.primary or _known_as(key, c) for c in cands):
+                        # "Ltd" is another name of Ghadames, "Kanu" of Cannes ("in Sopore", "Naundero" for Naudero, "Pegu"
+                        # for Bago stay)
+                        mention.weak = True
+                        mention.notes.append("a place's alternate name only")
                     if (
                         one_word and (span_text.isupper() and len(span_text) <= 5 or _PLURAL_ACRONYM.fullmatch(span_text))
                         and not any(c.entry.feature in ("country", "admin1") for c in cands)  # "NSW" is New South Wales

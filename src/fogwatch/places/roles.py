@@ -31,7 +31,7 @@ from fogwatch.errors import Code, FogwatchError
 from fogwatch.places.keys import name_key
 
 ROLES: tuple[str, ...] = ("toponym", "demonym", "metonym", "organisation")
-_SECTIONS = ("demonyms", "not_demonym_before", "organisations", "metonym_after", "capital_cues", "name_after", "name_ending", "group_names")
+_SECTIONS = ("demonyms", "not_demonym_before", "owner_after", "organisations", "metonym_after", "capital_cues", "name_after", "name_ending", "group_names")
 
 
 class PlaceTablesError(FogwatchError):
@@ -61,6 +61,7 @@ class RoleTables:
     not_demonym_before: frozenset[str]
     ending_last_words: frozenset[str]  # the last word of each ending, lowercase: a set look-up before the pattern
     group_names: frozenset[str]  # folded names of armed groups that small places share ("al shabaab"): never a place
+    _owner: re.Pattern[str]
     _metonym: re.Pattern[str]
     _capital: re.Pattern[str]
     _name_after: re.Pattern[str]
@@ -77,6 +78,11 @@ class RoleTables:
         """The first government word of a sentence ("officials", "talks"), or ``None``."""
         m = self._capital.search(folded_sentence)
         return m.group(1) if m else None
+
+    def owner_of(self, folded_after: str) -> bool:
+        """Whether the (folded) text right after a demonym makes it an owner's ("South Korean firm", "British-owned
+        factory", "a Chinese sand dredging company"): whose the business is, not where the report is."""
+        return bool(self._owner.match(folded_after))
 
     def name_after(self, folded_after: str) -> str | None:
         """The event word right after a name ("agreement" in "the Astana agreement"), or ``None``."""
@@ -139,6 +145,7 @@ def parse_roles(text: str, where: str = "roles.yaml") -> RoleTables:
     capital = _strings(data, "capital_cues", where)
     after = _strings(data, "name_after", where)
     ending = _strings(data, "name_ending", where)
+    owner = _strings(data, "owner_after", where)
     return RoleTables(
         demonyms=demonyms,
         organisations=tuple(orgs),
@@ -151,6 +158,8 @@ def parse_roles(text: str, where: str = "roles.yaml") -> RoleTables:
         ending_last_words=frozenset(e.split()[-1].lower() for e in ending),
         group_names=frozenset(fold(g).strip() for g in _strings(data, "group_names", where)),
         # "Moscow denied", "Moscow has denied", "Ankara and Washington did not": checked on folded text.
+        # up to two words between ("a Vietnamese sand dredging company"); "-owned" joins the demonym
+        _owner=re.compile(rf"^(?:-| (?:[a-z][\w'-]* ){{0,2}})(?:{_words(owner)})\b" if owner else r"(?!)"),
         _metonym=re.compile(rf"^(?:,? and [a-z][\w.'-]*)? (?:{_words(metonym)})\b"),
         _capital=re.compile(rf"\b({_words(capital)})\b"),
         _name_after=re.compile(rf"^ ({_words(after)})(?!\w)(?!\.\d)"),
