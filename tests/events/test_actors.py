@@ -370,3 +370,13 @@ def test_libyaml_reads_the_packaged_registry_files_as_pyyaml_does():
     assert texts
     for text, origin in texts:
         assert yaml.load(text, Loader=PACKAGED_LOADER) == yaml.safe_load(text), origin
+
+
+def test_a_year_before_every_known_period_names_the_force_without_one():
+    """ACLED names a state's forces after the government they serve; for a year before every period the registry
+    lists, which name ACLED uses is unknown, so the force keeps its plain name rather than a later government's."""
+    reg = registry()
+    entry = reg.state_entry("MM", "military")
+    assert reg.for_year(entry, 2018).name == "Military Forces of Myanmar (2016-2021)"
+    assert reg.for_year(entry, 2015).name == "Military Forces of Myanmar"
+    assert reg.for_year(entry, 2024).name == "Military Forces of Myanmar (2021-)"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Iterable, Sequence
@@ -189,6 +189,22 @@ class ActorRegistry:
                     first = start + 1 if previous_end == start else start
                     self.entries[name] = ActorEntry(name=name, inter=1, country=iso, role=role, valid=(first, end))
                     previous_end = end
+
+    def add_names_before_periods(self) -> None:
+        """For each state's forces whose every name carries a period, the name without one for the years before the
+        first ("Military Forces of Myanmar" in 2015, before "(2016-2021)"): which government's forces ACLED names
+        then is not known here, and a later government's name would be wrong."""
+        groups: dict[tuple[str, str], list[ActorEntry]] = {}
+        for e in self.entries.values():
+            if e.role and e.country and STATE_NAME.match(e.name):
+                groups.setdefault((e.country, e.role), []).append(e)
+        for group in groups.values():
+            if any(e.valid[0] is None for e in group):
+                continue
+            first = min(group, key=lambda e: e.valid[0] or 0)
+            plain = _PERIOD_SUFFIX.sub("", first.name)
+            if plain != first.name and plain not in self.entries and first.valid[0] is not None:
+                self.entries[plain] = replace(first, name=plain, valid=(None, first.valid[0] - 1))
 
     def alias_words(self) -> frozenset[str]:
         """Every word of a multi-word alias: a place named by one of them may be part of an actor's name."""
@@ -485,6 +501,7 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+_PERIOD_SUFFIX = re.compile(r" \(\d{4}-(?:\d{4})?\)$")  # a state force's period: "Military Forces of Myanmar (2021-)"
 # "Garre and Degodia militias": the first of two names that share the head after the second
 _COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+(?: [\w'\-]+){0,2})\s+(?:and|&|or)\s+$")
 # two bare words joined by "and", no place noun after them ("Turkana and Samburu counties" are places)
@@ -626,6 +643,7 @@ def load_registry(extra_paths: Iterable[str] = (), use_env: bool = True, lexicon
     for iso, name in country_names().items():
         registry.countries.setdefault(iso, name)
     registry.add_state_periods()
+    registry.add_names_before_periods()
     return registry
 
 

@@ -1474,7 +1474,8 @@ _PASSIVE_AFTER = re.compile(
 _COUNTED_BEFORE = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens of|scores of)\s+(?:[a-z\-]+\s+)?$")
 _BARE_PASSIVE_AFTER = re.compile(r"\s*(?:killed|injured|wounded|shot dead|hacked to death)\b(?=\s*(?:[,.;]|$|in\b|as\b|when\b|during\b|after\b|by\b|on\b|at\b|near\b))")
 _HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aided|joined|helped|reinforced|escorted)(?:\s+up)?\s+by\s+(?:the\s+)?$")
-_AGENT_BEFORE = re.compile(r"(?:\bby\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$|\bbetween\s+(?:the\s+)?$)")
+# "killed by X", "in X's strike", "at the hands of X", "clashes between X and ...", "an attack blamed on X" (ACLED codes the suspect)
+_AGENT_BEFORE = re.compile(r"(?:\b(?:by|blamed on|attributed to)\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$|\bbetween\s+(?:the\s+)?$)")
 
 
 _NOT_THE_HOLDER = re.compile(r"\b(?:is|was|were|are|been|being|of|for|against|after|on)\b")
