@@ -139,6 +139,9 @@ _SOURCE_BEFORE = re.compile(r"(?:\b(?:the|an?)\s+$)")
 _ACCORDING_BEFORE = re.compile(r"\b(?:according to|cited|citing|quoted|quoting)\s+(?:the\s+|an?\s+)?$")
 
 
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?:been\s+)?$")
+
+
 def _filter(folded: str, triggers: list[Trigger], original: str | None = None, lexicon: Lexicon | None = None) -> list[Trigger]:
     """Drop readings the context rules out ("hunger strike" is no shelling, "captured" needs a place, "were seen"
     needs an armed side just before it)."""
@@ -152,8 +155,8 @@ def _filter(folded: str, triggers: list[Trigger], original: str | None = None, l
             continue
         if sighting.fullmatch(t.text):
             near = folded[max(0, t.start - 80) : t.start]
-            if not (lex.cue("nonstate").search(near) or lex.cue("state").search(near)):
-                continue
+            if not (lex.cue("nonstate").search(near) or lex.cue("state").search(near)) or _RELATIVE_BEFORE.search(near):
+                continue  # ("groups of terrorists who had arrived from Iraq were destroyed": what they are, not the act)
         before = folded[max(0, t.start - 24) : t.start]
         if t.kind == "territory" and re.search(r"\b(?:to|attempts? to|attempting to|tried to|trying to|try to|aim(?:ed|ing)? to|bid to)\s+$", before):
             continue
