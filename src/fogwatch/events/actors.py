@@ -362,9 +362,9 @@ class ActorRegistry:
         a name the registry knows resolved through it ("ISILs fighters" -> Islamic State), a partisan or
         descriptive adjective ("Takfiri", "US-backed") kept as a label, anything else a new group (inter 2)."""
         words = list(re.finditer(r"\S+", m.group("group")))
-        while words and fold(words[0].group(0)).strip(".,") in _LEADING_WORDS:
-            words = words[1:]
-        if not words:
+        while words and (fold(words[0].group(0)).strip(".,") in _LEADING_WORDS or words[0].group(0) == "of"):
+            words = words[1:]  # ("Hundreds of Boko Haram fighters": the count and its "of" too)
+        if not words or not re.fullmatch(_NAME_WORD, words[0].group(0)):
             return None
         start = m.start("group") + words[0].start()
         group = original[start : m.end("group")]
