@@ -320,10 +320,10 @@ def is_unnamed(name: str | None, country: str | None = None) -> bool:
     return kind_of(name, country) in _UNNAMED
 
 
-# "responsibility was claimed by the group"; suspicion names the author as ACLED codes it: "blamed on X", "believed to
+# "responsibility was claimed by the group"; suspicion names the author as ACLED codes it: "blamed on X", "police blame X", "believed to
 # be X" (the group after), "X suspected.", "X are suspected of the attack" (the group before)
 _CLAIMED_BY = re.compile(r"\b(?:responsibility|the attack)\s+(?:was|has been|had been)\s+claimed\s+by\s+"
-                         r"|\b(?:blamed on|attributed to|(?:suspected|believed|said|thought) to (?:be|have been|belong to|be members of|be linked to)"
+                         r"|\b(?:blamed on|blames?|blamed|attributed to|(?:suspected|believed|said|thought) to (?:be|have been|belong to|be members of|be linked to)"
                          r"|(?:suspected|believed) (?:members|fighters|militants) of)\s+(?:the\s+)?", re.I)
 _SUSPECTED = re.compile(r"\b(?:(?:is|are|was|were)\s+)?suspected(?=\s*(?:[.;]|$|,?\s+(?:as|of|in|behind|for)\b))", re.I)
 _CLAIMANT_BEFORE = 60  # characters before the verb where its subject (the group) is named

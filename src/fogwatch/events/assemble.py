@@ -929,7 +929,11 @@ def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
         return False  # "the terrorist attack in ...", "militant attacks caused damage": a noun
     # the actor must end right before the trigger: the registry reads only the words before it
     lo = max(offset, t.start - _SUBJECT_WINDOW)
-    return any(re.fullmatch(r"\s+", folded[lo + m.end : t.start]) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start]))
+    return any(_SUBJECT_GAP_RE.fullmatch(folded, lo + m.end, t.start) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start]))
+
+
+# between a subject and its verb: nothing, or where they came from ("Raiders from Ethiopia attack a village")
+_SUBJECT_GAP_RE = re.compile(r"\s+(?:from\s+(?:the\s+)?[a-z][\w'\-]*(?:\s+[a-z][\w'\-]*)?\s+)?")
 
 
 # Between a protest's demand and a later trigger: a new clause of its own, not the demand's object. (Within one clause
