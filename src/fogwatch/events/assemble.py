@@ -654,17 +654,43 @@ _REMOTE = frozenset(TAXONOMY["Explosions/Remote violence"])
 def _how_the_clash_began(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
     """A sentence that tells how a clash already told began ("The clash was initiated with mortar shells") is that
     clash's, not a shelling of its own (as ACLED codes it): its remote-violence draft joins the latest armed clash up
-    to :data:`_AFTER_PROTEST` sentences before it in its paragraph, with its figures."""
+    to :data:`_AFTER_PROTEST` sentences before it in its paragraph, with its figures. So does a shelling by one of the
+    clash's sides whose sentence names no other place or day ("They clashed with Al Shabaab near Cadale. The forces
+    fired mortar shells.")."""
     absorbed: set[int] = set()
     for i, d in enumerate(drafts):
-        if d.sub not in _REMOTE or not _BEGAN_WITH.search(ctx.folded, sentences[d.sentence_index].start, sentences[d.sentence_index].end):
+        if d.sub not in _REMOTE:
+            continue
+        began = _BEGAN_WITH.search(ctx.folded, sentences[d.sentence_index].start, sentences[d.sentence_index].end) is not None
+        if not began and d.sub != _SHELLING:
             continue
         for c in _told_before(ctx, sentences, drafts, i, absorbed):
             if c.sub != "Armed clash" or c.sentence_index == d.sentence_index:
                 continue
-            _fold_into(c, d, absorbed)
+            if began or (not _own_place_or_day(d, c) and _one_of_its_sides(d, c)):
+                _fold_into(c, d, absorbed)
             break
     return [d for d in drafts if id(d) not in absorbed]
+
+
+_SHELLING = "Shelling/artillery/missile attack"
+
+
+def _own_place_or_day(d: _Draft, c: _Draft) -> bool:
+    """Whether ``d``'s sentence names a place or a day of its own other than ``c``'s ("On February 6, Turkish
+    artillery shelled the army near Saraqib" is another event than the clash told before it)."""
+    def own(span: Span | None) -> bool:
+        return span is not None and any(e.start <= span.start < e.end for e in d.evidence[:1])
+
+    place = d.location is not None and own(d.location.span) and (c.location is None or d.location.name != c.location.name)
+    return place or (own(d.date.span) and d.date.date != c.date.date)
+
+
+def _one_of_its_sides(d: _Draft, c: _Draft) -> bool:
+    """Whether a shelling told after a clash is one side's fire in it ("The forces fired heavy mortar shells"): its
+    shooter is one of the clash's sides, or unnamed, and its target no one else."""
+    sides = {a.name for a in (c.actor1, c.actor2) if a is not None}
+    return (d.actor1 is None or d.actor1.name in sides) and (d.actor2 is None or d.actor2.name in sides)
 
 
 _GROUND = ("Government regains territory", "Non-state actor overtakes territory")
@@ -858,7 +884,7 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             dated = any(c_start <= m.start() < c_end or tier >= 3 and m.start() < c_start and m.start() - s.start < _FRONTED
                         and not _SPAN_DATE.match(m.group(0)) for m in sentence_dates)
             targeted = any(re.match(r"\s+(?:on|against)\b", folded[t.end : t.end + 9]) for t in trigs if t.text in ("attack", "attacks"))
-            if not (figures_here or dated or targeted or any(_verb_use(ctx, sc, t) for t in trigs)):
+            if not (figures_here or dated or targeted or any(_verb_use(ctx, sc, t) or _fired_weapon(ctx, sc, t) for t in trigs)):
                 continue  # "the frontline", "a ceasefire": named, not reported as happening
         protest_at = next((d.trigger.start for d in made if d.sub in _PROTEST_TYPES), None)
         if protest_at is not None and sub not in _PROTEST_TYPES + _RIOT_TYPES and _is_grievance(ctx, protest_at, trig):
@@ -934,6 +960,18 @@ def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
 
 # between a subject and its verb: nothing, or where they came from ("Raiders from Ethiopia attack a village")
 _SUBJECT_GAP_RE = re.compile(r"\s+(?:from\s+(?:the\s+)?[a-z][\w'\-]*(?:\s+[a-z][\w'\-]*)?\s+)?")
+
+
+_FIRED_GAP = re.compile(r"\s+(?:(?:a|an|the|some|several|dozens of|[\w-]+)\s+){0,2}$")  # "fired four mortar", "launched a barrage of"
+
+
+def _fired_weapon(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
+    """Whether a weak weapon trigger is the object of a firing verb just before it ("troops fired four mortar shells
+    at the village", "militants launched rockets"): the act is told, not only the weapon named."""
+    if EVENT_TYPE_OF.get(t.kind) != "Explosions/Remote violence":
+        return False
+    lo = max(sc.s.start, t.start - 40)
+    return any(_FIRED_GAP.fullmatch(ctx.folded, m.end(), t.start) for m in ctx.lexicon.cue("firing_verbs").finditer(ctx.folded, lo, t.start))
 
 
 # Between a protest's demand and a later trigger: a new clause of its own, not the demand's object. (Within one clause
