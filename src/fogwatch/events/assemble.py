@@ -679,11 +679,8 @@ _SHELLING = "Shelling/artillery/missile attack"
 def _own_place_or_day(d: _Draft, c: _Draft) -> bool:
     """Whether ``d``'s sentence names a place or a day of its own other than ``c``'s ("On February 6, Turkish
     artillery shelled the army near Saraqib" is another event than the clash told before it)."""
-    def own(span: Span | None) -> bool:
-        return span is not None and any(e.start <= span.start < e.end for e in d.evidence[:1])
-
-    place = d.location is not None and own(d.location.span) and (c.location is None or d.location.name != c.location.name)
-    return place or (own(d.date.span) and d.date.date != c.date.date)
+    place = d.location is not None and _in_own_sentence(d, d.location.span) and (c.location is None or d.location.name != c.location.name)
+    return place or (_in_own_sentence(d, d.date.span) and d.date.date != c.date.date)
 
 
 def _one_of_its_sides(d: _Draft, c: _Draft) -> bool:
@@ -733,12 +730,14 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
 def _elsewhere(d: _Draft, p: _Draft) -> bool:
     """Whether two drafts are at different places or on different days that each names in its own sentence ("in
     Nakuru on Tuesday"; a place or date taken from the report or an earlier sentence says nothing here)."""
-    def own(x: _Draft, span: Span | None) -> bool:
-        return span is not None and any(e.start <= span.start < e.end for e in x.evidence[:1])
-
-    places = [x.location.name for x in (d, p) if x.location is not None and own(x, x.location.span)]
-    days = [x.date.date for x in (d, p) if own(x, x.date.span)]
+    places = [x.location.name for x in (d, p) if x.location is not None and _in_own_sentence(x, x.location.span)]
+    days = [x.date.date for x in (d, p) if _in_own_sentence(x, x.date.span)]
     return (len(places) == 2 and places[0] != places[1]) or (len(days) == 2 and days[0] != days[1])
+
+
+def _in_own_sentence(x: _Draft, span: Span | None) -> bool:
+    """Whether ``span`` (a draft's place or date) lies in the draft's own sentence, not taken from elsewhere."""
+    return span is not None and any(e.start <= span.start < e.end for e in x.evidence[:1])
 
 
 def _retype(
