@@ -293,7 +293,7 @@ def ship(args, tune, held) -> None:
             "threshold_choice": {"acled_unseen_notes": len(notes), "weighted_f1_by_threshold": by_th},
         },
         "command": f"python scripts/train_event_encoder.py --mode val && python scripts/train_event_encoder.py --mode ship --epoch {epoch}"
-        + (" --refit" if args.refit else "") + " && python scripts/choose_retype_bar.py",
+        + (" --refit" if args.refit else "") + " && python scripts/choose_retype_bar.py && python scripts/choose_encoder_gate.py --jobs 2",
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
     score_held_out(args, out, held, src, settings["max-len"])
@@ -421,6 +421,22 @@ def card(meta: dict) -> str:
         ]
         for b_, g in bar["grid"].items():
             lines.append(f"| {b_} | {g['mean_accuracy']:.3f} | " + " | ".join(f"{g['by_file'][k]:.3f}" for k in bar["notes"]) + " |")
+    gate = s.get("encoder_gate")
+    if gate:
+        lines += [
+            "",
+            "## The encoder gate (scripts/choose_encoder_gate.py)",
+            "",
+            "In running text the encoder reads a clause only where the n-gram model gives some type the clause may become at",
+            f"least p = {b.get('encoder_gate', 0.0)} (a cascade: the n-gram model reads every clause, the encoder only those it doubts).",
+            "Chosen on the same notes as the bar, after it: the highest gate whose mean accuracy is not below gate 0's (the",
+            "whole pipeline of the day the gate was chosen, so its accuracies are not those of the bar's older grid above).",
+            "",
+            "| gate | mean accuracy | encoder reads | " + " | ".join(gate["notes"]) + " |",
+            "|---|---|---|" + "---|" * len(gate["notes"]),
+        ]
+        for g_, g in gate["grid"].items():
+            lines.append(f"| {g_} | {g['mean_accuracy']:.4f} | {g['encoder_reads']} | " + " | ".join(f"{g['by_file'][k]:.3f}" for k in gate["notes"]) + " |")
     lines += [
         "",
         "## Limits",

@@ -14,6 +14,8 @@ Steps (each script's docstring says what it reads, how it splits and what it sco
    on the validation fold and the rules' threshold on unseen ACLED notes, trains again on every tune row, writes
    models/event_encoder (graph, tokenizer, meta.json, card.md) and scores the CASE held-out quarter once.
 4. ``retype_bar``: ``scripts/choose_retype_bar.py``: the running-text change bar, on ACLED notes no model saw.
+   ``encoder_gate``: ``scripts/choose_encoder_gate.py``: then the n-gram probability a clause needs before the
+   encoder reads it, on the same notes (the highest gate that loses nothing there).
 5. ``actor_kinds``: ``scripts/train_actor_kinds.py``, models/actor_kinds (ACLED's naming conventions).
 6. ``slant``: ``scripts/train_slant.py``, models/slant (PTC span tagger and technique head).
 7. ``slant_static``: ``scripts/train_slant_static.py``, models/slant_static (the BiLSTM over static word vectors that
@@ -45,6 +47,7 @@ def steps(epochs: int, cross_country: bool) -> list[tuple[str, list[str]]]:
     out += [
         ("encoder_ship", [py, str(SCRIPTS / "train_event_encoder.py"), "--mode", "ship", "--refit"]),
         ("retype_bar", [py, str(SCRIPTS / "choose_retype_bar.py")]),
+        ("encoder_gate", [py, str(SCRIPTS / "choose_encoder_gate.py"), "--jobs", "2"]),
         ("actor_kinds", [py, str(SCRIPTS / "train_actor_kinds.py")]),
         ("slant", [py, str(SCRIPTS / "train_slant.py")]),
         ("slant_static", [py, str(SCRIPTS / "train_slant_static.py")]),

@@ -138,16 +138,9 @@ def test_the_encoder_runs_only_where_it_could_change_the_type(shared):
 
     from fogwatch.events.typer import direction_by_rules, may_become
 
-    typer = EventTyper(change_threshold=0.35)  # a low bar, so that many clauses could change
+    typer = EventTyper(change_threshold=0.35, encoder_gate=0.0)  # a low bar, so that many clauses could change; no gate
     assert typer.encoder is not None, typer.encoder_error
-    clauses = []
-    with open(shared / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8") as fh:
-        for line in list(fh)[:30]:
-            for sentence in re.split(r"(?<=[.!?])\s+", json.loads(line)["text"]):
-                label, _ = classify_text(sentence)
-                if label:
-                    clauses.append((sentence, label))
-    assert len(clauses) >= 50
+    clauses = _fakes_event_sentences(shared)
     got = [typer.retype(text, label) for text, label in clauses]
     calls = typer.encoder_calls
     assert 0 < calls < len(clauses)  # some clauses needed it, most did not
@@ -156,6 +149,45 @@ def test_the_encoder_runs_only_where_it_could_change_the_type(shared):
         best = max(blended, key=lambda c: blended[c])
         changes = may_become(label, best) and blended[best] >= max(typer.threshold, typer.change_threshold)
         assert typed == (best if changes else label), text
+
+
+def _fakes_event_sentences(shared) -> list[tuple[str, str]]:
+    """(sentence, the rules' type) of the first 30 FA-KES documents' sentences the rules type."""
+    import json
+    import re
+
+    clauses = []
+    with open(shared / "corpus" / "fakes" / "fakes.jsonl", encoding="utf-8") as fh:
+        for line in list(fh)[:30]:
+            for sentence in re.split(r"(?<=[.!?])\s+", json.loads(line)["text"]):
+                label, _ = classify_text(sentence)
+                if label:
+                    clauses.append((sentence, label))
+    assert len(clauses) >= 50
+    return clauses
+
+
+def test_the_encoder_gate_reads_only_clauses_the_ngram_model_doubts(shared):
+    """With a gate, a clause whose n-gram probabilities give no type it may become the gate's probability keeps the
+    type the n-gram model alone gives it (the encoder unread); every other clause is typed as without the gate."""
+    from fogwatch.events.typer import may_become
+
+    clauses = _fakes_event_sentences(shared)
+    free, gated = EventTyper(change_threshold=0.35, encoder_gate=0.0), EventTyper(change_threshold=0.35, encoder_gate=0.2)
+    assert gated.encoder is not None, gated.encoder_error
+    unread = 0
+    without_gate = [free.retype(text, label) for text, label in clauses]
+    for (text, label), typed_freely in zip(clauses, without_gate):
+        proba = gated._ngram_proba(text, label)
+        below = not any(p >= 0.2 for c, p in proba.items() if may_become(label, c))
+        calls = gated.encoder_calls
+        typed, reason = gated.retype(text, label)
+        if below:
+            unread += 1
+            assert gated.encoder_calls == calls and typed == label and reason in ("rules", "rules+model"), text
+        else:
+            assert (typed, reason) == typed_freely, text
+    assert 0 < unread < len(clauses) and gated.encoder_calls < free.encoder_calls
 
 
 # (rules' type, learned type, may the learned side change it in running text?)
@@ -191,3 +223,15 @@ def test_the_change_bar_is_a_setting():
 
     with pytest.raises(UsageError, match="retype_threshold"):
         fogwatch.load(config={"events": {"retype_threshold": 1.5}})
+
+
+def test_the_encoder_gate_is_a_setting_and_the_packaged_one_comes_from_meta():
+    import fogwatch
+    from fogwatch.errors import UsageError
+
+    typer = EventTyper()
+    assert typer.encoder is not None, typer.encoder_error
+    assert typer.encoder_gate == typer.encoder.meta["blend"].get("encoder_gate", 0.0)
+    assert EventTyper(encoder_gate=0.3).encoder_gate == 0.3
+    with pytest.raises(UsageError, match="encoder_gate"):
+        fogwatch.load(config={"events": {"encoder_gate": -0.1}})

@@ -71,7 +71,9 @@ class EventTyper:
     model's own threshold). ``lexicon``: the rules' lexicon (the packaged one unless given), for
     the fallback and the model's rule features. ``change_threshold``: the probability the learned
     side needs to *change* the rules' type of a clause in running text (``retype``); None: the
-    larger of the decision threshold and the n-gram model's own.
+    larger of the decision threshold and the n-gram model's own. ``encoder_gate``: in running text the
+    encoder reads a clause only where the n-gram model gives some type the rules' type may become at least
+    this probability (None: ``blend.encoder_gate`` of the encoder's meta.json, else 0: always).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class EventTyper:
         encoder: EncoderModel | None = None,
         use_encoder: bool = True,
         change_threshold: float | None = None,
+        encoder_gate: float | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.error: ModelError | None = None
@@ -121,6 +124,9 @@ class EventTyper:
             self.change_threshold = max(self.threshold, float(blend["change_threshold"]))
         else:
             self.change_threshold = max(self.threshold, self.ngram_threshold)
+        # A cascade in running text: the n-gram model must see some other type the clause may become before the
+        # encoder (about 5 ms a clause) is read; chosen on ACLED notes no model saw (scripts/choose_encoder_gate.py)
+        self.encoder_gate = encoder_gate if encoder_gate is not None else float(blend.get("encoder_gate", 0.0))
         self._encoded: dict[str, dict[str, float]] = {}
         self.encoder_calls = 0  # texts the encoder has read (cache misses), for benchmarks/bench_typer.py
 
@@ -179,7 +185,10 @@ class EventTyper:
         return best, proba[best]
 
     def _encoder_could_change(self, proba: dict[str, float], rules_label: str) -> bool:
-        """Could any type the rules' type may become reach ``change_threshold`` in the blend, were the encoder wholly for it?"""
+        """Could any type the rules' type may become reach ``change_threshold`` in the blend, were the encoder wholly for
+        it? And, with an ``encoder_gate``, does the n-gram model give such a type at least the gate?"""
+        if self.encoder_gate > 0.0 and not any(p >= self.encoder_gate for c, p in proba.items() if may_become(rules_label, c)):
+            return False
         w = self.encoder_weight
         if w >= self.change_threshold:  # the encoder alone could carry a type the n-gram model never gave
             return True
@@ -211,7 +220,9 @@ class EventTyper:
         probability is high enough for the blend to reach ``change_threshold`` however the encoder
         votes, the rules' type stands without it, and ``rules+model`` then means the n-gram model
         alone agrees at its own threshold (same types as running the encoder; about a quarter less
-        extract time on FA-KES, docs/benchmarks.md).
+        extract time on FA-KES, docs/benchmarks.md). With an ``encoder_gate`` it runs only where the
+        n-gram model also gives some type the clause may become at least that probability (a cascade,
+        the gate chosen on unseen ACLED notes where it loses nothing).
         """
         if self.model is None:
             return rules_label, f"rules (model unavailable: {self.error.code})" if self.error else "rules"

@@ -69,7 +69,7 @@ class ArtefactCodes:
     rebuild: str
 
 
-ENCODER_CODES = ArtefactCodes(Code.MODEL_MISSING, Code.MODEL_CORRUPT, Code.MODEL_RUNTIME, "python scripts/train_models.py --only encoder_val encoder_ship retype_bar")
+ENCODER_CODES = ArtefactCodes(Code.MODEL_MISSING, Code.MODEL_CORRUPT, Code.MODEL_RUNTIME, "python scripts/train_models.py --only encoder_val encoder_ship retype_bar encoder_gate")
 
 
 def _read_meta(folder: Path, fmt: str, codes: ArtefactCodes) -> dict:

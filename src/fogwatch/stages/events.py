@@ -28,6 +28,7 @@ def make_events_stage(
     actor_paths: Sequence[str] = (),
     use_actor_model: bool | None = None,
     retype_threshold: float | None = None,
+    encoder_gate: float | None = None,
     default_country: str | None = None,
 ):
     """ACLED events and claims from the body sentences, located on the places found.
@@ -43,18 +44,22 @@ def make_events_stage(
     ``reason``. None: as ``use_model``.
     ``retype_threshold``: the learned probability needed to change the rules' type of an event clause
     (between 0 and 1; None: the packaged models' own bar, ``EventTyper.change_threshold``).
+    ``encoder_gate``: the n-gram model's probability of another type a clause needs before the encoder reads
+    it (between 0 and 1; 0: always; None: the packaged models' own gate, ``EventTyper.encoder_gate``).
     ``default_country``: the ISO 3166-1 code of the country a feed covers (``fogwatch extract --country KE``): a
     report that names no place the gazetteer knows gets that country for its generic actors, each saying so in
     its ``reason``; no event is located by it.
     """
     if retype_threshold is not None and not 0.0 <= retype_threshold <= 1.0:
         raise UsageError(f"events.retype_threshold must lie between 0 and 1, not {retype_threshold!r}", Code.BAD_OPTION)
+    if encoder_gate is not None and not 0.0 <= encoder_gate <= 1.0:
+        raise UsageError(f"events.encoder_gate must lie between 0 and 1, not {encoder_gate!r}", Code.BAD_OPTION)
     lexicon = load_lexicon(lexicon_paths)
     registry = load_registry(tuple(actor_paths), lexicon=lexicon) if lexicon_paths or actor_paths else registry_from_env()
     if default_country is not None and default_country.upper() not in registry.countries:
         raise UsageError(f"events.default_country: {default_country!r} is no ISO 3166-1 code the actor registry knows (e.g. KE, SY)", Code.BAD_OPTION)
     country = default_country.upper() if default_country else None
-    typer = EventTyper(use_model=True, lexicon=lexicon, change_threshold=retype_threshold) if use_model else None
+    typer = EventTyper(use_model=True, lexicon=lexicon, change_threshold=retype_threshold, encoder_gate=encoder_gate) if use_model else None
     kinds = ActorKinds() if (use_model if use_actor_model is None else use_actor_model) else None
 
     def events_stage(doc: Document) -> Document:
