@@ -954,7 +954,25 @@ def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
         return False  # "the terrorist attack in ...", "militant attacks caused damage": a noun
     # the actor must end right before the trigger: the registry reads only the words before it
     lo = max(offset, t.start - _SUBJECT_WINDOW)
-    return any(_SUBJECT_GAP_RE.fullmatch(folded, lo + m.end, t.start) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start]))
+    if any(_SUBJECT_GAP_RE.fullmatch(folded, lo + m.end, t.start) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start])):
+        return True
+    return _headline_subject(ctx, sc, t)
+
+
+# A headline's subject: up to five words (no verb or clause word among them) from the sentence's start, or from a
+# heading's colon, to the verb; its last word is read against the lexicon's `headline_subjects`.
+_HEADLINE_SUBJECT = re.compile(r"(?:[^:]{0,40}:)?\W*((?:[a-z][\w'\-]*\s+){0,4}([a-z][\w'\-]*))\s+")
+_CLAUSE_WORD = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|should|do|does|did"
+                          r"|said|says|say|that|which|who|when|while|after|before|as|if|than)\b")
+
+
+def _headline_subject(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
+    """Whether a verb trigger follows its headline's own subject, a group of people no registry actor names ("Prison
+    warders attack a journalist", "Orma ethnic group attacks villages", "Members of a religious sect attack a woman"):
+    short notes and headlines tell acts so, and the subject's last word says who could act ("Heart attack kills" and
+    "Elephant attacks tourists" report no political violence)."""
+    m = _HEADLINE_SUBJECT.fullmatch(ctx.folded, sc.s.start, t.start)
+    return m is not None and not _CLAUSE_WORD.search(m.group(1)) and ctx.lexicon.cue("headline_subjects").fullmatch(m.group(2)) is not None
 
 
 # between a subject and its verb: nothing, or where they came from ("Raiders from Ethiopia attack a village")

@@ -56,6 +56,8 @@ CUE_NAMES: tuple[str, ...] = (
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
+    # the head of a headline's own subject that no registry actor names ("Prison warders attack a journalist")
+    "headline_subjects",
     # verbs whose object is a weapon weak on its own ("fired mortar shells at the village", "launched rockets"): the
     # weapon word then reports an act (assemble._fired_weapon)
     "firing_verbs",
