@@ -105,6 +105,8 @@ BAD_FILES = {
     "must be a list of phrases": "cues:\n  nonstate: mercenaries\n",
     "unknown cue list 'nonstat'": "cues:\n  nonstat: [x]\n",
     "'*' may only end a phrase": "triggers:\n  Attack: {3: [set* fire]}\n",
+    "one gap between words": "triggers:\n  Attack: {3: [... fire]}\n",
+    "trigger phrase's one gap": "cues:\n  nonstate: [set ... fire]\n",
     "anchors and aliases": "cues:\n  nonstate: &words [x, y]\n  state: *words\n",
     "appears twice": "triggers:\n  Attack: {3: [x]}\n  Attack: {3: [y]}\n",
 }
@@ -151,3 +153,20 @@ def test_a_sighting_needs_an_armed_side_before_it():
     assert find_triggers(plain) == []
     carried = fold("The militants, armed with heavy weapons, were sighted on 3 May.")
     assert [t.kind for t in find_triggers(carried)] == ["weapon", "Change to group/activity"]
+
+
+def test_a_trigger_phrase_with_a_gap_holds_one_to_four_words_within_its_clause(tmp_path):
+    from fogwatch.events.classify import find_triggers
+    from fogwatch.text.normalize import fold
+
+    def found(text: str, lexicon=None) -> list[tuple[str, str, int]]:
+        return [(t.text, t.kind, t.tier) for t in find_triggers(fold(text), lexicon=lexicon)]
+
+    assert ("set two buses on fire", "Looting/property destruction", 1) in found("Pickets set two buses on fire in Dhaka.")
+    assert ("setting it alight", "Looting/property destruction", 1) in found("Youths attacked a bus, setting it alight.")
+    assert found("Officials set the date of the old market's fire festival.") == []  # no "on fire" after 1-4 words
+    assert found("Officials set the date. On fire safety, they said nothing.") == []  # never across punctuation
+    user = _write(tmp_path, "triggers:\n  Air/drone strike:\n    3:\n      - loitering … struck*\n")  # (the ellipsis character too)
+    lexicon = load_lexicon([user])
+    assert found("A loitering Russian munition struck the depot.", lexicon)[0] == ("loitering russian munition struck", "Air/drone strike", 3)
+

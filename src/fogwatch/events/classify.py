@@ -91,7 +91,8 @@ def find_triggers(
 
     ``original`` (the unfolded text, same offsets) lets "captured Saraqib" count as taking a place.
     """
-    automaton = (lexicon or default_lexicon()).automaton
+    lex = lexicon or default_lexicon()
+    automaton = lex.automaton
     end = len(folded) if end is None else end
     raw: list[Trigger] = []
     # iterate over a slice: pyahocorasick's iter(text, start, end) reads the whole string on every call,
@@ -112,6 +113,10 @@ def find_triggers(
         # "blocked the road" cannot name the road between; "blocked the main highway" after a protest is its violence)
         raw.extend(Trigger(m.start(), m.end(), "protest", 2, m.group(0)) for m in _ROAD_BLOCKED.finditer(folded, start, end)
                    if original is None or any(c.isupper() for c in original[m.start("name") : m.end("name")]))  # a road by its name
+    segment = folded[start:end]
+    for g in lex.gapped:  # "set two buses ablaze": a phrase with words between its own (the lexicon's "set ... ablaze")
+        if g.first in segment:
+            raw.extend(Trigger(m.start(), m.end(), g.kind, g.tier, m.group(0)) for m in g.pattern.finditer(folded, start, end))
     raw.sort(key=lambda t: (t.start, -(t.end - t.start)))
     # "backed by Russian air strikes": a supporting tactic, not the event the clause reports
     raw = [
@@ -123,7 +128,7 @@ def find_triggers(
         if out and t.start < out[-1].end:
             continue
         out.append(t)
-    return _filter(folded, out, original, lexicon or default_lexicon())
+    return _filter(folded, out, original, lex)
 
 
 _ROAD_BLOCKED = re.compile(r"\bblock(?:ed|ing|aded|ading)\s+(?:access\s+(?:on|to)\s+)?(?:the\s+|a\s+)?(?:main\s+)?(?P<name>(?:[\w'\-]+\s+){0,4}?)"

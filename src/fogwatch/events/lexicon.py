@@ -67,6 +67,18 @@ _WHAT = "lexicon"
 _PHRASE = re.compile(r"[^*]*[^*\s]\*?")
 
 TriggerValue = tuple[str, int, bool, int]  # (kind, tier, stem, key length): what the automaton finds
+GAP = "..."  # a trigger phrase's gap: one to GAP_WORDS words the phrase holds ("set ... ablaze": set two buses ablaze)
+GAP_WORDS = 4
+
+
+@dataclass(frozen=True)
+class GappedTrigger:
+    """A trigger phrase with a gap (``set ... ablaze``), matched by a pattern over folded text, not by the automaton."""
+
+    pattern: re.Pattern[str]
+    first: str  # the phrase's first word: a clause without it cannot match
+    kind: str
+    tier: int
 
 
 @dataclass(frozen=True, eq=False)  # identity-hashed: callers may cache on it
@@ -88,12 +100,33 @@ class Lexicon:
         for kind, tiers in self.triggers.items():
             for tier, phrases in tiers.items():
                 for phrase in phrases:
+                    if GAP in phrase.split():
+                        continue  # (``gapped``)
                     key = phrase.rstrip("*")
                     prev = automaton.get(key, None)
                     if prev is None or prev[1] < tier:
                         automaton.add_word(key, (kind, tier, phrase.endswith("*"), len(key)))
         automaton.make_automaton()
         return automaton
+
+    @cached_property
+    def gapped(self) -> tuple[GappedTrigger, ...]:
+        """The trigger phrases with a gap, each as a pattern: the words around ``...`` with one to :data:`GAP_WORDS`
+        words between them (never across punctuation), a trailing ``*`` any letters; the higher tier of a phrase
+        listed twice."""
+        best: dict[str, tuple[str, int]] = {}
+        for kind, tiers in self.triggers.items():
+            for tier, phrases in tiers.items():
+                for phrase in phrases:
+                    if GAP in phrase.split() and (phrase not in best or best[phrase][1] < tier):
+                        best[phrase] = (kind, tier)
+        out = []
+        for phrase, (kind, tier) in best.items():
+            before, after = (part.strip() for part in phrase.split(GAP, 1))
+            end = re.escape(after[:-1]) + r"[^\W\d_]*" if after.endswith("*") else re.escape(after) + r"\b"
+            gap = r"\s+(?:[\w'\-]+\s+){1,%d}?" % GAP_WORDS
+            out.append(GappedTrigger(re.compile(r"\b" + re.escape(before) + gap + end), before.split()[0], kind, tier))
+        return tuple(out)
 
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:
@@ -175,9 +208,13 @@ def _phrases(value: Any, origin: str, where: str, stems: bool) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise _error(origin, f"{where}: {item!r} is not a phrase (write words as a string)")
-        phrase = " ".join(fold(item).split())
+        phrase = " ".join(fold(item).replace("\u2026", GAP).split())
         if not _PHRASE.fullmatch(phrase) or (phrase.endswith("*") and not stems):
             raise _error(origin, f"{where}: {item!r}: '*' may only end a phrase" + ("" if stems else ", and not here"))
+        words = phrase.split()
+        if GAP in phrase and (not where.startswith("triggers.") or words.count(GAP) != 1 or words[0] == GAP or words[-1] == GAP
+                              or any(GAP in w and w != GAP for w in words)):
+            raise _error(origin, f"{where}: {item!r}: '{GAP}' is a trigger phrase's one gap between words ('set {GAP} ablaze')")
         out.append(phrase)
     return out
 
