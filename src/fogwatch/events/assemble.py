@@ -378,12 +378,29 @@ def _other_side_of_a_clash(event: Event, ctx: DocContext) -> Event:
     if event.actor2 is not None or event.actor1 is None or event.sub_event_type not in _RIOTS or not event.evidence:
         return event
     sentence = ctx.folded[event.evidence[0].start : event.evidence[0].end]
-    word = ctx.lexicon.cue("two_sided").search(sentence)
+    word = next((m for m in ctx.lexicon.cue("two_sided").finditer(sentence) if not _clash_in_grievance(sentence, m.start(), ctx.lexicon)), None)
     if word is None:
         return event
     name = "Rioters" + _country_suffix(ctx.registry, event.location, ctx.country)
     why = f"the other side of a clash ('{word.group(0)}'): rioters, as ACLED codes a riot whose second side the text does not name"
     return replace(event, actor2=Actor(name, None, 5, reason=why))
+
+
+_EARLIER_CLASH = re.compile(r"\b(?:prior|previous|earlier|past|recent)\s+$")
+_GRIEVANCE_REACH = 40  # characters before a clash word where a protest's grievance may name it
+
+
+def _clash_in_grievance(sentence: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether the clash word at ``at`` is what the riot is about, not how it was fought: an earlier clash ("during
+    their blockade against the prior clashes between opposition parties and police") or a protest's grievance
+    ("demanding justice for the clashes") names another event."""
+    before = sentence[max(0, at - _GRIEVANCE_REACH) : at]
+    if _EARLIER_CLASH.search(before):
+        return True
+    last = None
+    for last in lexicon.cue("grievance").finditer(before):
+        pass
+    return last is not None and not re.search(r"[,;]", before[last.end() :])
 
 
 # Fighting within one side: "2 groups of government soldiers clashed", "two factions of the militia exchanged gunfire",
