@@ -328,6 +328,7 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
     words alone are a violent demonstration.
     """
     lex = lexicon or default_lexicon()
+    triggers = _without_cause_of_clash(triggers, clause, offset)
     kinds = {t.kind for t in triggers}
     out: list[tuple[str, Trigger]] = []
     protest = next((t for t in triggers if t.kind == "protest"), None)
@@ -412,6 +413,26 @@ def disperses_crowd(t: Trigger, clause: str, offset: int, lex: Lexicon) -> bool:
 # Where a protest's demand ends: a new clause ("..., demanding pay, and threw stones at the police").
 _GRIEVANCE_END = re.compile(r"[;:]|\.\s|,\s+and\b|\b(?:but|while|when|where|whereupon|as|who|which|then|before|after|until)\b")
 _GRIEVANCE_MAX = 100  # characters: a demand is a phrase, not the rest of a long sentence
+
+
+# "over" and what a clash was fought over; not a time ("over the weekend", "over three days") or a place ("over the border")
+_OVER = re.compile(r"\bover\b(?!\s+(?:the\s+)?(?:weekend|past|last|next|previous|coming|following|night|course|period|years?|months?|weeks?|days?|hours?"
+                   r"|\d+|two|three|four|five|several|many|border|river|bridge|area|town|city|village|region|line)\b)")
+_CAUSE_REACH = 60  # characters after a clash word where "over" says what it was fought over
+
+
+def _without_cause_of_clash(triggers: list[Trigger], clause: str, offset: int) -> list[Trigger]:
+    """``triggers`` less those in what a clash was fought over ("two groups clashed at the university over control of
+    two rooms", "villagers clashed over the sexual harassment of a girl"): the cause, not another event."""
+    clash = next((t for t in triggers if t.kind == "Armed clash" and t.text.startswith("clash")), None)
+    if clash is None:
+        return triggers
+    over = _OVER.search(clause, clash.end - offset)
+    if over is None or over.start() - (clash.end - offset) > _CAUSE_REACH or _GRIEVANCE_END.search(clause, clash.end - offset, over.start()):
+        return triggers
+    end = _GRIEVANCE_END.search(clause, over.end())
+    stop = min(end.start() if end else len(clause), over.end() + _GRIEVANCE_MAX)
+    return [t for t in triggers if not over.end() <= t.start - offset < stop]
 
 
 _CONTEXT_BEFORE = re.compile(r"\b(?:during|amid|amidst|in the course of)\s+(?:[\w'\-]+\s+){0,3}$")
