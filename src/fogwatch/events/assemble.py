@@ -1313,10 +1313,22 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
                     target.actor2 = d.actor2
                 continue
         # "the importance of the ongoing clashes": a bare event noun with nothing that anchors it
-        anchored = d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here or d.date.span is not None and s.start <= d.date.span.start < s.end
+        anchored = (d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here
+                    or d.date.span is not None and s.start <= d.date.span.start < s.end or _sides_follow(ctx.folded, d.trigger))
         if anchored or d.actor1 is not None:
             kept.append(d)
     return kept
+
+
+# "Clashes between rival ethnic groups", "fighting among clans": the event's sides follow its noun
+_BETWEEN_SIDES = re.compile(r"\s+(?:between|among|amongst)\s+(?:the\s+)?(?:two\s+|rival\s+|\w+\s+(?:and|&)\s+)?\w+")
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|such|its|their|his|her|our|this|that)\s+(?:[\w\-]+\s+)?$")
+
+
+def _sides_follow(folded: str, trigger: Trigger) -> bool:
+    """Whether an event noun is followed by its sides, as a headline tells one ("Clashes between rival ethnic groups
+    over cattle", "Fighting among clans in Mandera"), not named as known ("the importance of the clashes between them")."""
+    return bool(_BETWEEN_SIDES.match(folded, trigger.end)) and not _DEFINITE_BEFORE.search(folded, max(0, trigger.start - 30), trigger.start)
 
 
 # A trigger that names who acted, not an act: "the attackers" retell the last act; "one of their attacks" is another.
