@@ -377,8 +377,10 @@ def combine(triggers: list[Trigger], clause: str, offset: int = 0, lexicon: Lexi
         return [change] + [o for o in out if o is not change]
     if not out:
         return []
-    if any(sub == LOOTING for sub, _ in out) and any(sub in VIOLENCE_OVER_LOOTING for sub, _ in out) and lex.cue("casualty").search(clause):
-        # "killed four herders and stole their cattle": ACLED codes the violence; the theft is part of it
+    if any(sub == LOOTING for sub, _ in out) and any(sub in VIOLENCE_OVER_LOOTING for sub, _ in out) and (lex.cue("casualty").search(clause) or any(
+            sub in VIOLENCE_OVER_LOOTING and lex.cue("civilian").search(clause, max(0, t.end - offset)) for sub, t in out)):
+        # "killed four herders and stole their cattle", "attack villagers and steal cattle" (people after the violence
+        # word, not its subject: "locals vandalized a truck"): ACLED codes the violence; the theft is part of it
         out = [o for o in out if o[0] != LOOTING]
     if any(sub == "Armed clash" and engages(t, clause, offset) for sub, t in out) and any(sub in OPENING_EXPLOSIVES for sub, _ in out):
         # "engaged them in an armed clash after the militants threw a hand grenade": the fight is the event, the
