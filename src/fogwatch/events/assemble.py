@@ -1611,7 +1611,10 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
         struck = [m for m in others if m in cued_patients and m.entry.inter in (1, 8)]
         others = [m for m in others if m not in struck]
         a1 = others[0] if others else None
-        a2 = civilians[0] if civilians else struck[0] if struck else None
+        # a state force the act reaches after its verb ("MRC attacks police officers at their camp"): ACLED's attack is
+        # on civilians, so attack_or_clash makes it a clash
+        hit = [m for m in patients if m is not a1 and m.entry.inter in (1, 8) and m.start + s.start >= d.trigger.end]
+        a2 = civilians[0] if civilians else struck[0] if struck else hit[0] if hit else None
     elif d.sub in _PROTEST_TYPES:
         prot = [m for m in pool if m.entry.inter == 6]
         force = [m for m in pool if m.entry.inter in (1, 8)]
