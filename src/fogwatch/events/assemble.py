@@ -989,7 +989,10 @@ def _headline_subject(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
     short notes and headlines tell acts so, and the subject's last word says who could act ("Heart attack kills" and
     "Elephant attacks tourists" report no political violence)."""
     m = _HEADLINE_SUBJECT.fullmatch(ctx.folded, sc.s.start, t.start)
-    return m is not None and not _CLAUSE_WORD.search(m.group(1)) and ctx.lexicon.cue("headline_subjects").fullmatch(m.group(2)) is not None
+    if m is None or _CLAUSE_WORD.search(m.group(1)):
+        return False
+    # a people's bare name alone before the verb is the people acting ("Pokot attack Luhya farmers", "Maasai attack")
+    return ctx.lexicon.cue("headline_subjects").fullmatch(m.group(2)) is not None or m.group(1) in ctx.registry.group_words
 
 
 # between a subject and its verb: nothing, or where they came from ("Raiders from Ethiopia attack a village")
