@@ -39,6 +39,13 @@ def test_no_false_dates_in_road_names_and_the_verb_may():
     assert find_dates("clashes near the m4 and m5 may continue".lower(), ANCHOR) == []
 
 
+def test_no_month_in_a_place_name_that_starts_like_one():
+    """ "in Marsabit" is no March, "3 Marakwet herders" no 3 March, "in Augusta" no August: a month is a whole word."""
+    for text in ("raiders attacked a village in marsabit", "killed 3 marakwet herders", "in augusta", "in junction city"):
+        assert find_dates(text, ANCHOR) == [], text
+    assert one("on 5 mar. 2019") == ("2019-03-05", None, 1)
+
+
 def test_without_an_anchor_yearless_dates_stay_unresolved():
     assert find_dates("on february 3", None) == []
     assert find_dates("on monday", None) == []

@@ -39,6 +39,15 @@ def test_a_protest_pass_says_it_changed_the_type(analyze):
     assert len(event.evidence) == 2  # the protest's sentence and its dispersal's
 
 
+def test_a_dispersal_names_the_force_of_the_protests_year():
+    """The force that dispersed a protest is named for the protest's date, not today's ("(2002-2013)" in 2005)."""
+    import fogwatch
+
+    text = "Hundreds of students protested in Nairobi on Monday. Police fired tear gas to disperse the protesters."
+    [event] = fogwatch.analyze_text(text, doc_id="case", published="2005-05-06").events
+    assert event.actor2 is not None and event.actor2.name == "Police Forces of Kenya (2002-2013)"
+
+
 def test_a_claimed_attack_quotes_the_claim():
     """Without the actor-kinds model (which may name the group first), the rule names the claimant and quotes it."""
     import fogwatch

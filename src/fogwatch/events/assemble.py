@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
+from fogwatch.events.classify import ATTACK_WORD, LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -130,6 +130,7 @@ class _Draft:
     tier: int = 1
     type_reason: str = "rules"
     background: str | None = None  # why the mention is background (counting.background_reason), None when news
+    told: bool = False  # its clause names a taking (looting, abduction) that its violence took in: an act, not a bare noun
 
 
 class DocContext:
@@ -467,7 +468,7 @@ def _drafts_for(ctx: DocContext, sentences: list[Sentence]) -> list[_Draft]:
                 _doubt(drafts, prev_claims, index)
             prev_claims = claims
             drafts.extend(made)
-    return _protest_interventions(ctx, sentences, _dispersal_told_apart(ctx, sentences, drafts))
+    return _lethal_takings(ctx, sentences, _protest_interventions(ctx, sentences, _dispersal_told_apart(ctx, sentences, drafts)))
 
 
 def _dispersal_told_apart(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
@@ -513,12 +514,17 @@ def _protest_interventions(ctx: DocContext, sentences: list[Sentence], drafts: l
                 if riot is not None:
                     absorbed |= {id(d) for d in riot}
                     break
-            outcome, taken = _dispersed(ctx, p, sentences[j], own, others)
+            outcome, taken = _dispersed(ctx, p, sentences[j], own, others, follows=j == p.sentence_index + 1)
             absorbed |= {id(d) for d in taken}
             if outcome != "none":  # "took": a protest with intervention now; "stop": another protest
                 break
     kept = _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed])
     return _clash_won_ground(ctx, sentences, _how_the_clash_began(ctx, sentences, kept))
+
+
+def _draft_year(ctx: DocContext, d: _Draft) -> int | None:
+    """The year of a draft's date, else the report's: it names a state force of its era ("Police Forces of Kenya (2002-2013)")."""
+    return int(d.date.date[:4]) if d.date.date else (ctx.anchor.year if ctx.anchor else None)
 
 
 def _as_rioters(p: _Draft, sub: str, reason: str) -> None:
@@ -545,11 +551,13 @@ def _turned_violent(ctx: DocContext, p: _Draft, s: Sentence, others: list[_Draft
     return taken
 
 
-def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[_Draft]) -> tuple[str, list[_Draft]]:
+def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[_Draft], follows: bool = False) -> tuple[str, list[_Draft]]:
     """Whether the sentence ``s`` (``own``: the protest's own) tells of the protest's crowd dispersed, arrested or
     shot: then ``p`` becomes a protest with intervention or excessive force against protesters, and the result is
     ("took", the drafts of that sentence it takes); ("none", []) when the sentence tells of no such thing, ("stop", [])
-    when it tells of another protest (a later sentence must name the crowd again: "the crowd", "the protesters", "them")."""
+    when it tells of another protest (a later sentence must name the crowd again: "the crowd", "the protesters", "them").
+    The sentence right after the protest's (``follows``) need not name it again when a state force there acts on a crowd
+    and it tells of no event of its own ("Teachers protested over pay. Police fired tear gas.")."""
     lex = ctx.lexicon
     crowd, lethal = lex.cue("crowd"), lex.cue("lethal")
     lo, hi = s.start, s.end
@@ -562,9 +570,11 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
     intervened = any(t.kind == "intervention" and not (own and _is_grievance(ctx, p.trigger.start, t))
                      for a, b in outside if a < b for t in find_triggers(ctx.folded, a, b, ctx.text, lex))
     arrests = [d for d in others if d.sub == "Arrests" and (d.actor2 is None or d.actor2.inter in (5, 6, 7))]
-    if not (own or crowd.search(ctx.folded, lo, hi)) or not (told or arrests or intervened):
-        return "none", []
     force = next((m for m in ctx.registry.find(ctx.text[lo:hi], ctx.folded[lo:hi]) if m.entry.inter == 1), None)
+    unnamed = (follows and intervened and force is not None and all(any(d is a for a in arrests) for d in others)
+               and not _own_setting(ctx, lo, hi))
+    if not (own or unnamed or crowd.search(ctx.folded, lo, hi)) or not (told or arrests or intervened):
+        return "none", []
     killed = (lethal.search(ctx.folded, lo, hi) is not None and force is not None and not own) or any(
         d.sub == "Excessive force against protesters" for d in told)
     p.sub = "Excessive force against protesters" if killed else "Protest with intervention"
@@ -575,7 +585,7 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
         if arrests and arrests[0].actor1 is not None and arrests[0].actor1.inter == 1:
             p.actor2 = arrests[0].actor1
         elif force is not None:
-            p.actor2 = ctx.registry.resolve(force, ctx.country, None, lo)
+            p.actor2 = ctx.registry.resolve(force, ctx.country, _draft_year(ctx, p), lo)
     taken = [*told, *arrests]
     for d in taken:
         p.claims.extend(c for c in d.claims if c not in p.claims)
@@ -605,7 +615,7 @@ def _clashed_too(ctx: DocContext, p: _Draft, others: list[_Draft]) -> _Draft | N
             hi = len(ctx.folded) if end < 0 else end
             force = next((m for m in ctx.registry.find(ctx.text[p.clause[1]:hi], ctx.folded[p.clause[1]:hi]) if m.entry.inter == 1), None)
             if p.actor2 is None and force is not None:
-                p.actor2 = ctx.registry.resolve(force, ctx.country, None, p.clause[1])
+                p.actor2 = ctx.registry.resolve(force, ctx.country, _draft_year(ctx, p), p.clause[1])
             return p
         if p.actor2 is None:
             p.actor2 = d.actor2
@@ -690,6 +700,47 @@ def _how_the_clash_began(ctx: DocContext, sentences: list[Sentence], drafts: lis
     return [d for d in drafts if id(d) not in absorbed]
 
 
+_TAKINGS = frozenset({LOOTING, "Abduction/forced disappearance"})
+_VIOLENCE_OVER_TAKING = frozenset({"Attack", "Armed clash", "Mob violence"})
+
+
+def _lethal_takings(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
+    """A looting or an abduction told beside violence against people is part of that violence, as ACLED codes an event
+    by its gravest act ("6 killed in cattle raid. 1000 cattle stolen.", "Raiders attack village, steal cattle"): its
+    draft joins the attack, clash or mob violence of its own sentence, else of the sentence before or after it in its
+    paragraph, unless either names a place or day of its own that the other does not share. One whose own figures
+    count people killed, with no such draft beside it ("A man is abducted and beheaded"), is an attack (the actor
+    kinds then make it a clash where its second side is armed)."""
+    absorbed: set[int] = set()
+    for d in drafts:
+        if d.sub not in _TAKINGS or d.modality == "hypothetical" or id(d) in absorbed:
+            continue
+        here = _paragraph(ctx.text, sentences[d.sentence_index].start)
+        near = [c for c in drafts if c is not d and id(c) not in absorbed and c.sub in _VIOLENCE_OVER_TAKING and _lethal(c)
+                and c.modality != "hypothetical" and abs(c.sentence_index - d.sentence_index) <= 1
+                and _paragraph(ctx.text, sentences[c.sentence_index].start) == here and not _elsewhere(c, d)]
+        host = min(near, key=lambda c: (c.sentence_index != d.sentence_index, c.sentence_index > d.sentence_index), default=None)
+        if host is not None:
+            _fold_into(host, d, absorbed)
+            host.evidence.extend(x for x in [Span(*d.clause)] if x not in host.evidence)
+            host.tier = max(host.tier, d.tier)
+        elif _killed(d):
+            d.type_reason = f"rules (a taking that killed; typed: {d.sub})"
+            d.sub = "Attack"
+    return [d for d in drafts if id(d) not in absorbed]
+
+
+def _killed(d: _Draft) -> bool:
+    """Whether a draft's own figures count people killed."""
+    return any(c.quantity == "killed" and (c.low or 0) > 0 for c in d.claims)
+
+
+def _lethal(d: _Draft) -> bool:
+    """Whether a draft tells of an attack or of people killed (not a fire that hurt people: "sustained burn injuries as
+    assailants set afire a bus" is the arson's own story)."""
+    return _killed(d) or ATTACK_WORD.fullmatch(d.trigger.text) is not None
+
+
 _SHELLING = "Shelling/artillery/missile attack"
 
 
@@ -742,6 +793,11 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
             absorbed.add(id(c))
             break
     return [d for d in drafts if id(d) not in absorbed]
+
+
+def _own_setting(ctx: DocContext, lo: int, hi: int) -> bool:
+    """Whether ``folded[lo:hi]`` names a place or a date of its own: the setting of another act than the one before."""
+    return bisect.bisect_left(ctx.place_starts, hi) > bisect.bisect_left(ctx.place_starts, lo) or any(True for _ in date_matches(ctx.folded, lo, hi))
 
 
 def _elsewhere(d: _Draft, p: _Draft) -> bool:
@@ -884,9 +940,11 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
         if not typed:
             continue
         sub, trig = typed[0]
-        # (a theft the clause's violence took in: its tactic word no longer ranks the clause)
-        ranked = [t for t in trigs if t.kind != "none" and not (t.kind == LOOTING and sub != LOOTING)]
+        # (a theft or an abduction the clause's violence took in: its tactic word no longer ranks the clause, though
+        # it still tells that something happened: "the orphanage was attacked and looted")
+        ranked = [t for t in trigs if t.kind != "none" and not (t.kind in _TAKINGS and sub != t.kind)]
         tier = max(t.tier for t in ranked) if ranked else 1
+        told = any(t.tier >= 3 for t in trigs if t.kind in _TAKINGS)
         if sub in _PROTEST_TYPES + _RIOT_TYPES:
             tier = 3
         if _EVENT_NEGATION.search(folded[max(c_start, trig.start - 40) : trig.start]):
@@ -916,7 +974,7 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
             continue
         if made and made[-1].sub == sub:
             continue
-        made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason))
+        made.append(_Draft(sub, trig, index, (c_start, c_end), modality, attribution, tier=tier, type_reason=type_reason, told=told))
     return _explosive_opens_clash(ctx, _theft_in_violence(ctx, sc, made))
 
 
@@ -1164,9 +1222,15 @@ def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int,
     # wire copy puts one sentence per paragraph: the next paragraph still counts the same dead unless
     # it names a town or a date of its own
     lo_p, hi_p = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
-    own_town = any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo_p:hi_p])
+    towns = [p for p in ctx.places[lo_p:hi_p] if getattr(p, "feature", "town") == "town"]
+    own_town = bool(towns)
     own_date = bool(ctx.date_spans(index, sentences[index]))
-    follows = same_paragraph or (not own_town and not own_date)
+    # "Gunmen abducted two aid workers in Mandera on Monday. In Garissa, militants killed three police officers on
+    # Tuesday": a town and a day of its own, the town not the last event's place, tell of another event in its paragraph
+    # too (a town alone is often a part of the last event's area: "Six children were among the dead in Eastern Ghouta")
+    other_town = own_date and last.location is not None and last.location.geonameid is not None and any(
+        p.geonameid is not None and p.geonameid != last.location.geonameid for p in towns)
+    follows = (same_paragraph and not other_town) or (not own_town and not own_date)
     if follows and index - last.sentence_index <= 2 and not attacker_hit and not additional:
         last.claims.extend(plain_claims)
         last.evidence.append(Span(s.start, s.end))
@@ -1225,7 +1289,7 @@ def _place_date_actors(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], me
                         d.location = e.location
                         break
         d.date = _date(ctx, sentences, index, d)
-        year = int(d.date.date[:4]) if d.date.date else (ctx.anchor.year if ctx.anchor else None)
+        year = _draft_year(ctx, d)
         # the document's main country decides who is "abroad"; one odd geoparse must not make the army foreign
         country = ctx.country or (d.location.country_code if d.location else None)
         d.actor1, d.actor2 = _actors(ctx, d, mentions, s, country, year)
@@ -1316,7 +1380,7 @@ def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anapho
                     target.actor2 = d.actor2
                 continue
         # "the importance of the ongoing clashes": a bare event noun with nothing that anchors it
-        anchored = (d.tier >= 3 or d.actor1 is not None or d.actor2 is not None or d.claims or places_here
+        anchored = (d.tier >= 3 or d.told or d.actor1 is not None or d.actor2 is not None or d.claims or places_here
                     or d.date.span is not None and s.start <= d.date.span.start < s.end or _sides_follow(ctx.folded, d.trigger))
         if anchored or d.actor1 is not None:
             kept.append(d)
