@@ -1627,7 +1627,8 @@ _PASSIVE_AFTER = re.compile(
 # A headline's passive without its verb "to be": "Two Kenyan police killed in the attack" (a number before the side,
 # the participle and then a preposition or the end after it; "Police killed two militants" is active)
 _COUNTED_BEFORE = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens of|scores of)\s+(?:[a-z\-]+\s+)?$")
-_BARE_PASSIVE_AFTER = re.compile(r"\s*(?:killed|injured|wounded|shot dead|hacked to death)\b(?=\s*(?:[,.;]|$|in\b|as\b|when\b|during\b|after\b|by\b|on\b|at\b|near\b))")
+_BARE_PASSIVE_AFTER = re.compile(r"\s*(?:(?:suspects?|members?|fighters?|militants?|supporters?)\s+)?(?:killed|injured|wounded|shot dead|hacked to death)\b"
+                                 r"(?=\s*(?:[,.;]|$|in\b|as\b|when\b|during\b|after\b|by\b|on\b|at\b|near\b))")
 _HELPER_BEFORE = re.compile(r"\b(?:backed|supported|led|accompanied|assisted|aided|joined|helped|reinforced|escorted)(?:\s+up)?\s+by\s+(?:the\s+)?$")
 # "killed by X", "in X's strike", "at the hands of X", "clashes between X and ...", "an attack blamed on X" (ACLED codes the suspect)
 _AGENT_BEFORE = re.compile(r"(?:\b(?:by|blamed on|attributed to)\s+(?:the\s+)?$|\bin\s+(?:a\s+|an\s+)?$|\bhands\s+of\s+(?:the\s+)?$|\bbetween\s+(?:the\s+)?$)")
@@ -1674,9 +1675,11 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     if d.sub in _VAC:
         civilians = [m for m in pool if m.entry.inter == 7]
         others = [m for m in pool if m.entry.inter != 7]
-        # an armed side the clause tells was struck ("two policemen were killed by gunmen") is no perpetrator
-        struck = [m for m in others if m in cued_patients and m.entry.inter in (1, 8)]
+        # an armed side the clause tells was struck ("two policemen were killed by gunmen", "1 Mungiki suspect killed
+        # by police") is no perpetrator; the one the clause names as the doer ("by police") is
+        struck = [m for m in others if m in cued_patients and m.entry.inter in (1, 2, 3, 4, 8)]
         others = [m for m in others if m not in struck]
+        others = [m for m in others if m in cued_agents] + [m for m in others if m not in cued_agents]
         a1 = others[0] if others else None
         # a state force the act reaches after its verb ("MRC attacks police officers at their camp"): ACLED's attack is
         # on civilians, so attack_or_clash makes it a clash
