@@ -48,6 +48,16 @@ def test_a_dispersal_names_the_force_of_the_protests_year():
     assert event.actor2 is not None and event.actor2.name == "Police Forces of Kenya (2002-2013)"
 
 
+def test_an_attack_with_no_target_named_is_on_civilians():
+    """ACLED's attack is violence against civilians: the rules name civilians when the text names no target actor."""
+    import fogwatch
+
+    nlp = fogwatch.load(config={"events": {"use_actor_model": False}})
+    [event] = nlp("Unknown gunmen killed a lawyer at her home in Nakuru on Monday.", published="2024-03-06").events
+    assert event.sub_event_type == "Attack" and event.actor2 is not None
+    assert event.actor2.name == "Civilians (Kenya)" and "targets civilians" in (event.actor2.reason or "")
+
+
 def test_a_claimed_attack_quotes_the_claim():
     """Without the actor-kinds model (which may name the group first), the rule names the claimant and quotes it."""
     import fogwatch

@@ -294,7 +294,7 @@ def extract_events(
     program = ctx.lexicon.cue("demonstration_program")
     events = [rioters_riot(e, ctx.folded, program) for e in events]
     # (the other side of a riot once the riots are typed: "supporters of two candidates clashed")
-    events = [attack_or_clash(protesters_protest(_other_side_of_a_clash(e, ctx))) for e in events]
+    events = [_civilians_attacked(attack_or_clash(protesters_protest(_other_side_of_a_clash(e, ctx))), ctx) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
     return tuple(events)
 
@@ -370,6 +370,16 @@ def _restated(a1: Actor | None, a2: Actor | None) -> bool:
 
 
 _RIOTS = ("Mob violence", "Violent demonstration")
+
+
+def _civilians_attacked(event: Event, ctx: DocContext) -> Event:
+    """ACLED's attack is violence against civilians: one whose target the text does not name as an actor ("a lawyer
+    was killed at her home by unknown gunmen", "raiders attacked a farm, burning 30 houses") has civilians, of the
+    event's place's country (else the report's), as its second side."""
+    if event.sub_event_type != "Attack" or event.actor2 is not None:
+        return event
+    name = "Civilians" + _country_suffix(ctx.registry, event.location, ctx.country)
+    return replace(event, actor2=Actor(name, None, 7, reason="ACLED's attack targets civilians: the text names no other target"))
 
 
 def _other_side_of_a_clash(event: Event, ctx: DocContext) -> Event:
@@ -759,6 +769,8 @@ def _one_of_its_sides(d: _Draft, c: _Draft) -> bool:
 
 
 _GROUND = ("Government regains territory", "Non-state actor overtakes territory")
+_NON_VIOLENT = "Non-violent transfer of territory"
+_TAKING_WORD = re.compile(r"\b(?:took|take[sn]?|taking|captur|seiz|control|enter|overr[au]n|recaptur|regain)")
 
 
 def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
@@ -768,15 +780,18 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
     clash's figures its own. The taker must be one of the clash's sides, or unnamed."""
     absorbed: set[int] = set()
     for i, t in enumerate(drafts):
-        if t.sub not in _GROUND or t.modality == "hypothetical":
+        if t.sub not in (*_GROUND, _NON_VIOLENT) or t.modality == "hypothetical":
             continue
+        if t.sub == _NON_VIOLENT and not _TAKING_WORD.search(t.trigger.text):
+            continue  # "Al Shabaab retreated from the position": who left, not who took it
         for c in _told_before(ctx, sentences, drafts, i, absorbed):
             if c.sub != "Armed clash" or c.modality == "hypothetical":
                 continue
             if c.sentence_index != t.sentence_index and _elsewhere(t, c):
                 break
             sides = [a for a in (c.actor1, c.actor2) if a is not None]
-            state_took = t.sub == _GROUND[0]
+            # (a taking the typer read as non-violent was not, after a clash: its taker decides which ground type it is)
+            state_took = t.sub == _GROUND[0] if t.sub != _NON_VIOLENT else t.actor1 is not None and t.actor1.inter in (1, 8)
             named = t.actor1 if t.actor1 is not None and (t.actor1.inter in (1, 8)) == state_took else None  # (not a stray fill)
             taker = next((a for a in sides if named is not None and a.name == named.name), None)
             if named is not None and taker is None:
@@ -789,6 +804,9 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
                 t.actor2 = other
             t.claims.extend(x for x in c.claims if x not in t.claims)
             t.evidence = [*c.evidence, *(x for x in t.evidence if x not in c.evidence)]
+            if t.sub == _NON_VIOLENT:
+                t.type_reason = f"{t.type_reason}; typed: {t.sub}"
+                t.sub = _GROUND[0] if state_took else _GROUND[1]
             t.type_reason = f"{t.type_reason} (a clash that won ground: '{c.trigger.text}' then '{t.trigger.text}')"
             absorbed.add(id(c))
             break
@@ -1031,7 +1049,27 @@ def _verb_use(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
     lo = max(offset, t.start - _SUBJECT_WINDOW)
     if any(_SUBJECT_GAP_RE.fullmatch(folded, lo + m.end, t.start) for m in ctx.registry.find(ctx.text[lo : t.start], folded[lo : t.start])):
         return True
+    if _coordinated_verb(ctx, sc, t):
+        return True
     return _headline_subject(ctx, sc, t)
+
+
+_AND_BEFORE = re.compile(r"\band\s+$")
+_COORDINATED_GAP = 7  # words at most between a headline's subject and "and <verb>": "Gunmen storm polling stations and attack"
+
+
+def _coordinated_verb(ctx: DocContext, sc: _SentenceCtx, t: Trigger) -> bool:
+    """Whether a verb trigger is the second verb of a headline's subject ("Gunmen storm polling stations and attack
+    civilians", "UPDF raids and attacks herders"): "and" right before it, and an actor opening the sentence a few words
+    before, with no punctuation between (a clause of its own would name its own subject)."""
+    folded, offset = ctx.folded, sc.s.start
+    if not _AND_BEFORE.search(folded, max(offset, t.start - 6), t.start):
+        return False
+    for m in ctx.registry.find(ctx.text[offset : t.start], folded[offset : t.start]):
+        gap = folded[offset + m.end : t.start]
+        if m.start <= 4 and len(gap.split()) <= _COORDINATED_GAP and not re.search(r"[,;:.()]", gap):
+            return True
+    return False
 
 
 # A headline's subject: up to five words (no verb or clause word among them) from the sentence's start, or from a
