@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from fogwatch.errors import UsageError
-from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, kind_of, protesters_protest, rioters_riot
+from fogwatch.events.actor_kinds import ActorKinds, armed_groups_attack, attack_or_clash, kind_of, protesters_protest, rioters_riot
 from fogwatch.events.actors import acled_name, load_registry
 from fogwatch.events.lexicon import default_lexicon
 from fogwatch.events.model import Actor, Event, EventDate, Location
@@ -151,6 +151,26 @@ def test_state_forces_get_the_era_and_the_rules_unit_and_sides_can_swap():
     text, e = event(Actor("Al Shabaab", "Al Shabaab", 2), nisa, country="SO", date="2025-06-01", sub="Armed clash")
     same = ActorKinds((Stub({"named": 0.9}), Stub({"military": 0.9}))).apply(e, text, r, "SO")
     assert same is e
+
+
+def test_armed_groups_attack_rioters_riot():
+    """Mob violence by an armed group (inter 2-4) is its attack; rioters' and a state force's mob violence stand."""
+    shabaab = Actor("Al Shabaab", "Al Shabaab", 2)
+    civilians = Actor("Civilians (Somalia)", "a civilian", 7)
+    text, e = event(shabaab, civilians, country="SO", sub="Mob violence")
+    e = replace(e, type_reason="model (rules: Armed clash)")
+    got = armed_groups_attack(e)
+    assert (got.event_type, got.sub_event_type) == ("Violence against civilians", "Attack")
+    assert got.type_reason.endswith("(an armed group's violence, not rioters': typed Mob violence)")
+    for a1 in (Actor("Rioters (Somalia)", "a mob", 5), Actor("Police Forces of Somalia (2022-)", "police", 1), None):
+        text, e = event(a1, civilians, country="SO", sub="Mob violence")
+        assert armed_groups_attack(replace(e, type_reason="model (rules: Armed clash)")).type_reason == "model (rules: Armed clash)"
+    # a mob's own word typed it (crude bombs are a mob's weapons): the rules' mob violence stands
+    text, e = event(shabaab, civilians, country="SO", sub="Mob violence")
+    e = replace(e, type_reason="rules (tactic word)")
+    assert armed_groups_attack(e) is e
+    text, e = event(shabaab, civilians, country="SO", sub="Attack")
+    assert armed_groups_attack(e) is e
 
 
 def test_rioters_riot_whoever_made_them():

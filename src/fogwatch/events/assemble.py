@@ -22,7 +22,7 @@ from itertools import takewhile
 from datetime import date
 from typing import Collection, Iterator, Sequence
 
-from fogwatch.events.actor_kinds import ActorKinds, attack_or_clash, claimed_by, protesters_protest, rioters_riot
+from fogwatch.events.actor_kinds import ActorKinds, armed_groups_attack, attack_or_clash, claimed_by, protesters_protest, rioters_riot
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import ATTACK_WORD, LOOTING, OPENING_EXPLOSIVES, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
+from fogwatch.events.classify import ATTACK_WORD, LOOTING, OPENING_EXPLOSIVES, PREMATURE, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -292,7 +292,7 @@ def extract_events(
     if ctx.country_reason:
         events = [_country_said(e, registry, ctx.country, ctx.folded, ctx.country_reason) for e in events]
     program = ctx.lexicon.cue("demonstration_program")
-    events = [rioters_riot(e, ctx.folded, program) for e in events]
+    events = [armed_groups_attack(rioters_riot(e, ctx.folded, program)) for e in events]
     # (the other side of a riot once the riots are typed: "supporters of two candidates clashed")
     events = [_civilians_attacked(attack_or_clash(protesters_protest(_other_side_of_a_clash(e, ctx))), ctx) for e in events]
     events.sort(key=lambda e: (-e.confidence, e.evidence[0].start))
@@ -958,6 +958,8 @@ def _type_clauses(ctx: DocContext, sc: _SentenceCtx) -> list[_Draft]:
         if not typed:
             continue
         sub, trig = typed[0]
+        if sub in _REMOTE and PREMATURE.search(folded, s.start, s.end):
+            sub = "Disrupted weapons use"  # "an IED exploded while the militants were planting it": in its makers' hands
         # (a theft or an abduction the clause's violence took in: its tactic word no longer ranks the clause, though
         # it still tells that something happened: "the orphanage was attacked and looted")
         ranked = [t for t in trigs if t.kind != "none" and not (t.kind in _TAKINGS and sub != t.kind)]

@@ -311,6 +311,13 @@ _DISRUPT = re.compile(
     r"\b[^.;]{0,60}?\b(?:were|was|have been|had been|being)\s+(?:\w+\s+)?(?:seized|found|discovered|recovered|confiscated|defused|dismantled|"
     r"cleared|destroyed|intercepted|uncovered|captured|shot down)\b"
 )
+# A device that went off before its use, in its makers' hands: their weapons use was disrupted, whoever it killed
+# ("an IED exploded while the militants were planting it", "a bomb detonated prematurely")
+PREMATURE = re.compile(
+    r"\b(?:exploded|detonated|went off|blew up)\s+(?:prematurely|accidentally)|\bpremature(?:ly)?\s+(?:explosion|detonation|blast)"
+    r"|\b(?:exploded|detonated|went off)\s+while\s+(?:[\w'-]+\s+){0,6}?(?:was|were)\s+(?:planting|assembling|making|preparing|"
+    r"transporting|handling|setting up|laying|burying)\b"
+)
 PROTESTER_VIOLENCE = re.compile(
     r"\b(?:threw|throwing|hurled|pelted|rocks|stones|bottles|projectiles|molotov\w*|petrol bombs?|set fire|light fires|lit fires|torched|"
     r"vandali[sz]\w*|smashed|looted|pull(?:ed)? down|tore down|removed the fences|stormed|clash\w*|turned violent|turn violent|violent clashes|"
