@@ -1760,10 +1760,17 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     r2 = ctx.registry.resolve(a2, country, year, s.start, place_country) if a2 else None
     if r1 is not None and r2 is not None and r1.name == r2.name:
         r2 = None  # "regime" and "warplanes" in one phrase are one side, not both
+    if r2 is not None and a2 is not None and r2.inter in (1, 8) and _OFF_DUTY.search(ctx.folded, max(s.start, s.start + a2.start - 20), s.start + a2.end + 30):
+        # "killed a government soldier (off-duty) in front of his house": ACLED codes off-duty forces as civilians
+        name = "Civilians" + _country_suffix(ctx.registry, d.location, country)
+        r2 = Actor(name, r2.text, 7, span=r2.span, reason=f"off duty: a civilian, as ACLED codes them (rules: {r2.name})")
 
     if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
+
+
+_OFF_DUTY = re.compile(r"\boff[- ]duty\b")
 
 
 def _names_the_side(d: _Draft, m: ActorMention, s: Sentence) -> bool:
