@@ -33,7 +33,7 @@ from fogwatch.events.claims import (
     find_attributions,
     is_hypothetical,
 )
-from fogwatch.events.classify import ATTACK_WORD, LOOTING, OPENING_EXPLOSIVES, PREMATURE, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
+from fogwatch.events.classify import LOOTING, OPENING_EXPLOSIVES, PREMATURE, PROTESTER_VIOLENCE, VIOLENCE_OVER_LOOTING, Trigger, clause_bounds, combine, disperses_crowd, engages, find_triggers
 from fogwatch.events.dates import DateMention, anchor_from_text, date_matches, parse_iso, resolve_match
 from fogwatch.events.counting import NO_FATALITY_TYPES, background_reason, conservative, judge_claim
 from fogwatch.events.figures import count_casualties
@@ -726,7 +726,7 @@ def _lethal_takings(ctx: DocContext, sentences: list[Sentence], drafts: list[_Dr
         if d.sub not in _TAKINGS or d.modality == "hypothetical" or id(d) in absorbed:
             continue
         here = _paragraph(ctx.text, sentences[d.sentence_index].start)
-        near = [c for c in drafts if c is not d and id(c) not in absorbed and c.sub in _VIOLENCE_OVER_TAKING and _lethal(c)
+        near = [c for c in drafts if c is not d and id(c) not in absorbed and c.sub in _VIOLENCE_OVER_TAKING and _lethal(ctx, c)
                 and c.modality != "hypothetical" and abs(c.sentence_index - d.sentence_index) <= 1
                 and _paragraph(ctx.text, sentences[c.sentence_index].start) == here and not _elsewhere(c, d)]
         host = min(near, key=lambda c: (c.sentence_index != d.sentence_index, c.sentence_index > d.sentence_index), default=None)
@@ -745,10 +745,10 @@ def _killed(d: _Draft) -> bool:
     return any(c.quantity == "killed" and (c.low or 0) > 0 for c in d.claims)
 
 
-def _lethal(d: _Draft) -> bool:
-    """Whether a draft tells of an attack or of people killed (not a fire that hurt people: "sustained burn injuries as
-    assailants set afire a bus" is the arson's own story)."""
-    return _killed(d) or ATTACK_WORD.fullmatch(d.trigger.text) is not None
+def _lethal(ctx: DocContext, d: _Draft) -> bool:
+    """Whether a draft tells of an attack (the lexicon's `attack_words`) or of people killed (not a fire that hurt
+    people: "sustained burn injuries as assailants set afire a bus" is the arson's own story)."""
+    return _killed(d) or ctx.lexicon.cue("attack_words").fullmatch(d.trigger.text) is not None
 
 
 _SHELLING = "Shelling/artillery/missile attack"
@@ -770,7 +770,6 @@ def _one_of_its_sides(d: _Draft, c: _Draft) -> bool:
 
 _GROUND = ("Government regains territory", "Non-state actor overtakes territory")
 _NON_VIOLENT = "Non-violent transfer of territory"
-_TAKING_WORD = re.compile(r"\b(?:took|take[sn]?|taking|captur|seiz|control|enter|overr[au]n|recaptur|regain)")
 
 
 def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_Draft]) -> list[_Draft]:
@@ -782,7 +781,7 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
     for i, t in enumerate(drafts):
         if t.sub not in (*_GROUND, _NON_VIOLENT) or t.modality == "hypothetical":
             continue
-        if t.sub == _NON_VIOLENT and not _TAKING_WORD.search(t.trigger.text):
+        if t.sub == _NON_VIOLENT and not ctx.lexicon.cue("taking_words").search(t.trigger.text):
             continue  # "Al Shabaab retreated from the position": who left, not who took it
         for c in _told_before(ctx, sentences, drafts, i, absorbed):
             if c.sub != "Armed clash" or c.modality == "hypothetical":
@@ -1760,7 +1759,7 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     r2 = ctx.registry.resolve(a2, country, year, s.start, place_country) if a2 else None
     if r1 is not None and r2 is not None and r1.name == r2.name:
         r2 = None  # "regime" and "warplanes" in one phrase are one side, not both
-    if r2 is not None and a2 is not None and r2.inter in (1, 8) and _OFF_DUTY.search(ctx.folded, max(s.start, s.start + a2.start - 20), s.start + a2.end + 30):
+    if r2 is not None and a2 is not None and r2.inter in (1, 8) and ctx.lexicon.cue("off_duty").search(ctx.folded, max(s.start, s.start + a2.start - 20), s.start + a2.end + 30):
         # "killed a government soldier (off-duty) in front of his house": ACLED codes off-duty forces as civilians
         name = "Civilians" + _country_suffix(ctx.registry, d.location, country)
         r2 = Actor(name, r2.text, 7, span=r2.span, reason=f"off duty: a civilian, as ACLED codes them (rules: {r2.name})")
@@ -1768,9 +1767,6 @@ def _actors(ctx: DocContext, d: _Draft, mentions: list[ActorMention], s: Sentenc
     if r1 is None and d.sub in _PROTEST_TYPES + _RIOT_TYPES:
         r1 = _default_actors(ctx, d, country)[0]
     return r1, r2
-
-
-_OFF_DUTY = re.compile(r"\boff[- ]duty\b")
 
 
 def _names_the_side(d: _Draft, m: ActorMention, s: Sentence) -> bool:

@@ -63,7 +63,6 @@ ENGAGED = re.compile(r"(?:armed )?clash|engag|exchang\w* (?:of )?(?:gun)?fire|fi
 # Violence against people that a theft or destruction in the same clause is part of, when people were hurt (ACLED's
 # looting is property taken or destroyed where no other event type applies; an arson attack that hurt nobody stays one).
 VIOLENCE_OVER_LOOTING = frozenset({"Attack", "Armed clash", "Mob violence", "Sexual violence", "Abduction/forced disappearance"})
-ATTACK_WORD = re.compile(r"attack(?:s|ed|ing)?")  # an attack named as such ("attacked the village"), not a casualty word
 
 _TERRITORY_OBJECT = re.compile(
     r"^(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ \d+))?"

@@ -61,6 +61,8 @@ CUE_NAMES: tuple[str, ...] = (
     # verbs whose object is a weapon weak on its own ("fired mortar shells at the village", "launched rockets"): the
     # weapon word then reports an act (assemble._fired_weapon)
     "firing_verbs",
+    # an attack named as such, words that take ground, forces off duty (assemble._lethal_takings, _clash_won_ground, _actors)
+    "attack_words", "taking_words", "off_duty",
 )
 SECTIONS: tuple[str, ...] = ("triggers", "weak_triggers", "cues")
 _WHAT = "lexicon"
