@@ -581,8 +581,8 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
                      for a, b in outside if a < b for t in find_triggers(ctx.folded, a, b, ctx.text, lex))
     arrests = [d for d in others if d.sub == "Arrests" and (d.actor2 is None or d.actor2.inter in (5, 6, 7))]
     force = next((m for m in ctx.registry.find(ctx.text[lo:hi], ctx.folded[lo:hi]) if m.entry.inter == 1), None)
-    unnamed = (follows and intervened and force is not None and all(any(d is a for a in arrests) for d in others)
-               and not _own_setting(ctx, lo, hi))
+    arrest_ids = {id(a) for a in arrests}
+    unnamed = follows and intervened and force is not None and all(id(d) in arrest_ids for d in others) and not _own_setting(ctx, lo, hi)
     if not (own or unnamed or crowd.search(ctx.folded, lo, hi)) or not (told or arrests or intervened):
         return "none", []
     killed = (lethal.search(ctx.folded, lo, hi) is not None and force is not None and not own) or any(
@@ -732,7 +732,8 @@ def _lethal_takings(ctx: DocContext, sentences: list[Sentence], drafts: list[_Dr
         host = min(near, key=lambda c: (c.sentence_index != d.sentence_index, c.sentence_index > d.sentence_index), default=None)
         if host is not None:
             _fold_into(host, d, absorbed)
-            host.evidence.extend(x for x in [Span(*d.clause)] if x not in host.evidence)
+            if Span(*d.clause) not in host.evidence:
+                host.evidence.append(Span(*d.clause))
             host.tier = max(host.tier, d.tier)
         elif _killed(d):
             d.type_reason = f"rules (a taking that killed; typed: {d.sub})"
