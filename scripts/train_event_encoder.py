@@ -179,6 +179,24 @@ def ngram_fold0(acled, tune, extra_texts=()) -> tuple[np.ndarray, np.ndarray, li
     return model.predict_proba(feat.transform([t for t, _ in val])), extra, [str(c) for c in model.classes_]
 
 
+def ngram_cv(acled, tune) -> np.ndarray:
+    """The n-gram model's five-fold probabilities on the tune rows (fold k = ``tune[k::5]``, trained on ACLED and the
+    other four folds, as ``ngram_fold0`` for fold 0), in :data:`CLASSES` order."""
+    from train_event_types import Featuriser, fit
+
+    out = np.zeros((len(tune), len(CLASSES)), dtype=np.float32)
+    base = balanced(acled, 100)
+    for k in range(5):
+        val = tune[k::5]
+        rest = [r for j in range(5) if j != k for r in tune[j::5]]
+        feat = Featuriser()
+        model = fit(feat, base + rest, np.r_[np.ones(len(base)), np.full(len(rest), 5.0)], 10.0)
+        p = model.predict_proba(feat.transform([t for t, _ in val]))
+        order = [[str(c) for c in model.classes_].index(c) for c in CLASSES]
+        out[k::5] = p[:, order]
+    return out
+
+
 def unseen_notes(acled, cap: int, per_country: int) -> list[tuple[str, str]]:
     """(first sentences, sub-event type) of tune-part ACLED notes neither typing model trained on: the first
     ``per_country`` of each country, in file order, outside the n-gram model's (cap 100) and the encoder's samples."""
@@ -201,39 +219,76 @@ def blend_decisions(p_ng, p_enc, w, threshold, rules, skip=1.01):
     return out
 
 
+def _sweep_choice(args, tune, acled) -> tuple[dict, dict, int, Path, np.ndarray, np.ndarray]:
+    """What ``scripts/sweep_event_encoder.py run`` chose and trained: (settings, encoder-alone CV weighted F1 by epoch
+    of the chosen recipe, epoch, the refit network's int8 graph folder, its out-of-fold probabilities on every tune
+    row, the n-gram model's five-fold probabilities on them)."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    res = json.loads((args.sweep / "results.json").read_text())
+    choice = res["choice"]
+    recipe = res["grid"][choice["recipe"]]
+    model = build(torch, len(CLASSES))
+    state = model.state_dict()
+    loaded: dict[str, np.ndarray] = {}
+    for f in sorted(args.sweep.glob("refit_*.npz")):
+        z = np.load(f)
+        loaded.update({k: z[k] for k in z.files})
+    expected = [k for k in state if k != "encoder.embeddings.word_embeddings.weight" and "position_ids" not in k]
+    if set(expected) - set(loaded):
+        raise SystemExit(f"{args.sweep}: the refit weights lack {sorted(set(expected) - set(loaded))[:5]}")
+    for k in expected:  # the word embeddings stay the genuine base rows (frozen in the sweep's training)
+        state[k] = torch.from_numpy(loaded[k].astype(np.float32))
+    model.load_state_dict(state)
+    src = args.work / "sweep_graph"
+    export(torch, model, src, args.max_len)
+    p_enc = np.load(args.sweep / "cv_proba.npz")[f"r{choice['recipe']}_e{choice['epoch']}"].astype(np.float32)
+    by_epoch = {row["epoch"]: row["encoder_alone"] for row in res["table"] if row["recipe"] == choice["recipe"]}
+    settings = {**recipe, "max-len": args.max_len, "seed": 0, "sweep": {k: res[k] for k in ("device", "folds", "rows", "ngram_alone", "choice")}}
+    return settings, by_epoch, choice["epoch"], src, p_enc, ngram_cv(acled, tune)
+
+
 def ship(args, tune, held) -> None:
-    """Pick the epoch, the blend weight and the threshold on the validation rows (tune fold 0), ship, then score held-out once."""
+    """Pick the epoch, the blend weight and the threshold on the validation rows (tune fold 0), ship, then score held-out once.
+    With ``--sweep``: the sweep's recipe, epoch and refit network; the weight on every tune row's out-of-fold probabilities."""
     from fogwatch.events.classify import classify_text
 
-    val = tune[0::5]
+    acled = read_acled(args.shared)
+    if args.sweep:
+        val = tune
+        settings, by_epoch, epoch, src, p_enc, p_ng = _sweep_choice(args, tune, acled)
+    else:
+        val = tune[0::5]
+        record_path = args.work / "val.json"
+        if record_path.is_file():
+            record = json.loads(record_path.read_text())
+            settings = record["settings"]
+            by_epoch = {int(k): v for k, v in record["weighted_f1_by_epoch"].items()}
+        else:  # a validation run stopped after some epochs (each epoch leaves its probabilities and its export)
+            settings = {k: getattr(args, k.replace("-", "_")) for k in ("cap", "case-repeat", "epochs", "lr", "max-len", "seed")}
+            by_epoch = {}
+            for f in sorted(args.work.glob("val_proba_e*.npy")):
+                e = int(f.stem.rsplit("e", 1)[1])
+                if (args.work / f"epoch{e}" / "model.onnx").is_file():
+                    pred = [CLASSES[int(i)] for i in np.load(f).argmax(1)]
+                    by_epoch[e] = round(score_labels(as_label([g for _, g in val]), as_label(pred)).weighted_f1, 4)
+        epoch = args.epoch or max(sorted(by_epoch), key=lambda e: by_epoch[e])
+        src = args.work / f"epoch{epoch}"
     texts, gold = [t for t, _ in val], as_label([g for _, g in val])
-    record_path = args.work / "val.json"
-    if record_path.is_file():
-        record = json.loads(record_path.read_text())
-        settings = record["settings"]
-        by_epoch = {int(k): v for k, v in record["weighted_f1_by_epoch"].items()}
-    else:  # a validation run stopped after some epochs (each epoch leaves its probabilities and its export)
-        settings = {k: getattr(args, k.replace("-", "_")) for k in ("cap", "case-repeat", "epochs", "lr", "max-len", "seed")}
-        by_epoch = {}
-        for f in sorted(args.work.glob("val_proba_e*.npy")):
-            e = int(f.stem.rsplit("e", 1)[1])
-            if (args.work / f"epoch{e}" / "model.onnx").is_file():
-                pred = [CLASSES[int(i)] for i in np.load(f).argmax(1)]
-                by_epoch[e] = round(score_labels(gold, as_label(pred)).weighted_f1, 4)
-    epoch = args.epoch or max(sorted(by_epoch), key=lambda e: by_epoch[e])
-    src = args.work / f"epoch{epoch}"
     # Two choices, each on data that is unbiased for what it weighs. The rules were written looking at the CASE
     # tune rows (validation included): there they score ~0.85, on the held-out quarter ~0.71 (docs/benchmarks.md),
     # so the validation rows cannot say when the rules should answer. (1) The encoder's weight in the average:
     # on the validation rows, the learned side alone deciding (threshold 0), no rules' answer involved.
     # (2) The threshold below which the rules answer: on tune-part ACLED notes that neither model trained on
     # and the rules were not written on (their first sentences, as the encoder reads notes).
-    acled = read_acled(args.shared)
     notes = unseen_notes(acled, settings["cap"], args.bar_notes)
-    p_enc = onnx_proba(src, texts, settings["max-len"])
-    p_ng, p_ng_notes, ng_classes = ngram_fold0(acled, tune, [t for t, _ in notes])
+    p_ng0, p_ng_notes, ng_classes = ngram_fold0(acled, tune, [t for t, _ in notes])
     order = [ng_classes.index(c) for c in CLASSES]
-    p_ng, p_ng_notes = p_ng[:, order], p_ng_notes[:, order]
+    p_ng_notes = p_ng_notes[:, order]
+    if not args.sweep:
+        p_enc = onnx_proba(src, texts, settings["max-len"])
+        p_ng = p_ng0[:, order]
     rules = [classify_text(t)[0] or NO_EVENT for t in texts]
     by_w = {}
     for w in [round(float(x), 1) for x in np.arange(0, 1.01, 0.1)]:
@@ -262,7 +317,7 @@ def ship(args, tune, held) -> None:
     print(f"  encoder skipped where the n-gram model agrees with the rules at p >= {skip}: {saved} of {len(val)} validation rows", flush=True)
     if args.choose_only:
         return
-    if args.refit:
+    if args.refit and not args.sweep:
         # the settings stay those chosen above; the network is trained again with the validation rows in
         import torch
 
@@ -285,15 +340,21 @@ def ship(args, tune, held) -> None:
         "max_len": settings["max-len"],
         "sha256": sha,
         "tokenizer_sha256": hashlib.sha256((out / "tokenizer.json").read_bytes()).hexdigest(),
-        "training_rows": {"acled_notes": n_acled, "case_tune": len(tune) if args.refit else len(tune) - len(val), "case_validation": len(val)},
-        "settings": {**settings, "epoch": epoch, "refit": bool(args.refit)},
+        "training_rows": {"acled_notes": n_acled, "case_tune": len(tune) if args.refit or args.sweep else len(tune) - len(val), "case_validation": len(val)},
+        "settings": {**settings, "epoch": epoch, "refit": bool(args.refit or args.sweep)},
         "blend": {"encoder_weight": w, "threshold": th, "encoder_skip": skip},
         "scores": {
-            "validation": {"rows": len(val), "weighted_f1_by_epoch": by_epoch, "blend_weighted_f1": f1, "weighted_f1_by_encoder_weight": by_w},
+            "validation": {"rows": len(val), "weighted_f1_by_epoch": by_epoch, "blend_weighted_f1": f1, "weighted_f1_by_encoder_weight": by_w,
+                           **({"sweep_table": json.loads((args.sweep / "results.json").read_text())["table"]} if args.sweep else {})},
             "threshold_choice": {"acled_unseen_notes": len(notes), "weighted_f1_by_threshold": by_th},
         },
-        "command": f"python scripts/train_event_encoder.py --mode val && python scripts/train_event_encoder.py --mode ship --epoch {epoch}"
-        + (" --refit" if args.refit else "") + " && python scripts/choose_retype_bar.py && python scripts/choose_encoder_gate.py --jobs 2",
+        "command": (
+            "python scripts/sweep_event_encoder.py pack && python scripts/sweep_event_encoder.py run && "
+            "python scripts/train_event_encoder.py --mode ship --sweep build/sweep/out"
+            if args.sweep
+            else f"python scripts/train_event_encoder.py --mode val && python scripts/train_event_encoder.py --mode ship --epoch {epoch}"
+            + (" --refit" if args.refit else "")
+        ) + " && python scripts/choose_retype_bar.py && python scripts/choose_encoder_gate.py --jobs 2",
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
     score_held_out(args, out, held, src, settings["max-len"])
@@ -367,17 +428,34 @@ def card(meta: dict) -> str:
         "  Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com. Used under ACLED's Terms",
         "  of Use, which require attribution; the notes are not redistributed: the artefact holds network weights.",
         f"- {rows['case_tune']} snippets of the *tune* part of CASE 2021 Task 2 dev (repeated {st['case-repeat']}x), non-ACLED",
-        "  classes as `(none)`. The tune part's first fold (`tune[0::5]`, "
-        f"{rows['case_validation']} rows) was kept out of the validation run's training: the epoch and",
-        "  the encoder's weight were chosen on it (the learned side alone deciding: the rules were written looking at",
-        "  these rows), the threshold below which the rules answer on "
-        f"{s.get('threshold_choice', {}).get('acled_unseen_notes', 'some')} tune-part ACLED notes neither model trained on"
-        + (", then the network was trained again on every tune row with those settings (what ships)." if st.get("refit") else "."),
+        *(
+            [
+                f"  classes as `(none)`. The recipe and epoch were chosen by {st['sweep']['folds']}-fold cross-validation over the "
+                f"{rows['case_validation']} tune rows",
+                f"  (`scripts/sweep_event_encoder.py`, {len(s['validation'].get('sweep_table', [])) or 'every'} recipe-epochs on {st['sweep']['device']}; "
+                "the best out-of-fold weighted F1 of the encoder alone),",
+                "  the encoder's weight on the same out-of-fold probabilities (the learned side alone deciding: the rules were",
+                "  written looking at these rows), the threshold below which the rules answer on "
+                f"{s.get('threshold_choice', {}).get('acled_unseen_notes', 'some')} tune-part ACLED notes neither model trained on;",
+                "  the network was then trained on every tune row with that recipe (what ships). The word embeddings were",
+                "  frozen in training (the graph holds the genuine rows).",
+            ]
+            if st.get("sweep")
+            else [
+                "  classes as `(none)`. The tune part's first fold (`tune[0::5]`, "
+                f"{rows['case_validation']} rows) was kept out of the validation run's training: the epoch and",
+                "  the encoder's weight were chosen on it (the learned side alone deciding: the rules were written looking at",
+                "  these rows), the threshold below which the rules answer on "
+                f"{s.get('threshold_choice', {}).get('acled_unseen_notes', 'some')} tune-part ACLED notes neither model trained on"
+                + (", then the network was trained again on every tune row with those settings (what ships)." if st.get("refit") else "."),
+            ]
+        ),
         "- The held-out quarter of CASE dev (`fogwatch.events.evaluation.is_held_out`) was used for no training",
         "  and no choice; it was scored once, after the choice, by the script.",
         "",
-        f"Settings: {st['epoch']} of {st['epochs']} epochs, batch 16, AdamW lr {st['lr']} (linear warm-up 6 %, linear decay),",
-        f"max {st['max-len']} tokens, seed {st['seed']}; validation weighted F1 by epoch {s['validation']['weighted_f1_by_epoch']}.",
+        f"Settings: {st['epoch']} of {st['epochs']} epochs, batch {st.get('batch', 16)}, AdamW lr {st['lr']} (linear warm-up 6 %, linear decay),",
+        f"max {st['max-len']} tokens, seed {st['seed']}; " + ("out-of-fold" if st.get("sweep") else "validation")
+        + f" weighted F1 by epoch {s['validation']['weighted_f1_by_epoch']}.",
         "",
         "## Held-out scores (CASE 2021 dev, held-out quarter, 25 ACLED classes)",
         "",
@@ -392,6 +470,23 @@ def card(meta: dict) -> str:
     for c, (p, r, f, n) in held["shipped"]["per_class"].items():
         if n:
             lines.append(f"| {c} | {p:.2f} | {r:.2f} | {f:.2f} | {n} |")
+    table = s["validation"].get("sweep_table")
+    if table:
+        best: dict[int, dict] = {}
+        for row in table:
+            if row["recipe"] not in best or row["encoder_alone"] > best[row["recipe"]]["encoder_alone"]:
+                best[row["recipe"]] = row
+        lines += [
+            "",
+            f"## Recipe sweep ({st['sweep']['folds']}-fold cross-validation, {st['sweep']['rows']} CASE tune rows; each recipe's best epoch)",
+            "",
+            "| ACLED notes per class | CASE repeats | lr | epochs (schedule) | batch | best epoch | encoder alone | with the n-gram model |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for row in best.values():
+            lines.append(f"| {row['cap']} | {row['case-repeat']} | {row['lr']} | {row['epochs']} | {row.get('batch', 16)} | {row['epoch']} "
+                         f"| {row['encoder_alone']:.3f} | {row['blend']:.3f} |")
+        lines += ["", f"The n-gram model alone, same folds: {st['sweep']['ngram_alone']:.3f} (flattered: its features include the rules)."]
     cross = s.get("acled_cross_country")
     if cross:
         lines += [
@@ -488,6 +583,8 @@ def main() -> int:
     ap.add_argument("--choose-only", action="store_true", help="ship: print the choices on the validation rows and notes, write nothing, score nothing")
     ap.add_argument("--refit", action="store_true",
                     help="ship: after choosing the epoch and the blend on the validation rows, train again on every tune row for that many epochs and ship that")
+    ap.add_argument("--sweep", type=Path, default=None,
+                    help="ship: the folder of scripts/sweep_event_encoder.py run (results.json, cv_proba.npz, refit_*.npz): ship its choice")
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--out", type=Path, default=REPO / "src" / "fogwatch" / "models" / "event_encoder")
     ap.add_argument("--work", type=Path, default=REPO / "build" / "encoder", help="probabilities and logs of the runs (not shipped)")
