@@ -238,6 +238,14 @@ class DocContext:
             )
         return self._in_actor[key]
 
+    def places_in(self, start: int, end: int) -> tuple:
+        """The places (toponyms) whose mention starts in ``[start, end)``, in text order."""
+        return self.places[bisect.bisect_left(self.place_starts, start) : bisect.bisect_left(self.place_starts, end)]
+
+    def towns_in(self, start: int, end: int) -> list:
+        """The towns among :meth:`places_in` (not a region or a country)."""
+        return [p for p in self.places_in(start, end) if getattr(p, "feature", "town") == "town"]
+
     def date_spans(self, index: int, sentence: Sentence) -> list[re.Match[str]]:
         """Date spans of a sentence (unresolved; offsets into the document text), the dateline's excluded."""
         if index not in self._dates:
@@ -815,7 +823,7 @@ def _clash_won_ground(ctx: DocContext, sentences: list[Sentence], drafts: list[_
 
 def _own_setting(ctx: DocContext, lo: int, hi: int) -> bool:
     """Whether ``folded[lo:hi]`` names a place or a date of its own: the setting of another act than the one before."""
-    return bisect.bisect_left(ctx.place_starts, hi) > bisect.bisect_left(ctx.place_starts, lo) or any(True for _ in date_matches(ctx.folded, lo, hi))
+    return bool(ctx.places_in(lo, hi)) or any(True for _ in date_matches(ctx.folded, lo, hi))
 
 
 def _elsewhere(d: _Draft, p: _Draft) -> bool:
@@ -1261,8 +1269,7 @@ def _extends_previous(ctx: DocContext, sc: _SentenceCtx, claims: list[tuple[int,
     )
     # wire copy puts one sentence per paragraph: the next paragraph still counts the same dead unless
     # it names a town or a date of its own
-    lo_p, hi_p = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
-    towns = [p for p in ctx.places[lo_p:hi_p] if getattr(p, "feature", "town") == "town"]
+    towns = ctx.towns_in(s.start, s.end)
     own_town = bool(towns)
     own_date = bool(ctx.date_spans(index, sentences[index]))
     # "Gunmen abducted two aid workers in Mandera on Monday. In Garissa, militants killed three police officers on
@@ -1392,7 +1399,7 @@ def _sides_from_claims(ctx: DocContext, made: list[_Draft]) -> None:
 def _keep_anchored(ctx: DocContext, sc: _SentenceCtx, made: list[_Draft], anaphors: list[_Draft], earlier: list[_Draft]) -> list[_Draft]:
     """Anaphoric drafts join the event they retell; bare event nouns with nothing to anchor them are dropped."""
     s, index = sc.s, sc.index
-    places_here = bisect.bisect_left(ctx.place_starts, s.end) > bisect.bisect_left(ctx.place_starts, s.start)
+    places_here = bool(ctx.places_in(s.start, s.end))
     kept = []
     for d in made:
         if any(d is a for a in anaphors):
@@ -1472,8 +1479,7 @@ def _anaphoric(ctx: DocContext, d: _Draft, s: Sentence, index: int, sentences: l
     if not (_DEFINITE_BEFORE.search(ctx.folded[max(s.start, d.trigger.start - 25) : d.trigger.start]) or _IN_THE_ACT.match(ctx.folded, d.trigger.end)
             or _DEFINITE_SUBJECT.match(ctx.folded, s.start, d.trigger.start) and not _ANOTHER.search(ctx.folded, s.start, s.end)):
         return False
-    lo, hi = bisect.bisect_left(ctx.place_starts, s.start), bisect.bisect_left(ctx.place_starts, s.end)
-    if any(getattr(p, "feature", "town") == "town" for p in ctx.places[lo:hi]):
+    if ctx.towns_in(s.start, s.end):
         return False
     return not ctx.date_spans(index, sentences[index])
 
@@ -1516,9 +1522,8 @@ def _location(ctx: DocContext, d: _Draft, s: Sentence, actor_spans: Sequence[tup
     places = ctx.places
     if not places:
         return None
-    lo = bisect.bisect_left(ctx.place_starts, s.start)
-    hi = bisect.bisect_left(ctx.place_starts, s.end)
-    candidates = [p for p in places[lo:hi] if _usable(ctx, p, actor_spans)]
+    lo = bisect.bisect_left(ctx.place_starts, s.start)  # the places before the sentence: places[:lo]
+    candidates = [p for p in ctx.places_in(s.start, s.end) if _usable(ctx, p, actor_spans)]
     in_sentence = [p for p in candidates if getattr(p, "feature", "town") != "country"] or candidates
     # "Kafr Nabl in southern Idlib": the province qualifies the town; the event is in the town
     towns = [p for p in in_sentence if getattr(p, "feature", "town") == "town" and getattr(p, "precision", 1) == 1]
