@@ -149,8 +149,10 @@ class DocContext:
         self.places = tuple(p for p in doc.places if getattr(p, "role", "toponym") == "toponym")
         self.place_starts = [p.start for p in self.places]
         # A "place" that is a named group ("Al Shabaab", a village in Iran to the gazetteer) says nothing of the country.
-        codes = Counter(getattr(p, "country_code", None) for p in self.places
-                        if getattr(p, "country_code", None) and not self._names_a_group(p))
+        coded = [p for p in self.places if getattr(p, "country_code", None) and not self._names_a_group(p)]
+        # towns and regions locate events; a country's name is often a topic ("in solidarity with Palestine", "against
+        # India"): it counts only where the report names nothing smaller
+        codes = Counter(p.country_code for p in ([p for p in coded if getattr(p, "feature", "town") != "country"] or coded))
         # Why the report's country is what it is when no place gives it (said on every actor named after it), else None.
         self.country_reason: str | None = None
         if codes:
