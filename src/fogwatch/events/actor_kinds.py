@@ -299,6 +299,10 @@ _KEEP = object()
 _ACTED_ON_TYPES = frozenset({"Arrests"})
 _ACTED_ON_INTERS = frozenset({5, 6, 7})
 _INTERVENED_TYPES = frozenset({"Protest with intervention", "Excessive force against protesters"})
+# The reason the rules give a state force that met a riot in the riot's paragraph (``assemble._riot_met_by_force``):
+# the model keeps it (a violent demonstration's police named only as context, "in response to clashes with police",
+# the model may still drop).
+MET_THE_RIOT = "rules (the state force that met the riot)"
 
 
 def _acted_on(sub_event_type: str | None, actor: Actor | None) -> bool:
@@ -308,7 +312,10 @@ def _acted_on(sub_event_type: str | None, actor: Actor | None) -> bool:
 
 def _intervener_dropped(sub_event_type: str | None, current: Actor | None, made: Any) -> bool:
     """Whether the model would drop the state force that intervened in a protest."""
-    return sub_event_type in _INTERVENED_TYPES and made is None and current is not None and current.inter == 1
+    return (
+        (sub_event_type in _INTERVENED_TYPES or (current is not None and current.reason == MET_THE_RIOT))
+        and made is None and current is not None and current.inter == 1
+    )
 # A side the rules named (a group, a foreign force) changes only to the conventions that name people by what
 # they do: a party's activists protesting are Protesters, its mob Rioters, its victims Civilians.
 _FROM_NAMED = frozenset({"named", "protesters", "rioters", "civilians"})

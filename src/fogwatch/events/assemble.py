@@ -22,7 +22,7 @@ from itertools import takewhile
 from datetime import date
 from typing import Collection, Iterator, Sequence
 
-from fogwatch.events.actor_kinds import ActorKinds, armed_groups_attack, attack_or_clash, claimed_by, protesters_protest, rioters_riot
+from fogwatch.events.actor_kinds import MET_THE_RIOT, ActorKinds, armed_groups_attack, attack_or_clash, claimed_by, protesters_protest, rioters_riot
 from fogwatch.events.actors import ActorMention, ActorRegistry, country_from_words
 from fogwatch.events.claimants import ClaimantRegistry, ClaimantSource, claimants_from_env
 from fogwatch.events.claims import (
@@ -538,8 +538,43 @@ def _protest_interventions(ctx: DocContext, sentences: list[Sentence], drafts: l
             absorbed |= {id(d) for d in taken}
             if outcome != "none":  # "took": a protest with intervention now; "stop": another protest
                 break
+    for d in drafts:
+        if (d.sub == "Violent demonstration" and (d.actor2 is None or d.actor2.inter in (5, 6)) and id(d) not in absorbed
+                and (d.actor1 is None or d.actor1.inter != 1)):
+            absorbed |= {id(x) for x in _riot_met_by_force(ctx, sentences, d, by_sentence)}
     kept = _follow_up_arrests(ctx, sentences, [d for d in drafts if id(d) not in absorbed])
     return _clash_won_ground(ctx, sentences, _how_the_clash_began(ctx, sentences, kept))
+
+
+def _riot_met_by_force(ctx: DocContext, sentences: list[Sentence], p: _Draft, by_sentence: dict[int, list[_Draft]]) -> list[_Draft]:
+    """A violent demonstration with no second side (or only the crowd again) whose own sentence (after its trigger) or
+    the next one of its paragraph tells of a state force acting on the crowd ("... barricaded the highway before police
+    fired tear gas"; "Riot police fired tear gas at the demonstrators") has that force as its second side, as ACLED
+    codes a riot that a force met. The next sentence must name the crowd ("the demonstrators", "them") and no place or
+    date of its own; its protest drafts (the same crowd, met) are the riot's: returned, to be absorbed."""
+    crowd = ctx.lexicon.cue("crowd")
+    here = _paragraph(ctx.text, sentences[p.sentence_index].start)
+    for j in (p.sentence_index, p.sentence_index + 1):
+        if j >= len(sentences) or _paragraph(ctx.text, sentences[j].start) != here:
+            return []
+        s, own = sentences[j], j == p.sentence_index
+        lo = p.trigger.end if own else s.start
+        if not own and (_own_setting(ctx, s.start, s.end) or not crowd.search(ctx.folded, s.start, s.end)):
+            return []
+        if not any(t.kind == "intervention" for t in find_triggers(ctx.folded, lo, s.end, ctx.text, ctx.lexicon)):
+            continue
+        force = next((m for m in ctx.registry.find(ctx.text[s.start : s.end], ctx.folded[s.start : s.end]) if m.entry.inter == 1), None)
+        if force is None:
+            continue
+        p.actor2 = replace(ctx.registry.resolve(force, ctx.country, _draft_year(ctx, p), s.start), reason=MET_THE_RIOT)
+        if own:
+            return []
+        p.evidence.append(Span(s.start, s.end))
+        met = [d for d in by_sentence.get(j, []) if d is not p and d.sub in (*_PROTEST_TYPES, "Violent demonstration")]
+        for d in met:
+            p.claims.extend(c for c in d.claims if c not in p.claims)
+        return met
+    return []
 
 
 def _draft_year(ctx: DocContext, d: _Draft) -> int | None:
