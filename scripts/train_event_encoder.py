@@ -368,7 +368,7 @@ def score_held_out(args, out: Path, held, graph_dir: Path, max_len: int) -> None
     import fogwatch.events.typer as typer_mod
 
     importlib.reload(typer_mod)
-    from fogwatch.learn.encoder import load_encoder
+    from fogwatch.learn.encoder import load_encoder, load_encoder_folder
 
     load_encoder.cache_clear()
     meta = json.loads((out / "meta.json").read_text())
@@ -376,7 +376,7 @@ def score_held_out(args, out: Path, held, graph_dir: Path, max_len: int) -> None
     variants = {
         "rules": typer_mod.EventTyper(use_model=False),
         "ngram_and_rules": typer_mod.EventTyper(use_encoder=False),
-        "shipped": typer_mod.EventTyper(),
+        "shipped": typer_mod.EventTyper(encoder=load_encoder_folder(out)),  # the artefact just written, wherever --out is
     }
     held_scores = {}
     for name, typer in variants.items():
