@@ -84,6 +84,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--feed-country", action="store_true",
                     help="give the places and events stages each file's country (default_country), as a feed's country is known; files "
                          "covering several countries (South Asia 2015) get none")
+    ap.add_argument("--with-source", action="store_true",
+                    help="give each note its row's outlets (ACLED's source column, 'Star (Kenya)') as the document's source, as a "
+                         "feed gives its outlet; a report that names no place then takes a country its outlet's name names")
     ap.add_argument("--ignore-periods", action="store_true",
                     help="compare names without a state force's period ('Police Forces of India (2014-)' = 'Police Forces of India'): "
                          "the South Asia 2015 export predates ACLED's period suffixes")
@@ -131,7 +134,7 @@ def main(argv: list[str]) -> int:
                 by_country[iso] = fogwatch.load(config={"events": {**events_config, "default_country": iso},
                                                         "places": {"default_country": iso}})
             run = by_country.get(iso, nlp) if iso else nlp  # type: ignore[assignment]
-        rec = run(r["notes"], published=acled_date(r["event_date"]))
+        rec = run(r["notes"], published=acled_date(r["event_date"]), source=(r.get("source") or None) if args.with_source else None)
         e = rec.events[0] if rec.events else None
         got1 = acled_name(e.actor1) if e is not None and e.actor1 else ""
         got2 = acled_name(e.actor2) if e is not None and e.actor2 else ""

@@ -214,6 +214,27 @@ def test_default_country_fills_only_a_placeless_report_and_never_overrides_a_pla
     assert named.actor1.name == "Protesters (Kenya)" and "default_country" not in (named.actor1.reason or "")  # the text named it
     assert fogwatch.load()("Hundreds of teachers marched to demand unpaid wages on Monday.").events[0].actor1.name == "Protesters"
 
+def test_outlet_country_fills_only_a_report_that_names_no_place_and_no_country():
+    """A national outlet's country (its name or domain) is the last resort; sentences written for this test."""
+    import fogwatch
+
+    nlp = fogwatch.load()
+    text = "Hundreds of teachers marched to demand unpaid wages on Monday."
+    placeless = nlp(text, source="Daily Nation (Kenya)").events[0]
+    assert placeless.actor1.name == "Protesters (Kenya)"
+    assert "outlet's name (Daily Nation (Kenya) -> KE)" in (placeless.actor1.reason or "")
+    assert placeless.location is None  # the outlet names actors' country; it locates nothing
+    by_domain = nlp(text, url="https://www.nation.co.ke/news/1").events[0]
+    assert by_domain.actor1.name == "Protesters (Kenya)" and "outlet's domain" in (by_domain.actor1.reason or "")
+    placed = nlp("Hundreds of teachers marched in Kampala, Uganda to demand unpaid wages on Monday.", source="Daily Nation (Kenya)").events[0]
+    assert placed.actor1.name == "Protesters (Uganda)" and "outlet" not in (placed.actor1.reason or "")
+    words = nlp("Hundreds of Ugandan teachers marched to demand unpaid wages on Monday.", source="Daily Nation (Kenya)").events[0]
+    assert words.actor1.name == "Protesters (Uganda)"  # the report's own words come before its outlet
+    feed = fogwatch.load(config={"events": {"default_country": "UG"}})(text, source="Daily Nation (Kenya)").events[0]
+    assert feed.actor1.name == "Protesters (Uganda)"  # the analyst's feed country comes first
+    assert nlp(text, source="Reuters").events[0].actor1.name == "Protesters"
+
+
 
 @pytest.mark.parametrize(
     "text, expected",

@@ -25,13 +25,6 @@ def test_stage_fills_doc_places_sorted_and_in_body_only():
         assert all(p.start < comment_starts[0] for p in doc.places)
 
 
-def test_outlet_domain_sets_focus():
-    from fogwatch.stages.places import outlet_country
-
-    assert outlet_country(Document(doc_id="x", text="", metadata=Metadata(url="https://sana.sy/en/?p=1"))) == "SY"
-    assert outlet_country(Document(doc_id="x", text="", metadata=Metadata(url="https://www.reuters.com/x"))) is None
-
-
 def test_place_record_validates_against_the_contract():
     place = Place(10, 17, "Saraqib", "Saraqib", 164816, 35.86447, 36.80591, "SY", "Idlib", None, 0.93, "town", 1, "only candidate")
     record = {"doc_id": "x", "sections": [], "places": [place.to_contract()], "events": [], "slant": [], "errors": []}

@@ -42,6 +42,7 @@ from fogwatch.events.model import Actor, AlternativePlace, Claim, Event, EventDa
 from fogwatch.events.taxonomy import EVENT_TYPE_OF, TAXONOMY
 from fogwatch.events.typer import EventTyper
 from fogwatch.places.model import Place
+from fogwatch.places.outlet import outlet_country
 from fogwatch.places.recognize import list_gap
 from fogwatch.records import Document, Sentence, Span
 from fogwatch.text.normalize import fold
@@ -166,6 +167,10 @@ class DocContext:
             self.country, words = country_from_words(registry, doc.text, demonyms, self.folded)
             if self.country:
                 self.country_reason = f"country from the report's words ({', '.join(words)} -> {self.country}): the report names no place"
+            elif (outlet := outlet_country(doc)) is not None:  # ... nor its words: a national outlet reports its own country
+                self.country = outlet.iso
+                self.country_reason = (f"country from the outlet's {outlet.how} ({outlet.evidence} -> {outlet.iso}): "
+                                       "the report names no place and no country")
         self.dateline: tuple[int, int] | None = None  # set by _anchor; its date is the report's, not an event's
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}

