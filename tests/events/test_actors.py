@@ -222,9 +222,9 @@ def test_outlet_country_fills_only_a_report_that_names_no_place_and_no_country()
     text = "Hundreds of teachers marched to demand unpaid wages on Monday."
     placeless = nlp(text, source="Daily Nation (Kenya)").events[0]
     assert placeless.actor1.name == "Protesters (Kenya)"
-    assert "outlet's name (Daily Nation (Kenya) -> KE)" in (placeless.actor1.reason or "")
+    assert "the outlet registry (Daily Nation (Kenya) -> KE)" in (placeless.actor1.reason or "")
     assert placeless.location is None  # the outlet names actors' country; it locates nothing
-    by_domain = nlp(text, url="https://www.nation.co.ke/news/1").events[0]
+    by_domain = nlp(text, url="https://www.kenyans.co.ke/news/1").events[0]
     assert by_domain.actor1.name == "Protesters (Kenya)" and "outlet's domain" in (by_domain.actor1.reason or "")
     placed = nlp("Hundreds of teachers marched in Kampala, Uganda to demand unpaid wages on Monday.", source="Daily Nation (Kenya)").events[0]
     assert placed.actor1.name == "Protesters (Uganda)" and "outlet" not in (placed.actor1.reason or "")

@@ -128,7 +128,7 @@ def test_geonames_row_with_a_number_too_large_for_sqlite_is_coded(tmp_path, gid,
 
 @pytest.mark.parametrize("text", ["[" * 2000 + "]" * 2000, "outlets:\n  - name: X\n    scale: " + "9" * 5000 + "\n"])
 def test_outlet_registry_deep_nesting_and_huge_integers_are_coded(tmp_path, text):
-    from fogwatch.export.outlets import load_outlets
+    from fogwatch.outlets import load_outlets
 
     path = tmp_path / "outlets.yaml"
     path.write_text(text)

@@ -106,7 +106,7 @@ def test_yaml_alias_bomb_is_refused_before_it_is_expanded(run_cli, tmp_path):
 
 
 def test_registry_loader_refuses_aliases_for_every_registry(tmp_path, monkeypatch):
-    from fogwatch.export.outlets import load_outlets
+    from fogwatch.outlets import load_outlets
     from fogwatch.errors import UsageError
 
     path = tmp_path / "outlets.yaml"

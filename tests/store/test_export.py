@@ -235,7 +235,7 @@ def test_side_actors_write_a_named_subunit_after_its_force():
 
 def test_outlet_registry_matches_names_domains_and_scales_by_event_country(tmp_path):
     from fogwatch.errors import Code, UsageError
-    from fogwatch.export.outlets import combine, load_outlets, scale_for
+    from fogwatch.outlets import combine, load_outlets, scale_for
     from fogwatch.export.acled import acled_region as _region
 
     reg = load_outlets(use_env=False)

@@ -169,8 +169,7 @@ class DocContext:
                 self.country_reason = f"country from the report's words ({', '.join(words)} -> {self.country}): the report names no place"
             elif (outlet := outlet_country(doc)) is not None:  # ... nor its words: a national outlet reports its own country
                 self.country = outlet.iso
-                self.country_reason = (f"country from the outlet's {outlet.how} ({outlet.evidence} -> {outlet.iso}): "
-                                       "the report names no place and no country")
+                self.country_reason = f"country from {outlet.describe()}: the report names no place and no country"
         self.dateline: tuple[int, int] | None = None  # set by _anchor; its date is the report's, not an event's
         self.anchor = self._anchor()
         self._dates: dict[int, list[re.Match[str]]] = {}

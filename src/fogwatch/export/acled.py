@@ -12,7 +12,7 @@ Columns fogwatch derives rather than stores (rules in docs/store.md, "Export"):
   ``actor1``/``actor2``; a sub-unit of the side's own force the members name (one, consistently)
   is written after the force in ``actor1``/``actor2`` instead, as ACLED does (:func:`side_actors`).
 - ``source_scale``: the members' outlets looked up in the outlet registry
-  (:mod:`fogwatch.export.outlets`), combined ACLED-style ("National-International").
+  (:mod:`fogwatch.outlets`), combined ACLED-style ("National-International").
 - ``tags``: non-fatal casualty figures (``injured=N`` ...), by the rule of the fatalities column.
 - ``admin1``/``admin2``/``admin3``: ACLED's spellings of the province (Syria: "Idleb", "Dar'a"), and for
   Syria the district and sub-district from OpenSyria's units (:mod:`fogwatch.export.acled_admin`).
@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fogwatch.export.acled_admin import acled_admin_columns
-from fogwatch.export.outlets import OutletRegistry, combine, outlets_from_env, scale_for
+from fogwatch.outlets import OutletRegistry, combine, outlets_from_env, scale_for
 from fogwatch.fusion.model import Claim
 from fogwatch.fusion.summary import COMMITTED_MODALITIES, group_claims
 from fogwatch.redact import is_web_url, strip_credentials

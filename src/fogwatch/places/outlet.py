@@ -1,7 +1,8 @@
-"""The country an outlet belongs to, from its web domain or its name.
+"""The country whose news an outlet reports: from the outlet registry, its web domain or its name.
 
-A national outlet mostly reports its own country: ``sana.sy`` is Syrian, "Star (Kenya)" and "United News of
-Bangladesh" say so in their names. The places stage counts that country as one focus vote among many; the events
+A national outlet mostly reports its own country: the registry (``data/outlets.yaml``) knows "The Hindu" and
+"Daily Nation" as national outlets of India and Kenya (and Xinhua as one that mostly reports abroad), ``sana.sy``
+is Syrian, "Star (Kenya)" and "United News of Bangladesh" say so in their names. The places stage counts that country as one focus vote among many; the events
 stage falls back on it for a report that names no place and no country of its own ("Teachers protested over
 pay.", from "Daily Nation (Kenya)"). It is weak evidence, so whoever uses it says so in a ``reason``.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from fogwatch.outlets import OutletRegistry, outlets_from_env
 from fogwatch.places.gazetteer import COUNTRY_ALIASES, country_names
 from fogwatch.records import Document
 from fogwatch.text.normalize import fold
@@ -32,7 +34,12 @@ class OutletCountry:
 
     iso: str
     evidence: str
-    how: str  # "domain" | "name"
+    how: str  # "registry" | "domain" | "name"
+
+    def describe(self) -> str:
+        """How it was found, for a ``reason``: "the outlet registry (Daily Nation -> KE)"."""
+        where = {"registry": "the outlet registry", "domain": "the outlet's domain", "name": "the outlet's name"}[self.how]
+        return f"{where} ({self.evidence} -> {self.iso})"
 
 
 @lru_cache(maxsize=1)
@@ -77,24 +84,58 @@ def named_country(source: str) -> str | None:
 
     Every outlet in a field of several ("Xinhua; Daily Nation (Kenya)") is read; outlets naming two different
     countries give none."""
-    pattern, names = _country_name_pattern()
-    found = {names[m.group(0)] for part in _SEPARATORS.split(source) for m in pattern.finditer(fold(part).lower())}
+    found = {iso for part in _SEPARATORS.split(source) if (iso := _named_in(part))}
     return next(iter(found)) if len(found) == 1 else None
 
 
-def outlet_country(doc: Document) -> OutletCountry | None:
-    """The country of the document's outlet: its country-code domain first, then a country its source names."""
-    return outlet_country_of((doc.metadata.url, doc.provenance.url, doc.metadata.source),
-                             (doc.metadata.source, doc.provenance.outlet))
+def _named_in(name: str) -> str | None:
+    pattern, names = _country_name_pattern()
+    found = {names[m.group(0)] for m in pattern.finditer(fold(name).lower())}
+    return next(iter(found)) if len(found) == 1 else None
 
 
-def outlet_country_of(addresses: Iterable[str | None], names: Iterable[str | None]) -> OutletCountry | None:
-    """:func:`outlet_country` over plain values: ``addresses`` (URLs, hosts) are read for a domain, ``names`` for a
-    country named."""
-    for value in addresses:
-        if value and (iso := domain_country(value)):
-            return OutletCountry(iso, value.strip(), "domain")
+def outlet_country(doc: Document, registry: OutletRegistry | None = None) -> OutletCountry | None:
+    """The country whose news the document's outlet reports (see the module's doc); ``registry``: the outlet
+    registry (default: the built-in one and ``$FOGWATCH_OUTLETS``)."""
+    return outlet_country_of((doc.metadata.url, doc.provenance.url), (doc.metadata.source, doc.provenance.outlet), registry)
+
+
+def outlet_country_of(addresses: Iterable[str | None], names: Iterable[str | None],
+                      registry: OutletRegistry | None = None) -> OutletCountry | None:
+    """:func:`outlet_country` over plain values: ``addresses`` (URLs) and ``names`` (outlets' names, several in one
+    value separated by ``;``).
+
+    Each outlet named counts once: the registry's word on it when the registry knows it (a national outlet's
+    country; nothing for a wire service, a broadcaster for the world or one that mostly reports abroad), else a
+    country its name names. When the names give none, a URL does: the registry's outlet of that domain, else a
+    country-code domain. Outlets of two different countries give none."""
+    registry = registry if registry is not None else outlets_from_env()
+    found: dict[str, OutletCountry] = {}
     for value in names:
-        if value and (iso := named_country(value)):
-            return OutletCountry(iso, value.strip(), "name")
+        for part in _SEPARATORS.split(value or ""):
+            part = part.strip()
+            if not part:
+                continue
+            known = registry.by_name(part)
+            if known is not None:
+                if known.home_news:
+                    found.setdefault(known.home_news, OutletCountry(known.home_news, part, "registry"))
+            elif iso := _named_in(part):
+                found.setdefault(iso, OutletCountry(iso, part, "name"))
+            elif "." in part and " " not in part and (iso := domain_country(part)):  # an outlet given as its domain
+                found.setdefault(iso, OutletCountry(iso, part, "domain"))
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if found:
+        return None
+    for value in addresses:
+        if not value:
+            continue
+        known = registry.by_url(value)
+        if known is not None:
+            if known.home_news:
+                return OutletCountry(known.home_news, value.strip(), "registry")
+            continue
+        if iso := domain_country(value):
+            return OutletCountry(iso, value.strip(), "domain")
     return None

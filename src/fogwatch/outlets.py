@@ -1,4 +1,4 @@
-"""The outlet registry: which ACLED source scale a report's outlet has.
+"""The outlet registry: which ACLED source scale a report's outlet has, and which country it reports.
 
 The registry is YAML (``fogwatch/data/outlets.yaml``, shipped with the package). Users add
 their own files: every ``*.yaml`` file or directory named in ``FOGWATCH_OUTLETS``
@@ -42,6 +42,14 @@ class Outlet:
     country: str | None = None  # ISO code of the country it is based in
     aliases: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    abroad: bool = False  # a national outlet that mostly reports other countries (a state wire service: Xinhua, TASS)
+
+    @property
+    def home_news(self) -> str | None:
+        """The country whose news this outlet mostly reports: a national or local outlet's own, else None."""
+        if self.abroad or self.scale not in ("Local partner", "Subnational", "National"):
+            return None
+        return self.country
 
 
 def _key(name: str) -> str:
@@ -74,6 +82,9 @@ class OutletRegistry:
             country = raw.get("country")
             if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
                 raise bad(f"outlet {raw['name']!r}: `country` must be a two-letter ISO code")
+            abroad = raw.get("abroad", False)
+            if not isinstance(abroad, bool):
+                raise bad(f"outlet {raw['name']!r}: `abroad` must be true or false")
             lists = {}
             for key in ("aliases", "domains"):
                 value = raw.get(key) or []
@@ -82,7 +93,7 @@ class OutletRegistry:
                 lists[key] = tuple(str(v).strip() for v in value if str(v).strip())
             outlet = Outlet(
                 name=raw["name"].strip(), scale=scale, country=country.upper() if country else None,
-                aliases=lists["aliases"], domains=tuple(d.lower().removeprefix("www.") for d in lists["domains"]),
+                aliases=lists["aliases"], domains=tuple(d.lower().removeprefix("www.") for d in lists["domains"]), abroad=abroad,
             )
             self.outlets[outlet.name] = outlet
         self.sources.append(origin)
@@ -113,7 +124,10 @@ class OutletRegistry:
             return None
         if self._by_domain is None:
             self._build()
-        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().removeprefix("www.")
+        try:
+            host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().removeprefix("www.")
+        except ValueError:  # not a URL ("http://[x/"): no outlet
+            return None
         while host:
             hit = self._by_domain.get(host)  # type: ignore[union-attr]
             if hit:
