@@ -502,8 +502,23 @@ def _dispersal_told_apart(ctx: DocContext, sentences: list[Sentence], drafts: li
     disperse them")."""
     if not any(d.trigger.kind == "intervention" for d in drafts):
         return drafts
-    told = {_paragraph(ctx.text, sentences[d.sentence_index].start) for d in drafts if d.trigger.kind != "intervention"}
-    return [d for d in drafts if d.trigger.kind != "intervention" or _paragraph(ctx.text, sentences[d.sentence_index].start) not in told]
+    paragraph = {id(d): _paragraph(ctx.text, sentences[d.sentence_index].start) for d in drafts}
+    told = {paragraph[id(d)] for d in drafts if d.trigger.kind != "intervention"}
+    kept = []
+    for d in drafts:
+        if d.trigger.kind != "intervention" or paragraph[id(d)] not in told:
+            kept.append(d)
+            continue
+        # "Police used teargas to disperse party members ... The protesters demanded ...": where the paragraph tells
+        # of nothing but a peaceful protest, the dispersal is that protest's intervention
+        others = [x for x in drafts if paragraph[id(x)] == paragraph[id(d)] and x.trigger.kind != "intervention"]
+        if others and all(x.sub == "Peaceful protest" for x in others) and d.sub in _PROTEST_TYPES:
+            protest = others[0]
+            protest.sub, protest.type_reason = d.sub, "rules (a protest and its dispersal)"
+            protest.evidence.extend(e for e in d.evidence if e not in protest.evidence)
+            if protest.actor2 is None and d.actor2 is not None and d.actor2.inter == 1:
+                protest.actor2 = d.actor2
+    return kept
 
 
 _AFTER_PROTEST = 2  # sentences after a protest's (or an event's) where its dispersal (or its arrests) may be told
@@ -631,7 +646,11 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
     arrests = [d for d in others if d.sub == "Arrests" and (d.actor2 is None or d.actor2.inter in (5, 6, 7))]
     force = next((m for m in ctx.registry.find(ctx.text[lo:hi], ctx.folded[lo:hi]) if m.entry.inter == 1), None)
     arrest_ids = {id(a) for a in arrests}
-    unnamed = follows and intervened and force is not None and all(id(d) in arrest_ids for d in others) and not _own_setting(ctx, lo, hi)
+    # "Police arrested 19 activists": people of a crowd's kind arrested right after the protest are its crowd
+    gathered = lex.cue("dispersed_crowd")
+    crowd_arrested = any(gathered.search(ctx.folded, a.clause[0], a.clause[1]) for a in arrests)
+    unnamed = (follows and (intervened or crowd_arrested) and force is not None and all(id(d) in arrest_ids for d in others)
+               and not _own_setting(ctx, lo, hi))
     if not (own or unnamed or crowd.search(ctx.folded, lo, hi)) or not (told or arrests or intervened):
         return "none", []
     killed = (lethal.search(ctx.folded, lo, hi) is not None and force is not None and not own) or any(
