@@ -308,6 +308,8 @@ def test_a_country_the_registry_files_do_not_list_is_named_never_coded():
     [
         (("Unidentified Armed Group (Yemen)", None), "Unidentified Armed Group (Syria)"),  # inherited from an event in Yemen
         (("Opposition Rebels (United States)", "rebels"), "Opposition Rebels (Syria)"),
+        (("Unidentified Armed Group (India)", "militants"), "Opposition Rebels (Syria)"),  # unnamed rebels: Syria's name for them
+        (("Unidentified Armed Group (India)", "gunmen"), "Unidentified Armed Group (Syria)"),
         (("Civilians (Turkey)", "Turkish civilians"), "Civilians (Turkey)"),  # its own words name the other country
         (("Civilians (Syria)", "civilians"), "Civilians (Syria)"),
         (("Military Forces of Turkey (2016-)", "Turkish troops"), "Military Forces of Turkey (2016-)"),  # not a localized name
@@ -401,3 +403,15 @@ def test_a_year_before_every_known_period_names_the_force_without_one():
     assert reg.for_year(entry, 2018).name == "Military Forces of Myanmar (2016-2021)"
     assert reg.for_year(entry, 2015).name == "Military Forces of Myanmar"
     assert reg.for_year(entry, 2024).name == "Military Forces of Myanmar (2021-)"
+
+
+def test_a_countrys_name_for_unnamed_rebels_is_checked_and_used():
+    from fogwatch.errors import UsageError
+    from fogwatch.events.actors import ActorRegistry
+
+    r = ActorRegistry()
+    with pytest.raises(UsageError, match="rebels"):
+        r.add_file("countries:\n  XK: {name: Kosovo, rebels: 5}\n", "test")
+    r.add_file("countries:\n  XK: {name: Kosovo, rebels: Kosovar Rebels}\n", "test")
+    assert r.rebels_of("XK") == ("Kosovar Rebels", 2)
+    assert r.rebels_of("KE") == ("Unidentified Armed Group", 3) and registry().rebels_of("SY") == ("Opposition Rebels", 2)

@@ -70,6 +70,9 @@ class ActorRegistry:
     country_words: dict[str, str] = field(default_factory=dict)  # folded word -> ISO
     # words that place a report in a country when it names no place: parties, institutions ("Awami League", "upazila")
     country_cues: dict[str, str] = field(default_factory=dict)  # cue as written (acronyms) or folded -> ISO
+    # ISO -> ACLED's name for an armed opposition nobody names there ("Opposition Rebels" in Syria); elsewhere
+    # ACLED writes "Unidentified Armed Group" (countries: {SY: {rebels: ...}})
+    generic_rebels: dict[str, str] = field(default_factory=dict)
     # ISO -> the periods of its governments ((start, end or None), in order): named forces for countries no file names
     state_periods: dict[str, tuple[tuple[int, int | None], ...]] = field(default_factory=dict)
     # a group's bare word -> its entry ("pokot" -> Pokot Ethnic Militia (Kenya)): two of them joined by "and" are both
@@ -100,6 +103,11 @@ class ActorRegistry:
             if not isinstance(info, dict) or "name" not in info:
                 raise UsageError(f"actor registry {origin}: country {iso!r} needs a `name`", Code.ACTOR_REGISTRY)
             self.countries[str(iso)] = str(info["name"])
+            rebels = info.get("rebels")
+            if rebels is not None:
+                if not isinstance(rebels, str) or not rebels.strip():
+                    raise UsageError(f"actor registry {origin}: country {iso!r}: `rebels` must be a name", Code.ACTOR_REGISTRY)
+                self.generic_rebels[str(iso)] = rebels.strip()
             for word in info.get("words") or ():
                 self.country_words[fold(str(word))] = str(iso)
             cues = info.get("cues") or []
@@ -475,16 +483,30 @@ class ActorRegistry:
         home = place_country or event_country
         country = self.countries.get(home or "", None)
         inter = entry.inter
-        if entry.label:
-            # a partisan label ("terrorists", "Takfiri militants") is no name: ACLED's generic rebels of the country,
-            # unless the text names the group (see events.assemble._designate); the label stays as the actor's text
-            name, inter = (f"{GENERIC_REBELS} ({country})" if country else GENERIC_REBELS), 2
+        if entry.label or (entry.name == GENERIC_REBELS and country):
+            # a partisan label ("terrorists", "Takfiri militants") is no name, and "rebels" names nobody: ACLED's generic
+            # rebels of the country, unless the text names the group (see events.assemble._designate); the words stay as
+            # the actor's text
+            name, inter = self.rebels_of(home) if country else (GENERIC_REBELS, 2)
+            name = f"{name} ({country})" if country else name
         elif entry.localized and country:
             name = f"{entry.name} ({country})"
         if inter == 1 and entry.country and home and entry.country != home:
             inter = 8  # a state force acting abroad (Turkey's military in Syria)
         span = Span(mention.start + span_offset, mention.end + span_offset)
         return Actor(name=name, text=mention.text, inter=inter, subunit=mention.subunit, span=span)
+
+    def rebels_of(self, iso: str | None) -> tuple[str, int]:
+        """ACLED's name (without the country) and inter of an armed opposition nobody names in country ``iso``: the
+        country's ``rebels`` ("Opposition Rebels" in Syria), else "Unidentified Armed Group" (inter 3), as ACLED codes
+        unnamed militants in Kenya, Somalia and South Asia."""
+        named = self.generic_rebels.get(iso or "")
+        return (named, 2) if named else (UNIDENTIFIED_ARMED_GROUP, 3)
+
+    def names_rebels(self, text: str | None) -> bool:
+        """Whether ``text`` (an actor's words) names an armed opposition by no name: "rebels", "insurgents", a partisan
+        label ("militants", "terrorists")."""
+        return bool(text) and any(m.entry.label or m.entry.name == GENERIC_REBELS for m in self.find(str(text)))
 
     def for_year(self, entry: ActorEntry, year: int) -> ActorEntry:
         """The entry of the same state and role whose years (``valid``) hold ``year`` ("Police Forces of Kenya
@@ -501,6 +523,7 @@ class ActorRegistry:
 
 
 GENERIC_REBELS = "Opposition Rebels"
+UNIDENTIFIED_ARMED_GROUP = "Unidentified Armed Group"
 _PERIOD_SUFFIX = re.compile(r" \(\d{4}-(?:\d{4})?\)$")  # a state force's period: "Military Forces of Myanmar (2021-)"
 # "Garre and Degodia militias": the first of two names that share the head after the second
 _COORDINATED_BEFORE = re.compile(r"(?<![\w'\-])([\w'\-]+(?: [\w'\-]+){0,2})\s+(?:and|&|or)\s+$")

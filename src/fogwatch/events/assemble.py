@@ -367,7 +367,10 @@ def _named_after_place(event: Event, registry: ActorRegistry, doc_country: str |
         if any(registry.country_words.get(w) == other for w in words):
             return actor
         why = f"country of the event's place ({here}), not {m['country']}"
-        return replace(actor, name=f"{m['base']} ({here})", reason=f"{actor.reason}; {why}" if actor.reason else why)
+        base, inter = m["base"], actor.inter
+        if registry.names_rebels(actor.text):  # unnamed rebels: the name ACLED gives them in the place's country
+            base, inter = registry.rebels_of(iso)
+        return replace(actor, name=f"{base} ({here})", inter=inter, reason=f"{actor.reason}; {why}" if actor.reason else why)
 
     a1, a2 = fix(event.actor1), fix(event.actor2)
     if _restated(a1, a2):
