@@ -398,6 +398,9 @@ class ActorRegistry:
             if candidate and candidate in self.acronyms:  # "IS militants": the head word makes even "IS" safe
                 return self.entries[self.acronyms[candidate]], None
         hit = self.aliases.get(fold(group)) or self.aliases.get(fold(bare))
+        if hit is None:
+            # "BNP militants": a party whose armed members the registry names by their other words ("BNP cadres")
+            hit = next((h for w in _MEMBER_WORDS if (h := self.aliases.get(f"{fold(group)} {w}")) is not None), None)
         if hit is not None:
             return self.entries[hit[0]], hit[1]
         return None
@@ -561,8 +564,11 @@ _LEADING_WORDS = frozenset(
     when while as if though although because""".split()
 )
 # A "<Group>" that describes instead of naming: a partisan or descriptive label ("Takfiri", "US-backed", "Sunni")
+# The words a party's armed members go by in the registry's aliases ("BNP cadres"): "BNP militants" is that militia too.
+_MEMBER_WORDS = ("cadres", "activists", "men", "supporters", "workers", "members")
 _LABEL_GROUP = re.compile(
-    r"(?:^|\s)(?:takfiri|jihadist|jihadi|islamist|sunni|shiite|shia|salafist|salafi|wahhabi|extremist|radical|terrorist|kurd|kurdish)s?$"
+    r"(?:^|\s)(?:takfiri|jihadist|jihadi|islamist|sunni|shiite|shia|salafist|salafi|wahhabi|extremist|radical|terrorist|kurd|kurdish"
+    r"|muslim|islamic|hindu|christian|buddhist)s?$"
     r"|-(?:backed|linked|affiliated|allied|supported|sponsored|led)\b"
 )
 # Words that say "the state's forces" without saying which state: such a phrase belongs to the report's country.
