@@ -277,3 +277,13 @@ def test_a_named_side_is_the_group_the_report_names_elsewhere():
     got = ActorKinds((Stub({"named": 0.9, "uag": 0.1}), Stub({"civilians": 0.9}))).apply(e, text, r, "KE")
     assert (got.actor1.name, got.actor1.text, got.actor2.name) == ("Al Shabaab", "Al Shabaab", "Civilians (Kenya)")
     assert text[got.actor1.span.start : got.actor1.span.end] == "Al Shabaab"
+
+
+def test_the_force_that_met_a_riot_is_kept_whatever_a_later_pass_adds_to_its_reason():
+    from fogwatch.events.actor_kinds import MET_THE_RIOT, _intervener_dropped
+
+    police = Actor("Police Forces of Kenya (2013-)", "police", 1, reason=MET_THE_RIOT)
+    assert _intervener_dropped("Violent demonstration", police, None)
+    assert _intervener_dropped("Violent demonstration", replace(police, reason=f"{MET_THE_RIOT}; country from the outlet registry"), None)
+    assert not _intervener_dropped("Violent demonstration", replace(police, reason=None), None)
+    assert not _intervener_dropped("Violent demonstration", police, "uag")  # the model named another side: not dropped

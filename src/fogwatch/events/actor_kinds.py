@@ -313,7 +313,7 @@ def _acted_on(sub_event_type: str | None, actor: Actor | None) -> bool:
 def _intervener_dropped(sub_event_type: str | None, current: Actor | None, made: Any) -> bool:
     """Whether the model would drop the state force that intervened in a protest."""
     return (
-        (sub_event_type in _INTERVENED_TYPES or (current is not None and current.reason == MET_THE_RIOT))
+        (sub_event_type in _INTERVENED_TYPES or (current is not None and (current.reason or "").startswith(MET_THE_RIOT)))
         and made is None and current is not None and current.inter == 1
     )
 # A side the rules named (a group, a foreign force) changes only to the conventions that name people by what
