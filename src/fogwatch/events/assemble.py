@@ -576,7 +576,11 @@ def _riot_met_by_force(ctx: DocContext, sentences: list[Sentence], p: _Draft, by
     date of its own; its protest drafts (the same crowd, met) are the riot's: returned, to be absorbed."""
     crowd = ctx.lexicon.cue("crowd")
     here = _paragraph(ctx.text, sentences[p.sentence_index].start)
-    for j in (p.sentence_index, p.sentence_index + 1):
+    # "... blocked the road. They used stones and burned tyres. Police dispersed the protesters.": the sentence after the
+    # last one the riot already took in (its turn to violence) is the next one
+    told = [k for k in range(p.sentence_index, min(len(sentences), p.sentence_index + 1 + _AFTER_PROTEST))
+            if any(sentences[k].start <= e.start < sentences[k].end for e in p.evidence)]
+    for j in (p.sentence_index, max(told, default=p.sentence_index) + 1):
         if j >= len(sentences) or _paragraph(ctx.text, sentences[j].start) != here:
             return []
         s, own = sentences[j], j == p.sentence_index
@@ -615,13 +619,21 @@ def _turned_violent(ctx: DocContext, p: _Draft, s: Sentence, others: list[_Draft
     """A later sentence whose subject is the crowd and that tells of rioting ("They burnt tyres and blocked the
     highway") makes ``p`` a violent demonstration; returns the drafts of that sentence it takes (the riot, a clash
     with the police), or None when the sentence is no such thing."""
-    if not _CROWD_SUBJECT.match(ctx.folded, s.start) or any(_elsewhere(d, p) for d in others):
+    if any(_elsewhere(d, p) for d in others):
         return None
-    if not (PROTESTER_VIOLENCE.search(ctx.folded, s.start, s.end) or any(d.sub == "Violent demonstration" for d in others)):
+    same: tuple[str, ...] = ("Violent demonstration", "Armed clash")  # "... before police repulsed them"
+    if _CROWD_SUBJECT.match(ctx.folded, s.start):
+        if not (PROTESTER_VIOLENCE.search(ctx.folded, s.start, s.end) or any(d.sub == "Violent demonstration" for d in others)):
+            return None
+    elif _BY_THE_CROWD.search(ctx.folded, s.start, s.end) and _DAMAGE.search(ctx.folded, s.start, s.end):
+        # "Several vehicles were reportedly burnt during the protest": damage the sentence puts on the protest, whose
+        # mention there is the same protest
+        same = (*same, *_PROTEST_TYPES)
+    else:
         return None
     _as_rioters(p, "Violent demonstration", "rules (a protest whose crowd turned violent)")
     p.evidence.append(Span(s.start, s.end))
-    taken = [d for d in others if d.sub in ("Violent demonstration", "Armed clash")]  # "... before police repulsed them"
+    taken = [d for d in others if d.sub in same]
     for d in taken:
         p.claims.extend(c for c in d.claims if c not in p.claims)
         p.actor2 = p.actor2 or d.actor2
@@ -679,6 +691,9 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
 _AND_THEN = re.compile(r"^[\s,]*(?:and|before|then|and then|later)\s+(?:\w+\s+)?$")
 # A later sentence whose subject is the protest's crowd ("They burnt tyres", "The protesters then stoned cars").
 _CROWD_SUBJECT = re.compile(r"\s*(?:they|the (?:protesters|protestors|demonstrators|students|crowd|youths|marchers|mob))\b")
+# A later sentence that puts damage on the protest or its crowd without making the crowd its subject.
+_BY_THE_CROWD = re.compile(r"\b(?:during|in the course of) the (?:protests?|demonstrations?)\b|\b(?:from|by) the (?:protesters|protestors|demonstrators)\b")
+_DAMAGE = re.compile(r"\b(?:burnt|burned|torched|destroyed|damaged|vandali[sz]ed|property destruction|set (?:on fire|ablaze|alight)|looted)\b")
 _AND_CLASHED = re.compile(r"[\s,]*(?:and|before|then|and then)\s+(?:later\s+|also\s+)?clash(?:ed|ing)\b")
 
 
