@@ -56,6 +56,7 @@ def test_the_registry_then_the_name_then_the_address() -> None:
     ("The Hindu", "IN"),  # a national outlet the registry knows
     ("Xinhua", None),  # national, but mostly reports abroad
     ("Reuters", None),  # international
+    ("Voice of America", None),  # named after a country, but a broadcaster for the world
     ("Xinhua; Star (Kenya)", "KE"),  # the wire service adds nothing
     ("Dawn; The Hindu", None),  # two countries
     ("Hiiraan Online; Daily Nation", None),

@@ -2,9 +2,11 @@
 
 A national outlet mostly reports its own country: the registry (``data/outlets.yaml``) knows "The Hindu" and
 "Daily Nation" as national outlets of India and Kenya (and Xinhua as one that mostly reports abroad), ``sana.sy``
-is Syrian, "Star (Kenya)" and "United News of Bangladesh" say so in their names. The places stage counts that country as one focus vote among many; the events
-stage falls back on it for a report that names no place and no country of its own ("Teachers protested over
-pay.", from "Daily Nation (Kenya)"). It is weak evidence, so whoever uses it says so in a ``reason``.
+is Syrian, "Star (Kenya)" and "United News of Bangladesh" say so in their names. The places stage counts that
+country as one focus vote among many; the events stage falls back on it for a report that names no place and no
+country of its own ("Teachers protested over pay.", from "Daily Nation (Kenya)"). It is weak evidence, so whoever
+uses it says so in a ``reason``. Broadcasters for the world named after their country ("Voice of America") belong in
+the registry as International, which then says nothing of a report's country.
 """
 
 from __future__ import annotations
@@ -58,8 +60,7 @@ def _country_name_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         owners.setdefault(fold(name).lower(), set()).add(iso)
     for iso, aliases in COUNTRY_ALIASES.items():
         for alias in aliases:
-            # short capitals ("US", "UK") are words in outlet names only by accident ("US Weekly" is rare; "UK" fine),
-            # and "the States" is no outlet's name
+            # "the States" is no outlet's name; two-letter names ("US", "UK") are left out below, by length
             if alias.startswith("the "):
                 continue
             owners.setdefault(fold(alias).lower(), set()).add(iso)
