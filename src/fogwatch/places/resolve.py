@@ -4,7 +4,7 @@ Each candidate gets a score from four kinds of evidence:
 
 - a **population prior** (log of population; an admin1 counts its towns);
 - the document's **focus country**, from country names, demonyms, unambiguous
-  places and the outlet's domain;
+  places and the outlet's country (places/outlet.py: its registry entry, name or domain);
 - **admin context** in the text: "Saraqib in Idlib", "Saraqib, Idlib",
   "Alexandria, La.", "Dar'a province", or any admin1 the document names;
 - **proximity** to the places already resolved with confidence (two passes).
@@ -105,7 +105,7 @@ class FocusVotes:
     """Votes for the document's countries, kept per name so one name can be left out.
 
     Country names count 2, demonyms and single-country names 1, ambiguous names a
-    population-weighted share of 0.3, the outlet's country domain 1.5, the country the feed
+    population-weighted share of 0.3, the outlet's country (registry, name or domain) 1.5, the country the feed
     covers (``feed_country``: ``fogwatch extract --country KE``) 2, as a country named once (a country named as a
     border, "near the border with Mali", not at all), and each country cue of the text (``cue_countries``: a party, institution or people of one country, the actor
     registry's ``country_cues``) 1, as a demonym.
