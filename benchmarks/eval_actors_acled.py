@@ -71,7 +71,7 @@ _PERIOD = re.compile(r" \(\d{4}-(?:\d{4})?\)")  # a state force's period: "Milit
 
 
 def main(argv: list[str]) -> int:
-    from fogwatch.events.evaluation import acled_date
+    from fogwatch.events.evaluation import first_event_sides
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("held-out", "tune"), default="held-out")
@@ -97,7 +97,6 @@ def main(argv: list[str]) -> int:
     if args.errors and args.part != "tune":
         ap.error("--errors lists tune-part rows only: the held-out rows are scored, never read")
     import fogwatch
-    from fogwatch.events.actors import acled_name
 
     events_config: dict[str, object] = {}
     if args.rules_only:
@@ -134,10 +133,7 @@ def main(argv: list[str]) -> int:
                 by_country[iso] = fogwatch.load(config={"events": {**events_config, "default_country": iso},
                                                         "places": {"default_country": iso}})
             run = by_country.get(iso, nlp) if iso else nlp  # type: ignore[assignment]
-        rec = run(r["notes"], published=acled_date(r["event_date"]), source=(r.get("source") or None) if args.with_source else None)
-        e = rec.events[0] if rec.events else None
-        got1 = acled_name(e.actor1) if e is not None and e.actor1 else ""
-        got2 = acled_name(e.actor2) if e is not None and e.actor2 else ""
+        got1, got2, e = first_event_sides(run, r, args.with_source)
         gold1, gold2 = r.get("actor1", "").strip(), r.get("actor2", "").strip()
         if args.ignore_periods:
             got1, got2, gold1, gold2 = (_PERIOD.sub("", name) for name in (got1, got2, gold1, gold2))

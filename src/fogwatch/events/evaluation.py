@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fogwatch.events.taxonomy import CASE_CODES, SUB_EVENT_TYPES
 
@@ -74,6 +75,21 @@ def read_acled_events(path: Path) -> list[dict[str, str]]:
         else:
             raise ValueError(f"{path}: event {key!r} has more than two rows (a monadic ACLED export has one per actor)")
     return list(events.values())
+
+
+def first_event_sides(nlp: Any, row: dict[str, str], with_source: bool = False) -> tuple[str, str, Any]:
+    """ACLED's spelling of actor1 and actor2 ("" for none) of the event fogwatch ranks first for an ACLED row's note, and
+    that event (None when it finds none). The note is one document published on the row's date; ``with_source``: the
+    row's ``source`` column (its outlets) is the document's source, as a feed gives its outlet. ``nlp``: a pipeline
+    (``fogwatch.load()``)."""
+    from fogwatch.events.actors import acled_name
+
+    source = (row.get("source") or None) if with_source else None
+    record = nlp(row["notes"], published=acled_date(row["event_date"]), source=source)
+    event = record.events[0] if record.events else None
+    if event is None:
+        return "", "", None
+    return (acled_name(event.actor1) if event.actor1 else "", acled_name(event.actor2) if event.actor2 else "", event)
 
 
 @dataclass
