@@ -17,31 +17,21 @@ hedged, not background; ``None`` = 0), compared with ACLED's ``fatalities``. The
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections import Counter
 
 from _corpus import REPO, SHARED
+
 FILES = (
     "somalia-2025-04_2026-03.csv",
     "kenya-2004_2019.csv",
     "bangladesh-2022-12_2024-08.csv",
     "south-asia-2015-old-taxonomy.csv",
 )
-_CODING = re.compile(
-    r"[^.]*\b(?:coded|codes|code|split across|remaining fatalities)\b[^.]*(?:\.|$)|\[[^\]]*\]|\((?:[^()]*\bcoded\b[^()]*)\)", re.I
-)
-
-
-def news_like(note: str) -> str:
-    """The note without ACLED's statements about its own coding."""
-    return re.sub(r"\s{2,}", " ", _CODING.sub(" ", note)).strip()
-
-
 def read_rows(part: str) -> list[tuple[str, str, str, str | None, int]]:
     """(file, row id, news-like note, date, ACLED fatalities) of the part."""
-    from fogwatch.events.evaluation import acled_date, is_held_out, read_acled_events
+    from fogwatch.events.evaluation import acled_date, is_held_out, read_acled_events, without_acled_coding
 
     out = []
     for name in FILES:
@@ -52,14 +42,8 @@ def read_rows(part: str) -> list[tuple[str, str, str, str | None, int]]:
             held = is_held_out(rid)
             if (part == "held-out") != held and part != "all":
                 continue
-            out.append((name, rid, news_like(note), acled_date(r.get("event_date")), int(r["fatalities"])))
+            out.append((name, rid, without_acled_coding(note), acled_date(r.get("event_date")), int(r["fatalities"])))
     return out
-
-
-def predicted(doc) -> int:
-    from fogwatch.events.model import counts_by_default
-
-    return sum(e.fatalities or 0 for e in doc.events if counts_by_default(e))
 
 
 def main(argv: list[str]) -> int:
@@ -70,6 +54,7 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     if args.errors and args.part != "tune":
         ap.error("--errors lists tune-part misses only")
+    from fogwatch.events.evaluation import fatalities_counted
     from fogwatch.pipeline import default_pipeline
     from fogwatch.records import Document, Metadata
 
@@ -89,7 +74,7 @@ def main(argv: list[str]) -> int:
     misses = []
     for name, rid, note, when, gold in rows:
         doc = nlp(Document(doc_id=rid, text=note, metadata=Metadata(published=when)))
-        got = predicted(doc)
+        got = fatalities_counted(doc)
         total[name] += 1
         hits[name] += got == gold
         zero[name] += gold == 0

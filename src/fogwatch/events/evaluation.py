@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,6 +91,26 @@ def first_event_sides(nlp: Any, row: dict[str, str], with_source: bool = False) 
     if event is None:
         return "", "", None
     return (acled_name(event.actor1) if event.actor1 else "", acled_name(event.actor2) if event.actor2 else "", event)
+
+
+# ACLED's statements about its own coding ("Unspecified number of fatalities coded as 3.", "fatalities split across 2
+# events and coded as 1 for this event", "[size=...]"): no news report carries them
+_ACLED_CODING = re.compile(
+    r"[^.]*\b(?:coded|codes|code|split across|remaining fatalities)\b[^.]*(?:\.|$)|\[[^\]]*\]|\((?:[^()]*\bcoded\b[^()]*)\)", re.I
+)
+
+
+def without_acled_coding(note: str) -> str:
+    """An ACLED note without the sentences in which ACLED states its own coding, as news would read."""
+    return re.sub(r"\s{2,}", " ", _ACLED_CODING.sub(" ", note)).strip()
+
+
+def fatalities_counted(doc: Any) -> int:
+    """The fatalities a document's events count by default (not hedged, not background; ``None`` as 0): what is
+    compared with ACLED's ``fatalities`` of a note."""
+    from fogwatch.events.model import counts_by_default
+
+    return sum(e.fatalities or 0 for e in doc.events if counts_by_default(e))
 
 
 @dataclass
