@@ -625,7 +625,8 @@ def _turned_violent(ctx: DocContext, p: _Draft, s: Sentence, others: list[_Draft
     if _CROWD_SUBJECT.match(ctx.folded, s.start):
         if not (PROTESTER_VIOLENCE.search(ctx.folded, s.start, s.end) or any(d.sub == "Violent demonstration" for d in others)):
             return None
-    elif _BY_THE_CROWD.search(ctx.folded, s.start, s.end) and _DAMAGE.search(ctx.folded, s.start, s.end):
+    elif (ctx.lexicon.cue("protest_scene").search(ctx.folded, s.start, s.end)
+          and ctx.lexicon.cue("protest_damage").search(ctx.folded, s.start, s.end)):
         # "Several vehicles were reportedly burnt during the protest": damage the sentence puts on the protest, whose
         # mention there is the same protest
         same = (*same, *_PROTEST_TYPES)
@@ -691,9 +692,6 @@ def _dispersed(ctx: DocContext, p: _Draft, s: Sentence, own: bool, others: list[
 _AND_THEN = re.compile(r"^[\s,]*(?:and|before|then|and then|later)\s+(?:\w+\s+)?$")
 # A later sentence whose subject is the protest's crowd ("They burnt tyres", "The protesters then stoned cars").
 _CROWD_SUBJECT = re.compile(r"\s*(?:they|the (?:protesters|protestors|demonstrators|students|crowd|youths|marchers|mob))\b")
-# A later sentence that puts damage on the protest or its crowd without making the crowd its subject.
-_BY_THE_CROWD = re.compile(r"\b(?:during|in the course of) the (?:protests?|demonstrations?)\b|\b(?:from|by) the (?:protesters|protestors|demonstrators)\b")
-_DAMAGE = re.compile(r"\b(?:burnt|burned|torched|destroyed|damaged|vandali[sz]ed|property destruction|set (?:on fire|ablaze|alight)|looted)\b")
 _AND_CLASHED = re.compile(r"[\s,]*(?:and|before|then|and then)\s+(?:later\s+|also\s+)?clash(?:ed|ing)\b")
 
 

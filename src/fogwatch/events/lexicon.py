@@ -53,6 +53,9 @@ CUE_NAMES: tuple[str, ...] = (
     "demonstration_program",
     # people a force disperses, with no protest word: a protest with intervention (classify.combine)
     "dispersed_crowd",
+    # a later sentence that puts damage on the protest ("vehicles were burnt during the protest"): its turn to violence
+    # (assemble._turned_violent)
+    "protest_scene", "protest_damage",
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
