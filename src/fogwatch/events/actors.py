@@ -400,7 +400,8 @@ class ActorRegistry:
         hit = self.aliases.get(fold(group)) or self.aliases.get(fold(bare))
         if hit is None:
             # "BNP militants": a party whose armed members the registry names by their other words ("BNP cadres")
-            hit = next((h for w in _MEMBER_WORDS if (h := self.aliases.get(f"{fold(group)} {w}")) is not None), None)
+            members = (self.lexicon or default_lexicon()).cues["member_words"]
+            hit = next((h for w in members if (h := self.aliases.get(f"{fold(group)} {w}")) is not None), None)
         if hit is not None:
             return self.entries[hit[0]], hit[1]
         return None
@@ -564,8 +565,6 @@ _LEADING_WORDS = frozenset(
     when while as if though although because""".split()
 )
 # A "<Group>" that describes instead of naming: a partisan or descriptive label ("Takfiri", "US-backed", "Sunni")
-# The words a party's armed members go by in the registry's aliases ("BNP cadres"): "BNP militants" is that militia too.
-_MEMBER_WORDS = ("cadres", "activists", "men", "supporters", "workers", "members")
 _LABEL_GROUP = re.compile(
     r"(?:^|\s)(?:takfiri|jihadist|jihadi|islamist|sunni|shiite|shia|salafist|salafi|wahhabi|extremist|radical|terrorist|kurd|kurdish"
     r"|muslim|islamic|hindu|christian|buddhist)s?$"

@@ -56,6 +56,9 @@ CUE_NAMES: tuple[str, ...] = (
     # a later sentence that puts damage on the protest ("vehicles were burnt during the protest"): its turn to violence
     # (assemble._turned_violent)
     "protest_scene", "protest_damage",
+    # the words a party's armed members go by in the actor registry ("BNP cadres"): "<Party> militants" is that militia
+    # too (actors.ActorRegistry._known_group)
+    "member_words",
     # weak triggers that report an act when a side stands just before them as their subject ("Raiders attack a
     # village", "Police battle gunmen"), and the words after a noun use of them ("attacks have risen")
     "verb_triggers", "noun_use", "adjective_participles",
